@@ -1,0 +1,41 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"zeromall/apps/user/api/internal/config"
+	"zeromall/apps/user/api/internal/handler"
+	"zeromall/apps/user/api/internal/svc"
+	"zeromall/pkg/clientip"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/httpresult"
+
+	"github.com/zeromicro/go-zero/rest"
+)
+
+var configFile = flag.String("f", "etc/user-api.yaml", "the config file")
+
+func main() {
+	flag.Parse()
+
+	var c config.Config
+	confx.MustLoad(*configFile, &c)
+	if err := c.Validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "invalid config:", err)
+		os.Exit(1)
+	}
+
+	httpresult.Setup()
+	server := rest.MustNewServer(c.RestConf, httpresult.ServerOptions()...)
+	defer server.Stop()
+	server.Use(httpresult.TraceID)
+	server.Use(clientip.Middleware)
+
+	ctx := svc.NewServiceContext(c)
+	handler.RegisterHandlers(server, ctx)
+
+	fmt.Printf("Starting server at %s:%d...\n", c.Host, c.Port)
+	server.Start()
+}

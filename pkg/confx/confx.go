@@ -1,0 +1,48 @@
+// Package confx loads go-zero YAML configs with environment overrides.
+//
+// Values may say ${VAR} or ${VAR:-default}: the variable wins when set and non-empty, otherwise
+// the default (dev-only values, documented as such) applies. go-zero's own conf.UseEnv has no
+// defaults, which would leave every local run needing a dozen exported variables.
+package confx
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+
+	"github.com/zeromicro/go-zero/core/conf"
+)
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+
+// Expand replaces ${VAR} and ${VAR:-default} references using lookup.
+func Expand(text string, lookup func(string) (string, bool)) string {
+	return envRef.ReplaceAllStringFunc(text, func(ref string) string {
+		m := envRef.FindStringSubmatch(ref)
+		if v, ok := lookup(m[1]); ok && v != "" {
+			return v
+		}
+		return m[3]
+	})
+}
+
+// Load reads a YAML file, expands environment references and fills v, applying go-zero's
+// defaults and validation (conf.LoadFromYamlBytes), exactly as conf.Load would.
+func Load(path string, v any) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read config %s: %w", path, err)
+	}
+	if err := conf.LoadFromYamlBytes([]byte(Expand(string(raw), os.LookupEnv)), v); err != nil {
+		return fmt.Errorf("load config %s: %w", path, err)
+	}
+	return nil
+}
+
+// MustLoad is Load for main functions: it exits on error.
+func MustLoad(path string, v any) {
+	if err := Load(path, v); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,90 @@
+// Package httpresult gives every gateway the same response conventions: success is the response
+// object itself, failure is a real HTTP status with {"code","msg"}, and every response carries
+// the trace id. It hooks into go-zero's extension points so goctl handlers stay stock.
+package httpresult
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/trace"
+	"github.com/zeromicro/go-zero/rest"
+	"github.com/zeromicro/go-zero/rest/httpx"
+	"google.golang.org/grpc/codes"
+)
+
+// TraceHeader carries the request's trace id on every response.
+const TraceHeader = "X-Trace-Id"
+
+// Body is the error body of every non-2xx response.
+type Body struct {
+	Code int    `json:"code"`
+	Msg  string `json:"msg"`
+}
+
+// ErrMethodNotAllowed answers a known path called with the wrong method.
+var ErrMethodNotAllowed = xerr.New(1405, codes.Unimplemented, http.StatusMethodNotAllowed, "method not allowed")
+
+// Setup installs the error handler. go-zero's httpx handlers are process-wide.
+func Setup() {
+	httpx.SetErrorHandlerCtx(ErrorHandler)
+}
+
+// ServerOptions are the rest.RunOptions every gateway starts with.
+func ServerOptions() []rest.RunOption {
+	return []rest.RunOption{
+		rest.WithUnauthorizedCallback(unauthorized),
+		rest.WithNotFoundHandler(errorWriter(xerr.ErrNotFound.WithMsg("no such endpoint"))),
+		rest.WithNotAllowedHandler(errorWriter(ErrMethodNotAllowed)),
+	}
+}
+
+// ErrorHandler maps an error to its status and {code,msg} body.
+//
+// A plain error here comes from httpx.Parse (malformed JSON, a missing or mistyped field): it is
+// the client's fault and its text names the field, so it is a 400 that quotes it. Logic returns
+// only xerr values or errors from zRPC calls; those are classified by xerr.FromError, so an
+// outage (open breaker, shed load, timeout) is a 503/504 and never a 400.
+func ErrorHandler(ctx context.Context, err error) (int, any) {
+	ce := classify(err)
+	if ce.HTTPStatus >= http.StatusInternalServerError {
+		logx.WithContext(ctx).Errorf("request failed with %d: %v", ce.HTTPStatus, err)
+	}
+	return ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg}
+}
+
+func classify(err error) *xerr.CodeError {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return xerr.ErrPayloadTooLarge
+	}
+	if ce, ok := xerr.Known(err); ok {
+		return ce
+	}
+	return xerr.ErrBadRequest.WithMsg(err.Error())
+}
+
+func unauthorized(w http.ResponseWriter, r *http.Request, _ error) {
+	w.Header().Set(TraceHeader, trace.TraceIDFromContext(r.Context()))
+	httpx.WriteJsonCtx(r.Context(), w, http.StatusUnauthorized, Body{Code: xerr.ErrUnauthorized.Code, Msg: xerr.ErrUnauthorized.Msg})
+}
+
+func errorWriter(ce *xerr.CodeError) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJsonCtx(r.Context(), w, ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg})
+	})
+}
+
+// TraceID sets the trace id header; use it with server.Use.
+func TraceID(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if id := trace.TraceIDFromContext(r.Context()); id != "" {
+			w.Header().Set(TraceHeader, id)
+		}
+		next(w, r)
+	}
+}

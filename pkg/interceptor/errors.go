@@ -1,0 +1,26 @@
+// Package interceptor holds zRPC interceptors shared by every service.
+package interceptor
+
+import (
+	"context"
+
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/logx"
+	"google.golang.org/grpc"
+)
+
+// ServerErrors converts whatever a logic returns into a gRPC status (see xerr.ToStatus), so
+// business errors travel with their code and never trip breakers, and faults are logged here
+// with the trace id but reach the caller only as a generic Internal/Unavailable.
+func ServerErrors(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	resp, err := handler(ctx, req)
+	if err == nil {
+		return resp, nil
+	}
+	st, fault := xerr.ToStatus(err)
+	if fault {
+		logx.WithContext(ctx).Errorf("%s: %v", info.FullMethod, err)
+	}
+	return resp, st.Err()
+}

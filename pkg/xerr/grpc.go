@@ -1,0 +1,141 @@
+package xerr
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/zeromicro/go-zero/core/breaker"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+const detailDomain = "zeromall"
+
+// ToStatus turns any error into the gRPC status a zRPC server answers with. Business errors keep
+// their code in an ErrorInfo detail; statuses from downstream calls pass through; anything else is
+// an infrastructure fault: Internal (a breaker failure) with a generic message. The bool reports
+// whether err was a fault the caller should log.
+func ToStatus(err error) (*status.Status, bool) {
+	var ce *CodeError
+	if errors.As(err, &ce) {
+		return codeStatus(ce), ce.GRPCCode == codes.Internal
+	}
+	if st, ok := grpcStatus(err); ok {
+		return st, false
+	}
+	switch {
+	case errors.Is(err, breaker.ErrServiceUnavailable):
+		return codeStatus(ErrServiceUnavailable), true
+	case errors.Is(err, context.DeadlineExceeded):
+		return codeStatus(ErrTimeout), true
+	case errors.Is(err, context.Canceled):
+		return status.New(codes.Canceled, "request canceled"), false
+	}
+	return codeStatus(ErrInternal), true
+}
+
+func codeStatus(ce *CodeError) *status.Status {
+	st := status.New(ce.GRPCCode, ce.Msg)
+	detailed, err := st.WithDetails(&errdetails.ErrorInfo{
+		Reason:   strconv.Itoa(ce.Code),
+		Domain:   detailDomain,
+		Metadata: map[string]string{"code": strconv.Itoa(ce.Code)},
+	})
+	if err != nil {
+		return st
+	}
+	return detailed
+}
+
+// grpcStatus finds a gRPC status anywhere in err's chain (status.FromError does not look
+// through every kind of wrapping).
+func grpcStatus(err error) (*status.Status, bool) {
+	var se interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &se) {
+		return se.GRPCStatus(), true
+	}
+	return nil, false
+}
+
+// FromError turns any error a gateway sees into a CodeError (see Known); an error it does not
+// recognise is ErrInternal.
+func FromError(err error) *CodeError {
+	if ce, ok := Known(err); ok {
+		return ce
+	}
+	return ErrInternal
+}
+
+// Known classifies errors zeromall understands: business errors keep their code and message;
+// transport failures (open breaker, shed load, timeouts) become 503/504; a status without a
+// business code is mapped by its gRPC code. It reports false for any other error.
+func Known(err error) (*CodeError, bool) {
+	var ce *CodeError
+	if errors.As(err, &ce) {
+		return ce, true
+	}
+	if st, ok := grpcStatus(err); ok {
+		return fromStatus(st), true
+	}
+	switch {
+	case errors.Is(err, breaker.ErrServiceUnavailable):
+		return ErrServiceUnavailable, true
+	case errors.Is(err, context.DeadlineExceeded):
+		return ErrTimeout, true
+	case errors.Is(err, context.Canceled):
+		return ErrServiceUnavailable.WithMsg("request canceled"), true
+	}
+	return nil, false
+}
+
+func fromStatus(st *status.Status) *CodeError {
+	for _, d := range st.Details() {
+		info, ok := d.(*errdetails.ErrorInfo)
+		if !ok || info.Domain != detailDomain {
+			continue
+		}
+		code, err := strconv.Atoi(info.Metadata["code"])
+		if err != nil {
+			continue
+		}
+		if decl, ok := Lookup(code); ok {
+			if decl.GRPCCode == codes.Internal {
+				return decl
+			}
+			return decl.WithMsg(st.Message())
+		}
+		break // a code this binary does not know: fall back to the gRPC class
+	}
+	// No business code (a foreign server or the gRPC stack): map by class, and never echo the
+	// message of a fault.
+	generic := genericFor(st.Code())
+	if generic.HTTPStatus >= http.StatusInternalServerError {
+		return generic
+	}
+	return generic.WithMsg(st.Message())
+}
+
+func genericFor(c codes.Code) *CodeError {
+	switch c {
+	case codes.InvalidArgument, codes.OutOfRange:
+		return ErrBadRequest
+	case codes.Unauthenticated:
+		return ErrUnauthorized
+	case codes.PermissionDenied:
+		return ErrForbidden
+	case codes.NotFound:
+		return ErrNotFound
+	case codes.AlreadyExists, codes.FailedPrecondition, codes.Aborted:
+		return ErrConflict
+	case codes.Unavailable, codes.ResourceExhausted:
+		return ErrServiceUnavailable
+	case codes.Canceled:
+		return ErrServiceUnavailable.WithMsg("request canceled")
+	case codes.DeadlineExceeded:
+		return ErrTimeout
+	}
+	return ErrInternal
+}
