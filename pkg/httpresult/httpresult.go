@@ -68,14 +68,21 @@ func classify(err error) *xerr.CodeError {
 	return xerr.ErrBadRequest.WithMsg(err.Error())
 }
 
+// Unauthorized writes the 401 {code,msg} answer.
+func Unauthorized(w http.ResponseWriter, r *http.Request) {
+	unauthorized(w, r, nil)
+}
+
 func unauthorized(w http.ResponseWriter, r *http.Request, _ error) {
-	w.Header().Set(TraceHeader, trace.TraceIDFromContext(r.Context()))
-	httpx.WriteJsonCtx(r.Context(), w, http.StatusUnauthorized, Body{Code: xerr.ErrUnauthorized.Code, Msg: xerr.ErrUnauthorized.Msg})
+	if id := trace.TraceIDFromContext(r.Context()); id != "" {
+		w.Header().Set(TraceHeader, id)
+	}
+	writeError(w, r, xerr.ErrUnauthorized)
 }
 
 func errorWriter(ce *xerr.CodeError) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJsonCtx(r.Context(), w, ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg})
+		writeError(w, r, ce)
 	})
 }
 

@@ -5,6 +5,8 @@ package jwtx
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,10 +43,15 @@ func CheckSecret(secret string) error {
 // Mint signs an HS256 token for uid valid for ttl from now.
 func Mint(secret string, uid int64, now time.Time, ttl time.Duration) (Token, error) {
 	exp := now.Add(ttl)
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return Token{}, fmt.Errorf("token id: %w", err)
+	}
 	claims := jwt.MapClaims{
 		ClaimUID: uid,
 		"iat":    now.Unix(),
 		"exp":    exp.Unix(),
+		"jti":    hex.EncodeToString(jti), // two tokens minted in one second still differ
 	}
 	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"zeromall/pkg/clientip"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/httpresult"
+	"zeromall/pkg/jwtx"
 
 	"github.com/zeromicro/go-zero/rest"
 )
@@ -31,7 +32,9 @@ func main() {
 	server := rest.MustNewServer(c.RestConf, httpresult.ServerOptions()...)
 	defer server.Stop()
 	server.Use(httpresult.TraceID)
+	server.Use(jwtx.OnlyHS256(httpresult.Unauthorized))
 	server.Use(clientip.Middleware)
+	server.Use(httpresult.JSONBody(c.MaxBytes))
 
 	ctx := svc.NewServiceContext(c)
 	handler.RegisterHandlers(server, ctx)

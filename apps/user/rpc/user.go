@@ -33,6 +33,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "invalid config:", err)
 		os.Exit(1)
 	}
+	logx.MustSetup(c.Log)
 	if c.DB.Migrate {
 		applied, err := migrate.Apply(context.Background(), c.DB.DataSource, migrations.For("user"))
 		if err != nil {

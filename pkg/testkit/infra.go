@@ -1,0 +1,199 @@
+// Package testkit is zeromall's test harness: real MySQL databases, a private Redis and an
+// embedded etcd per test run, and the services themselves started as processes on free ports.
+// Nothing here is a fake; each run's names and ports are its own, so runs do not collide.
+package testkit
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"zeromall/pkg/etcdembed"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/zeromicro/go-zero/core/stores/redis"
+)
+
+// MySQLServerEnv names the variable holding the DSN (without database) of the MySQL server
+// tests use; by default the local server as root.
+const MySQLServerEnv = "ZEROMALL_TEST_MYSQL"
+
+const defaultMySQLServer = "root:@tcp(127.0.0.1:3306)/"
+
+// FreeAddr returns a loopback host:port nobody listens on right now.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Port returns the port of a host:port.
+func Port(addr string) int {
+	_, p, _ := net.SplitHostPort(addr)
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+func randomSuffix() string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// NewDatabaseDSN returns the DSN of a database named zeromall_<service>_t<random> that does not
+// exist yet (the service's migrations create it) and is dropped when the test ends.
+func NewDatabaseDSN(t testing.TB, service string) string {
+	t.Helper()
+	server := os.Getenv(MySQLServerEnv)
+	if server == "" {
+		server = defaultMySQLServer
+	}
+	cfg, err := mysql.ParseDSN(server)
+	if err != nil {
+		t.Fatalf("%s: %v", MySQLServerEnv, err)
+	}
+	cfg.DBName = ""
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatalf("open mysql: %v", err)
+	}
+	if err := admin.Ping(); err != nil {
+		t.Fatalf("MySQL at %s is not reachable (set %s): %v", cfg.Addr, MySQLServerEnv, err)
+	}
+	name := fmt.Sprintf("zeromall_%s_t%s", service, randomSuffix())
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS `" + name + "`")
+		admin.Close()
+	})
+
+	cfg.DBName = name
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Params = map[string]string{"charset": "utf8mb4", "time_zone": "'+00:00'"}
+	return cfg.FormatDSN()
+}
+
+// Redis is a private redis-server process: tests may stop and restart it.
+type Redis struct {
+	Addr string
+	t    testing.TB
+	dir  string
+	cmd  *exec.Cmd
+}
+
+// StartRedis starts redis-server (from PATH) on a free loopback port; it is killed at cleanup.
+func StartRedis(t testing.TB) *Redis {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Fatalf("redis-server is not on PATH (install the OS package redis-server): %v", err)
+	}
+	r := &Redis{Addr: FreeAddr(t), t: t, dir: t.TempDir()}
+	r.Start()
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// Start (re)starts the server on its address.
+func (r *Redis) Start() {
+	r.t.Helper()
+	r.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(Port(r.Addr)),
+		"--save", "", "--appendonly", "no", "--dir", r.dir, "--logfile", filepath.Join(r.dir, "redis.log"))
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatalf("start redis: %v", err)
+	}
+	client := redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, NonBlock: true})
+	Eventually(r.t, 10*time.Second, "redis answers PING", func() bool {
+		return client.PingCtx(context.Background())
+	})
+}
+
+// Stop kills the server.
+func (r *Redis) Stop() {
+	if r.cmd == nil || r.cmd.Process == nil {
+		return
+	}
+	_ = r.cmd.Process.Kill()
+	_ = r.cmd.Wait()
+	r.cmd = nil
+}
+
+// Etcd is an embedded single-node etcd: tests may stop and restart it.
+type Etcd struct {
+	Endpoint string
+	t        testing.TB
+	dir      string
+	peer     string
+	srv      *etcdembed.Server
+}
+
+// StartEtcd runs etcd in the test process on free loopback ports; it stops at cleanup.
+func StartEtcd(t testing.TB) *Etcd {
+	t.Helper()
+	e := &Etcd{Endpoint: FreeAddr(t), t: t, dir: t.TempDir(), peer: FreeAddr(t)}
+	e.Start()
+	t.Cleanup(e.Stop)
+	return e
+}
+
+// Start (re)starts etcd with the same data and ports.
+func (e *Etcd) Start() {
+	e.t.Helper()
+	srv, err := etcdembed.Start(e.dir, e.Endpoint, e.peer)
+	if err != nil {
+		e.t.Fatalf("etcd: %v", err)
+	}
+	e.srv = srv
+}
+
+// Stop stops etcd.
+func (e *Etcd) Stop() {
+	if e.srv != nil {
+		e.srv.Stop()
+		e.srv = nil
+	}
+}
+
+// Eventually polls cond every 50 ms until it holds or timeout passes, then fails the test.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting until %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// RepoRoot finds the module root (the folder holding go.mod with module zeromall).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(b), "module zeromall\n") {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("repo root (go.mod of module zeromall) not found")
+		}
+		dir = parent
+	}
+}
