@@ -21,15 +21,20 @@ var ErrUnsupportedMediaType = xerr.New(1415, codes.InvalidArgument, http.StatusU
 
 var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
 
-// JSONBody checks every request body before goctl's handler parses it: it must be declared as
-// JSON (a form body would otherwise surface as a puzzling "field is not set"), stay within
-// maxBytes even when chunked (go-zero's MaxBytes only checks Content-Length), and be well-formed
-// (go-zero's parse error would echo the raw body, passwords included, back to the client).
+// JSONBody checks every request body before goctl's handler parses it: it must stay within
+// maxBytes, declared or chunked (go-zero's MaxBytes middleware checks only Content-Length and
+// answers a bare 413, so gateways turn it off with Middlewares.MaxBytes: false); it must be
+// declared as JSON (a form body would otherwise surface as a puzzling "field is not set"); and it
+// must be well-formed (go-zero's parse error would echo the raw body, passwords included).
 func JSONBody(maxBytes int64) rest.Middleware {
 	return func(next http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 				next(w, r)
+				return
+			}
+			if r.ContentLength > maxBytes {
+				writeError(w, r, xerr.ErrPayloadTooLarge)
 				return
 			}
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {

@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+// response is what a client sees: status, headers and the decoded JSON body.
+type response struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	JSON   map[string]any
+}
+
+// errCode is the business code of an error body (0 when absent).
+func (r response) errCode() int {
+	c, _ := r.JSON["code"].(float64)
+	return int(c)
+}
+
+func (r response) str(key string) string {
+	s, _ := r.JSON[key].(string)
+	return s
+}
+
+// call sends a JSON request; body may be nil, a string (sent verbatim) or a value to marshal.
+func call(t *testing.T, method, url, token string, body any, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out.JSON); err != nil {
+			t.Fatalf("%s %s: body is not a JSON object: %q", method, url, raw)
+		}
+	}
+	return out
+}
+
+// expectError asserts an error answer: status, business code and a message that mentions want.
+func expectError(t *testing.T, r response, status, code int, want string) {
+	t.Helper()
+	if r.Status != status || r.errCode() != code || !strings.Contains(r.str("msg"), want) {
+		t.Fatalf("got %d %s, want %d with code %d and a msg mentioning %q", r.Status, r.Raw, status, code, want)
+	}
+	if r.Header.Get("X-Trace-Id") == "" && r.Header.Get("Traceparent") == "" {
+		t.Errorf("error response carries no trace id header")
+	}
+}
