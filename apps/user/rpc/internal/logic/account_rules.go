@@ -18,14 +18,15 @@ const (
 
 // normalizeEmail lower-cases and trims an address and checks it is a plain addr-spec.
 func normalizeEmail(raw string) (string, error) {
+	if !utf8.ValidString(raw) { // before ToLower, which silently replaces invalid bytes
+		return "", xerr.Field("email", "must be valid UTF-8")
+	}
 	email := strings.ToLower(strings.TrimSpace(raw))
 	switch {
 	case email == "":
 		return "", xerr.Field("email", "is required")
 	case len(email) > maxEmailLen:
 		return "", xerr.Field("email", "must be at most 254 bytes")
-	case !utf8.ValidString(email):
-		return "", xerr.Field("email", "must be valid UTF-8")
 	}
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(email[strings.LastIndexByte(email, '@'):], ".") {

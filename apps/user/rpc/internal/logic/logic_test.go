@@ -1,0 +1,186 @@
+package logic
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"zeromall/apps/user/rpc/internal/config"
+	"zeromall/apps/user/rpc/internal/svc"
+	"zeromall/apps/user/rpc/user"
+	migrations "zeromall/deploy/sql"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/migrate"
+	"zeromall/pkg/testkit"
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/stores/redis"
+)
+
+type fixture struct {
+	ctx    context.Context
+	svcCtx *svc.ServiceContext
+	dsn    string
+	redis  *testkit.Redis
+}
+
+// newFixture builds user-rpc's service context from its real YAML (env overrides pointing at a
+// fresh database and a private Redis), with the schema migrated.
+func newFixture(t *testing.T, env map[string]string) *fixture {
+	t.Helper()
+	r := testkit.StartRedis(t)
+	dsn := testkit.NewDatabaseDSN(t, "user")
+	vars := map[string]string{
+		"USER_DB_DSN": dsn,
+		"REDIS_ADDR":  r.Addr,
+		"JWT_SECRET":  testkit.TestJWTSecret,
+		"BCRYPT_COST": "4",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	for k, v := range vars {
+		t.Setenv(k, v)
+	}
+	var c config.Config
+	if err := confx.Load(testkit.RepoRoot(t)+"/apps/user/rpc/etc/user-rpc.yaml", &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("user")); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c), dsn: dsn, redis: r}
+}
+
+func (f *fixture) register(t *testing.T, email string) int64 {
+	t.Helper()
+	resp, err := NewRegisterLogic(f.ctx, f.svcCtx).Register(&user.RegisterReq{Email: email, Password: "password1", Nickname: "Nick"})
+	if err != nil {
+		t.Fatalf("register %s: %v", email, err)
+	}
+	return resp.Id
+}
+
+func (f *fixture) login(email, ip string) error {
+	_, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: email, Password: "password1", ClientIp: ip})
+	return err
+}
+
+func TestLogin_LimitsAttemptsPerClientIP(t *testing.T) {
+	f := newFixture(t, map[string]string{"LOGIN_LIMIT_IP": "3", "LOGIN_LIMIT_ACCOUNT": "100"})
+	emails := []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"}
+	for _, e := range emails {
+		f.register(t, e)
+	}
+	for _, e := range emails[:3] {
+		if err := f.login(e, "198.51.100.7"); err != nil {
+			t.Fatalf("login %s: %v", e, err)
+		}
+	}
+	if err := f.login(emails[3], "198.51.100.7"); !errors.Is(err, xerr.ErrLoginThrottled) {
+		t.Fatalf("4th attempt from one IP: %v, want throttled", err)
+	}
+	if err := f.login(emails[3], "203.0.113.9"); err != nil {
+		t.Fatalf("another IP was throttled: %v", err)
+	}
+}
+
+func TestLogin_DisabledAccountIsForbiddenOnlyWithTheRightPassword(t *testing.T) {
+	f := newFixture(t, nil)
+	id := f.register(t, "off@example.com")
+	db, _ := sql.Open("mysql", f.dsn)
+	defer db.Close()
+	if _, err := db.Exec("UPDATE users SET status = 2 WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing was cached for this email yet, so the change is seen.
+	_, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: "off@example.com", Password: "wrong-password"})
+	if !errors.Is(err, xerr.ErrInvalidCredentials) {
+		t.Fatalf("wrong password on a disabled account: %v", err)
+	}
+	if err := f.login("off@example.com", ""); !errors.Is(err, xerr.ErrAccountDisabled) {
+		t.Fatalf("disabled account: %v", err)
+	}
+}
+
+func TestGetUser_ServedFromCacheWithDeliberateExpiry(t *testing.T) {
+	f := newFixture(t, map[string]string{})
+	id := f.register(t, "cache@example.com")
+	get := func() *user.UserInfo {
+		u, err := NewGetUserLogic(f.ctx, f.svcCtx).GetUser(&user.GetUserReq{Id: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	get()
+
+	// A write behind the model's back is invisible: the read was served from Redis.
+	db, _ := sql.Open("mysql", f.dsn)
+	defer db.Close()
+	if _, err := db.Exec("UPDATE users SET nickname = 'Sneaky' WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	if got := get().Nickname; got != "Nick" {
+		t.Fatalf("read after a direct DB write returned %q: not cached", got)
+	}
+
+	// The key expires on purpose (CacheExpiry: 1h), not after go-zero's 7-day default.
+	rds := redis.MustNewRedis(redis.RedisConf{Host: f.redis.Addr, Type: redis.NodeType})
+	ttl, err := rds.Ttl("cache:user:users:id:" + strconv.FormatInt(id, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ttl <= 0 || time.Duration(ttl)*time.Second > time.Hour+time.Hour/10 {
+		t.Fatalf("cache ttl %ds, want about 1h", ttl)
+	}
+
+	// A write through the model invalidates: the next read sees it.
+	if _, err := NewUpdateProfileLogic(f.ctx, f.svcCtx).UpdateProfile(&user.UpdateProfileReq{Id: id, Nickname: "Fresh"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := get().Nickname; got != "Fresh" {
+		t.Fatalf("read after update returned %q", got)
+	}
+}
+
+func TestGetUser_UnknownIsNotFound(t *testing.T) {
+	f := newFixture(t, nil)
+	for _, id := range []int64{12345, 0, -1} {
+		_, err := NewGetUserLogic(f.ctx, f.svcCtx).GetUser(&user.GetUserReq{Id: id})
+		if id > 0 && !errors.Is(err, xerr.ErrUserNotFound) || id <= 0 && !errors.Is(err, xerr.ErrBadRequest) {
+			t.Errorf("GetUser(%d): %v", id, err)
+		}
+	}
+}
+
+func TestRegister_ConcurrentSameEmailCreatesOneAccount(t *testing.T) {
+	f := newFixture(t, nil)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := NewRegisterLogic(f.ctx, f.svcCtx).Register(&user.RegisterReq{Email: "race@example.com", Password: "password1", Nickname: "R"})
+			errs <- err
+		}()
+	}
+	var ok, taken int
+	for range 8 {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, xerr.ErrEmailTaken):
+			taken++
+		default:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	if ok != 1 || taken != 7 {
+		t.Fatalf("%d created, %d taken; want 1 and 7", ok, taken)
+	}
+}

@@ -1,0 +1,94 @@
+package httpresult
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/breaker"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+func TestErrorHandler_StatusAndBody(t *testing.T) {
+	bizStatus, _ := xerr.ToStatus(xerr.ErrEmailTaken)
+	cases := []struct {
+		name   string
+		err    error
+		status int
+		code   int
+		msg    string
+	}{
+		{"parse error names the field", errors.New(`field "email" is not set`), 400, 1400, `field "email" is not set`},
+		{"business error from rpc", fmt.Errorf("call: %w", bizStatus.Err()), 409, 2001, "email already registered"},
+		{"business error from logic", xerr.Field("nickname", "is required"), 400, 1400, "nickname: is required"},
+		{"open client breaker", breaker.ErrServiceUnavailable, 503, 1503, "service unavailable"},
+		{"shed by rpc server", status.Error(codes.ResourceExhausted, "shed"), 503, 1503, "service unavailable"},
+		{"rpc down", status.Error(codes.Unavailable, "connection refused"), 503, 1503, "service unavailable"},
+		{"rpc timeout", status.Error(codes.DeadlineExceeded, "deadline"), 504, 1504, "timed out"},
+		{"rpc fault hides details", status.Error(codes.Internal, "sql: password=hunter2"), 500, 1500, "internal error"},
+		{"body too large", &http.MaxBytesError{Limit: 10}, 413, 1413, "too large"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st, body := ErrorHandler(context.Background(), tc.err)
+			b := body.(Body)
+			if st != tc.status || b.Code != tc.code || !strings.Contains(b.Msg, tc.msg) {
+				t.Fatalf("got %d %+v, want %d code %d msg ~%q", st, b, tc.status, tc.code, tc.msg)
+			}
+			if strings.Contains(b.Msg, "hunter2") {
+				t.Fatal("fault details leaked")
+			}
+		})
+	}
+}
+
+func TestJSONBody(t *testing.T) {
+	var reached bool
+	h := JSONBody(64)(func(w http.ResponseWriter, r *http.Request) { reached = true })
+	cases := []struct {
+		name    string
+		ctype   string
+		body    string
+		chunked bool
+		status  int
+	}{
+		{"valid", "application/json", `{"a":1}`, false, 200},
+		{"valid with charset", "application/json; charset=utf-8", `{"a":1}`, false, 200},
+		{"no body", "", "", false, 200},
+		{"form", "application/x-www-form-urlencoded", "a=1", false, 415},
+		{"no content type", "", `{"a":1}`, false, 415},
+		{"malformed", "application/json", `{"a":`, false, 400},
+		{"too large declared", "application/json", `{"a":"` + strings.Repeat("x", 100) + `"}`, false, 413},
+		{"too large chunked", "application/json", `{"a":"` + strings.Repeat("x", 100) + `"}`, true, 413},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reached = false
+			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
+			if tc.body == "" {
+				r = httptest.NewRequest(http.MethodPost, "/", nil)
+			}
+			if tc.chunked {
+				r.ContentLength = -1
+			}
+			if tc.ctype != "" {
+				r.Header.Set("Content-Type", tc.ctype)
+			}
+			w := httptest.NewRecorder()
+			h(w, r)
+			if w.Code != tc.status || reached != (tc.status == 200) {
+				t.Fatalf("status %d reached=%v body %s", w.Code, reached, w.Body)
+			}
+			if tc.status != 200 && !strings.Contains(w.Body.String(), `"code":`) {
+				t.Fatalf("error without {code,msg}: %s", w.Body)
+			}
+		})
+	}
+}

@@ -1,0 +1,116 @@
+package xerr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/zeromicro/go-zero/core/breaker"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+func TestToStatusThenFromError_KeepsBusinessCodeAndMessage(t *testing.T) {
+	cases := []*CodeError{
+		ErrEmailTaken,
+		ErrLoginThrottled,
+		Field("email", "is not a valid address"),
+		ErrUserNotFound,
+	}
+	for _, want := range cases {
+		st, fault := ToStatus(fmt.Errorf("context: %w", want))
+		if fault {
+			t.Errorf("%v reported as a fault", want)
+		}
+		if st.Code() != want.GRPCCode {
+			t.Errorf("%v travels as %s, want %s", want, st.Code(), want.GRPCCode)
+		}
+		got := FromError(fmt.Errorf("rpc call: %w", st.Err()))
+		if got.Code != want.Code || got.HTTPStatus != want.HTTPStatus || got.Msg != want.Msg {
+			t.Errorf("round trip of %+v gave %+v", want, got)
+		}
+	}
+}
+
+func TestBusinessErrorsNeverTripBreakers(t *testing.T) {
+	// go-zero counts only these codes as breaker failures.
+	failure := map[codes.Code]bool{codes.DeadlineExceeded: true, codes.Internal: true, codes.Unavailable: true,
+		codes.DataLoss: true, codes.Unimplemented: true, codes.ResourceExhausted: true}
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	for code, e := range registry {
+		if e.HTTPStatus < 500 && failure[e.GRPCCode] && e.HTTPStatus != http.StatusMethodNotAllowed {
+			t.Errorf("business error %d (%s) travels as %s, which trips breakers", code, e.Msg, e.GRPCCode)
+		}
+	}
+}
+
+func TestToStatus_FaultsAreGenericAndLogged(t *testing.T) {
+	st, fault := ToStatus(errors.New("dial tcp 10.0.0.5:3306: connection refused"))
+	if !fault || st.Code() != codes.Internal || st.Message() != ErrInternal.Msg {
+		t.Fatalf("plain error became %v (fault=%v)", st, fault)
+	}
+	st, _ = ToStatus(breaker.ErrServiceUnavailable)
+	if st.Code() != codes.Unavailable {
+		t.Errorf("open breaker became %s", st.Code())
+	}
+	st, _ = ToStatus(fmt.Errorf("query: %w", context.DeadlineExceeded))
+	if st.Code() != codes.DeadlineExceeded {
+		t.Errorf("deadline became %s", st.Code())
+	}
+	downstream := status.Error(codes.NotFound, "order not found")
+	if st, _ = ToStatus(fmt.Errorf("call: %w", downstream)); st.Code() != codes.NotFound {
+		t.Errorf("downstream status was not passed through: %v", st)
+	}
+}
+
+func TestFromError_TransportFailuresAre5xx(t *testing.T) {
+	cases := []struct {
+		err  error
+		want int
+	}{
+		{breaker.ErrServiceUnavailable, 503},
+		{fmt.Errorf("wrapped: %w", breaker.ErrServiceUnavailable), 503},
+		{status.Error(codes.Unavailable, "connection refused"), 503},
+		{status.Error(codes.ResourceExhausted, "shed"), 503},
+		{status.Error(codes.DeadlineExceeded, "slow"), 504},
+		{context.DeadlineExceeded, 504},
+		{status.Error(codes.Internal, "panic: secret detail"), 500},
+		{status.Error(codes.Unknown, "plain error from a foreign server"), 500},
+		{errors.New("anything else"), 500},
+	}
+	for _, tc := range cases {
+		got := FromError(tc.err)
+		if got.HTTPStatus != tc.want {
+			t.Errorf("%v → %d, want %d", tc.err, got.HTTPStatus, tc.want)
+		}
+		if got.HTTPStatus == 500 && got.Msg != ErrInternal.Msg {
+			t.Errorf("%v leaks %q", tc.err, got.Msg)
+		}
+	}
+}
+
+func TestFromError_ForeignStatusMappedByClass(t *testing.T) {
+	got := FromError(status.Error(codes.NotFound, "no such thing"))
+	if got.HTTPStatus != 404 || got.Msg != "no such thing" || got.Code != ErrNotFound.Code {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestErrorsIs_MatchesByCode(t *testing.T) {
+	err := fmt.Errorf("register: %w", ErrEmailTaken.WithMsg("email already registered: a@b.co"))
+	if !errors.Is(err, ErrEmailTaken) || errors.Is(err, ErrUserNotFound) {
+		t.Fatal("errors.Is does not match by code")
+	}
+}
+
+func TestNew_DuplicateCodePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("declaring code 2001 twice did not panic")
+		}
+	}()
+	New(ErrEmailTaken.Code, codes.AlreadyExists, 409, "again")
+}
