@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
+# Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis]   (no argument: all of them)
+set -euo pipefail
+
+MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
+MYSQL_PORT=${MYSQL_PORT:-3306}
+REDIS_HOST=${REDIS_HOST:-127.0.0.1}
+REDIS_PORT=${REDIS_PORT:-6379}
+
+log() { printf '[deps] %s\n' "$*"; }
+die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+apt_updated=""
+apt_install() {
+	command -v apt-get >/dev/null || die "cannot install $*: no apt-get here; install them by hand"
+	if [ -z "$apt_updated" ]; then
+		$SUDO apt-get update -qq
+		apt_updated=1
+	fi
+	log "installing $*"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_tcp() {
+	for _ in $(seq 1 60); do
+		tcp_open "$1" "$2" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+need_protoc() {
+	command -v protoc >/dev/null || apt_install protobuf-compiler
+}
+
+need_mysql() {
+	if tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; then return; fi
+	[ "$MYSQL_HOST" = 127.0.0.1 ] || die "MySQL at $MYSQL_HOST:$MYSQL_PORT is not reachable"
+	local fresh=""
+	if ! command -v mariadbd >/dev/null && [ ! -x /usr/sbin/mariadbd ]; then
+		apt_install mariadb-server mariadb-client
+		fresh=1
+	fi
+	log "starting MariaDB"
+	$SUDO mkdir -p /run/mysqld && $SUDO chown mysql:mysql /run/mysqld 2>/dev/null || true
+	$SUDO start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+	wait_tcp "$MYSQL_HOST" "$MYSQL_PORT" || die "MariaDB did not start"
+	if [ -n "$fresh" ]; then
+		# A fresh Debian MariaDB lets root in only over the socket; the dev stack logs in over TCP.
+		$SUDO mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD(''); FLUSH PRIVILEGES;"
+	fi
+}
+
+need_redis() {
+	if tcp_open "$REDIS_HOST" "$REDIS_PORT"; then return; fi
+	[ "$REDIS_HOST" = 127.0.0.1 ] || die "Redis at $REDIS_HOST:$REDIS_PORT is not reachable"
+	command -v redis-server >/dev/null || apt_install redis-server
+	log "starting Redis"
+	$SUDO mkdir -p /var/lib/redis /var/log/redis
+	$SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
+		--dir /var/lib/redis --logfile /var/log/redis/zeromall.log
+	wait_tcp "$REDIS_HOST" "$REDIS_PORT" || die "Redis did not start"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(protoc mysql redis)
+for t in "${targets[@]}"; do
+	case "$t" in
+	protoc) need_protoc ;;
+	mysql) need_mysql ;;
+	redis) need_redis ;;
+	*) die "unknown target $t" ;;
+	esac
+done
+# Tests start their own redis-server, so the binary must exist even when a Redis already runs.
+command -v redis-server >/dev/null || apt_install redis-server
+log "ready: ${targets[*]}"

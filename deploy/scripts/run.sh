@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs the zeromall stack locally: MySQL, Redis and etcd (started or installed when missing), then
+# every service built from source, each rpc applying its own migrations. Stays in the foreground
+# until Ctrl-C (or `make stop` from another shell), then stops what it started.
+#   deploy/scripts/run.sh            build and run everything
+#   deploy/scripts/run.sh --infra    only make sure MySQL, Redis and etcd are up (used by make dev)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SERVICES=${SERVICES:-user}
+RUN_DIR=.run
+ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
+
+log() { printf '[run] %s\n' "$*"; }
+tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# name → dev-server port, as in DESIGN.md
+declare -A DEV_PORT=([user-api]=6470 [user-rpc]=6471 [order-api]=6472 [order-rpc]=6473 [payment-api]=6474 [payment-rpc]=6475)
+declare -A PORT=([user-api]=8888 [user-rpc]=9001 [order-api]=8889 [order-rpc]=9002 [payment-api]=8890 [payment-rpc]=9003)
+
+start_bg() { # name, then the command
+	local name=$1
+	shift
+	"$@" >"$RUN_DIR/logs/$name.log" 2>&1 &
+	echo $! >"$RUN_DIR/pids/$name.pid"
+}
+
+ensure_etcd() {
+	local host=${ETCD_ENDPOINT%:*} port=${ETCD_ENDPOINT##*:}
+	if tcp_open "$host" "$port"; then
+		log "etcd already serving on $ETCD_ENDPOINT"
+		return
+	fi
+	log "starting etcd on $ETCD_ENDPOINT (embedded, data in $RUN_DIR/etcd)"
+	go build -o bin/devetcd ./deploy/devetcd
+	start_bg etcd bin/devetcd --data-dir "$RUN_DIR/etcd" --listen "$ETCD_ENDPOINT"
+	for _ in $(seq 1 60); do
+		tcp_open "$host" "$port" && return
+		sleep 0.5
+	done
+	log "etcd did not start; see $RUN_DIR/logs/etcd.log"
+	exit 1
+}
+
+wait_healthy() { # name
+	local name=$1 url="http://127.0.0.1:${DEV_PORT[$1]}/healthz"
+	for _ in $(seq 1 120); do
+		if curl -fsS "$url" >/dev/null 2>&1; then return 0; fi
+		if ! kill -0 "$(cat "$RUN_DIR/pids/$name.pid")" 2>/dev/null; then
+			log "$name exited; last lines of $RUN_DIR/logs/$name.log:"
+			tail -20 "$RUN_DIR/logs/$name.log"
+			return 1
+		fi
+		sleep 0.5
+	done
+	log "$name not healthy after 60s; see $RUN_DIR/logs/$name.log"
+	return 1
+}
+
+deploy/scripts/deps.sh mysql redis
+ensure_etcd
+if [ "${1:-}" = "--infra" ]; then
+	exit 0
+fi
+
+trap 'echo; deploy/scripts/stop.sh; exit 0' INT TERM
+
+for svc in $SERVICES; do
+	for kind in rpc api; do
+		log "building $svc-$kind"
+		go build -o "bin/$svc-$kind" "./apps/$svc/$kind"
+	done
+done
+for kind in rpc api; do # every rpc first: gateways resolve them through etcd
+	for svc in $SERVICES; do
+		name=$svc-$kind
+		start_bg "$name" "bin/$name" -f "apps/$svc/$kind/etc/$name.yaml"
+		wait_healthy "$name" || { deploy/scripts/stop.sh; exit 1; }
+	done
+done
+
+echo
+log "zeromall is running (logs in $RUN_DIR/logs, stop with Ctrl-C or 'make stop'):"
+for svc in $SERVICES; do
+	printf '  %-12s http://127.0.0.1:%s   dev http://127.0.0.1:%s/healthz /metrics\n' "$svc-api" "${PORT[$svc-api]}" "${DEV_PORT[$svc-api]}"
+	printf '  %-12s grpc 127.0.0.1:%s    dev http://127.0.0.1:%s/healthz  (etcd key %s.rpc)\n' "$svc-rpc" "${PORT[$svc-rpc]}" "${DEV_PORT[$svc-rpc]}" "$svc"
+done
+printf '  %-12s %s\n' etcd "$ETCD_ENDPOINT"
+while true; do
+	sleep 3600 &
+	wait $!
+done
