@@ -1,0 +1,82 @@
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"regexp"
+	"testing"
+	"testing/fstest"
+
+	"zeromall/pkg/migrate"
+	"zeromall/pkg/testkit"
+)
+
+var services = []string{"user"}
+
+// TestSchemaMatchesMigrations proves each service's schema.sql (what goctl generates models from)
+// describes exactly the tables its migrations build.
+func TestSchemaMatchesMigrations(t *testing.T) {
+	for _, svc := range services {
+		t.Run(svc, func(t *testing.T) {
+			ctx := context.Background()
+			migrated := testkit.NewDatabaseDSN(t, svc)
+			if _, err := migrate.Apply(ctx, migrated, For(svc)); err != nil {
+				t.Fatal(err)
+			}
+			schema, err := Schema(svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromSchema := testkit.NewDatabaseDSN(t, svc)
+			if _, err := migrate.Apply(ctx, fromSchema, fstest.MapFS{"0001_schema.sql": {Data: []byte(schema)}}); err != nil {
+				t.Fatal(err)
+			}
+			want, got := tables(t, migrated), tables(t, fromSchema)
+			for name, ddl := range want {
+				if got[name] != ddl {
+					t.Errorf("table %s differs.\nmigrations:\n%s\nschema.sql:\n%s", name, ddl, got[name])
+				}
+			}
+			for name := range got {
+				if _, ok := want[name]; !ok {
+					t.Errorf("schema.sql has table %s that no migration creates", name)
+				}
+			}
+		})
+	}
+}
+
+var autoIncrement = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
+
+func tables(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SHOW TABLES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != "schema_migrations" {
+			names = append(names, n)
+		}
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, n := range names {
+		var name, ddl string
+		if err := db.QueryRow("SHOW CREATE TABLE `"+n+"`").Scan(&name, &ddl); err != nil {
+			t.Fatal(err)
+		}
+		out[n] = autoIncrement.ReplaceAllString(ddl, "")
+	}
+	return out
+}
