@@ -50,6 +50,11 @@ func TestUserGateway(t *testing.T) {
 	api := s.StartAPI("user", nil)
 	env := &userEnv{stack: s, base: api.URL}
 
+	t.Run("RpcIsDiscoveredThroughEtcd", func(t *testing.T) {
+		if got := etcdEndpoints(t, s.Etcd, "user.rpc"); len(got) != 1 || got[0] != rpc.Addr {
+			t.Fatalf("etcd key user.rpc holds %v, want [%s]", got, rpc.Addr)
+		}
+	})
 	t.Run("RegisterLoginReadUpdateRefresh", env.registerLoginReadUpdateRefresh)
 	t.Run("BadInputIsRejectedAndWritesNothing", env.badInputIsRejectedAndWritesNothing)
 	t.Run("LoginFailuresRevealNothingAndAreThrottled", env.loginFailuresRevealNothingAndAreThrottled)

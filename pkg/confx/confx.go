@@ -39,7 +39,8 @@ func Load(path string, v any) error {
 	return nil
 }
 
-// MustLoad is Load for main functions: it exits on error.
+// MustLoad is Load for main functions: it exits with the reason on error. go-zero calls the
+// config's Validate method, if it has one, as part of loading.
 func MustLoad(path string, v any) {
 	if err := Load(path, v); err != nil {
 		fmt.Fprintln(os.Stderr, err)

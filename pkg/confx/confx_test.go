@@ -1,6 +1,7 @@
 package confx
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -60,5 +61,31 @@ func TestLoad_ReportsBadFiles(t *testing.T) {
 	_ = os.WriteFile(path, []byte("Port: not-a-number\n"), 0o600)
 	if err := Load(path, &c); err == nil {
 		t.Error("mistyped value loaded")
+	}
+}
+
+type validated struct {
+	Secret string
+}
+
+func (v validated) Validate() error {
+	if len(v.Secret) < 4 {
+		return errTooShort
+	}
+	return nil
+}
+
+var errTooShort = errors.New("Secret too short")
+
+func TestLoad_RunsValidate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.yaml")
+	_ = os.WriteFile(path, []byte("Secret: ${CONFX_V_SECRET:-abc}\n"), 0o600)
+	var v validated
+	if err := Load(path, &v); !errors.Is(err, errTooShort) {
+		t.Fatalf("short secret: %v", err)
+	}
+	t.Setenv("CONFX_V_SECRET", "long enough")
+	if err := Load(path, &v); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 
+	"zeromall/pkg/xerr"
+
 	"github.com/golang-jwt/jwt/v4"
 )
 
@@ -22,8 +24,8 @@ const ClaimUID = "uid"
 // MinSecretLen guards against toy HS256 secrets; 32 bytes matches the hash size.
 const MinSecretLen = 32
 
-// ErrNoUID means the context carries no usable uid claim.
-var ErrNoUID = errors.New("no uid claim in context")
+// ErrNoUID means the context carries no usable uid claim: the caller is not authenticated.
+var ErrNoUID = xerr.ErrUnauthorized
 
 // Token is a minted access token with its expiry and the time a client should refresh it.
 type Token struct {

@@ -57,36 +57,37 @@ func (s *Stack) env() map[string]string {
 // StartRPC builds and starts <service>-rpc on free ports; extra overrides environment variables.
 func (s *Stack) StartRPC(service string, extra map[string]string) *Service {
 	s.t.Helper()
-	prefix := strings.ToUpper(service) + "_"
-	svc := &Service{Addr: FreeAddr(s.t), DevAddr: FreeAddr(s.t)}
-	env := s.env()
-	env[prefix+"RPC_LISTEN"] = svc.Addr
-	env[prefix+"RPC_DEV_PORT"] = fmt.Sprint(Port(svc.DevAddr))
-	env[prefix+"DB_DSN"] = s.DSN(service)
-	for k, v := range extra {
-		env[k] = v
-	}
-	bin := Build(s.t, "./apps/"+service+"/rpc")
-	svc.Process = StartProcess(s.t, service+"-rpc", bin, []string{"-f", "apps/" + service + "/rpc/etc/" + service + "-rpc.yaml"}, env)
-	svc.WaitHealthy(svc.DevAddr, 60*time.Second)
-	return svc
+	return s.start(service, "rpc", extra)
 }
 
 // StartAPI builds and starts <service>-api on free ports; extra overrides environment variables.
 func (s *Stack) StartAPI(service string, extra map[string]string) *Service {
 	s.t.Helper()
-	prefix := strings.ToUpper(service) + "_"
+	return s.start(service, "api", extra)
+}
+
+// start runs apps/<service>/<kind> with its YAML, pointing it at this stack through the
+// variables the YAML reads (<SERVICE>_RPC_LISTEN, <SERVICE>_API_PORT, ...).
+func (s *Stack) start(service, kind string, extra map[string]string) *Service {
+	s.t.Helper()
+	name := service + "-" + kind
+	prefix := strings.ToUpper(service + "_" + kind + "_")
 	svc := &Service{Addr: FreeAddr(s.t), DevAddr: FreeAddr(s.t)}
-	svc.URL = "http://" + svc.Addr
 	env := s.env()
-	env[prefix+"API_HOST"] = "127.0.0.1"
-	env[prefix+"API_PORT"] = fmt.Sprint(Port(svc.Addr))
-	env[prefix+"API_DEV_PORT"] = fmt.Sprint(Port(svc.DevAddr))
+	env[prefix+"DEV_PORT"] = fmt.Sprint(Port(svc.DevAddr))
+	if kind == "rpc" {
+		env[prefix+"LISTEN"] = svc.Addr
+		env[strings.ToUpper(service)+"_DB_DSN"] = s.DSN(service)
+	} else {
+		svc.URL = "http://" + svc.Addr
+		env[prefix+"HOST"] = "127.0.0.1"
+		env[prefix+"PORT"] = fmt.Sprint(Port(svc.Addr))
+	}
 	for k, v := range extra {
 		env[k] = v
 	}
-	bin := Build(s.t, "./apps/"+service+"/api")
-	svc.Process = StartProcess(s.t, service+"-api", bin, []string{"-f", "apps/" + service + "/api/etc/" + service + "-api.yaml"}, env)
+	bin := Build(s.t, "./apps/"+service+"/"+kind)
+	svc.Process = StartProcess(s.t, name, bin, []string{"-f", "apps/" + service + "/" + kind + "/etc/" + name + ".yaml"}, env)
 	svc.WaitHealthy(svc.DevAddr, 60*time.Second)
 	return svc
 }

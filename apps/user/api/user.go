@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 
 	"zeromall/apps/user/api/internal/config"
 	"zeromall/apps/user/api/internal/handler"
@@ -25,10 +24,6 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	if err := c.Validate(); err != nil {
-		fmt.Fprintln(os.Stderr, "invalid config:", err)
-		os.Exit(1)
-	}
 
 	httpresult.Setup()
 	server := rest.MustNewServer(c.RestConf, httpresult.ServerOptions()...)

@@ -30,10 +30,6 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	if err := c.Validate(); err != nil {
-		fmt.Fprintln(os.Stderr, "invalid config:", err)
-		os.Exit(1)
-	}
 	logx.MustSetup(c.Log)
 	if c.DB.Migrate {
 		applied, err := migrate.Apply(context.Background(), c.DB.DataSource, migrations.For("user"))

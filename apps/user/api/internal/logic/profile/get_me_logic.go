@@ -11,7 +11,6 @@ import (
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/jwtx"
-	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -34,7 +33,7 @@ func NewGetMeLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetMeLogic 
 func (l *GetMeLogic) GetMe() (resp *types.ProfileResp, err error) {
 	uid, err := jwtx.UID(l.ctx)
 	if err != nil {
-		return nil, xerr.ErrUnauthorized
+		return nil, err
 	}
 	u, err := l.svcCtx.UserRpc.GetUser(l.ctx, &user_client.GetUserReq{Id: uid})
 	if err != nil {

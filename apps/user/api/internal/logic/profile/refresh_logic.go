@@ -11,7 +11,6 @@ import (
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/jwtx"
-	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -34,7 +33,7 @@ func NewRefreshLogic(ctx context.Context, svcCtx *svc.ServiceContext) *RefreshLo
 func (l *RefreshLogic) Refresh() (resp *types.TokenResp, err error) {
 	uid, err := jwtx.UID(l.ctx)
 	if err != nil {
-		return nil, xerr.ErrUnauthorized
+		return nil, err
 	}
 	out, err := l.svcCtx.UserRpc.RefreshToken(l.ctx, &user_client.RefreshTokenReq{Id: uid})
 	if err != nil {

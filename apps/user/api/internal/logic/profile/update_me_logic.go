@@ -11,7 +11,6 @@ import (
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/jwtx"
-	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -34,7 +33,7 @@ func NewUpdateMeLogic(ctx context.Context, svcCtx *svc.ServiceContext) *UpdateMe
 func (l *UpdateMeLogic) UpdateMe(req *types.UpdateProfileReq) (resp *types.ProfileResp, err error) {
 	uid, err := jwtx.UID(l.ctx)
 	if err != nil {
-		return nil, xerr.ErrUnauthorized
+		return nil, err
 	}
 	u, err := l.svcCtx.UserRpc.UpdateProfile(l.ctx, &user_client.UpdateProfileReq{Id: uid, Nickname: req.Nickname})
 	if err != nil {
