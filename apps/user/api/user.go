@@ -8,12 +8,9 @@ import (
 	"zeromall/apps/user/api/internal/handler"
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/rpc/user"
-	"zeromall/pkg/clientip"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/httpresult"
-	"zeromall/pkg/jwtx"
 
-	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
@@ -25,14 +22,8 @@ func main() {
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
 
-	httpresult.Setup()
-	server := rest.MustNewServer(c.RestConf, httpresult.ServerOptions()...)
+	server := httpresult.MustNewServer(c.RestConf)
 	defer server.Stop()
-	server.Use(httpresult.TraceID)
-	server.Use(httpresult.AccessLog)
-	server.Use(jwtx.OnlyHS256(httpresult.Unauthorized))
-	server.Use(clientip.Middleware)
-	server.Use(httpresult.JSONBody(c.MaxBytes))
 
 	// Never log the passwords these calls carry, not even in slow-call logs.
 	zrpc.DontLogClientContentForMethod(user.User_Register_FullMethodName)
