@@ -1,0 +1,61 @@
+// Package logic holds what the gateway's logic groups share.
+package logic
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"zeromall/apps/order/api/internal/svc"
+	"zeromall/apps/order/api/internal/types"
+	"zeromall/apps/order/rpc/order_client"
+	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/jwtx"
+	"zeromall/pkg/xerr"
+)
+
+// userActive mirrors user-rpc's users.status value for an active account.
+const userActive = 1
+
+// ActiveCaller returns the caller's id after asking user-rpc that the account still exists and
+// is active: a valid token outlives a deleted or disabled account by up to its expiry.
+func ActiveCaller(ctx context.Context, svcCtx *svc.ServiceContext) (int64, error) {
+	uid, err := jwtx.UID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	u, err := svcCtx.UserRpc.GetUser(ctx, &user_client.GetUserReq{Id: uid})
+	if err != nil {
+		if errors.Is(xerr.FromError(err), xerr.ErrUserNotFound) {
+			return 0, xerr.ErrUnauthorized
+		}
+		return 0, err
+	}
+	if u.Status != userActive {
+		return 0, xerr.ErrAccountDisabled
+	}
+	return uid, nil
+}
+
+// Order maps an rpc order to the HTTP one.
+func Order(o *order_client.OrderInfo) *types.Order {
+	out := &types.Order{
+		Sn:          o.Sn,
+		UserId:      o.UserId,
+		Status:      o.Status,
+		TotalAmount: o.TotalAmount,
+		Items:       make([]types.OrderItem, len(o.Items)),
+		CreatedAt:   rfc3339(o.CreatedAt),
+	}
+	if o.PaidAt > 0 {
+		out.PaidAt = rfc3339(o.PaidAt)
+	}
+	for i, it := range o.Items {
+		out.Items[i] = types.OrderItem{ProductId: it.ProductId, Title: it.Title, Price: it.Price, Quantity: it.Quantity}
+	}
+	return out
+}
+
+func rfc3339(unix int64) string {
+	return time.Unix(unix, 0).UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,127 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+// Values of orders.status. The rules for moving between them live in order-rpc's order_state.go.
+const (
+	StatusPending   = "pending"
+	StatusPaid      = "paid"
+	StatusCancelled = "cancelled"
+	StatusRefunded  = "refunded"
+)
+
+var _ OrdersModel = (*customOrdersModel)(nil)
+
+type (
+	// OrdersModel is an interface to be customized, add more methods here,
+	// and implement the added methods in customOrdersModel.
+	OrdersModel interface {
+		ordersModel
+		// Transact runs fn in one MySQL transaction.
+		Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error
+		// InsertTx inserts an order inside a transaction and returns its id.
+		InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error)
+		// LockTx reads an order inside a transaction and locks its row until the commit, so
+		// transitions of one order run one after the other.
+		LockTx(ctx context.Context, s sqlx.Session, id int64) (*Orders, error)
+		// TransitionTx moves order id from one status to another only if it is still in `from`
+		// (a conditional update, so racing transitions cannot both win) and stamps paid_at or
+		// closed_at with at. It reports whether this call made the change.
+		TransitionTx(ctx context.Context, s sqlx.Session, id int64, from, to string, at time.Time) (bool, error)
+		// ListByUser returns one page of a user's orders, newest first, and the total count.
+		ListByUser(ctx context.Context, userID int64, status string, offset, limit int64) ([]*Orders, int64, error)
+		// FindPendingBefore returns up to limit orders still pending that were created before t.
+		FindPendingBefore(ctx context.Context, t time.Time, limit int) ([]*Orders, error)
+		// Invalidate drops an order's cached rows; call it after the transaction that changed it.
+		Invalidate(ctx context.Context, o *Orders) error
+	}
+
+	customOrdersModel struct {
+		*defaultOrdersModel
+	}
+)
+
+// NewOrdersModel returns a model for the database table.
+func NewOrdersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) OrdersModel {
+	return &customOrdersModel{
+		defaultOrdersModel: newOrdersModel(conn, c, opts...),
+	}
+}
+
+func (m *customOrdersModel) Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error {
+	return m.TransactCtx(ctx, fn)
+}
+
+func (m *customOrdersModel) InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error) {
+	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
+	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt)
+	if err != nil {
+		return 0, fmt.Errorf("insert order %s: %w", o.Sn, err)
+	}
+	return res.LastInsertId()
+}
+
+func (m *customOrdersModel) LockTx(ctx context.Context, s sqlx.Session, id int64) (*Orders, error) {
+	var o Orders
+	q := fmt.Sprintf("select %s from %s where `id` = ? limit 1 for update", ordersRows, m.table)
+	if err := s.QueryRowCtx(ctx, &o, q, id); err != nil {
+		return nil, fmt.Errorf("find order %d: %w", id, err)
+	}
+	return &o, nil
+}
+
+func (m *customOrdersModel) TransitionTx(ctx context.Context, s sqlx.Session, id int64, from, to string, at time.Time) (bool, error) {
+	stamp := "`closed_at`"
+	if to == StatusPaid {
+		stamp = "`paid_at`"
+	}
+	q := fmt.Sprintf("update %s set `status` = ?, %s = ? where `id` = ? and `status` = ?", m.table, stamp)
+	res, err := s.ExecCtx(ctx, q, to, at.UTC(), id, from)
+	if err != nil {
+		return false, fmt.Errorf("order %d %s -> %s: %w", id, from, to, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("order %d %s -> %s: %w", id, from, to, err)
+	}
+	return n == 1, nil
+}
+
+func (m *customOrdersModel) ListByUser(ctx context.Context, userID int64, status string, offset, limit int64) ([]*Orders, int64, error) {
+	where, args := "`user_id` = ?", []any{userID}
+	if status != "" {
+		where, args = where+" and `status` = ?", append(args, status)
+	}
+	var total int64
+	if err := m.QueryRowNoCacheCtx(ctx, &total, fmt.Sprintf("select count(*) from %s where %s", m.table, where), args...); err != nil {
+		return nil, 0, fmt.Errorf("count orders of user %d: %w", userID, err)
+	}
+	var list []*Orders
+	q := fmt.Sprintf("select %s from %s where %s order by `id` desc limit ? offset ?", ordersRows, m.table, where)
+	if err := m.QueryRowsNoCacheCtx(ctx, &list, q, append(args, limit, offset)...); err != nil {
+		return nil, 0, fmt.Errorf("list orders of user %d: %w", userID, err)
+	}
+	return list, total, nil
+}
+
+func (m *customOrdersModel) FindPendingBefore(ctx context.Context, t time.Time, limit int) ([]*Orders, error) {
+	var list []*Orders
+	q := fmt.Sprintf("select %s from %s where `status` = ? and `created_at` < ? order by `created_at` limit ?", ordersRows, m.table)
+	if err := m.QueryRowsNoCacheCtx(ctx, &list, q, StatusPending, t.UTC(), limit); err != nil {
+		return nil, fmt.Errorf("find pending orders before %s: %w", t, err)
+	}
+	return list, nil
+}
+
+func (m *customOrdersModel) Invalidate(ctx context.Context, o *Orders) error {
+	return m.DelCacheCtx(ctx,
+		fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, o.Id),
+		fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, o.Sn))
+}

@@ -1,0 +1,40 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/zrpc"
+)
+
+type Config struct {
+	zrpc.RpcServerConf
+
+	DB struct {
+		DataSource string
+		// Migrate applies deploy/sql/order migrations at start (serialized across instances).
+		Migrate bool `json:",default=true"`
+	}
+	Cache               cache.CacheConf
+	CacheExpiry         time.Duration `json:",default=1h"`
+	CacheNotFoundExpiry time.Duration `json:",default=1m"`
+
+	// AutoCancel cancels and restocks orders left unpaid for After, scanning every Interval.
+	AutoCancel struct {
+		After    time.Duration `json:",default=15m"`
+		Interval time.Duration `json:",default=30s"`
+		Batch    int           `json:",default=100,range=[1:1000]"`
+	}
+}
+
+// Validate rejects configurations that would not run.
+func (c Config) Validate() error {
+	if c.DB.DataSource == "" {
+		return fmt.Errorf("DB.DataSource is empty")
+	}
+	if c.AutoCancel.After <= 0 || c.AutoCancel.Interval <= 0 {
+		return fmt.Errorf("AutoCancel.After and AutoCancel.Interval must be positive")
+	}
+	return nil
+}

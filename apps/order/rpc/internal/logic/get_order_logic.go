@@ -1,0 +1,36 @@
+package logic
+
+import (
+	"context"
+
+	"zeromall/apps/order/rpc/internal/svc"
+	"zeromall/apps/order/rpc/order"
+
+	"github.com/zeromicro/go-zero/core/logx"
+)
+
+type GetOrderLogic struct {
+	ctx    context.Context
+	svcCtx *svc.ServiceContext
+	logx.Logger
+}
+
+func NewGetOrderLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetOrderLogic {
+	return &GetOrderLogic{
+		ctx:    ctx,
+		svcCtx: svcCtx,
+		Logger: logx.WithContext(ctx),
+	}
+}
+
+// GetOrder reads one order of userId; NotFound for anyone else's.
+func (l *GetOrderLogic) GetOrder(in *order.GetOrderReq) (*order.OrderInfo, error) {
+	if err := checkUserID(in.UserId); err != nil {
+		return nil, err
+	}
+	o, err := findOrder(l.ctx, l.svcCtx, in.Sn, in.UserId)
+	if err != nil {
+		return nil, err
+	}
+	return orderInfo(l.ctx, l.svcCtx, o)
+}

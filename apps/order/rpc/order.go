@@ -1,0 +1,49 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"zeromall/apps/order/rpc/internal/config"
+	"zeromall/apps/order/rpc/internal/logic"
+	"zeromall/apps/order/rpc/internal/server"
+	"zeromall/apps/order/rpc/internal/svc"
+	"zeromall/apps/order/rpc/order"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/rpcserver"
+
+	"github.com/zeromicro/go-zero/core/proc"
+	"github.com/zeromicro/go-zero/core/service"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/reflection"
+)
+
+var configFile = flag.String("f", "etc/order-rpc.yaml", "the config file")
+
+func main() {
+	flag.Parse()
+
+	var c config.Config
+	confx.MustLoad(*configFile, &c)
+	if c.DB.Migrate {
+		rpcserver.MustMigrate(c.Log, c.DB.DataSource, "order")
+	}
+	sqlx.DisableStmtLog() // keep slow-query logs, drop one line per statement
+	ctx := svc.NewServiceContext(c)
+
+	s := rpcserver.MustNewServer(c.RpcServerConf, func(grpcServer *grpc.Server) {
+		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
+
+		if c.Mode == service.DevMode || c.Mode == service.TestMode {
+			reflection.Register(grpcServer)
+		}
+	})
+	defer s.Stop()
+
+	canceller := logic.StartAutoCanceller(ctx)
+	proc.AddShutdownListener(canceller.Stop)
+
+	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
+	s.Start()
+}
