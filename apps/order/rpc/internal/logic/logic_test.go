@@ -1,0 +1,308 @@
+package logic
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"zeromall/apps/order/model"
+	"zeromall/apps/order/rpc/internal/config"
+	"zeromall/apps/order/rpc/internal/svc"
+	"zeromall/apps/order/rpc/order"
+	migrations "zeromall/deploy/sql"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/migrate"
+	"zeromall/pkg/testkit"
+	"zeromall/pkg/xerr"
+)
+
+// Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
+const (
+	tee   = 1 // 1999 cents, stock 500
+	mug   = 2 // 1250 cents, stock 200
+	book  = 5 // 3900 cents, stock 20
+	hat  = 6 // 2500 cents, stock 5
+	buyer = 77
+)
+
+type fixture struct {
+	ctx    context.Context
+	svcCtx *svc.ServiceContext
+	db     *sql.DB
+}
+
+// newFixture builds order-rpc's service context from its real YAML, pointed at a fresh database
+// (migrated and seeded) and a private Redis.
+func newFixture(t *testing.T, env map[string]string) *fixture {
+	t.Helper()
+	r := testkit.StartRedis(t)
+	dsn := testkit.NewDatabaseDSN(t, "order")
+	t.Setenv("ORDER_DB_DSN", dsn)
+	t.Setenv("REDIS_ADDR", r.Addr)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var c config.Config
+	if err := confx.Load(testkit.RepoRoot(t)+"/apps/order/rpc/etc/order-rpc.yaml", &c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("order")); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c), db: db}
+}
+
+func (f *fixture) stock(t *testing.T, productID int64) int64 {
+	t.Helper()
+	var n int64
+	if err := f.db.QueryRow("SELECT stock FROM products WHERE id = ?", productID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (f *fixture) create(t *testing.T, items ...*order.ItemReq) *order.OrderInfo {
+	t.Helper()
+	o, err := NewCreateOrderLogic(f.ctx, f.svcCtx).CreateOrder(&order.CreateOrderReq{UserId: buyer, Items: items})
+	if err != nil {
+		t.Fatalf("create order: %v", err)
+	}
+	return o
+}
+
+func item(productID, qty int64) *order.ItemReq {
+	return &order.ItemReq{ProductId: productID, Quantity: qty}
+}
+
+func TestCreateOrder_PricesFromCatalogueAndTakesStock(t *testing.T) {
+	f := newFixture(t, nil)
+	o := f.create(t, item(mug, 2), item(tee, 1))
+	if o.Status != model.StatusPending || o.TotalAmount != 2*1250+1999 || len(o.Items) != 2 {
+		t.Fatalf("order %+v", o)
+	}
+	if o.Items[0].ProductId != tee || o.Items[0].Price != 1999 || o.Items[0].Title != "zeromall T-shirt" {
+		t.Errorf("first line %+v", o.Items[0])
+	}
+	if got := f.stock(t, mug); got != 198 {
+		t.Errorf("mug stock %d, want 198", got)
+	}
+	if got := f.stock(t, tee); got != 499 {
+		t.Errorf("tee stock %d, want 499", got)
+	}
+}
+
+func TestCreateOrder_OutOfStockRollsBackEveryLine(t *testing.T) {
+	f := newFixture(t, nil)
+	_, err := NewCreateOrderLogic(f.ctx, f.svcCtx).CreateOrder(&order.CreateOrderReq{
+		UserId: buyer, Items: []*order.ItemReq{item(tee, 3), item(hat, 6)},
+	})
+	if !errors.Is(err, xerr.ErrOutOfStock) {
+		t.Fatalf("got %v, want out of stock", err)
+	}
+	if got := f.stock(t, tee); got != 500 {
+		t.Errorf("tee stock %d after a failed order, want 500", got)
+	}
+	var n int
+	_ = f.db.QueryRow("SELECT COUNT(*) FROM orders").Scan(&n)
+	if n != 0 {
+		t.Errorf("%d orders written", n)
+	}
+}
+
+func TestCreateOrder_CatalogueCacheSeesStockChanges(t *testing.T) {
+	f := newFixture(t, nil)
+	stockOf := func(id int64) int64 {
+		resp, err := NewListProductsLogic(f.ctx, f.svcCtx).ListProducts(&order.ListProductsReq{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range resp.Items {
+			if p.Id == id {
+				return p.Stock
+			}
+		}
+		t.Fatalf("product %d not listed", id)
+		return 0
+	}
+	if got := stockOf(hat); got != 5 {
+		t.Fatalf("cap stock %d", got)
+	}
+	o := f.create(t, item(hat, 2))
+	if got := stockOf(hat); got != 3 {
+		t.Fatalf("catalogue after an order shows stock %d, want 3", got)
+	}
+	if _, err := NewCancelOrderLogic(f.ctx, f.svcCtx).CancelOrder(&order.CancelOrderReq{Sn: o.Sn, UserId: buyer}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stockOf(hat); got != 5 {
+		t.Fatalf("catalogue after a cancel shows stock %d, want 5", got)
+	}
+}
+
+func TestStateMachine(t *testing.T) {
+	cases := []struct {
+		from, to string
+		ok       bool
+	}{
+		{model.StatusPending, model.StatusPaid, true},
+		{model.StatusPending, model.StatusCancelled, true},
+		{model.StatusPaid, model.StatusRefunded, true},
+		{model.StatusPending, model.StatusRefunded, false},
+		{model.StatusPaid, model.StatusCancelled, false},
+		{model.StatusCancelled, model.StatusPaid, false},
+		{model.StatusCancelled, model.StatusPending, false},
+		{model.StatusRefunded, model.StatusPaid, false},
+		{model.StatusPaid, model.StatusPending, false},
+	}
+	for _, tc := range cases {
+		if got := canTransition(tc.from, tc.to); got != tc.ok {
+			t.Errorf("%s -> %s allowed=%v", tc.from, tc.to, got)
+		}
+	}
+}
+
+func TestMarkPaidAndRefunded_AreIdempotentAndRestockOnce(t *testing.T) {
+	f := newFixture(t, nil)
+	o := f.create(t, item(book, 4))
+	paidAt := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC).Unix()
+	for i := range 2 {
+		got, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn, PaidAt: paidAt})
+		if err != nil || got.Status != model.StatusPaid || got.PaidAt != paidAt {
+			t.Fatalf("mark paid #%d: %+v, %v", i+1, got, err)
+		}
+	}
+	if _, err := NewCancelOrderLogic(f.ctx, f.svcCtx).CancelOrder(&order.CancelOrderReq{Sn: o.Sn, UserId: buyer}); !errors.Is(err, xerr.ErrIllegalTransition) {
+		t.Fatalf("cancel of a paid order: %v", err)
+	}
+	for i := range 2 {
+		got, err := NewMarkRefundedLogic(f.ctx, f.svcCtx).MarkRefunded(&order.MarkRefundedReq{Sn: o.Sn})
+		if err != nil || got.Status != model.StatusRefunded {
+			t.Fatalf("mark refunded #%d: %+v, %v", i+1, got, err)
+		}
+	}
+	if got := f.stock(t, book); got != 20 {
+		t.Fatalf("book stock %d after refund, want 20 (restocked exactly once)", got)
+	}
+	if _, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn}); !errors.Is(err, xerr.ErrIllegalTransition) {
+		t.Fatalf("paying a refunded order: %v", err)
+	}
+}
+
+func TestMarkRefunded_RejectsUnpaidOrder(t *testing.T) {
+	f := newFixture(t, nil)
+	o := f.create(t, item(tee, 1))
+	if _, err := NewMarkRefundedLogic(f.ctx, f.svcCtx).MarkRefunded(&order.MarkRefundedReq{Sn: o.Sn}); !errors.Is(err, xerr.ErrIllegalTransition) {
+		t.Fatalf("refund of a pending order: %v", err)
+	}
+}
+
+func TestCancelVersusMarkPaid_ExactlyOneWins(t *testing.T) {
+	f := newFixture(t, nil)
+	for round := range 15 {
+		o := f.create(t, item(mug, 1))
+		var (
+			wg                sync.WaitGroup
+			cancelErr, payErr error
+			start             = make(chan struct{})
+		)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, cancelErr = NewCancelOrderLogic(f.ctx, f.svcCtx).CancelOrder(&order.CancelOrderReq{Sn: o.Sn, UserId: buyer})
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			_, payErr = NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn})
+		}()
+		close(start)
+		wg.Wait()
+		var status string
+		_ = f.db.QueryRow("SELECT status FROM orders WHERE sn = ?", o.Sn).Scan(&status)
+		switch {
+		case cancelErr == nil && errors.Is(payErr, xerr.ErrOrderCancelled) && status == model.StatusCancelled:
+		case payErr == nil && errors.Is(cancelErr, xerr.ErrIllegalTransition) && status == model.StatusPaid:
+		default:
+			t.Fatalf("round %d: cancel=%v pay=%v status=%s", round, cancelErr, payErr, status)
+		}
+	}
+	var paid int64
+	_ = f.db.QueryRow("SELECT COUNT(*) FROM orders WHERE status = 'paid'").Scan(&paid)
+	if got := f.stock(t, mug); got != 200-paid {
+		t.Fatalf("mug stock %d with %d paid orders, want %d", got, paid, 200-paid)
+	}
+}
+
+func TestAutoCancel_CancelsExpiredPendingOrdersOnce(t *testing.T) {
+	f := newFixture(t, map[string]string{"ORDER_AUTO_CANCEL_AFTER": "1s"})
+	expired := f.create(t, item(hat, 2))
+	paid := f.create(t, item(hat, 1))
+	if _, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: paid.Sn}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // created_at has one-second precision
+	fresh := f.create(t, item(hat, 1))
+
+	a := &AutoCanceller{svcCtx: f.svcCtx}
+	if n := a.scanOnce(f.ctx); n != 1 {
+		t.Fatalf("first scan cancelled %d orders, want 1", n)
+	}
+	if n := a.scanOnce(f.ctx); n != 0 {
+		t.Fatalf("second scan cancelled %d orders, want 0", n)
+	}
+	statuses := map[string]string{}
+	for _, sn := range []string{expired.Sn, paid.Sn, fresh.Sn} {
+		var s string
+		_ = f.db.QueryRow("SELECT status FROM orders WHERE sn = ?", sn).Scan(&s)
+		statuses[sn] = s
+	}
+	if statuses[expired.Sn] != model.StatusCancelled || statuses[paid.Sn] != model.StatusPaid || statuses[fresh.Sn] != model.StatusPending {
+		t.Fatalf("statuses %v", statuses)
+	}
+	if got := f.stock(t, hat); got != 5-1-1 {
+		t.Fatalf("cap stock %d, want 3", got)
+	}
+}
+
+func TestListOrders_PagesNewestFirstAndFilters(t *testing.T) {
+	f := newFixture(t, nil)
+	var sns []string
+	for range 5 {
+		sns = append(sns, f.create(t, item(tee, 1)).Sn)
+	}
+	if _, err := NewCancelOrderLogic(f.ctx, f.svcCtx).CancelOrder(&order.CancelOrderReq{Sn: sns[0], UserId: buyer}); err != nil {
+		t.Fatal(err)
+	}
+	l := NewListOrdersLogic(f.ctx, f.svcCtx)
+	page1, err := l.ListOrders(&order.ListOrdersReq{UserId: buyer, Page: 1, PageSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page1.Total != 5 || len(page1.Items) != 2 || page1.Items[0].Sn != sns[4] || page1.Items[1].Sn != sns[3] {
+		t.Fatalf("page 1: total %d, %d items", page1.Total, len(page1.Items))
+	}
+	if len(page1.Items[0].Items) != 1 {
+		t.Errorf("listed order without its lines")
+	}
+	page3, _ := l.ListOrders(&order.ListOrdersReq{UserId: buyer, Page: 3, PageSize: 2})
+	if len(page3.Items) != 1 || page3.Items[0].Sn != sns[0] {
+		t.Fatalf("page 3: %+v", page3.Items)
+	}
+	cancelled, _ := l.ListOrders(&order.ListOrdersReq{UserId: buyer, Status: model.StatusCancelled})
+	if cancelled.Total != 1 || cancelled.Items[0].Sn != sns[0] {
+		t.Fatalf("cancelled filter: %+v", cancelled)
+	}
+	other, _ := l.ListOrders(&order.ListOrdersReq{UserId: buyer + 1})
+	if other.Total != 0 || len(other.Items) != 0 {
+		t.Fatalf("another user sees %d orders", other.Total)
+	}
+}
