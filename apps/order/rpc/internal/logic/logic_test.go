@@ -24,7 +24,7 @@ const (
 	tee   = 1 // 1999 cents, stock 500
 	mug   = 2 // 1250 cents, stock 200
 	book  = 5 // 3900 cents, stock 20
-	hat  = 6 // 2500 cents, stock 5
+	hat   = 6 // 2500 cents, stock 5
 	buyer = 77
 )
 
