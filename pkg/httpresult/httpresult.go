@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"zeromall/pkg/xerr"
 
@@ -50,20 +51,28 @@ func ServerOptions() []rest.RunOption {
 // only xerr values or errors from zRPC calls; those are classified by xerr.FromError, so an
 // outage (open breaker, shed load, timeout) is a 503/504 and never a 400.
 func ErrorHandler(ctx context.Context, err error) (int, any) {
-	ce := classify(err)
+	ce := classify(ctx, err)
 	if ce.HTTPStatus >= http.StatusInternalServerError {
 		logx.WithContext(ctx).Errorf("request failed with %d: %v", ce.HTTPStatus, err)
 	}
 	return ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg}
 }
 
-func classify(err error) *xerr.CodeError {
+func classify(ctx context.Context, err error) *xerr.CodeError {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return xerr.ErrPayloadTooLarge
 	}
 	if ce, ok := xerr.Known(err); ok {
 		return ce
+	}
+	// go-zero reports a malformed number in a query or path with strconv's bare error.
+	var num *strconv.NumError
+	if errors.As(err, &num) {
+		if name := queryParamWith(ctx, num.Num); name != "" {
+			return xerr.Field(name, "must be a whole number in range")
+		}
+		return xerr.ErrBadRequest.WithMsgf("%q is not a whole number in range", num.Num)
 	}
 	return xerr.ErrBadRequest.WithMsg(err.Error())
 }

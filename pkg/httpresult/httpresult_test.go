@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,6 +68,9 @@ func TestJSONBody(t *testing.T) {
 		{"malformed", "application/json", `{"a":`, false, 400},
 		{"too large declared", "application/json", `{"a":"` + strings.Repeat("x", 100) + `"}`, false, 413},
 		{"too large chunked", "application/json", `{"a":"` + strings.Repeat("x", 100) + `"}`, true, 413},
+		{"fraction", "application/json", `{"items":[{"q":1.5}]}`, false, 400},
+		{"overflow", "application/json", `{"n":99999999999999999999}`, false, 400},
+		{"int64 bounds", "application/json", `{"a":9223372036854775807,"b":-9223372036854775808}`, false, 200},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,5 +94,30 @@ func TestJSONBody(t *testing.T) {
 				t.Fatalf("error without {code,msg}: %s", w.Body)
 			}
 		})
+	}
+}
+
+func TestJSONBody_NamesTheNonIntegerField(t *testing.T) {
+	h := JSONBody(1024)(func(http.ResponseWriter, *http.Request) {})
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"items":[{"productId":1,"quantity":2},{"productId":2,"quantity":1e3}]}`))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h(w, r)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "items[1].quantity: must be a whole number") {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+}
+
+func TestErrorHandler_NamesMalformedQueryParameter(t *testing.T) {
+	var status int
+	var body Body
+	h := JSONBody(1024)(func(w http.ResponseWriter, r *http.Request) {
+		_, err := strconv.ParseInt(r.URL.Query().Get("page"), 10, 64)
+		st, b := ErrorHandler(r.Context(), fmt.Errorf("parse: %w", err))
+		status, body = st, b.(Body)
+	})
+	h(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/?page=abc&status=paid", nil))
+	if status != 400 || body.Msg != "page: must be a whole number in range" {
+		t.Fatalf("%d %+v", status, body)
 	}
 }

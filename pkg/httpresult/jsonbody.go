@@ -2,11 +2,16 @@ package httpresult
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
 
 	"zeromall/pkg/xerr"
 
@@ -24,11 +29,15 @@ var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
 // JSONBody checks every request body before goctl's handler parses it: it must stay within
 // maxBytes, declared or chunked (go-zero's MaxBytes middleware checks only Content-Length and
 // answers a bare 413, so gateways turn it off with Middlewares.MaxBytes: false); it must be
-// declared as JSON (a form body would otherwise surface as a puzzling "field is not set"); and it
-// must be well-formed (go-zero's parse error would echo the raw body, passwords included).
+// declared as JSON (a form body would otherwise surface as a puzzling "field is not set"); it
+// must be well-formed (go-zero's parse error would echo the raw body, passwords included); and
+// every number in it must be an integer that fits int64, because zeromall's APIs carry no
+// fractions (money is cents) and go-zero's own overflow error does not name the field.
+// It also keeps the query in the context, so ErrorHandler can name a malformed parameter.
 func JSONBody(maxBytes int64) rest.Middleware {
 	return func(next http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			r = r.WithContext(context.WithValue(r.Context(), queryKey{}, r.URL.Query()))
 			if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 				next(w, r)
 				return
@@ -54,6 +63,10 @@ func JSONBody(maxBytes int64) rest.Middleware {
 				writeError(w, r, errMalformedJSON)
 				return
 			}
+			if path := firstNonInteger(body); path != "" {
+				writeError(w, r, xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807"))
+				return
+			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			next(w, r)
 		}
@@ -62,4 +75,63 @@ func JSONBody(maxBytes int64) rest.Middleware {
 
 func writeError(w http.ResponseWriter, r *http.Request, ce *xerr.CodeError) {
 	httpx.WriteJsonCtx(r.Context(), w, ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg})
+}
+
+type queryKey struct{}
+
+// firstNonInteger returns the path (e.g. "items[0].quantity") of the first number in a JSON
+// document that is not an int64, or "".
+func firstNonInteger(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return ""
+	}
+	return walkNumbers(doc, "body")
+}
+
+func walkNumbers(v any, path string) string {
+	switch t := v.(type) {
+	case json.Number:
+		if _, err := strconv.ParseInt(string(t), 10, 64); err != nil {
+			return path
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // report the same field every time
+		for _, k := range keys {
+			child := t[k]
+			p := k
+			if path != "body" {
+				p = path + "." + k
+			}
+			if bad := walkNumbers(child, p); bad != "" {
+				return bad
+			}
+		}
+	case []any:
+		for i, child := range t {
+			if bad := walkNumbers(child, fmt.Sprintf("%s[%d]", path, i)); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
+}
+
+// queryParamWith names the query parameter whose value is raw, for errors that carry only the value.
+func queryParamWith(ctx context.Context, raw string) string {
+	q, _ := ctx.Value(queryKey{}).(url.Values)
+	for name, values := range q {
+		for _, v := range values {
+			if v == raw {
+				return name
+			}
+		}
+	}
+	return ""
 }
