@@ -6,7 +6,7 @@ TOOLS_MOD  := deploy/tools/go.mod
 GOCTL      := go tool -modfile=$(TOOLS_MOD) goctl
 BIN        := $(CURDIR)/bin
 STYLE      := go_zero
-SERVICES   := user order
+SERVICES   := user order payment
 # goctl templates live in the repo (stock unless a change is needed); ~/.goctl is never read.
 GOCTL_HOME := $(CURDIR)/deploy/goctl
 export SERVICES

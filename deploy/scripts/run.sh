@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SERVICES=${SERVICES:-user order}
+SERVICES=${SERVICES:-user order payment}
 RUN_DIR=.run
 ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin

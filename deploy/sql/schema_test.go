@@ -11,7 +11,7 @@ import (
 	"zeromall/pkg/testkit"
 )
 
-var services = []string{"user", "order"}
+var services = []string{"user", "order", "payment"}
 
 // TestSchemaMatchesMigrations proves each service's schema.sql (what goctl generates models from)
 // describes exactly the tables its migrations build.

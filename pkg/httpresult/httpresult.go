@@ -86,12 +86,12 @@ func unauthorized(w http.ResponseWriter, r *http.Request, _ error) {
 	if id := trace.TraceIDFromContext(r.Context()); id != "" {
 		w.Header().Set(TraceHeader, id)
 	}
-	writeError(w, r, xerr.ErrUnauthorized)
+	WriteError(w, r, xerr.ErrUnauthorized)
 }
 
 func errorWriter(ce *xerr.CodeError) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, ce)
+		WriteError(w, r, ce)
 	})
 }
 

@@ -43,28 +43,28 @@ func JSONBody(maxBytes int64) rest.Middleware {
 				return
 			}
 			if r.ContentLength > maxBytes {
-				writeError(w, r, xerr.ErrPayloadTooLarge)
+				WriteError(w, r, xerr.ErrPayloadTooLarge)
 				return
 			}
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-				writeError(w, r, ErrUnsupportedMediaType)
+				WriteError(w, r, ErrUnsupportedMediaType)
 				return
 			}
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
 			var tooLarge *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooLarge):
-				writeError(w, r, xerr.ErrPayloadTooLarge)
+				WriteError(w, r, xerr.ErrPayloadTooLarge)
 				return
 			case err != nil:
-				writeError(w, r, xerr.ErrBadRequest.WithMsg("body: could not be read"))
+				WriteError(w, r, xerr.ErrBadRequest.WithMsg("body: could not be read"))
 				return
 			case len(body) > 0 && !json.Valid(body):
-				writeError(w, r, errMalformedJSON)
+				WriteError(w, r, errMalformedJSON)
 				return
 			}
 			if path := firstNonInteger(body); path != "" {
-				writeError(w, r, xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807"))
+				WriteError(w, r, xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807"))
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -73,7 +73,8 @@ func JSONBody(maxBytes int64) rest.Middleware {
 	}
 }
 
-func writeError(w http.ResponseWriter, r *http.Request, ce *xerr.CodeError) {
+// WriteError answers with ce's status and {code,msg}; for middlewares that reject a request.
+func WriteError(w http.ResponseWriter, r *http.Request, ce *xerr.CodeError) {
 	httpx.WriteJsonCtx(r.Context(), w, ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg})
 }
 

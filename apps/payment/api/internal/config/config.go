@@ -1,0 +1,48 @@
+package config
+
+import (
+	"fmt"
+
+	"zeromall/pkg/jwtx"
+
+	"github.com/zeromicro/go-zero/rest"
+	"github.com/zeromicro/go-zero/zrpc"
+)
+
+type Config struct {
+	rest.RestConf
+	// Auth verifies access tokens minted by user-rpc (same secret).
+	Auth struct {
+		AccessSecret string
+	}
+	PaymentRpc zrpc.RpcClientConf
+
+	// Callback is the provider webhook: its body is signed with Secret (HMAC-SHA256).
+	Callback struct {
+		Secret string
+	}
+	// PayURL is where a buyer pays: the payment number is appended.
+	PayURL string
+	// Sandbox simulates the provider (POST /payment/v1/sandbox/pay/:sn). Development only.
+	Sandbox struct {
+		Enabled     bool   `json:",default=false"`
+		CallbackURL string `json:",optional"` // our own callback endpoint, as a provider would call it
+	}
+}
+
+// Validate rejects configurations that would run insecurely or dial the wrong service.
+func (c Config) Validate() error {
+	if err := jwtx.CheckSecret(c.Auth.AccessSecret); err != nil {
+		return fmt.Errorf("Auth.AccessSecret: %w", err)
+	}
+	if len(c.Callback.Secret) < jwtx.MinSecretLen {
+		return fmt.Errorf("Callback.Secret must be at least %d bytes", jwtx.MinSecretLen)
+	}
+	if c.PaymentRpc.Etcd.Key == "" && len(c.PaymentRpc.Endpoints) == 0 {
+		return fmt.Errorf("PaymentRpc.Etcd.Key is empty")
+	}
+	if c.Sandbox.Enabled && c.Sandbox.CallbackURL == "" {
+		return fmt.Errorf("Sandbox.CallbackURL is empty")
+	}
+	return nil
+}

@@ -1,0 +1,30 @@
+package svc
+
+import (
+	"net/http"
+	"time"
+
+	"zeromall/apps/payment/api/internal/config"
+	"zeromall/apps/payment/api/internal/middleware"
+	"zeromall/apps/payment/rpc/payment_client"
+
+	"github.com/zeromicro/go-zero/rest"
+	"github.com/zeromicro/go-zero/zrpc"
+)
+
+type ServiceContext struct {
+	Config            config.Config
+	CallbackSignature rest.Middleware
+	PaymentRpc        payment_client.Payment
+	// ProviderClient is the sandbox provider's HTTP client for calling our callback.
+	ProviderClient *http.Client
+}
+
+func NewServiceContext(c config.Config) *ServiceContext {
+	return &ServiceContext{
+		Config:            c,
+		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
+		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc)),
+		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
+	}
+}

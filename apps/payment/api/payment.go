@@ -1,0 +1,30 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"zeromall/apps/payment/api/internal/config"
+	"zeromall/apps/payment/api/internal/handler"
+	"zeromall/apps/payment/api/internal/svc"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/httpresult"
+)
+
+var configFile = flag.String("f", "etc/payment-api.yaml", "the config file")
+
+func main() {
+	flag.Parse()
+
+	var c config.Config
+	confx.MustLoad(*configFile, &c)
+
+	server := httpresult.MustNewServer(c.RestConf)
+	defer server.Stop()
+
+	ctx := svc.NewServiceContext(c)
+	handler.RegisterHandlers(server, ctx)
+
+	fmt.Printf("Starting server at %s:%d...\n", c.Host, c.Port)
+	server.Start()
+}

@@ -1,0 +1,48 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/zrpc"
+)
+
+type Config struct {
+	zrpc.RpcServerConf
+
+	DB struct {
+		DataSource string
+		// Migrate applies deploy/sql/payment migrations at start (serialized across instances).
+		Migrate bool `json:",default=true"`
+	}
+	Cache               cache.CacheConf
+	CacheExpiry         time.Duration `json:",default=1h"`
+	CacheNotFoundExpiry time.Duration `json:",default=1m"`
+
+	OrderRpc zrpc.RpcClientConf
+
+	// Relay delivers outbox messages to order-rpc: every Interval (and at once after a payment
+	// changes), Batch at a time, retrying a failed delivery after a backoff that doubles from
+	// MinBackoff up to MaxBackoff, for ever: nothing acknowledged is dropped.
+	Relay struct {
+		Interval   time.Duration `json:",default=1s"`
+		Batch      int           `json:",default=50,range=[1:500]"`
+		MinBackoff time.Duration `json:",default=200ms"`
+		MaxBackoff time.Duration `json:",default=30s"`
+	}
+}
+
+// Validate rejects configurations that would not run or would dial the wrong service.
+func (c Config) Validate() error {
+	if c.DB.DataSource == "" {
+		return fmt.Errorf("DB.DataSource is empty")
+	}
+	if c.OrderRpc.Etcd.Key == "" && len(c.OrderRpc.Endpoints) == 0 {
+		return fmt.Errorf("OrderRpc.Etcd.Key is empty")
+	}
+	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff {
+		return fmt.Errorf("Relay: Interval and MinBackoff must be positive, MaxBackoff at least MinBackoff")
+	}
+	return nil
+}
