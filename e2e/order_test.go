@@ -18,10 +18,12 @@ import (
 
 // Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
 const (
-	productTee  = 1 // 1999 cents, stock 500
-	productMug  = 2 // 1250 cents, stock 200
-	productBook = 5 // 3900 cents, stock 20
-	productHat  = 6 // 2500 cents, stock 5
+	productTee     = 1 // 1999 cents, stock 500
+	productMug     = 2 // 1250 cents, stock 200
+	productSticker = 3 // 399 cents, stock 5000
+	productHoodie  = 4 // 4999 cents, stock 50
+	productBook    = 5 // 3900 cents, stock 20
+	productHat     = 6 // 2500 cents, stock 5
 )
 
 // orderEnv is a stack with user-rpc, user-api, order-rpc and order-api.

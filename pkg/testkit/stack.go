@@ -7,8 +7,14 @@ import (
 	"time"
 )
 
-// TestJWTSecret is the HS256 secret every process of a test stack shares.
-const TestJWTSecret = "zeromall-test-secret-0123456789abcdef"
+// Secrets every process of a test stack shares.
+const (
+	TestJWTSecret      = "zeromall-test-secret-0123456789abcdef"
+	TestCallbackSecret = "zeromall-test-callback-secret-0123456789"
+)
+
+// Self, in a value passed to StartAPI, is replaced by the started gateway's base URL.
+const Self = "{{self}}"
 
 // Stack is the infrastructure of one test run (a private Redis, an embedded etcd, fresh MySQL
 // databases) plus the service processes started on it.
@@ -45,12 +51,13 @@ type Service struct {
 // env is what every process of the stack shares; the services' YAML reads these variables.
 func (s *Stack) env() map[string]string {
 	return map[string]string{
-		"ZEROMALL_MODE": "test", // load shedding off: CI's busy CPUs must not shed test traffic
-		"ETCD_ENDPOINT": s.Etcd.Endpoint,
-		"REDIS_ADDR":    s.Redis.Addr,
-		"JWT_SECRET":    TestJWTSecret,
-		"BCRYPT_COST":   "4",
-		"LOG_LEVEL":     "info",
+		"ZEROMALL_MODE":           "test", // load shedding off: CI's busy CPUs must not shed test traffic
+		"ETCD_ENDPOINT":           s.Etcd.Endpoint,
+		"REDIS_ADDR":              s.Redis.Addr,
+		"JWT_SECRET":              TestJWTSecret,
+		"PAYMENT_CALLBACK_SECRET": TestCallbackSecret,
+		"BCRYPT_COST":             "4",
+		"LOG_LEVEL":               "info",
 	}
 }
 
@@ -84,7 +91,7 @@ func (s *Stack) start(service, kind string, extra map[string]string) *Service {
 		env[prefix+"PORT"] = fmt.Sprint(Port(svc.Addr))
 	}
 	for k, v := range extra {
-		env[k] = v
+		env[k] = strings.ReplaceAll(v, Self, svc.URL)
 	}
 	bin := Build(s.t, "./apps/"+service+"/"+kind)
 	svc.Process = StartProcess(s.t, name, bin, []string{"-f", "apps/" + service + "/" + kind + "/etc/" + name + ".yaml"}, env)
