@@ -121,3 +121,30 @@ func TestErrorHandler_NamesMalformedQueryParameter(t *testing.T) {
 		t.Fatalf("%d %+v", status, body)
 	}
 }
+
+func TestJSONForBareErrors(t *testing.T) {
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/shed":
+			w.WriteHeader(http.StatusServiceUnavailable) // what go-zero's shedding handler does
+		case "/text":
+			http.Error(w, "plain", http.StatusTeapot)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`{"ok":true}`))
+		}
+	})}
+	JSONForBareErrors(srv)
+	for path, want := range map[string]string{
+		"/shed": `{"code":1503,"msg":"service unavailable, try again later"}`,
+		"/text": "plain",
+		"/ok":   `{"ok":true}`,
+	} {
+		w := httptest.NewRecorder()
+		srv.Handler.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		if got := strings.TrimSpace(w.Body.String()); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+}

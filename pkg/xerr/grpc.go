@@ -2,10 +2,15 @@ package xerr
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/breaker"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -27,14 +32,23 @@ func ToStatus(err error) (*status.Status, bool) {
 		return st, false
 	}
 	switch {
-	case errors.Is(err, breaker.ErrServiceUnavailable):
-		return codeStatus(ErrServiceUnavailable), true
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded): // before unreachable: it is a net.Error too
 		return codeStatus(ErrTimeout), true
+	case errors.Is(err, breaker.ErrServiceUnavailable) || unreachable(err):
+		return codeStatus(ErrServiceUnavailable), true
 	case errors.Is(err, context.Canceled):
 		return status.New(codes.Canceled, "request canceled"), false
 	}
 	return codeStatus(ErrInternal), true
+}
+
+// unreachable reports whether err means a dependency (MySQL, Redis) could not be reached or
+// dropped the connection: an outage (Unavailable, 503), not a bug (Internal, 500).
+func unreachable(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET)
 }
 
 func codeStatus(ce *CodeError) *status.Status {

@@ -2,11 +2,16 @@ package xerr
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"syscall"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/breaker"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -52,9 +57,16 @@ func TestToStatus_FaultsAreGenericAndLogged(t *testing.T) {
 	if !fault || st.Code() != codes.Internal || st.Message() != ErrInternal.Msg {
 		t.Fatalf("plain error became %v (fault=%v)", st, fault)
 	}
-	st, _ = ToStatus(breaker.ErrServiceUnavailable)
-	if st.Code() != codes.Unavailable {
-		t.Errorf("open breaker became %s", st.Code())
+	for _, down := range []error{
+		breaker.ErrServiceUnavailable,
+		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
+		fmt.Errorf("insert order: %w", mysql.ErrInvalidConn),
+		fmt.Errorf("find user: %w", driver.ErrBadConn),
+		fmt.Errorf("redis: %w", io.EOF),
+	} {
+		if st, fault := ToStatus(down); st.Code() != codes.Unavailable || !fault {
+			t.Errorf("%v became %s", down, st.Code())
+		}
 	}
 	st, _ = ToStatus(fmt.Errorf("query: %w", context.DeadlineExceeded))
 	if st.Code() != codes.DeadlineExceeded {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"zeromall/pkg/cachex"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -56,4 +58,11 @@ func (m *customOrderIdempotencyModel) FindFresh(ctx context.Context, userID int6
 
 func (m *customOrderIdempotencyModel) Invalidate(ctx context.Context, userID int64, key string) error {
 	return m.DelCacheCtx(ctx, fmt.Sprintf("%s%v:%v", cache_orderOrderIdempotencyUserIdIdempotencyKeyPrefix, userID, key))
+}
+
+// FindOneByUserIdIdempotencyKey is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customOrderIdempotencyModel) FindOneByUserIdIdempotencyKey(ctx context.Context, userID int64, key string) (*OrderIdempotency, error) {
+	return cachex.Read(ctx, func() (*OrderIdempotency, error) {
+		return m.defaultOrderIdempotencyModel.FindOneByUserIdIdempotencyKey(ctx, userID, key)
+	}, func() (*OrderIdempotency, error) { return m.FindFresh(ctx, userID, key) })
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"zeromall/pkg/cachex"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -56,11 +58,18 @@ func (m *customOrderItemsModel) InsertManyTx(ctx context.Context, s sqlx.Session
 }
 
 func (m *customOrderItemsModel) ListByOrder(ctx context.Context, orderID int64) ([]*OrderItems, error) {
-	var list []*OrderItems
 	key := fmt.Sprintf("%s%d", cacheOrderItemsByOrderPrefix, orderID)
-	err := m.QueryRowCtx(ctx, &list, key, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		q := fmt.Sprintf("select %s from %s where `order_id` = ? order by `id`", orderItemsRows, m.table)
-		return conn.QueryRowsCtx(ctx, v, q, orderID)
+	q := fmt.Sprintf("select %s from %s where `order_id` = ? order by `id`", orderItemsRows, m.table)
+	list, err := cachex.Read(ctx, func() ([]*OrderItems, error) {
+		var list []*OrderItems
+		err := m.QueryRowCtx(ctx, &list, key, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowsCtx(ctx, v, q, orderID)
+		})
+		return list, err
+	}, func() ([]*OrderItems, error) {
+		var list []*OrderItems
+		err := m.QueryRowsNoCacheCtx(ctx, &list, q, orderID)
+		return list, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lines of order %d: %w", orderID, err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"zeromall/pkg/cachex"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -124,4 +126,25 @@ func (m *customOrdersModel) Invalidate(ctx context.Context, o *Orders) error {
 	return m.DelCacheCtx(ctx,
 		fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, o.Id),
 		fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, o.Sn))
+}
+
+// FindOne is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, error) {
+	return cachex.Read(ctx, func() (*Orders, error) { return m.defaultOrdersModel.FindOne(ctx, id) },
+		func() (*Orders, error) { return m.findDirect(ctx, "id", id) })
+}
+
+// FindOneBySn is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Orders, error) {
+	return cachex.Read(ctx, func() (*Orders, error) { return m.defaultOrdersModel.FindOneBySn(ctx, sn) },
+		func() (*Orders, error) { return m.findDirect(ctx, "sn", sn) })
+}
+
+func (m *customOrdersModel) findDirect(ctx context.Context, column string, value any) (*Orders, error) {
+	var o Orders
+	q := fmt.Sprintf("select %s from %s where `%s` = ? limit 1", ordersRows, m.table, column)
+	if err := m.QueryRowNoCacheCtx(ctx, &o, q, value); err != nil {
+		return nil, err
+	}
+	return &o, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"zeromall/pkg/cachex"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -48,10 +50,17 @@ func NewProductsModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option
 }
 
 func (m *customProductsModel) ListAll(ctx context.Context) ([]*Products, error) {
-	var list []*Products
-	err := m.QueryRowCtx(ctx, &list, catalogueKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		q := fmt.Sprintf("select %s from %s order by `id` limit %d", productsRows, m.table, maxCatalogue)
-		return conn.QueryRowsCtx(ctx, v, q)
+	q := fmt.Sprintf("select %s from %s order by `id` limit %d", productsRows, m.table, maxCatalogue)
+	list, err := cachex.Read(ctx, func() ([]*Products, error) {
+		var list []*Products
+		err := m.QueryRowCtx(ctx, &list, catalogueKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowsCtx(ctx, v, q)
+		})
+		return list, err
+	}, func() ([]*Products, error) {
+		var list []*Products
+		err := m.QueryRowsNoCacheCtx(ctx, &list, q)
+		return list, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list products: %w", err)

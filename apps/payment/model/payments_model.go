@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"zeromall/pkg/cachex"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -62,7 +64,7 @@ func (m *customPaymentsModel) FindOneBySnFresh(ctx context.Context, sn string) (
 	return m.findFresh(ctx, "sn", sn)
 }
 
-func (m *customPaymentsModel) findFresh(ctx context.Context, column, value string) (*Payments, error) {
+func (m *customPaymentsModel) findFresh(ctx context.Context, column string, value any) (*Payments, error) {
 	var p Payments
 	q := fmt.Sprintf("select %s from %s where `%s` = ? limit 1", paymentsRows, m.table, column)
 	if err := m.QueryRowNoCacheCtx(ctx, &p, q, value); err != nil {
@@ -86,4 +88,22 @@ func (m *customPaymentsModel) Invalidate(ctx context.Context, p *Payments) error
 		fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, p.Id),
 		fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, p.Sn),
 		fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, p.OrderSn))
+}
+
+// FindOne is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments, error) {
+	return cachex.Read(ctx, func() (*Payments, error) { return m.defaultPaymentsModel.FindOne(ctx, id) },
+		func() (*Payments, error) { return m.findFresh(ctx, "id", id) })
+}
+
+// FindOneBySn is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customPaymentsModel) FindOneBySn(ctx context.Context, sn string) (*Payments, error) {
+	return cachex.Read(ctx, func() (*Payments, error) { return m.defaultPaymentsModel.FindOneBySn(ctx, sn) },
+		func() (*Payments, error) { return m.FindOneBySnFresh(ctx, sn) })
+}
+
+// FindOneByOrderSn is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error) {
+	return cachex.Read(ctx, func() (*Payments, error) { return m.defaultPaymentsModel.FindOneByOrderSn(ctx, orderSn) },
+		func() (*Payments, error) { return m.FindOneByOrderSnFresh(ctx, orderSn) })
 }

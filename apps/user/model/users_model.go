@@ -1,6 +1,12 @@
 package model
 
 import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"zeromall/pkg/cachex"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -18,6 +24,8 @@ type (
 	// and implement the added methods in customUsersModel.
 	UsersModel interface {
 		usersModel
+		// UpdateProfile writes the editable profile fields and invalidates the cached rows.
+		UpdateProfile(ctx context.Context, u *Users) error
 	}
 
 	customUsersModel struct {
@@ -30,4 +38,35 @@ func NewUsersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) U
 	return &customUsersModel{
 		defaultUsersModel: newUsersModel(conn, c, opts...),
 	}
+}
+
+// FindOne is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customUsersModel) FindOne(ctx context.Context, id int64) (*Users, error) {
+	return cachex.Read(ctx, func() (*Users, error) { return m.defaultUsersModel.FindOne(ctx, id) },
+		func() (*Users, error) { return m.findDirect(ctx, "id", id) })
+}
+
+// FindOneByEmail is the cached read, falling back to MySQL when Redis is unavailable.
+func (m *customUsersModel) FindOneByEmail(ctx context.Context, email string) (*Users, error) {
+	return cachex.Read(ctx, func() (*Users, error) { return m.defaultUsersModel.FindOneByEmail(ctx, email) },
+		func() (*Users, error) { return m.findDirect(ctx, "email", email) })
+}
+
+func (m *customUsersModel) findDirect(ctx context.Context, column string, value any) (*Users, error) {
+	var u Users
+	q := fmt.Sprintf("select %s from %s where `%s` = ? limit 1", usersRows, m.table, column)
+	if err := m.QueryRowNoCacheCtx(ctx, &u, q, value); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UpdateProfile does not read through the cache first (the generated Update does, and fails
+// while Redis is down); the email never changes, so the keys to invalidate are known.
+func (m *customUsersModel) UpdateProfile(ctx context.Context, u *Users) error {
+	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
+		q := fmt.Sprintf("update %s set `nickname` = ? where `id` = ?", m.table)
+		return conn.ExecCtx(ctx, q, u.Nickname, u.Id)
+	}, fmt.Sprintf("%s%v", cache_userUsersIdPrefix, u.Id), fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, u.Email))
+	return err
 }

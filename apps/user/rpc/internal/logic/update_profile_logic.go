@@ -36,7 +36,7 @@ func (l *UpdateProfileLogic) UpdateProfile(in *user.UpdateProfileReq) (*user.Use
 		return nil, err
 	}
 	u.Nickname = nickname
-	if err := l.svcCtx.Users.Update(l.ctx, u); err != nil {
+	if err := l.svcCtx.Users.UpdateProfile(l.ctx, u); err != nil {
 		return nil, fmt.Errorf("update user %d: %w", u.Id, err)
 	}
 	return toUserInfo(u), nil
