@@ -5,6 +5,7 @@ package handler
 
 import (
 	"net/http"
+	"time"
 
 	payments "zeromall/apps/payment/api/internal/handler/payments"
 	provider "zeromall/apps/payment/api/internal/handler/provider"
@@ -65,5 +66,6 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 			},
 		},
 		rest.WithPrefix("/payment/v1"),
+		rest.WithTimeout(8000*time.Millisecond),
 	)
 }
