@@ -58,15 +58,7 @@ func randomSuffix() string {
 // exist yet (the service's migrations create it) and is dropped when the test ends.
 func NewDatabaseDSN(t testing.TB, service string) string {
 	t.Helper()
-	server := os.Getenv(MySQLServerEnv)
-	if server == "" {
-		server = defaultMySQLServer
-	}
-	cfg, err := mysql.ParseDSN(server)
-	if err != nil {
-		t.Fatalf("%s: %v", MySQLServerEnv, err)
-	}
-	cfg.DBName = ""
+	cfg := mysqlServer(t)
 	admin, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		t.Fatalf("open mysql: %v", err)
@@ -83,8 +75,24 @@ func NewDatabaseDSN(t testing.TB, service string) string {
 	cfg.DBName = name
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
+	cfg.Timeout = 2 * time.Second
 	cfg.Params = map[string]string{"charset": "utf8mb4", "time_zone": "'+00:00'"}
 	return cfg.FormatDSN()
+}
+
+// mysqlServer is the configuration of the MySQL server tests use, without a database.
+func mysqlServer(t testing.TB) *mysql.Config {
+	t.Helper()
+	server := os.Getenv(MySQLServerEnv)
+	if server == "" {
+		server = defaultMySQLServer
+	}
+	cfg, err := mysql.ParseDSN(server)
+	if err != nil {
+		t.Fatalf("%s: %v", MySQLServerEnv, err)
+	}
+	cfg.DBName = ""
+	return cfg
 }
 
 // Redis is a private redis-server process: tests may stop and restart it.

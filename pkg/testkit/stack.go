@@ -2,6 +2,8 @@ package testkit
 
 import (
 	"fmt"
+
+	"github.com/go-sql-driver/mysql"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +24,17 @@ type Stack struct {
 	t     testing.TB
 	Redis *Redis
 	Etcd  *Etcd
+	// MySQL, when set by ProxyMySQL, stands between the services and MySQL.
+	MySQL *Proxy
 	dsn   map[string]string
+}
+
+// ProxyMySQL routes the services' MySQL connections through a proxy a test can cut or slow.
+// Call it before starting any service.
+func (s *Stack) ProxyMySQL() *Proxy {
+	s.t.Helper()
+	s.MySQL = StartProxy(s.t, mysqlServer(s.t).Addr)
+	return s.MySQL
 }
 
 // NewStack starts Redis and etcd for this test.
@@ -36,8 +48,14 @@ func (s *Stack) DSN(service string) string {
 	if dsn, ok := s.dsn[service]; ok {
 		return dsn
 	}
-	s.dsn[service] = NewDatabaseDSN(s.t, service)
-	return s.dsn[service]
+	dsn := NewDatabaseDSN(s.t, service)
+	if s.MySQL != nil {
+		cfg, _ := mysql.ParseDSN(dsn)
+		cfg.Addr = s.MySQL.Addr
+		dsn = cfg.FormatDSN()
+	}
+	s.dsn[service] = dsn
+	return dsn
 }
 
 // Service is a started service process and where it listens.
