@@ -62,7 +62,7 @@ func (m *customOrderIdempotencyModel) Invalidate(ctx context.Context, userID int
 
 // FindOneByUserIdIdempotencyKey is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customOrderIdempotencyModel) FindOneByUserIdIdempotencyKey(ctx context.Context, userID int64, key string) (*OrderIdempotency, error) {
-	return cachex.Read(ctx, func() (*OrderIdempotency, error) {
+	return cachex.Read(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
 		return m.defaultOrderIdempotencyModel.FindOneByUserIdIdempotencyKey(ctx, userID, key)
 	}, func() (*OrderIdempotency, error) { return m.FindFresh(ctx, userID, key) })
 }

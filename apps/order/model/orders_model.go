@@ -130,13 +130,13 @@ func (m *customOrdersModel) Invalidate(ctx context.Context, o *Orders) error {
 
 // FindOne is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, error) {
-	return cachex.Read(ctx, func() (*Orders, error) { return m.defaultOrdersModel.FindOne(ctx, id) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Orders, error) { return m.defaultOrdersModel.FindOne(ctx, id) },
 		func() (*Orders, error) { return m.findDirect(ctx, "id", id) })
 }
 
 // FindOneBySn is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Orders, error) {
-	return cachex.Read(ctx, func() (*Orders, error) { return m.defaultOrdersModel.FindOneBySn(ctx, sn) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Orders, error) { return m.defaultOrdersModel.FindOneBySn(ctx, sn) },
 		func() (*Orders, error) { return m.findDirect(ctx, "sn", sn) })
 }
 

@@ -51,7 +51,7 @@ func NewProductsModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option
 
 func (m *customProductsModel) ListAll(ctx context.Context) ([]*Products, error) {
 	q := fmt.Sprintf("select %s from %s order by `id` limit %d", productsRows, m.table, maxCatalogue)
-	list, err := cachex.Read(ctx, func() ([]*Products, error) {
+	list, err := cachex.Read(ctx, func(ctx context.Context) ([]*Products, error) {
 		var list []*Products
 		err := m.QueryRowCtx(ctx, &list, catalogueKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowsCtx(ctx, v, q)

@@ -92,18 +92,20 @@ func (m *customPaymentsModel) Invalidate(ctx context.Context, p *Payments) error
 
 // FindOne is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments, error) {
-	return cachex.Read(ctx, func() (*Payments, error) { return m.defaultPaymentsModel.FindOne(ctx, id) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Payments, error) { return m.defaultPaymentsModel.FindOne(ctx, id) },
 		func() (*Payments, error) { return m.findFresh(ctx, "id", id) })
 }
 
 // FindOneBySn is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customPaymentsModel) FindOneBySn(ctx context.Context, sn string) (*Payments, error) {
-	return cachex.Read(ctx, func() (*Payments, error) { return m.defaultPaymentsModel.FindOneBySn(ctx, sn) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Payments, error) { return m.defaultPaymentsModel.FindOneBySn(ctx, sn) },
 		func() (*Payments, error) { return m.FindOneBySnFresh(ctx, sn) })
 }
 
 // FindOneByOrderSn is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error) {
-	return cachex.Read(ctx, func() (*Payments, error) { return m.defaultPaymentsModel.FindOneByOrderSn(ctx, orderSn) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+		return m.defaultPaymentsModel.FindOneByOrderSn(ctx, orderSn)
+	},
 		func() (*Payments, error) { return m.FindOneByOrderSnFresh(ctx, orderSn) })
 }

@@ -42,13 +42,13 @@ func NewUsersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) U
 
 // FindOne is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customUsersModel) FindOne(ctx context.Context, id int64) (*Users, error) {
-	return cachex.Read(ctx, func() (*Users, error) { return m.defaultUsersModel.FindOne(ctx, id) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Users, error) { return m.defaultUsersModel.FindOne(ctx, id) },
 		func() (*Users, error) { return m.findDirect(ctx, "id", id) })
 }
 
 // FindOneByEmail is the cached read, falling back to MySQL when Redis is unavailable.
 func (m *customUsersModel) FindOneByEmail(ctx context.Context, email string) (*Users, error) {
-	return cachex.Read(ctx, func() (*Users, error) { return m.defaultUsersModel.FindOneByEmail(ctx, email) },
+	return cachex.Read(ctx, func(ctx context.Context) (*Users, error) { return m.defaultUsersModel.FindOneByEmail(ctx, email) },
 		func() (*Users, error) { return m.findDirect(ctx, "email", email) })
 }
 
