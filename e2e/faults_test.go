@@ -353,8 +353,9 @@ func TestFault_MySQLDown(t *testing.T) {
 	t.Logf("FIGURE mysql-down: writes recovered %s after MySQL came back", time.Since(back).Round(10*time.Millisecond))
 }
 
-// 6. A slow downstream: every MySQL round trip takes 2s. The gateway answers within the rpc
-// timeout plus a small margin, and repeated timeouts open the breaker.
+// 6. A slow downstream: every MySQL round trip takes 2s, so ListOrders overruns its 1s server
+// budget. The gateway answers within that budget plus a small margin, and repeated timeouts open
+// the breaker.
 func TestFault_SlowDownstreamTimesOut(t *testing.T) {
 	s := testkit.NewStack(t)
 	proxy := s.ProxyMySQL()
@@ -366,10 +367,9 @@ func TestFault_SlowDownstreamTimesOut(t *testing.T) {
 	call(t, http.MethodGet, users.base+"/user/v1/me", a.Token, nil) // cache the buyer
 
 	proxy.SetDelay(2 * time.Second)
-	var rs []timedResult
-	for range 12 {
-		rs = append(rs, hit(http.MethodGet, e.base+"/order/v1/orders", a.Token, nil))
-	}
+	// Concurrent callers: go-zero's breaker lets one request through per second whatever its
+	// state, so a lone sequential caller of a 1s-slow method would never see it open.
+	rs := run(5*time.Second, 4, func() timedResult { return hit(http.MethodGet, e.base+"/order/v1/orders", a.Token, nil) })
 	proxy.SetDelay(0)
 	var slow, fast []timedResult
 	for _, r := range rs {
