@@ -33,8 +33,8 @@ build: ## build every service into ./bin
 
 # ---- testing ---------------------------------------------------------------
 
-.PHONY: test fmt-check vet gen-check test-go
-test: fmt-check vet gen-check test-go ## everything CI runs: gofmt, vet, regeneration check, all tests
+.PHONY: test fmt-check vet gen-check test-go test-faults fuzz
+test: fmt-check vet gen-check test-go fuzz ## everything CI runs: gofmt, vet, regeneration check, all tests, short fuzzing
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^deploy/tools/')); \
@@ -46,8 +46,21 @@ vet:
 gen-check: ## fail if make gen would change any generated file
 	deploy/scripts/gen-check.sh
 
-test-go: ## unit, integration and e2e tests (real MySQL and Redis; etcd embedded)
+test-go: ## unit, integration, e2e and fault-injection tests (real MySQL and Redis; etcd embedded)
 	go test -count=1 -race -timeout 20m ./...
+
+test-faults: ## only the fault-injection suite (doc/resilience.md), with its figures
+	go test -count=1 -v -run 'TestFault' -timeout 15m ./e2e | grep -E 'FIGURE|^(---|ok|FAIL|PASS)'
+
+FUZZTIME ?= 5s
+FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/httpresult:FuzzJSONBody \
+	apps/user/rpc/internal/logic:FuzzNormalizeEmail apps/order/rpc/internal/logic:FuzzCheckItems \
+	apps/order/rpc/internal/logic:FuzzCheckIdempotencyKey
+fuzz: ## run every fuzz target briefly (FUZZTIME each)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+		go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*} >/tmp/zeromall-fuzz.log 2>&1 || { cat /tmp/zeromall-fuzz.log; exit 1; }; \
+	done
 
 # ---- code generation -------------------------------------------------------
 

@@ -72,7 +72,13 @@ func (e *orderEnv) countOrders(t *testing.T) int {
 
 func (e *orderEnv) buyer(t *testing.T) account {
 	t.Helper()
-	return e.users.register(t, e.users.base, "buyer")
+	a := e.users.register(t, e.users.base, "buyer")
+	login := call(t, http.MethodPost, e.users.base+"/user/v1/login", "", map[string]any{"email": a.Email, "password": a.Password})
+	if login.Status != http.StatusOK {
+		t.Fatalf("login: %d %s", login.Status, login.Raw)
+	}
+	a.Token = e.users.keepToken(login.str("accessToken"))
+	return a
 }
 
 func (e *orderEnv) order(t *testing.T, token string, items ...[2]int) response {

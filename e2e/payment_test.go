@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,6 +121,24 @@ func TestPaymentGateway(t *testing.T) {
 	t.Run("TwentyOrdersPaidConcurrently", e.twentyOrdersPaidConcurrently)
 	t.Run("RefundRestocks", e.refundRestocks)
 	t.Run("LatePaymentOnCancelledOrderIsRefunded", e.latePaymentOnCancelledOrderIsRefunded)
+	t.Run("LogsHoldNoSecrets", e.logsHoldNoSecrets)
+}
+
+// Everything above sent passwords, tokens and signed callbacks through all six processes.
+func (e *paymentEnv) logsHoldNoSecrets(t *testing.T) {
+	secrets := append([]string{"correct horse", testkit.TestJWTSecret, testkit.TestCallbackSecret, "$2a$"},
+		e.users.issuedTokens()...)
+	for _, p := range e.stack.Services {
+		logs := p.Logs()
+		if len(logs) < 100 {
+			t.Fatalf("%s logged almost nothing; the check would prove nothing", p.Name)
+		}
+		for _, secret := range secrets {
+			if strings.Contains(logs, secret) {
+				t.Errorf("%s logs contain %.20q...", p.Name, secret)
+			}
+		}
+	}
 }
 
 func (e *paymentEnv) payToPaid(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"zeromall/pkg/xerr"
 
@@ -69,6 +70,7 @@ func TestJSONBody(t *testing.T) {
 		{"too large declared", "application/json", `{"a":"` + strings.Repeat("x", 100) + `"}`, false, 413},
 		{"too large chunked", "application/json", `{"a":"` + strings.Repeat("x", 100) + `"}`, true, 413},
 		{"fraction", "application/json", `{"items":[{"q":1.5}]}`, false, 400},
+		{"invalid utf-8", "application/json", "{\"a\":\"\xff\"}", false, 400},
 		{"overflow", "application/json", `{"n":99999999999999999999}`, false, 400},
 		{"int64 bounds", "application/json", `{"a":9223372036854775807,"b":-9223372036854775808}`, false, 200},
 	}
@@ -147,4 +149,26 @@ func TestJSONForBareErrors(t *testing.T) {
 			t.Errorf("%s: %q, want %q", path, got, want)
 		}
 	}
+}
+
+// FuzzJSONBody: whatever the body, the middleware either passes well-formed JSON whose numbers
+// are all int64 on to the handler, or answers 4xx with {code,msg}; it never panics or 5xxs.
+func FuzzJSONBody(f *testing.F) {
+	f.Add(`{"items":[{"productId":1,"quantity":2}]}`)
+	f.Add(`{"n":1e400}`)
+	f.Add(`{"a":"\xff"}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var passed bool
+		h := JSONBody(4096)(func(http.ResponseWriter, *http.Request) { passed = true })
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h(w, r)
+		switch {
+		case passed && (len(body) > 4096 || !utf8.ValidString(body) || (body != "" && firstNonInteger([]byte(body)) != "")):
+			t.Fatalf("passed %q", body)
+		case !passed && (w.Code < 400 || w.Code >= 500 || !strings.Contains(w.Body.String(), `"code":`)):
+			t.Fatalf("answered %d %s", w.Code, w.Body)
+		}
+	})
 }

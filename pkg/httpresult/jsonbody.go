@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"zeromall/pkg/xerr"
 
@@ -33,11 +34,17 @@ var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
 // must be well-formed (go-zero's parse error would echo the raw body, passwords included); and
 // every number in it must be an integer that fits int64, because zeromall's APIs carry no
 // fractions (money is cents) and go-zero's own overflow error does not name the field.
-// It also keeps the query in the context, so ErrorHandler can name a malformed parameter.
+// The path and query must be valid UTF-8 too. It also keeps the query in the context, so
+// ErrorHandler can name a malformed parameter.
 func JSONBody(maxBytes int64) rest.Middleware {
 	return func(next http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			r = r.WithContext(context.WithValue(r.Context(), queryKey{}, r.URL.Query()))
+			query := r.URL.Query()
+			if !validUTF8(r.URL.Path, query) { // gRPC refuses to marshal such strings: a 500 later
+				WriteError(w, r, xerr.ErrBadRequest.WithMsg("path and query must be valid UTF-8"))
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), queryKey{}, query))
 			if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 				next(w, r)
 				return
@@ -61,6 +68,9 @@ func JSONBody(maxBytes int64) rest.Middleware {
 				return
 			case len(body) > 0 && !json.Valid(body):
 				WriteError(w, r, errMalformedJSON)
+				return
+			case !utf8.Valid(body): // encoding/json would quietly turn bad bytes into U+FFFD
+				WriteError(w, r, xerr.ErrBadRequest.WithMsg("body: must be valid UTF-8"))
 				return
 			}
 			if path := firstNonInteger(body); path != "" {
@@ -135,4 +145,21 @@ func queryParamWith(ctx context.Context, raw string) string {
 		}
 	}
 	return ""
+}
+
+func validUTF8(path string, query url.Values) bool {
+	if !utf8.ValidString(path) {
+		return false
+	}
+	for name, values := range query {
+		if !utf8.ValidString(name) {
+			return false
+		}
+		for _, v := range values {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
 }

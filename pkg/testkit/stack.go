@@ -26,7 +26,9 @@ type Stack struct {
 	Etcd  *Etcd
 	// MySQL, when set by ProxyMySQL, stands between the services and MySQL.
 	MySQL *Proxy
-	dsn   map[string]string
+	// Services lists every process started on the stack, in order.
+	Services []*Service
+	dsn      map[string]string
 }
 
 // ProxyMySQL routes the services' MySQL connections through a proxy a test can cut or slow.
@@ -114,5 +116,6 @@ func (s *Stack) start(service, kind string, extra map[string]string) *Service {
 	bin := Build(s.t, "./apps/"+service+"/"+kind)
 	svc.Process = StartProcess(s.t, name, bin, []string{"-f", "apps/" + service + "/" + kind + "/etc/" + name + ".yaml"}, env)
 	svc.WaitHealthy(svc.DevAddr, 60*time.Second)
+	s.Services = append(s.Services, svc)
 	return svc
 }
