@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/metric"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/timex"
 )
@@ -24,7 +25,17 @@ const (
 	bypassFor = time.Second
 )
 
-var bypassUntil atomic.Int64 // timex.Now() value until which reads go straight to MySQL
+var (
+	bypassUntil atomic.Int64 // timex.Now() value until which reads go straight to MySQL
+
+	fallbacks = metric.NewCounterVec(&metric.CounterVecOpts{
+		Namespace: "zeromall",
+		Subsystem: "cache",
+		Name:      "fallback_total",
+		Help:      "cached reads answered by MySQL because Redis failed or was bypassed",
+		Labels:    []string{"reason"},
+	})
+)
 
 // Read returns cached(); when that fails with anything but not-found (Redis unreachable, its
 // breaker open), it returns direct(), the same query straight to MySQL, whose own breaker
@@ -32,6 +43,7 @@ var bypassUntil atomic.Int64 // timex.Now() value until which reads go straight 
 // cached gets a context bounded by cachedBudget.
 func Read[T any](ctx context.Context, cached func(ctx context.Context) (T, error), direct func() (T, error)) (T, error) {
 	if now := timex.Now(); now < time.Duration(bypassUntil.Load()) {
+		fallbacks.Inc("bypass")
 		return direct()
 	}
 	cctx, cancel := context.WithTimeout(ctx, cachedBudget)
@@ -44,6 +56,7 @@ func Read[T any](ctx context.Context, cached func(ctx context.Context) (T, error
 		return v, err // the caller gave up, not Redis
 	}
 	bypassUntil.Store(int64(timex.Now() + bypassFor))
+	fallbacks.Inc("error")
 	logx.WithContext(ctx).Errorf("cache read failed, reading MySQL directly for %s: %v", bypassFor, err)
 	return direct()
 }
