@@ -1,0 +1,259 @@
+// Package deploy holds no code: its test checks deploy/docker-compose.yml, deploy/Dockerfile and
+// the observability config against the services' own YAML, since no Docker engine runs in CI.
+package deploy
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"zeromall/pkg/confx"
+
+	"gopkg.in/yaml.v3"
+)
+
+type composeFile struct {
+	Services map[string]composeService
+	Volumes  map[string]any
+}
+
+type composeService struct {
+	Image string
+	Build *struct {
+		Context    string
+		Dockerfile string
+		Args       map[string]string
+	}
+	Environment map[string]string
+	Ports       []string
+	DependsOn   map[string]struct{ Condition string } `yaml:"depends_on"`
+	Healthcheck *struct{ Test []string }
+	Profiles    []string
+	Volumes     []string
+}
+
+// The contract in DESIGN.md: process → (port, dev-server port).
+var processes = map[string][2]string{
+	"user-api": {"8888", "6470"}, "user-rpc": {"9001", "6471"},
+	"order-api": {"8889", "6472"}, "order-rpc": {"9002", "6473"},
+	"payment-api": {"8890", "6474"}, "payment-rpc": {"9003", "6475"},
+}
+
+func loadCompose(t *testing.T) composeFile {
+	t.Helper()
+	raw, err := os.ReadFile("docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c composeFile
+	if err := yaml.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("docker-compose.yml does not parse: %v", err)
+	}
+	return c
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}`)
+
+// serviceYAML returns a process's config file, the variables it reads (name → has a default)
+// and the config itself with every variable at its default.
+func serviceYAML(t *testing.T, process string) (vars map[string]bool, cfg map[string]any) {
+	t.Helper()
+	svc, kind, _ := strings.Cut(process, "-")
+	raw, err := os.ReadFile(filepath.Join("..", "apps", svc, kind, "etc", process+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars = map[string]bool{}
+	for _, m := range envRef.FindAllStringSubmatch(string(raw), -1) {
+		vars[m[1]] = vars[m[1]] || m[2] != ""
+	}
+	expanded := confx.Expand(string(raw), func(string) (string, bool) { return "", false })
+	if err := yaml.Unmarshal([]byte(expanded), &cfg); err != nil {
+		t.Fatalf("%s.yaml: %v", process, err)
+	}
+	return vars, cfg
+}
+
+func etcdKey(block any) string {
+	m, _ := block.(map[string]any)
+	etcd, _ := m["Etcd"].(map[string]any)
+	key, _ := etcd["Key"].(string)
+	return key
+}
+
+func TestCompose_EveryProcessIsWiredLikeItsConfig(t *testing.T) {
+	c := loadCompose(t)
+	for process, ports := range processes {
+		t.Run(process, func(t *testing.T) {
+			s, ok := c.Services[process]
+			if !ok {
+				t.Fatalf("no %s service", process)
+			}
+			svc, kind, _ := strings.Cut(process, "-")
+			prefix := strings.ToUpper(svc + "_" + kind + "_")
+			if s.Build == nil || s.Build.Dockerfile != "deploy/Dockerfile" || s.Build.Args["SERVICE"] != svc || s.Build.Args["KIND"] != kind {
+				t.Errorf("build %+v, want deploy/Dockerfile with SERVICE=%s KIND=%s", s.Build, svc, kind)
+			}
+			vars, cfg := serviceYAML(t, process)
+			for name := range s.Environment {
+				if _, ok := vars[name]; !ok {
+					t.Errorf("compose sets %s, which %s.yaml never reads", name, process)
+				}
+			}
+			for name, hasDefault := range vars {
+				if _, set := s.Environment[name]; !hasDefault && !set {
+					t.Errorf("%s.yaml needs %s and compose does not set it", process, name)
+				}
+			}
+			port, dev := ports[0], ports[1]
+			if kind == "rpc" {
+				if got := s.Environment[prefix+"LISTEN"]; got != "0.0.0.0:"+port {
+					t.Errorf("%sLISTEN = %q, want 0.0.0.0:%s", prefix, got, port)
+				}
+				if dsn := s.Environment[strings.ToUpper(svc)+"_DB_DSN"]; !strings.Contains(dsn, "@tcp(mysql:3306)/zeromall_"+svc+"?") {
+					t.Errorf("DSN %q does not point at mysql:3306/zeromall_%s", dsn, svc)
+				}
+				if key := etcdKey(cfg); key != svc+".rpc" {
+					t.Errorf("registers under %q, want %s.rpc", key, svc)
+				}
+			} else if got := s.Environment[prefix+"PORT"]; got != port {
+				t.Errorf("%sPORT = %q, want %s", prefix, got, port)
+			}
+			if s.Environment[prefix+"DEV_PORT"] != dev {
+				t.Errorf("%sDEV_PORT = %q, want %s", prefix, s.Environment[prefix+"DEV_PORT"], dev)
+			}
+			for _, p := range []string{port, dev} {
+				if !slices.Contains(s.Ports, p+":"+p) {
+					t.Errorf("port %s not published (ports %v)", p, s.Ports)
+				}
+			}
+			if s.Environment["ETCD_ENDPOINT"] != "etcd:2379" {
+				t.Errorf("ETCD_ENDPOINT %q, want etcd:2379", s.Environment["ETCD_ENDPOINT"])
+			}
+			if _, reads := vars["REDIS_ADDR"]; reads && s.Environment["REDIS_ADDR"] != "redis:6379" {
+				t.Errorf("REDIS_ADDR %q, want redis:6379", s.Environment["REDIS_ADDR"])
+			}
+			if _, reads := vars["JWT_SECRET"]; reads && s.Environment["JWT_SECRET"] == "" {
+				t.Error("JWT_SECRET not set")
+			}
+			if s.Environment["ZEROMALL_MODE"] != "pro" {
+				t.Errorf("Mode %q: load shedding only runs in pro", s.Environment["ZEROMALL_MODE"])
+			}
+			want := fmt.Sprintf("http://127.0.0.1:%s/healthz", dev)
+			if s.Healthcheck == nil || !slices.Contains(s.Healthcheck.Test, want) {
+				t.Errorf("health check %+v does not call %s", s.Healthcheck, want)
+			}
+
+			// Every rpc the process calls must be up (healthy) first, and registered under the key it dials.
+			for field, value := range cfg {
+				if !strings.HasSuffix(field, "Rpc") {
+					continue
+				}
+				key := etcdKey(value)
+				callee := strings.TrimSuffix(key, ".rpc") + "-rpc"
+				if _, ok := processes[callee]; !ok || key == "" {
+					t.Errorf("%s dials etcd key %q, which no rpc registers", field, key)
+					continue
+				}
+				if s.DependsOn[callee].Condition != "service_healthy" {
+					t.Errorf("does not wait for %s to be healthy", callee)
+				}
+			}
+			if kind == "rpc" {
+				for _, infra := range []string{"mysql", "redis", "etcd"} {
+					if s.DependsOn[infra].Condition != "service_healthy" {
+						t.Errorf("does not wait for %s to be healthy", infra)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCompose_InfraHasHealthChecksVolumesAndPinnedImages(t *testing.T) {
+	c := loadCompose(t)
+	for name, s := range c.Services {
+		if s.Healthcheck == nil || len(s.Healthcheck.Test) == 0 {
+			t.Errorf("%s has no health check", name)
+		}
+		if s.Image != "" && s.Build == nil && !pinned(s.Image) {
+			t.Errorf("%s image %q is not pinned to a version", name, s.Image)
+		}
+	}
+	for _, infra := range []string{"mysql", "redis", "etcd"} {
+		if len(c.Services[infra].Volumes) == 0 {
+			t.Errorf("%s keeps no data in a volume", infra)
+		}
+	}
+	for _, o := range []string{"prometheus", "grafana", "jaeger"} {
+		if !slices.Contains(c.Services[o].Profiles, "observability") {
+			t.Errorf("%s is not in the observability profile", o)
+		}
+	}
+}
+
+func pinned(image string) bool {
+	_, tag, ok := strings.Cut(image[strings.LastIndex(image, "/")+1:], ":")
+	return ok && tag != "latest" && strings.ContainsAny(tag, "0123456789")
+}
+
+func TestDockerfile_MultiStageStaticNonRoot(t *testing.T) {
+	raw, err := os.ReadFile("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(raw)
+	if strings.Count(df, "\nFROM ") < 2 {
+		t.Error("not a multi-stage build")
+	}
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "ARG SERVICE", "ARG KIND", "USER 10001"} {
+		if !strings.Contains(df, want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	for _, m := range regexp.MustCompile(`ARG \w+_IMAGE=(\S+)`).FindAllStringSubmatch(df, -1) {
+		if !pinned(m[1]) {
+			t.Errorf("base image %s is not pinned", m[1])
+		}
+	}
+}
+
+func TestObservability_PrometheusScrapesEveryProcess(t *testing.T) {
+	raw, err := os.ReadFile("prometheus/prometheus.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		ScrapeConfigs []struct {
+			MetricsPath   string `yaml:"metrics_path"`
+			StaticConfigs []struct{ Targets []string } `yaml:"static_configs"`
+		} `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for _, sc := range p.ScrapeConfigs {
+		for _, st := range sc.StaticConfigs {
+			targets = append(targets, st.Targets...)
+		}
+	}
+	for process, ports := range processes {
+		if !slices.Contains(targets, process+":"+ports[1]) {
+			t.Errorf("Prometheus does not scrape %s:%s", process, ports[1])
+		}
+	}
+	dash, err := os.ReadFile("grafana/dashboards/zeromall.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct{ Panels []struct{ Title string } }
+	if err := json.Unmarshal(dash, &d); err != nil || len(d.Panels) == 0 {
+		t.Fatalf("dashboard: %v, %d panels", err, len(d.Panels))
+	}
+}
