@@ -28,6 +28,20 @@ dev: ## like run, with hot reload by modd (modd.conf)
 stop: ## stop what run started
 	deploy/scripts/stop.sh
 
+COMPOSE := docker compose -f deploy/docker-compose.yml
+PROFILE  ?=
+.PHONY: docker-build compose-up compose-down
+docker-build: ## build the six images (zeromall/<svc>-<kind>:dev) from deploy/Dockerfile
+	@for s in $(SERVICES); do for k in rpc api; do \
+		docker build -f deploy/Dockerfile --build-arg SERVICE=$$s --build-arg KIND=$$k -t zeromall/$$s-$$k:dev . || exit 1; \
+	done; done
+
+compose-up: ## start everything on Docker Compose (PROFILE=observability adds Prometheus, Grafana, Jaeger)
+	$(if $(PROFILE),OTEL_EXPORTER_OTLP_ENDPOINT=jaeger:4317 $(COMPOSE) --profile $(PROFILE),$(COMPOSE)) up -d --build --wait
+
+compose-down: ## stop Compose (volumes are kept; add -v by hand to drop them)
+	$(COMPOSE) --profile observability down
+
 build: ## build every service into ./bin
 	@for s in $(SERVICES); do for k in rpc api; do go build -o bin/$$s-$$k ./apps/$$s/$$k || exit 1; done; done
 

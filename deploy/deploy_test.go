@@ -69,7 +69,7 @@ func serviceYAML(t *testing.T, process string) (vars map[string]bool, cfg map[st
 		t.Fatal(err)
 	}
 	vars = map[string]bool{}
-	for _, m := range envRef.FindAllStringSubmatch(string(raw), -1) {
+	for _, m := range envRef.FindAllStringSubmatch(withoutCommentLines(string(raw)), -1) {
 		vars[m[1]] = vars[m[1]] || m[2] != ""
 	}
 	expanded := confx.Expand(string(raw), func(string) (string, bool) { return "", false })
@@ -77,6 +77,16 @@ func serviceYAML(t *testing.T, process string) (vars map[string]bool, cfg map[st
 		t.Fatalf("%s.yaml: %v", process, err)
 	}
 	return vars, cfg
+}
+
+func withoutCommentLines(text string) string {
+	var keep []string
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 func etcdKey(block any) string {
@@ -255,5 +265,20 @@ func TestObservability_PrometheusScrapesEveryProcess(t *testing.T) {
 	var d struct{ Panels []struct{ Title string } }
 	if err := json.Unmarshal(dash, &d); err != nil || len(d.Panels) == 0 {
 		t.Fatalf("dashboard: %v, %d panels", err, len(d.Panels))
+	}
+}
+
+func TestRunbook_ListsEveryEnvironmentVariable(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "doc", "runbook.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for process := range processes {
+		vars, _ := serviceYAML(t, process)
+		for name := range vars {
+			if !strings.Contains(string(raw), "`"+name+"`") {
+				t.Errorf("doc/runbook.md does not document %s (read by %s)", name, process)
+			}
+		}
 	}
 }
