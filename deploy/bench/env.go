@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+)
+
+type env struct {
+	userAPI, orderAPI, payAPI string
+	userDSN, orderDSN         string
+	token                     string
+	productID                 int64
+	client                    *http.Client
+}
+
+func newEnv() *env {
+	return &env{
+		userAPI:  envOr("USER_API", "http://127.0.0.1:8888"),
+		orderAPI: envOr("ORDER_API", "http://127.0.0.1:8889"),
+		payAPI:   envOr("PAYMENT_API", "http://127.0.0.1:8890"),
+		userDSN:  envOr("USER_DB_DSN", "root:@tcp(127.0.0.1:3306)/zeromall_user?parseTime=true"),
+		orderDSN: envOr("ORDER_DB_DSN", "root:@tcp(127.0.0.1:3306)/zeromall_order?parseTime=true"),
+		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 512}},
+	}
+}
+
+// prepare registers the bench buyer and stocks a product that no run can sell out.
+func (e *env) prepare() error {
+	email := fmt.Sprintf("bench-%d@bench.invalid", time.Now().UnixNano())
+	var reg struct{ AccessToken string }
+	if err := e.post(e.userAPI+"/user/v1/register", "", map[string]any{"email": email, "password": "bench-password", "nickname": "Bench"}, &reg); err != nil {
+		return fmt.Errorf("register the bench buyer (is the stack up?): %w", err)
+	}
+	e.token = reg.AccessToken
+	db, err := sql.Open("mysql", e.orderDSN)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec("INSERT INTO products (sku, title, price, stock) VALUES ('BENCH-STOCK', 'Bench item', 100, 1000000000) " +
+		"ON DUPLICATE KEY UPDATE stock = 1000000000"); err != nil {
+		return fmt.Errorf("stock the bench product: %w", err)
+	}
+	return db.QueryRow("SELECT id FROM products WHERE sku = 'BENCH-STOCK'").Scan(&e.productID)
+}
+
+func (e *env) post(url, token string, body, out any) error {
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
+	if body == nil {
+		req, _ = http.NewRequest(http.MethodPost, url, nil)
+	} else {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return e.do(req, token, out)
+}
+
+func (e *env) get(url, token string, out any) error {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	return e.do(req, token, out)
+}
+
+func (e *env) do(req *http.Request, token string, out any) error {
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, raw)
+	}
+	if out != nil {
+		return json.Unmarshal(raw, out)
+	}
+	return nil
+}
+
+// wrk runs the load tool against one endpoint and parses its report.
+func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
+	method, path, _ := strings.Cut(endpoint, " ")
+	base := e.orderAPI
+	if strings.HasPrefix(path, "/user/") {
+		base = e.userAPI
+	}
+	lua := fmt.Sprintf("wrk.method = %q\nwrk.headers[\"Authorization\"] = \"Bearer %s\"\n", method, e.token)
+	if method == http.MethodPost {
+		lua += fmt.Sprintf("wrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{\"items\":[{\"productId\":%d,\"quantity\":1}]}'\n", e.productID)
+	}
+	script, err := os.CreateTemp("", "zeromall-*.lua")
+	must(err)
+	defer os.Remove(script.Name())
+	_, _ = script.WriteString(lua)
+	script.Close()
+	out, err := exec.Command("wrk", "-t2", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
+		"--latency", "-s", script.Name(), base+path).CombinedOutput()
+	if err != nil {
+		must(fmt.Errorf("wrk %s: %v\n%s", endpoint, err, out))
+	}
+	return parseWrk(scenario, endpoint, conns, string(out))
+}
+
+var (
+	wrkRPS     = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	wrkPct     = regexp.MustCompile(`(?m)^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$`)
+	wrkNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	wrkSockErr = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+)
+
+func parseWrk(scenario, endpoint string, conns int, out string) row {
+	r := row{Scenario: scenario, Endpoint: endpoint, Connections: conns}
+	if m := wrkRPS.FindStringSubmatch(out); m != nil {
+		r.RPS, _ = strconv.ParseFloat(m[1], 64)
+	}
+	for _, m := range wrkPct.FindAllStringSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		switch m[3] {
+		case "us":
+			v /= 1000
+		case "s":
+			v *= 1000
+		}
+		switch m[1] {
+		case "50":
+			r.P50ms = v
+		case "90":
+			r.P90ms = v
+		case "99":
+			r.P99ms = v
+		}
+	}
+	if m := wrkNon2xx.FindStringSubmatch(out); m != nil {
+		r.Errors, _ = strconv.Atoi(m[1])
+	}
+	if m := wrkSockErr.FindStringSubmatch(out); m != nil {
+		for _, s := range m[1:] {
+			n, _ := strconv.Atoi(s)
+			r.Errors += n
+		}
+	}
+	return r
+}
+
+// purchases runs whole purchases (order → payment → sandbox pay → order paid) from workers.
+func (e *env) purchases(workers int, d time.Duration) row {
+	var (
+		mu      sync.Mutex
+		lat     []time.Duration
+		errs    atomic.Int64
+		wg      sync.WaitGroup
+		started = time.Now()
+	)
+	deadline := started.Add(d)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				if err := e.purchase(); err != nil {
+					errs.Add(1)
+					continue
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t0))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	r := row{Scenario: "baseline", Endpoint: "purchase (4 calls + outbox)", Connections: workers, Errors: int(errs.Load())}
+	r.RPS = float64(len(lat)) / time.Since(started).Seconds()
+	r.P50ms, r.P90ms, r.P99ms = pct(lat, 50), pct(lat, 90), pct(lat, 99)
+	r.Note = "purchases/s, order paid via the outbox"
+	fmt.Fprintf(os.Stderr, "  %-8s %-26s %8.1f purchases/s  p99 %.1f ms  errors %d\n", r.Scenario, r.Endpoint, r.RPS, r.P99ms, r.Errors)
+	return r
+}
+
+func (e *env) purchase() error {
+	var o struct{ Sn string }
+	if err := e.post(e.orderAPI+"/order/v1/orders", e.token, map[string]any{"items": []map[string]any{{"productId": e.productID, "quantity": 1}}}, &o); err != nil {
+		return err
+	}
+	var p struct{ Sn string }
+	if err := e.post(e.payAPI+"/payment/v1/payments", e.token, map[string]any{"orderSn": o.Sn}, &p); err != nil {
+		return err
+	}
+	if err := e.post(e.payAPI+"/payment/v1/sandbox/pay/"+p.Sn, "", nil, nil); err != nil {
+		return err
+	}
+	for range 500 {
+		var got struct{ Status string }
+		if err := e.get(e.orderAPI+"/order/v1/orders/"+o.Sn, e.token, &got); err != nil {
+			return err
+		}
+		if got.Status == "paid" {
+			return nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return fmt.Errorf("order %s not paid", o.Sn)
+}
+
+// overload sends POST /order/v1/orders open-loop at 4× the rate the baseline sustained, so
+// requests keep arriving whatever the latency, and reports accepted and rejected requests apart.
+func (e *env) overload(sustained row, d time.Duration) []row {
+	rate := 4 * sustained.RPS
+	const maxInFlight = 4096
+	var (
+		mu       sync.Mutex
+		byStatus = map[int][]time.Duration{}
+		inFlight atomic.Int64
+		skipped  atomic.Int64
+		wg       sync.WaitGroup
+	)
+	interval := time.Duration(float64(time.Second) / rate)
+	body := fmt.Sprintf(`{"items":[{"productId":%d,"quantity":1}]}`, e.productID)
+	deadline := time.Now().Add(d)
+	for next := time.Now(); next.Before(deadline); next = next.Add(interval) {
+		time.Sleep(time.Until(next))
+		if inFlight.Load() >= maxInFlight {
+			skipped.Add(1)
+			continue
+		}
+		inFlight.Add(1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer inFlight.Add(-1)
+			req, _ := http.NewRequest(http.MethodPost, e.orderAPI+"/order/v1/orders", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+e.token)
+			t0 := time.Now()
+			status := 0
+			if resp, err := e.client.Do(req); err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				status = resp.StatusCode
+			}
+			mu.Lock()
+			byStatus[status] = append(byStatus[status], time.Since(t0))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	var accepted, rejected []time.Duration
+	counts := map[int]int{}
+	for status, l := range byStatus {
+		counts[status] = len(l)
+		if status == http.StatusOK {
+			accepted = append(accepted, l...)
+		} else {
+			rejected = append(rejected, l...)
+		}
+	}
+	note := fmt.Sprintf("open loop at %.0f req/s (4x); statuses %v; %d not sent (client in-flight cap)", rate, counts, skipped.Load())
+	mk := func(name string, l []time.Duration, errors int) row {
+		return row{Scenario: "overload", Endpoint: name, Connections: maxInFlight, RPS: float64(len(l)) / d.Seconds(),
+			P50ms: pct(l, 50), P90ms: pct(l, 90), P99ms: pct(l, 99), Errors: errors, Note: note}
+	}
+	rows := []row{mk("POST /order/v1/orders 200", accepted, 0), mk("POST /order/v1/orders rejected", rejected, len(rejected))}
+	fmt.Fprintf(os.Stderr, "  overload %s\n", note)
+	return rows
+}
+
+func pct(l []time.Duration, p int) float64 {
+	if len(l) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), l...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := (len(s)*p+99)/100 - 1
+	if i < 0 {
+		i = 0
+	}
+	return float64(s[i]) / float64(time.Millisecond)
+}

@@ -1,0 +1,138 @@
+// Command bench measures zeromall on a running stack (make bench starts one if needed): the read
+// and write paths with wrk, the whole purchase and an overload run with its own open-loop driver,
+// and the same figures again with 10k and 1M rows seeded. It prints one table and writes it as
+// JSON under .bench/ so runs can be compared. Loopback only, bounded in time and count.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+type row struct {
+	Scenario    string  `json:"scenario"`
+	Endpoint    string  `json:"endpoint"`
+	Connections int     `json:"connections"`
+	RPS         float64 `json:"rps"`
+	P50ms       float64 `json:"p50_ms"`
+	P90ms       float64 `json:"p90_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	Errors      int     `json:"errors"`
+	Note        string  `json:"note,omitempty"`
+}
+
+type report struct {
+	When   time.Time          `json:"when"`
+	Host   string             `json:"host"`
+	Rows   []row              `json:"rows"`
+	Growth map[string]float64 `json:"growth_ratio_1m_vs_10k,omitempty"`
+}
+
+func main() {
+	var (
+		duration    = flag.Duration("duration", 5*time.Second, "length of each load run")
+		connections = flag.Int("connections", 32, "concurrent connections per run")
+		growth      = flag.Bool("growth", true, "also measure with 10k and 1M seeded rows")
+		bigRows     = flag.Int("rows", 1_000_000, "rows per table for the large growth step")
+		outDir      = flag.String("out", ".bench", "where to write the JSON report")
+	)
+	flag.Parse()
+	env := newEnv()
+	rep := report{When: time.Now().UTC()}
+	rep.Host, _ = os.Hostname()
+
+	must(env.prepare())
+	run := func(scenario string) []row {
+		rows := []row{
+			env.wrk(scenario, "GET /user/v1/me", *connections, *duration),
+			env.wrk(scenario, "GET /order/v1/products", *connections, *duration),
+			env.wrk(scenario, "POST /order/v1/orders", *connections, *duration),
+		}
+		for _, r := range rows {
+			fmt.Fprintf(os.Stderr, "  %-8s %-26s %8.0f req/s  p99 %.1f ms  errors %d\n", r.Scenario, r.Endpoint, r.RPS, r.P99ms, r.Errors)
+		}
+		return rows
+	}
+	fmt.Fprintln(os.Stderr, "== baseline")
+	base := run("baseline")
+	rep.Rows = append(rep.Rows, base...)
+	purchase := env.purchases(8, *duration)
+	rep.Rows = append(rep.Rows, purchase)
+	rep.Rows = append(rep.Rows, env.overload(base[2], *duration)...)
+
+	if *growth {
+		rep.Growth = map[string]float64{}
+		fmt.Fprintln(os.Stderr, "== growth: 10k rows")
+		must(env.seed(10_000))
+		small := run("10k")
+		fmt.Fprintf(os.Stderr, "== growth: %d rows\n", *bigRows)
+		must(env.seed(*bigRows))
+		big := run(label(*bigRows))
+		rep.Rows = append(rep.Rows, small...)
+		rep.Rows = append(rep.Rows, big...)
+		for i := range small {
+			rep.Growth[small[i].Endpoint] = big[i].RPS / small[i].RPS
+		}
+	}
+
+	printTable(rep)
+	must(writeJSON(*outDir, rep))
+}
+
+func label(n int) string {
+	if n >= 1_000_000 {
+		return fmt.Sprintf("%dM", n/1_000_000)
+	}
+	return fmt.Sprintf("%dk", n/1000)
+}
+
+func printTable(rep report) {
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "scenario\tendpoint\tconns\treq/s\tp50 ms\tp90 ms\tp99 ms\terrors\t")
+	for _, r := range rep.Rows {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%s\n", r.Scenario, r.Endpoint, r.Connections, r.RPS, r.P50ms, r.P90ms, r.P99ms, r.Errors, r.Note)
+	}
+	w.Flush()
+	if len(rep.Growth) > 0 {
+		fmt.Println()
+		for _, k := range []string{"GET /user/v1/me", "GET /order/v1/products", "POST /order/v1/orders"} {
+			fmt.Printf("growth (large / 10k req/s): %-26s %.2f\n", k, rep.Growth[k])
+		}
+	}
+}
+
+func writeJSON(dir string, rep report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(dir, "bench-"+rep.When.Format("20060102-150405")+".json")
+	if err := os.WriteFile(name, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Println("\nreport:", name)
+	return os.WriteFile(filepath.Join(dir, "latest.json"), b, 0o644)
+}
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
