@@ -76,6 +76,15 @@ fuzz: ## run every fuzz target briefly (FUZZTIME each)
 		go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*} >/tmp/zeromall-fuzz.log 2>&1 || { cat /tmp/zeromall-fuzz.log; exit 1; }; \
 	done
 
+# ---- benchmarks --------------------------------------------------------------
+
+.PHONY: bench bench-micro
+bench: ## load-test the running stack (started if needed) and print the table; JSON in .bench/
+	deploy/scripts/bench.sh $(BENCH_ARGS)
+
+bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
+	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/httpresult ./pkg/ids ./apps/order/rpc/internal/logic
+
 # ---- code generation -------------------------------------------------------
 
 .PHONY: gen gen-tools check-protoc

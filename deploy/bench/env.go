@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,7 +25,7 @@ type env struct {
 	userAPI, orderAPI, payAPI string
 	userDSN, orderDSN         string
 	token                     string
-	productID                 int64
+	productIDs                []int64 // bench products, each stocked so no run sells out
 	client                    *http.Client
 }
 
@@ -52,11 +53,27 @@ func (e *env) prepare() error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Exec("INSERT INTO products (sku, title, price, stock) VALUES ('BENCH-STOCK', 'Bench item', 100, 1000000000) " +
-		"ON DUPLICATE KEY UPDATE stock = 1000000000"); err != nil {
-		return fmt.Errorf("stock the bench product: %w", err)
+	// Orders spread over many products, as a real shop's do: one hot row would measure lock
+	// contention on that row, not the write path.
+	for i := range benchProducts {
+		sku := fmt.Sprintf("BENCH-STOCK-%02d", i)
+		if _, err := db.Exec("INSERT INTO products (sku, title, price, stock) VALUES (?, 'Bench item', 100, 1000000000) "+
+			"ON DUPLICATE KEY UPDATE stock = 1000000000", sku); err != nil {
+			return fmt.Errorf("stock the bench products: %w", err)
+		}
+		var id int64
+		if err := db.QueryRow("SELECT id FROM products WHERE sku = ?", sku).Scan(&id); err != nil {
+			return err
+		}
+		e.productIDs = append(e.productIDs, id)
 	}
-	return db.QueryRow("SELECT id FROM products WHERE sku = 'BENCH-STOCK'").Scan(&e.productID)
+	return nil
+}
+
+const benchProducts = 32
+
+func (e *env) orderBody() string {
+	return fmt.Sprintf(`{"items":[{"productId":%d,"quantity":1}]}`, e.productIDs[rand.IntN(len(e.productIDs))])
 }
 
 func (e *env) post(url, token string, body, out any) error {
@@ -67,6 +84,12 @@ func (e *env) post(url, token string, body, out any) error {
 	} else {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return e.do(req, token, out)
+}
+
+func (e *env) postRaw(url, token, body string, out any) error {
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	return e.do(req, token, out)
 }
 
@@ -103,7 +126,13 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 	}
 	lua := fmt.Sprintf("wrk.method = %q\nwrk.headers[\"Authorization\"] = \"Bearer %s\"\n", method, e.token)
 	if method == http.MethodPost {
-		lua += fmt.Sprintf("wrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{\"items\":[{\"productId\":%d,\"quantity\":1}]}'\n", e.productID)
+		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(e.productIDs)), ","), "[]")
+		lua += "wrk.headers[\"Content-Type\"] = \"application/json\"\n" +
+			"local ids = {" + ids + "}\n" +
+			"request = function()\n" +
+			"  local body = string.format('{\"items\":[{\"productId\":%d,\"quantity\":1}]}', ids[math.random(#ids)])\n" +
+			"  return wrk.format(nil, nil, nil, body)\n" +
+			"end\n"
 	}
 	script, err := os.CreateTemp("", "zeromall-*.lua")
 	must(err)
@@ -196,7 +225,7 @@ func (e *env) purchases(workers int, d time.Duration) row {
 
 func (e *env) purchase() error {
 	var o struct{ Sn string }
-	if err := e.post(e.orderAPI+"/order/v1/orders", e.token, map[string]any{"items": []map[string]any{{"productId": e.productID, "quantity": 1}}}, &o); err != nil {
+	if err := e.postRaw(e.orderAPI+"/order/v1/orders", e.token, e.orderBody(), &o); err != nil {
 		return err
 	}
 	var p struct{ Sn string }
@@ -232,7 +261,6 @@ func (e *env) overload(sustained row, d time.Duration) []row {
 		wg       sync.WaitGroup
 	)
 	interval := time.Duration(float64(time.Second) / rate)
-	body := fmt.Sprintf(`{"items":[{"productId":%d,"quantity":1}]}`, e.productID)
 	deadline := time.Now().Add(d)
 	for next := time.Now(); next.Before(deadline); next = next.Add(interval) {
 		time.Sleep(time.Until(next))
@@ -245,7 +273,7 @@ func (e *env) overload(sustained row, d time.Duration) []row {
 		go func() {
 			defer wg.Done()
 			defer inFlight.Add(-1)
-			req, _ := http.NewRequest(http.MethodPost, e.orderAPI+"/order/v1/orders", strings.NewReader(body))
+			req, _ := http.NewRequest(http.MethodPost, e.orderAPI+"/order/v1/orders", strings.NewReader(e.orderBody()))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+e.token)
 			t0 := time.Now()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
-# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis]   (no argument: all of them)
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk]   (no argument: protoc mysql redis)
 set -euo pipefail
 
 MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
@@ -37,6 +37,10 @@ wait_tcp() {
 
 need_protoc() {
 	command -v protoc >/dev/null || apt_install protobuf-compiler
+}
+
+need_wrk() {
+	command -v wrk >/dev/null || apt_install wrk
 }
 
 need_mysql() {
@@ -75,6 +79,7 @@ for t in "${targets[@]}"; do
 	protoc) need_protoc ;;
 	mysql) need_mysql ;;
 	redis) need_redis ;;
+	wrk) need_wrk ;;
 	*) die "unknown target $t" ;;
 	esac
 done

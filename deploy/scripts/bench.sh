@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make bench: makes sure wrk is installed, starts the stack with local binaries on fresh
+# zeromall_bench_* databases, runs the benchmark driver (deploy/bench) and stops the stack.
+# Arguments go to the driver, e.g. deploy/scripts/bench.sh -duration 3s -rows 100000.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p .run
+
+deploy/scripts/deps.sh wrk mysql redis
+
+healthy() {
+	for port in 6470 6471 6472 6473 6474 6475; do
+		curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 || return 1
+	done
+}
+
+if healthy || curl -fsS http://127.0.0.1:6470/healthz >/dev/null 2>&1; then
+	echo "[bench] a zeromall stack is already running; stop it (make stop) so the benchmark runs on"
+	echo "        its own fresh databases and the figures compare from one run to the next"
+	exit 1
+fi
+
+# Fresh databases for every run: the growth step seeds a million rows per table.
+for svc in user order payment; do
+	mysql -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS zeromall_bench_$svc" 2>/dev/null ||
+		mariadb -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS zeromall_bench_$svc"
+	dsn="root:@tcp(127.0.0.1:3306)/zeromall_bench_$svc?charset=utf8mb4&parseTime=true&loc=UTC&time_zone=%27%2B00%3A00%27&timeout=2s"
+	export "$(echo "$svc" | tr a-z A-Z)_DB_DSN=$dsn"
+done
+
+started=""
+cleanup() {
+	if [ -n "$started" ]; then
+		deploy/scripts/stop.sh >/dev/null
+		kill "$started" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+
+echo "[bench] starting the stack on zeromall_bench_* databases (log: .run/bench-stack.log)"
+ZEROMALL_LOCAL=1 deploy/scripts/run.sh >.run/bench-stack.log 2>&1 &
+started=$!
+for _ in $(seq 1 240); do
+	healthy && break
+	kill -0 "$started" 2>/dev/null || { tail -20 .run/bench-stack.log; exit 1; }
+	sleep 0.5
+done
+healthy || { echo "[bench] the stack did not become healthy"; tail -20 .run/bench-stack.log; exit 1; }
+
+go run ./deploy/bench "$@"
