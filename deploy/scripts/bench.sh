@@ -28,6 +28,12 @@ for svc in user order payment; do
 	export "$(echo "$svc" | tr a-z A-Z)_DB_DSN=$dsn"
 done
 
+# ...and an empty cache: cached rows of dropped databases would otherwise answer for new rows
+# with the same ids.
+for pattern in 'cache:*' 'user:login:*'; do
+	redis-cli -h 127.0.0.1 --scan --pattern "$pattern" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
+done
+
 started=""
 cleanup() {
 	if [ -n "$started" ]; then

@@ -10,6 +10,7 @@ import (
 	"zeromall/apps/order/rpc/internal/svc"
 	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcserver"
 
 	"github.com/zeromicro/go-zero/core/proc"
@@ -39,6 +40,7 @@ func main() {
 			reflection.Register(grpcServer)
 		}
 	})
+	s.AddUnaryInterceptors(interceptor.LimitInFlight(c.MaxInFlight))
 	defer s.Stop()
 
 	canceller := logic.StartAutoCanceller(ctx)

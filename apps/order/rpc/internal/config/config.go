@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"zeromall/pkg/interceptor"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -19,6 +21,10 @@ type Config struct {
 	Cache               cache.CacheConf
 	CacheExpiry         time.Duration `json:",default=1h"`
 	CacheNotFoundExpiry time.Duration `json:",default=1m"`
+
+	// MaxInFlight caps concurrent calls of MySQL-bound methods; calls beyond it are rejected at
+	// once (503 at the gateway) instead of queueing into timeouts.
+	MaxInFlight []interceptor.InFlightLimit `json:",optional"`
 
 	// AutoCancel cancels and restocks orders left unpaid for After, scanning every Interval.
 	AutoCancel struct {
