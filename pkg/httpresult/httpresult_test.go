@@ -172,3 +172,19 @@ func FuzzJSONBody(f *testing.F) {
 		}
 	})
 }
+
+func TestMayHoldNonInteger(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"a":1,"b":[-2,3]}`:                 false,
+		`{"email":"a.b@example.com","n":12}`: false,
+		`{"s":"1.5e3 \" 2.5"}`:               false,
+		`{"n":1.5}`:                          true,
+		`{"n":-1e3}`:                         true,
+		`{"n":1234567890123456789}`:          true,
+		`{"n":123456789012345678}`:           false,
+	} {
+		if got := mayHoldNonInteger([]byte(body)); got != want {
+			t.Errorf("%s: %v, want %v", body, got, want)
+		}
+	}
+}

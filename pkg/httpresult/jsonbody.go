@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"zeromall/pkg/xerr"
@@ -73,9 +74,11 @@ func JSONBody(maxBytes int64) rest.Middleware {
 				WriteError(w, r, xerr.ErrBadRequest.WithMsg("body: must be valid UTF-8"))
 				return
 			}
-			if path := firstNonInteger(body); path != "" {
-				WriteError(w, r, xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807"))
-				return
+			if mayHoldNonInteger(body) {
+				if path := firstNonInteger(body); path != "" {
+					WriteError(w, r, xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807"))
+					return
+				}
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			next(w, r)
@@ -89,6 +92,39 @@ func WriteError(w http.ResponseWriter, r *http.Request, ce *xerr.CodeError) {
 }
 
 type queryKey struct{}
+
+// mayHoldNonInteger is a cheap scan of valid JSON for a number that might not be an int64 (a
+// fraction, an exponent or 19+ digits), so the allocating walk below runs only when needed.
+func mayHoldNonInteger(body []byte) bool {
+	inString := false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '-' || c >= '0' && c <= '9':
+			digits := 0
+			for ; i < len(body) && strings.IndexByte("0123456789.eE+-", body[i]) >= 0; i++ {
+				switch body[i] {
+				case '.', 'e', 'E':
+					return true
+				}
+				digits++
+			}
+			if digits >= 19 {
+				return true
+			}
+			i--
+		}
+	}
+	return false
+}
 
 // firstNonInteger returns the path (e.g. "items[0].quantity") of the first number in a JSON
 // document that is not an int64, or "".
