@@ -104,7 +104,7 @@ func printTable(rep report) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "scenario\tendpoint\tconns\treq/s\tp50 ms\tp90 ms\tp99 ms\terrors\t")
 	for _, r := range rep.Rows {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%s\n", r.Scenario, r.Endpoint, r.Connections, r.RPS, r.P50ms, r.P90ms, r.P99ms, r.Errors, r.Note)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t  %s\n", r.Scenario, r.Endpoint, r.Connections, r.RPS, r.P50ms, r.P90ms, r.P99ms, r.Errors, r.Note)
 	}
 	w.Flush()
 	if len(rep.Growth) > 0 {
