@@ -248,10 +248,8 @@ func redisHitsMisses(t *testing.T, addr string) (hits, misses int64) {
 // Redis back: reads hit the cache again.
 func TestFault_RedisDown(t *testing.T) {
 	s := testkit.NewStack(t)
-	s.StartRPC("user", map[string]string{"LOGIN_LIMIT_ACCOUNT": "3", "LOGIN_LIMIT_IP": "100000"})
-	orderRPC := s.StartRPC("order", nil)
-	users := &userEnv{stack: s, base: s.StartAPI("user", nil).URL}
-	e := &orderEnv{users: users, stack: s, base: s.StartAPI("order", nil).URL, rpc: orderRPC}
+	e := startOrderServices(s, map[string]string{"LOGIN_LIMIT_ACCOUNT": "3", "LOGIN_LIMIT_IP": "100000"}, nil)
+	users := e.users
 	a := e.buyer(t)
 	sn := e.order(t, a.Token, [2]int{productTee, 1}).str("sn")
 
@@ -309,10 +307,8 @@ func TestFault_RedisDown(t *testing.T) {
 func TestFault_MySQLDown(t *testing.T) {
 	s := testkit.NewStack(t)
 	proxy := s.ProxyMySQL()
-	s.StartRPC("user", map[string]string{"LOGIN_LIMIT_IP": "100000"})
-	orderRPC := s.StartRPC("order", nil)
-	users := &userEnv{stack: s, base: s.StartAPI("user", nil).URL}
-	e := &orderEnv{users: users, stack: s, base: s.StartAPI("order", nil).URL, rpc: orderRPC}
+	e := startOrderServices(s, map[string]string{"LOGIN_LIMIT_IP": "100000"}, nil)
+	users := e.users
 	a := e.buyer(t)
 	sn := e.order(t, a.Token, [2]int{productTee, 1}).str("sn")
 	for _, url := range []string{e.base + "/order/v1/orders/" + sn, e.base + "/order/v1/products", users.base + "/user/v1/me"} {
@@ -359,10 +355,8 @@ func TestFault_MySQLDown(t *testing.T) {
 func TestFault_SlowDownstreamTimesOut(t *testing.T) {
 	s := testkit.NewStack(t)
 	proxy := s.ProxyMySQL()
-	s.StartRPC("user", map[string]string{"LOGIN_LIMIT_IP": "100000"})
-	orderRPC := s.StartRPC("order", nil)
-	users := &userEnv{stack: s, base: s.StartAPI("user", nil).URL}
-	e := &orderEnv{users: users, stack: s, base: s.StartAPI("order", nil).URL, rpc: orderRPC}
+	e := startOrderServices(s, map[string]string{"LOGIN_LIMIT_IP": "100000"}, nil)
+	users := e.users
 	a := e.buyer(t)
 	call(t, http.MethodGet, users.base+"/user/v1/me", a.Token, nil) // cache the buyer
 

@@ -35,8 +35,12 @@ type orderEnv struct {
 }
 
 func startOrderStack(t *testing.T, orderRPCEnv map[string]string) *orderEnv {
-	s := testkit.NewStack(t)
-	s.StartRPC("user", map[string]string{"LOGIN_LIMIT_IP": "100000"})
+	return startOrderServices(testkit.NewStack(t), map[string]string{"LOGIN_LIMIT_IP": "100000"}, orderRPCEnv)
+}
+
+// startOrderServices starts user-rpc, order-rpc and both gateways on an existing stack.
+func startOrderServices(s *testkit.Stack, userRPCEnv, orderRPCEnv map[string]string) *orderEnv {
+	s.StartRPC("user", userRPCEnv)
 	orderRPC := s.StartRPC("order", orderRPCEnv)
 	users := &userEnv{stack: s, base: s.StartAPI("user", nil).URL}
 	return &orderEnv{users: users, stack: s, base: s.StartAPI("order", nil).URL, rpc: orderRPC}
@@ -91,7 +95,9 @@ func (e *orderEnv) order(t *testing.T, token string, items ...[2]int) response {
 }
 
 func TestOrderGateway(t *testing.T) {
-	e := startOrderStack(t, nil)
+	// 50 buyers wait on one stock row at once: lift the CreateOrder bulkhead (48 by default, tested
+	// in pkg/interceptor) so this test measures overselling, not shedding.
+	e := startOrderStack(t, map[string]string{"ORDER_CREATE_MAX_IN_FLIGHT": "1000"})
 	t.Run("CatalogueIsPublic", e.catalogueIsPublic)
 	t.Run("BuyReadListCancel", e.buyReadListCancel)
 	t.Run("OrdersAreOwnerOnly", e.ordersAreOwnerOnly)
