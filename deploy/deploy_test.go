@@ -282,3 +282,73 @@ func TestRunbook_ListsEveryEnvironmentVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestK8s_EveryProcessHasProbesPortsAndItsVariables(t *testing.T) {
+	for process, ports := range processes {
+		t.Run(process, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("k8s", process+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+			kinds := map[string]bool{}
+			for {
+				var doc struct {
+					Kind string
+					Spec struct {
+						Template struct {
+							Spec struct {
+								Containers []struct {
+									Env            []struct{ Name string }
+									ReadinessProbe struct {
+										HTTPGet struct {
+											Path string
+											Port int
+										} `yaml:"httpGet"`
+									} `yaml:"readinessProbe"`
+									Ports []struct {
+										ContainerPort int `yaml:"containerPort"`
+									} `yaml:"ports"`
+								}
+							}
+						}
+					}
+				}
+				if err := dec.Decode(&doc); err != nil {
+					break
+				}
+				kinds[doc.Kind] = true
+				if doc.Kind != "Deployment" {
+					continue
+				}
+				c := doc.Spec.Template.Spec.Containers[0]
+				if c.ReadinessProbe.HTTPGet.Path != "/healthz" || fmt.Sprint(c.ReadinessProbe.HTTPGet.Port) != ports[1] {
+					t.Errorf("readiness probe %+v, want /healthz on %s", c.ReadinessProbe.HTTPGet, ports[1])
+				}
+				var exposed []string
+				for _, p := range c.Ports {
+					exposed = append(exposed, fmt.Sprint(p.ContainerPort))
+				}
+				if !slices.Contains(exposed, ports[0]) || !slices.Contains(exposed, ports[1]) {
+					t.Errorf("container ports %v, want %v", exposed, ports)
+				}
+				vars, _ := serviceYAML(t, process)
+				for _, e := range c.Env {
+					if _, ok := vars[e.Name]; !ok {
+						t.Errorf("sets %s, which %s.yaml never reads", e.Name, process)
+					}
+				}
+				for name, hasDefault := range vars {
+					if !hasDefault && !slices.ContainsFunc(c.Env, func(e struct{ Name string }) bool { return e.Name == name }) {
+						t.Errorf("%s.yaml needs %s", process, name)
+					}
+				}
+			}
+			for _, k := range []string{"Deployment", "Service", "HorizontalPodAutoscaler"} {
+				if !kinds[k] {
+					t.Errorf("no %s", k)
+				}
+			}
+		})
+	}
+}
