@@ -85,7 +85,7 @@ func expectError(t *testing.T, r response, status, code int, want string) {
 	if r.Status != status || r.errCode() != code || !strings.Contains(r.str("msg"), want) {
 		t.Fatalf("got %d %s, want %d with code %d and a msg mentioning %q", r.Status, r.Raw, status, code, want)
 	}
-	if r.Header.Get("X-Trace-Id") == "" && r.Header.Get("Traceparent") == "" {
-		t.Errorf("error response carries no trace id header")
+	if len(r.Header.Get("X-Trace-Id")) != 32 {
+		t.Errorf("error response carries no X-Trace-Id header")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/zeromicro/go-zero/core/trace"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/rest/httpx"
+	"go.opentelemetry.io/otel"
 	"google.golang.org/grpc/codes"
 )
 
@@ -89,9 +90,16 @@ func unauthorized(w http.ResponseWriter, r *http.Request, _ error) {
 	WriteError(w, r, xerr.ErrUnauthorized)
 }
 
+// errorWriter answers requests no route matched. go-zero starts the request's span inside the
+// route chain, so these get a span of their own: every response carries a trace id.
 func errorWriter(ce *xerr.CodeError) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteError(w, r, ce)
+		ctx, span := otel.Tracer(trace.TraceName).Start(r.Context(), "unmatched route")
+		defer span.End()
+		if id := trace.TraceIDFromContext(ctx); id != "" {
+			w.Header().Set(TraceHeader, id)
+		}
+		WriteError(w, r.WithContext(ctx), ce)
 	})
 }
 
