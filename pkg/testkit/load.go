@@ -1,14 +1,12 @@
 package testkit
 
 import (
-	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 )
 
-// Result is one request of a load run.
+// Result is one request of a load run (see e2e/faults_test.go).
 type Result struct {
 	Status  int // HTTP status, or 0 for a transport error
 	Latency time.Duration
@@ -37,39 +35,6 @@ func (s LoadStats) Rate(status int) float64 {
 		return 0
 	}
 	return float64(s.ByStatus[status]) / float64(s.Total)
-}
-
-// Load runs do from workers goroutines until ctx ends or maxRequests have been sent, and
-// summarizes the answers. Bounded in time and count by design: tests only load loopback.
-func Load(ctx context.Context, workers, maxRequests int, do func() Result) LoadStats {
-	var (
-		mu      sync.Mutex
-		results []Result
-		wg      sync.WaitGroup
-		sent    = make(chan struct{}, maxRequests)
-		start   = time.Now()
-	)
-	for range maxRequests {
-		sent <- struct{}{}
-	}
-	close(sent)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range sent {
-				if ctx.Err() != nil {
-					return
-				}
-				r := do()
-				mu.Lock()
-				results = append(results, r)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	return Summarize(results, time.Since(start))
 }
 
 // Summarize computes the statistics of a set of results.
