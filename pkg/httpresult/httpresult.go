@@ -16,7 +16,6 @@ import (
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/rest/httpx"
 	"go.opentelemetry.io/otel"
-	"google.golang.org/grpc/codes"
 )
 
 // TraceHeader carries the request's trace id on every response.
@@ -28,9 +27,6 @@ type Body struct {
 	Msg  string `json:"msg"`
 }
 
-// ErrMethodNotAllowed answers a known path called with the wrong method.
-var ErrMethodNotAllowed = xerr.New(1405, codes.Unimplemented, http.StatusMethodNotAllowed, "method not allowed")
-
 // Setup installs the error handler. go-zero's httpx handlers are process-wide.
 func Setup() {
 	httpx.SetErrorHandlerCtx(ErrorHandler)
@@ -41,7 +37,7 @@ func ServerOptions() []rest.RunOption {
 	return []rest.RunOption{
 		rest.WithUnauthorizedCallback(unauthorized),
 		rest.WithNotFoundHandler(errorWriter(xerr.ErrNotFound.WithMsg("no such endpoint"))),
-		rest.WithNotAllowedHandler(errorWriter(ErrMethodNotAllowed)),
+		rest.WithNotAllowedHandler(errorWriter(xerr.ErrMethodNotAllowed)),
 	}
 }
 

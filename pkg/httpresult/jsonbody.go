@@ -19,12 +19,7 @@ import (
 
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/rest/httpx"
-	"google.golang.org/grpc/codes"
 )
-
-// ErrUnsupportedMediaType answers a body that is not JSON.
-var ErrUnsupportedMediaType = xerr.New(1415, codes.InvalidArgument, http.StatusUnsupportedMediaType,
-	"Content-Type must be application/json")
 
 var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
 
@@ -55,7 +50,7 @@ func JSONBody(maxBytes int64) rest.Middleware {
 				return
 			}
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-				WriteError(w, r, ErrUnsupportedMediaType)
+				WriteError(w, r, xerr.ErrUnsupportedMediaType)
 				return
 			}
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
