@@ -9,42 +9,47 @@ ORDER_API=${ORDER_API:-http://127.0.0.1:8889}
 PAYMENT_API=${PAYMENT_API:-http://127.0.0.1:8890}
 EMAIL=${EMAIL:-buyer-$(date +%s)@example.com}
 JSON='Content-Type: application/json'
+# One W3C trace context for the whole walkthrough: go-zero continues it, so every call of this
+# purchase lands in one trace (Jaeger, with the Compose observability profile).
+TRACE_ID=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+TRACE="traceparent: 00-$TRACE_ID-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-01"
 
 step() { printf '\n== %s\n' "$*"; }
 field() { sed -n 's/.*"'"$1"'":"\{0,1\}\([^",}]*\).*/\1/p'; }
 show() { printf '%s\n' "$1"; }
 
 step "register $EMAIL"
-show "$(curl -fsS "$USER_API/user/v1/register" -H "$JSON" -d '{"email":"'"$EMAIL"'","password":"correct horse","nickname":"Buyer"}')"
+show "$(curl -fsS "$USER_API/user/v1/register" -H "$JSON" -H "$TRACE" -d '{"email":"'"$EMAIL"'","password":"correct horse","nickname":"Buyer"}')"
 
 step "login"
-login=$(curl -fsS "$USER_API/user/v1/login" -H "$JSON" -d '{"email":"'"$EMAIL"'","password":"correct horse"}')
+login=$(curl -fsS "$USER_API/user/v1/login" -H "$JSON" -H "$TRACE" -d '{"email":"'"$EMAIL"'","password":"correct horse"}')
 show "$login"
 TOKEN=$(field accessToken <<<"$login")
 AUTH="Authorization: Bearer $TOKEN"
 
 step "browse the catalogue"
-show "$(curl -fsS "$ORDER_API/order/v1/products")"
+show "$(curl -fsS "$ORDER_API/order/v1/products" -H "$TRACE")"
 
 step "order two T-shirts and a sticker pack"
-order=$(curl -fsS "$ORDER_API/order/v1/orders" -H "$JSON" -H "$AUTH" -H "Idempotency-Key: walkthrough-$RANDOM" \
+order=$(curl -fsS "$ORDER_API/order/v1/orders" -H "$JSON" -H "$AUTH" -H "$TRACE" -H "Idempotency-Key: walkthrough-$RANDOM" \
 	-d '{"items":[{"productId":1,"quantity":2},{"productId":3,"quantity":1}]}')
 show "$order"
 ORDER_SN=$(field sn <<<"$order")
 
 step "open the payment"
-payment=$(curl -fsS "$PAYMENT_API/payment/v1/payments" -H "$JSON" -H "$AUTH" -d '{"orderSn":"'"$ORDER_SN"'"}')
+payment=$(curl -fsS "$PAYMENT_API/payment/v1/payments" -H "$JSON" -H "$AUTH" -H "$TRACE" -d '{"orderSn":"'"$ORDER_SN"'"}')
 show "$payment"
 PAY_URL=$(field payUrl <<<"$payment")
 
 step "pay at the sandbox provider ($PAY_URL); it calls our signed callback"
-show "$(curl -fsS -X POST "$PAY_URL")"
+show "$(curl -fsS -X POST "$PAY_URL" -H "$TRACE")"
 
 step "the order becomes paid (delivered through the outbox)"
 for _ in $(seq 1 50); do
-	got=$(curl -fsS "$ORDER_API/order/v1/orders/$ORDER_SN" -H "$AUTH")
+	got=$(curl -fsS "$ORDER_API/order/v1/orders/$ORDER_SN" -H "$AUTH" -H "$TRACE")
 	if [ "$(field status <<<"$got")" = paid ]; then
 		show "$got"
+		printf '\ntrace id of this purchase: %s\n' "$TRACE_ID"
 		exit 0
 	fi
 	sleep 0.2
