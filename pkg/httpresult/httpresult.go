@@ -6,6 +6,7 @@ package httpresult
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -47,10 +48,21 @@ func ServerOptions() []rest.RunOption {
 // the client's fault and its text names the field, so it is a 400 that quotes it. Logic returns
 // only xerr values or errors from zRPC calls; those are classified by xerr.FromError, so an
 // outage (open breaker, shed load, timeout) is a 503/504 and never a 400.
+//
+// A request whose client went away is answered 499 (counted by the access log and the metrics,
+// read by nobody) whatever failed on the way: its failure is the client's leaving, not an error.
 func ErrorHandler(ctx context.Context, err error) (int, any) {
 	ce := classify(ctx, err)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		ce = xerr.ErrClientClosed
+	}
 	if ce.HTTPStatus >= http.StatusInternalServerError {
 		logx.WithContext(ctx).Errorf("request failed with %d: %v", ce.HTTPStatus, err)
+	}
+	if ce.RetryAfter > 0 {
+		if h, ok := ctx.Value(headerKey{}).(http.Header); ok {
+			h.Set("Retry-After", strconv.Itoa(int(math.Ceil(ce.RetryAfter.Seconds()))))
+		}
 	}
 	return ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg}
 }
@@ -99,12 +111,17 @@ func errorWriter(ce *xerr.CodeError) http.Handler {
 	})
 }
 
-// TraceID sets the trace id header; use it with server.Use.
+// headerKey holds the response headers in the request context, for ErrorHandler (go-zero's error
+// handler sees the context, not the writer).
+type headerKey struct{}
+
+// TraceID sets the trace id header and lets ErrorHandler set headers (Retry-After); use it with
+// server.Use.
 func TraceID(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if id := trace.TraceIDFromContext(r.Context()); id != "" {
 			w.Header().Set(TraceHeader, id)
 		}
-		next(w, r)
+		next(w, r.WithContext(context.WithValue(r.Context(), headerKey{}, w.Header())))
 	}
 }

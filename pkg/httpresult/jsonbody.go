@@ -2,9 +2,9 @@ package httpresult
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -23,20 +23,27 @@ import (
 
 var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
 
-// JSONBody checks every request body before goctl's handler parses it: it must stay within
-// maxBytes, declared or chunked (go-zero's MaxBytes middleware checks only Content-Length and
-// answers a bare 413, so gateways turn it off with Middlewares.MaxBytes: false); it must be
-// declared as JSON (a form body would otherwise surface as a puzzling "field is not set"); it
-// must be well-formed (go-zero's parse error would echo the raw body, passwords included); and
-// every number in it must be an integer that fits int64, because zeromall's APIs carry no
-// fractions (money is cents) and go-zero's own overflow error does not name the field.
-// The path and query must be valid UTF-8 too. It also keeps the query in the context, so
-// ErrorHandler can name a malformed parameter.
+// lingerBytes is how much of an over-limit body is read and thrown away before the 413, as
+// nginx's lingering close does: a client that writes its whole body before reading the answer
+// (most scripts) then gets the 413 instead of a reset connection. Larger bodies are cut off.
+const lingerBytes = 4 << 20
+
+// JSONBody guards every request body. Cheap header checks run at once: the path and query must
+// be valid UTF-8 (gRPC refuses to marshal anything else: a 500 later), a body must be declared as
+// JSON and may be gzip-compressed but nothing else. The body itself is read only by the code that
+// needs it (so an unauthenticated request is refused before a byte of its body is read), through
+// a reader that enforces maxBytes on the bytes received and on the inflated bytes alike, and that
+// checks the whole body before handing out any of it: well-formed JSON (go-zero's parse error
+// would echo the raw body, passwords included), valid UTF-8, and every number an integer that
+// fits int64 (zeromall's APIs carry no fractions; money is cents). A failed check surfaces from
+// Read as an *xerr.CodeError, which ErrorHandler answers. Gateways turn off go-zero's own MaxBytes
+// (Content-Length only, bare 413) and Gunzip (unbounded inflation) middlewares.
+// It also keeps the query in the context, so ErrorHandler can name a malformed parameter.
 func JSONBody(maxBytes int64) rest.Middleware {
 	return func(next http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			query := r.URL.Query()
-			if !validUTF8(r.URL.Path, query) { // gRPC refuses to marshal such strings: a 500 later
+			if !validUTF8(r.URL.Path, query) {
 				WriteError(w, r, xerr.ErrBadRequest.WithMsg("path and query must be valid UTF-8"))
 				return
 			}
@@ -45,40 +52,99 @@ func JSONBody(maxBytes int64) rest.Middleware {
 				next(w, r)
 				return
 			}
-			if r.ContentLength > maxBytes {
-				WriteError(w, r, xerr.ErrPayloadTooLarge)
+			gzipped := false
+			switch enc := strings.TrimSpace(r.Header.Get("Content-Encoding")); {
+			case strings.EqualFold(enc, "gzip"):
+				gzipped = true
+			case enc != "" && !strings.EqualFold(enc, "identity"):
+				WriteError(w, r, xerr.ErrUnsupportedEncoding)
 				return
 			}
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 				WriteError(w, r, xerr.ErrUnsupportedMediaType)
 				return
 			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
-			var tooLarge *http.MaxBytesError
-			switch {
-			case errors.As(err, &tooLarge):
-				WriteError(w, r, xerr.ErrPayloadTooLarge)
-				return
-			case err != nil:
-				WriteError(w, r, xerr.ErrBadRequest.WithMsg("body: could not be read"))
-				return
-			case len(body) > 0 && !json.Valid(body):
-				WriteError(w, r, errMalformedJSON)
-				return
-			case !utf8.Valid(body): // encoding/json would quietly turn bad bytes into U+FFFD
-				WriteError(w, r, xerr.ErrBadRequest.WithMsg("body: must be valid UTF-8"))
-				return
-			}
-			if mayHoldNonInteger(body) {
-				if path := firstNonInteger(body); path != "" {
-					WriteError(w, r, xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807"))
-					return
-				}
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.Header.Del("Content-Encoding") // what the handler reads is inflated
+			r.Body = &checkedBody{w: w, raw: r.Body, declared: r.ContentLength, gzipped: gzipped, max: maxBytes}
 			next(w, r)
 		}
 	}
+}
+
+// checkedBody is a request body read, bounded and checked as a whole on the first Read.
+type checkedBody struct {
+	w        http.ResponseWriter
+	raw      io.ReadCloser
+	declared int64
+	gzipped  bool
+	max      int64
+
+	loaded bool
+	err    error
+	data   *bytes.Reader
+}
+
+func (b *checkedBody) Read(p []byte) (int, error) {
+	if !b.loaded {
+		b.loaded = true
+		b.err = b.load()
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return b.data.Read(p)
+}
+
+func (b *checkedBody) Close() error {
+	return b.raw.Close()
+}
+
+func (b *checkedBody) load() error {
+	if b.declared > b.max {
+		return b.tooLarge()
+	}
+	received := &io.LimitedReader{R: b.raw, N: b.max + 1}
+	var src io.Reader = received
+	if b.gzipped {
+		zr, err := gzip.NewReader(received)
+		if err != nil {
+			return b.unreadable("body: not valid gzip")
+		}
+		src = zr
+	}
+	body, err := io.ReadAll(io.LimitReader(src, b.max+1))
+	switch {
+	case received.N == 0 || int64(len(body)) > b.max:
+		return b.tooLarge()
+	case err != nil:
+		return b.unreadable("body: could not be read")
+	case len(body) > 0 && !json.Valid(body):
+		return errMalformedJSON
+	case !utf8.Valid(body): // encoding/json would quietly turn bad bytes into U+FFFD
+		return xerr.ErrBadRequest.WithMsg("body: must be valid UTF-8")
+	}
+	if mayHoldNonInteger(body) {
+		if path := firstNonInteger(body); path != "" {
+			return xerr.Field(path, "must be a whole number between -9223372036854775808 and 9223372036854775807")
+		}
+	}
+	b.data = bytes.NewReader(body)
+	return nil
+}
+
+// tooLarge drains what is left of the body, up to lingerBytes, and closes the connection after
+// the answer.
+func (b *checkedBody) tooLarge() error {
+	_, _ = io.CopyN(io.Discard, b.raw, lingerBytes)
+	b.w.Header().Set("Connection", "close")
+	return xerr.ErrPayloadTooLarge
+}
+
+// unreadable reports a body that broke off or is not what it claims; a gzip stream that is bad
+// at the start is drained like an over-limit body so the client still reads the 400.
+func (b *checkedBody) unreadable(msg string) error {
+	_, _ = io.CopyN(io.Discard, b.raw, lingerBytes)
+	return xerr.ErrBadRequest.WithMsg(msg)
 }
 
 // WriteError answers with ce's status and {code,msg}; for middlewares that reject a request.

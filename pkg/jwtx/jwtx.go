@@ -1,31 +1,39 @@
-// Package jwtx mints zeromall access tokens and reads the caller's id from a verified request.
-// Gateways verify tokens with go-zero's `jwt:` (rest.WithJwt), which puts every claim into the
-// request context; user-rpc mints them here.
+// Package jwtx mints and verifies zeromall access tokens: HS256 JWTs that carry the user id
+// (uid) and the session they belong to (sid). user-rpc mints them; every gateway verifies them
+// with Verifier (through pkg/authn), never with go-zero's `jwt:` handler, which logs whole
+// requests on every rejected token.
 package jwtx
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"zeromall/pkg/xerr"
 
-	"github.com/golang-jwt/jwt/v4"
+	"github.com/golang-jwt/jwt/v5"
 )
-
-// ClaimUID is the claim that carries the user id.
-const ClaimUID = "uid"
 
 // MinSecretLen guards against toy HS256 secrets; 32 bytes matches the hash size.
 const MinSecretLen = 32
 
-// ErrNoUID means the context carries no usable uid claim: the caller is not authenticated.
+// Leeway absorbs clock skew between the minting user-rpc and a verifying gateway.
+const Leeway = 5 * time.Second
+
+// maxTokenLen bounds what the verifier parses; zeromall's tokens are about 250 bytes.
+const maxTokenLen = 1024
+
+// ErrNoUID means the context carries no verified caller: the request is not authenticated.
 var ErrNoUID = xerr.ErrUnauthorized
+
+// Claims are what an access token says about its bearer.
+type Claims struct {
+	UserID    int64  `json:"uid"`
+	SessionID string `json:"sid"`
+	jwt.RegisteredClaims
+}
 
 // Token is a minted access token with its expiry and the time a client should refresh it.
 type Token struct {
@@ -42,18 +50,20 @@ func CheckSecret(secret string) error {
 	return nil
 }
 
-// Mint signs an HS256 token for uid valid for ttl from now.
-func Mint(secret string, uid int64, now time.Time, ttl time.Duration) (Token, error) {
-	exp := now.Add(ttl)
+// Mint signs an HS256 token for uid's session sid, valid from now until exp.
+func Mint(secret string, uid int64, sid string, now, exp time.Time) (Token, error) {
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return Token{}, fmt.Errorf("token id: %w", err)
 	}
-	claims := jwt.MapClaims{
-		ClaimUID: uid,
-		"iat":    now.Unix(),
-		"exp":    exp.Unix(),
-		"jti":    hex.EncodeToString(jti), // two tokens minted in one second still differ
+	claims := Claims{
+		UserID:    uid,
+		SessionID: sid,
+		RegisteredClaims: jwt.RegisteredClaims{
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+			ID:        hex.EncodeToString(jti), // two tokens minted in one second still differ
+		},
 	}
 	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
 	if err != nil {
@@ -62,31 +72,64 @@ func Mint(secret string, uid int64, now time.Time, ttl time.Duration) (Token, er
 	return Token{
 		AccessToken:  signed,
 		AccessExpire: exp.Unix(),
-		RefreshAfter: now.Add(ttl / 2).Unix(),
+		RefreshAfter: now.Add(exp.Sub(now) / 2).Unix(),
 	}, nil
 }
 
-// UID returns the verified caller's id. go-zero stores numeric claims as json.Number.
+// Verifier checks access tokens: HS256 only (no "none", no other HMAC size, no RSA key
+// confusion), signature, a required expiry with a small leeway, and a uid and sid.
+type Verifier struct {
+	key    []byte
+	parser *jwt.Parser
+}
+
+// NewVerifier returns a Verifier for tokens signed with secret.
+func NewVerifier(secret string) *Verifier {
+	return &Verifier{
+		key: []byte(secret),
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithLeeway(Leeway),
+		),
+	}
+}
+
+// Verify returns the claims of a valid token, or xerr.ErrUnauthorized.
+func (v *Verifier) Verify(token string) (*Claims, error) {
+	if token == "" || len(token) > maxTokenLen {
+		return nil, xerr.ErrUnauthorized
+	}
+	var claims Claims
+	_, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
+	if err != nil || claims.UserID <= 0 || claims.SessionID == "" {
+		return nil, xerr.ErrUnauthorized
+	}
+	return &claims, nil
+}
+
+type callerKey struct{}
+
+// WithCaller stores a verified caller in ctx.
+func WithCaller(ctx context.Context, c *Claims) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// Caller returns the verified caller stored by WithCaller.
+func Caller(ctx context.Context) (*Claims, error) {
+	c, ok := ctx.Value(callerKey{}).(*Claims)
+	if !ok || c == nil {
+		return nil, ErrNoUID
+	}
+	return c, nil
+}
+
+// UID returns the verified caller's user id.
 func UID(ctx context.Context) (int64, error) {
-	var (
-		uid int64
-		err error
-	)
-	switch v := ctx.Value(ClaimUID).(type) {
-	case json.Number:
-		uid, err = v.Int64()
-	case float64:
-		uid, err = int64(v), nil
-		if float64(uid) != v {
-			err = errors.New("not an integer")
-		}
-	case string:
-		uid, err = strconv.ParseInt(v, 10, 64)
-	default:
-		return 0, ErrNoUID
+	c, err := Caller(ctx)
+	if err != nil {
+		return 0, err
 	}
-	if err != nil || uid <= 0 {
-		return 0, ErrNoUID
-	}
-	return uid, nil
+	return c.UserID, nil
 }

@@ -2,69 +2,102 @@ package jwtx
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
+	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v4"
+	"github.com/golang-jwt/jwt/v5"
 )
 
-const secret = "0123456789abcdef0123456789abcdef"
+const (
+	secret = "0123456789abcdef0123456789abcdef"
+	sid    = "0123456789abcdef0123456789abcdef"
+)
 
-func TestMint_SignsHS256WithUIDAndExpiry(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	tok, err := Mint(secret, 42, now, 2*time.Hour)
+func TestMint_IsVerifiedWithUIDAndSession(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	tok, err := Mint(secret, 42, sid, now, now.Add(15*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.AccessExpire != now.Add(2*time.Hour).Unix() || tok.RefreshAfter != now.Add(time.Hour).Unix() {
+	if tok.AccessExpire != now.Add(15*time.Minute).Unix() || tok.RefreshAfter != now.Add(7*time.Minute+30*time.Second).Unix() {
 		t.Fatalf("expiry %d, refreshAfter %d", tok.AccessExpire, tok.RefreshAfter)
 	}
-	parsed, err := jwt.NewParser(jwt.WithJSONNumber(), jwt.WithoutClaimsValidation()).Parse(tok.AccessToken,
-		func(*jwt.Token) (any, error) { return []byte(secret), nil })
+	claims, err := NewVerifier(secret).Verify(tok.AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if parsed.Method.Alg() != "HS256" {
-		t.Errorf("alg %s", parsed.Method.Alg())
+	if claims.UserID != 42 || claims.SessionID != sid {
+		t.Fatalf("claims %+v", claims)
 	}
-	claims := parsed.Claims.(jwt.MapClaims)
-	if claims[ClaimUID] != json.Number("42") {
-		t.Errorf("uid claim %v", claims[ClaimUID])
-	}
-	again, _ := Mint(secret, 42, now, 2*time.Hour)
+	again, _ := Mint(secret, 42, sid, now, now.Add(time.Minute))
 	if again.AccessToken == tok.AccessToken {
 		t.Error("two tokens minted in the same second are identical")
 	}
 }
 
-func TestUID(t *testing.T) {
-	cases := []struct {
-		val  any
-		want int64
-		ok   bool
-	}{
-		{json.Number("7"), 7, true},
-		{float64(7), 7, true},
-		{"7", 7, true},
-		{json.Number("7.5"), 0, false},
-		{float64(7.5), 0, false},
-		{json.Number("-1"), 0, false},
-		{"abc", 0, false},
-		{nil, 0, false},
-		{true, 0, false},
+func TestVerify_RejectsEveryBadToken(t *testing.T) {
+	now := time.Now()
+	claims := func(mod func(*Claims)) *Claims {
+		c := &Claims{UserID: 7, SessionID: sid, RegisteredClaims: jwt.RegisteredClaims{
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute))}}
+		if mod != nil {
+			mod(c)
+		}
+		return c
 	}
-	for _, tc := range cases {
-		ctx := context.Background()
-		if tc.val != nil {
-			ctx = context.WithValue(ctx, ClaimUID, tc.val)
+	sign := func(m jwt.SigningMethod, key any, c *Claims) string {
+		s, err := jwt.NewWithClaims(m, c).SignedString(key)
+		if err != nil {
+			t.Fatal(err)
 		}
-		got, err := UID(ctx)
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("UID(%#v) = %d, %v", tc.val, got, err)
+		return s
+	}
+	good := sign(jwt.SigningMethodHS256, []byte(secret), claims(nil))
+	head, rest, _ := strings.Cut(good, ".")
+	payload, _, _ := strings.Cut(rest, ".")
+	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + payload + "."
+
+	cases := map[string]string{
+		"empty":             "",
+		"garbage":           "bad.token.here",
+		"other secret":      sign(jwt.SigningMethodHS256, []byte("another-secret-0123456789abcdef!!"), claims(nil)),
+		"alg none":          none,
+		"HS384":             sign(jwt.SigningMethodHS384, []byte(secret), claims(nil)),
+		"HS512":             sign(jwt.SigningMethodHS512, []byte(secret), claims(nil)),
+		"expired":           sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.ExpiresAt = jwt.NewNumericDate(now.Add(-Leeway - time.Second)) })),
+		"no exp":            sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.ExpiresAt = nil })),
+		"issued in future":  sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.IssuedAt = jwt.NewNumericDate(now.Add(time.Hour)) })),
+		"no uid":            sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.UserID = 0 })),
+		"no session":        sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.SessionID = "" })),
+		"tampered payload":  head + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"uid":1,"sid":"x","exp":9999999999}`)) + "." + strings.Split(good, ".")[2],
+		"oversized":         good + strings.Repeat("A", maxTokenLen),
+		"signature missing": head + "." + payload,
+	}
+	v := NewVerifier(secret)
+	if _, err := v.Verify(good); err != nil {
+		t.Fatalf("the well-formed token is rejected (the cases below would prove nothing): %v", err)
+	}
+	for name, tok := range cases {
+		if c, err := v.Verify(tok); err == nil {
+			t.Errorf("%s: accepted as %+v", name, c)
 		}
+	}
+	// Within the leeway, a token that just expired still passes (clock skew between processes).
+	skewed := sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.ExpiresAt = jwt.NewNumericDate(now.Add(-Leeway / 2)) }))
+	if _, err := v.Verify(skewed); err != nil {
+		t.Errorf("token expired %s ago (within the leeway) rejected: %v", Leeway/2, err)
+	}
+}
+
+func TestCaller(t *testing.T) {
+	if _, err := UID(context.Background()); err == nil {
+		t.Error("UID of an unauthenticated context succeeded")
+	}
+	ctx := WithCaller(context.Background(), &Claims{UserID: 9, SessionID: sid})
+	if uid, err := UID(ctx); err != nil || uid != 9 {
+		t.Errorf("UID = %d, %v", uid, err)
 	}
 }
 
@@ -74,36 +107,5 @@ func TestCheckSecret(t *testing.T) {
 	}
 	if err := CheckSecret(secret); err != nil {
 		t.Error(err)
-	}
-}
-
-func TestOnlyHS256(t *testing.T) {
-	sign := func(m jwt.SigningMethod) string {
-		s, _ := jwt.NewWithClaims(m, jwt.MapClaims{"uid": 1}).SignedString([]byte(secret))
-		return s
-	}
-	var rejected bool
-	h := OnlyHS256(func(w http.ResponseWriter, r *http.Request) { rejected = true })(func(http.ResponseWriter, *http.Request) {})
-	for _, tc := range []struct {
-		name     string
-		token    string
-		verified bool
-		reject   bool
-	}{
-		{"HS256", sign(jwt.SigningMethodHS256), true, false},
-		{"HS384", sign(jwt.SigningMethodHS384), true, true},
-		{"HS512", sign(jwt.SigningMethodHS512), true, true},
-		{"public route", sign(jwt.SigningMethodHS384), false, false},
-	} {
-		rejected = false
-		r := httptest.NewRequest(http.MethodGet, "/", nil)
-		r.Header.Set("Authorization", "Bearer "+tc.token)
-		if tc.verified {
-			r = r.WithContext(context.WithValue(r.Context(), ClaimUID, json.Number("1")))
-		}
-		h(httptest.NewRecorder(), r)
-		if rejected != tc.reject {
-			t.Errorf("%s: rejected=%v", tc.name, rejected)
-		}
 	}
 }

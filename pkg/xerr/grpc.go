@@ -15,6 +15,8 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 const detailDomain = "zeromall"
@@ -37,7 +39,7 @@ func ToStatus(err error) (*status.Status, bool) {
 	case errors.Is(err, breaker.ErrServiceUnavailable) || unreachable(err):
 		return codeStatus(ErrServiceUnavailable), true
 	case errors.Is(err, context.Canceled):
-		return status.New(codes.Canceled, "request canceled"), false
+		return codeStatus(ErrClientClosed), false
 	}
 	return codeStatus(ErrInternal), true
 }
@@ -53,11 +55,15 @@ func unreachable(err error) bool {
 
 func codeStatus(ce *CodeError) *status.Status {
 	st := status.New(ce.GRPCCode, ce.Msg)
-	detailed, err := st.WithDetails(&errdetails.ErrorInfo{
+	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{
 		Reason:   strconv.Itoa(ce.Code),
 		Domain:   detailDomain,
 		Metadata: map[string]string{"code": strconv.Itoa(ce.Code)},
-	})
+	}}
+	if ce.RetryAfter > 0 {
+		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(ce.RetryAfter)})
+	}
+	detailed, err := st.WithDetails(details...)
 	if err != nil {
 		return st
 	}
@@ -100,12 +106,22 @@ func Known(err error) (*CodeError, bool) {
 	case errors.Is(err, context.DeadlineExceeded):
 		return ErrTimeout, true
 	case errors.Is(err, context.Canceled):
-		return ErrServiceUnavailable.WithMsg("request canceled"), true
+		return ErrClientClosed, true
 	}
 	return nil, false
 }
 
 func fromStatus(st *status.Status) *CodeError {
+	ce := fromStatusCode(st)
+	for _, d := range st.Details() {
+		if retry, ok := d.(*errdetails.RetryInfo); ok && retry.RetryDelay != nil {
+			return ce.WithRetryAfter(retry.RetryDelay.AsDuration())
+		}
+	}
+	return ce
+}
+
+func fromStatusCode(st *status.Status) *CodeError {
 	for _, d := range st.Details() {
 		info, ok := d.(*errdetails.ErrorInfo)
 		if !ok || info.Domain != detailDomain {
@@ -147,7 +163,7 @@ func genericFor(c codes.Code) *CodeError {
 	case codes.Unavailable, codes.ResourceExhausted:
 		return ErrServiceUnavailable
 	case codes.Canceled:
-		return ErrServiceUnavailable.WithMsg("request canceled")
+		return ErrClientClosed
 	case codes.DeadlineExceeded:
 		return ErrTimeout
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc/codes"
 )
@@ -17,6 +18,8 @@ type CodeError struct {
 	GRPCCode   codes.Code
 	HTTPStatus int
 	Msg        string
+	// RetryAfter, when set, tells the client when to try again (429's Retry-After header).
+	RetryAfter time.Duration
 }
 
 var (
@@ -66,10 +69,21 @@ func (e *CodeError) WithMsgf(format string, args ...any) *CodeError {
 	return e.WithMsg(fmt.Sprintf(format, args...))
 }
 
+// WithRetryAfter returns a copy that tells the client to wait d before trying again.
+func (e *CodeError) WithRetryAfter(d time.Duration) *CodeError {
+	c := *e
+	c.RetryAfter = d
+	return &c
+}
+
 // Field reports an invalid request field: 400 with "field: reason".
 func Field(name, reason string) *CodeError {
 	return ErrBadRequest.WithMsg(name + ": " + reason)
 }
+
+// StatusClientClosed is nginx's status for a request the client abandoned before the answer; it
+// is counted in logs and metrics, never sent (nobody is listening).
+const StatusClientClosed = 499
 
 // Generic errors (1000-1999). Each service's business errors have their own file and range.
 //
@@ -84,7 +98,9 @@ var (
 	ErrConflict             = New(1409, codes.FailedPrecondition, http.StatusConflict, "conflict")
 	ErrPayloadTooLarge      = New(1413, codes.InvalidArgument, http.StatusRequestEntityTooLarge, "request body too large")
 	ErrUnsupportedMediaType = New(1415, codes.InvalidArgument, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	ErrUnsupportedEncoding  = New(1416, codes.InvalidArgument, http.StatusUnsupportedMediaType, "Content-Encoding must be gzip or absent")
 	ErrTooManyRequests      = New(1429, codes.FailedPrecondition, http.StatusTooManyRequests, "too many requests")
+	ErrClientClosed         = New(1499, codes.Canceled, StatusClientClosed, "client closed request")
 	ErrInternal             = New(1500, codes.Internal, http.StatusInternalServerError, "internal error")
 	ErrServiceUnavailable   = New(1503, codes.Unavailable, http.StatusServiceUnavailable, "service unavailable, try again later")
 	ErrTimeout              = New(1504, codes.DeadlineExceeded, http.StatusGatewayTimeout, "upstream timed out")

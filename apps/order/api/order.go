@@ -19,7 +19,7 @@ func main() {
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
 
-	server := httpresult.MustNewServer(c.RestConf)
+	server := httpresult.MustNewServer(c.RestConf, c.TrustedProxies)
 	defer server.Stop()
 
 	ctx := svc.NewServiceContext(c)

@@ -22,7 +22,7 @@ func main() {
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
 
-	server := httpresult.MustNewServer(c.RestConf)
+	server := httpresult.MustNewServer(c.RestConf, c.TrustedProxies)
 	defer server.Stop()
 
 	// Never log the passwords these calls carry, not even in slow-call logs.

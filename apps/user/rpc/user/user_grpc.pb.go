@@ -22,6 +22,8 @@ const (
 	User_Register_FullMethodName      = "/user.User/Register"
 	User_Login_FullMethodName         = "/user.User/Login"
 	User_RefreshToken_FullMethodName  = "/user.User/RefreshToken"
+	User_Logout_FullMethodName        = "/user.User/Logout"
+	User_CheckSession_FullMethodName  = "/user.User/CheckSession"
 	User_GetUser_FullMethodName       = "/user.User/GetUser"
 	User_UpdateProfile_FullMethodName = "/user.User/UpdateProfile"
 )
@@ -30,14 +32,22 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// User owns accounts, passwords and access tokens.
+// User owns accounts, passwords and sessions. A session starts at register or login, lives at most
+// 30 days, and is carried by short access tokens (JWT, sid claim) and a single-use refresh token.
 type UserClient interface {
-	// Register creates an account and returns its first access token.
+	// Register creates an account (limited per client IP) and opens its first session.
 	Register(ctx context.Context, in *RegisterReq, opts ...grpc.CallOption) (*RegisterResp, error)
-	// Login checks a password (rate limited per account and client IP) and mints a token.
+	// Login checks a password (failures limited per account, attempts per client IP) and opens a session.
 	Login(ctx context.Context, in *LoginReq, opts ...grpc.CallOption) (*TokenResp, error)
-	// RefreshToken mints a new token for an active user.
+	// RefreshToken trades a refresh token for a new pair. A refresh token works once: presenting a
+	// used one is Unauthenticated and ends its whole session (a stolen token gives itself away).
 	RefreshToken(ctx context.Context, in *RefreshTokenReq, opts ...grpc.CallOption) (*TokenResp, error)
+	// Logout ends a session at once: its access and refresh tokens stop working everywhere.
+	Logout(ctx context.Context, in *LogoutReq, opts ...grpc.CallOption) (*LogoutResp, error)
+	// CheckSession is asked by every gateway for every authenticated request: OK while the session
+	// is live (not logged out, revoked, expired, its user disabled or re-passworded), else
+	// Unauthenticated.
+	CheckSession(ctx context.Context, in *CheckSessionReq, opts ...grpc.CallOption) (*CheckSessionResp, error)
 	// GetUser reads one user; NotFound when absent.
 	GetUser(ctx context.Context, in *GetUserReq, opts ...grpc.CallOption) (*UserInfo, error)
 	// UpdateProfile changes the editable profile fields.
@@ -82,6 +92,26 @@ func (c *userClient) RefreshToken(ctx context.Context, in *RefreshTokenReq, opts
 	return out, nil
 }
 
+func (c *userClient) Logout(ctx context.Context, in *LogoutReq, opts ...grpc.CallOption) (*LogoutResp, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LogoutResp)
+	err := c.cc.Invoke(ctx, User_Logout_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *userClient) CheckSession(ctx context.Context, in *CheckSessionReq, opts ...grpc.CallOption) (*CheckSessionResp, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CheckSessionResp)
+	err := c.cc.Invoke(ctx, User_CheckSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *userClient) GetUser(ctx context.Context, in *GetUserReq, opts ...grpc.CallOption) (*UserInfo, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(UserInfo)
@@ -106,14 +136,22 @@ func (c *userClient) UpdateProfile(ctx context.Context, in *UpdateProfileReq, op
 // All implementations must embed UnimplementedUserServer
 // for forward compatibility.
 //
-// User owns accounts, passwords and access tokens.
+// User owns accounts, passwords and sessions. A session starts at register or login, lives at most
+// 30 days, and is carried by short access tokens (JWT, sid claim) and a single-use refresh token.
 type UserServer interface {
-	// Register creates an account and returns its first access token.
+	// Register creates an account (limited per client IP) and opens its first session.
 	Register(context.Context, *RegisterReq) (*RegisterResp, error)
-	// Login checks a password (rate limited per account and client IP) and mints a token.
+	// Login checks a password (failures limited per account, attempts per client IP) and opens a session.
 	Login(context.Context, *LoginReq) (*TokenResp, error)
-	// RefreshToken mints a new token for an active user.
+	// RefreshToken trades a refresh token for a new pair. A refresh token works once: presenting a
+	// used one is Unauthenticated and ends its whole session (a stolen token gives itself away).
 	RefreshToken(context.Context, *RefreshTokenReq) (*TokenResp, error)
+	// Logout ends a session at once: its access and refresh tokens stop working everywhere.
+	Logout(context.Context, *LogoutReq) (*LogoutResp, error)
+	// CheckSession is asked by every gateway for every authenticated request: OK while the session
+	// is live (not logged out, revoked, expired, its user disabled or re-passworded), else
+	// Unauthenticated.
+	CheckSession(context.Context, *CheckSessionReq) (*CheckSessionResp, error)
 	// GetUser reads one user; NotFound when absent.
 	GetUser(context.Context, *GetUserReq) (*UserInfo, error)
 	// UpdateProfile changes the editable profile fields.
@@ -136,6 +174,12 @@ func (UnimplementedUserServer) Login(context.Context, *LoginReq) (*TokenResp, er
 }
 func (UnimplementedUserServer) RefreshToken(context.Context, *RefreshTokenReq) (*TokenResp, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RefreshToken not implemented")
+}
+func (UnimplementedUserServer) Logout(context.Context, *LogoutReq) (*LogoutResp, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Logout not implemented")
+}
+func (UnimplementedUserServer) CheckSession(context.Context, *CheckSessionReq) (*CheckSessionResp, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CheckSession not implemented")
 }
 func (UnimplementedUserServer) GetUser(context.Context, *GetUserReq) (*UserInfo, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetUser not implemented")
@@ -218,6 +262,42 @@ func _User_RefreshToken_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _User_Logout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LogoutReq)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(UserServer).Logout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: User_Logout_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(UserServer).Logout(ctx, req.(*LogoutReq))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _User_CheckSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CheckSessionReq)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(UserServer).CheckSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: User_CheckSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(UserServer).CheckSession(ctx, req.(*CheckSessionReq))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _User_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetUserReq)
 	if err := dec(in); err != nil {
@@ -272,6 +352,14 @@ var User_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RefreshToken",
 			Handler:    _User_RefreshToken_Handler,
+		},
+		{
+			MethodName: "Logout",
+			Handler:    _User_Logout_Handler,
+		},
+		{
+			MethodName: "CheckSession",
+			Handler:    _User_CheckSession_Handler,
 		},
 		{
 			MethodName: "GetUser",

@@ -14,8 +14,12 @@ import (
 )
 
 type (
+	CheckSessionReq  = user.CheckSessionReq
+	CheckSessionResp = user.CheckSessionResp
 	GetUserReq       = user.GetUserReq
 	LoginReq         = user.LoginReq
+	LogoutReq        = user.LogoutReq
+	LogoutResp       = user.LogoutResp
 	RefreshTokenReq  = user.RefreshTokenReq
 	RegisterReq      = user.RegisterReq
 	RegisterResp     = user.RegisterResp
@@ -25,12 +29,16 @@ type (
 	UserInfo         = user.UserInfo
 
 	User interface {
-		// Register creates an account and returns its first access token.
+		// Register creates an account (limited per client IP) and opens its first session.
 		Register(ctx context.Context, in *RegisterReq, opts ...grpc.CallOption) (*RegisterResp, error)
-		// Login checks a password (rate limited per account and client IP) and mints a token.
+		// Login checks a password (failures limited per account, attempts per client IP) and opens a session.
 		Login(ctx context.Context, in *LoginReq, opts ...grpc.CallOption) (*TokenResp, error)
-		// RefreshToken mints a new token for an active user.
+		// RefreshToken trades a refresh token for a new pair. A refresh token works once: presenting a
 		RefreshToken(ctx context.Context, in *RefreshTokenReq, opts ...grpc.CallOption) (*TokenResp, error)
+		// Logout ends a session at once: its access and refresh tokens stop working everywhere.
+		Logout(ctx context.Context, in *LogoutReq, opts ...grpc.CallOption) (*LogoutResp, error)
+		// CheckSession is asked by every gateway for every authenticated request: OK while the session
+		CheckSession(ctx context.Context, in *CheckSessionReq, opts ...grpc.CallOption) (*CheckSessionResp, error)
 		// GetUser reads one user; NotFound when absent.
 		GetUser(ctx context.Context, in *GetUserReq, opts ...grpc.CallOption) (*UserInfo, error)
 		// UpdateProfile changes the editable profile fields.
@@ -48,22 +56,34 @@ func NewUser(cli zrpc.Client) User {
 	}
 }
 
-// Register creates an account and returns its first access token.
+// Register creates an account (limited per client IP) and opens its first session.
 func (m *defaultUser) Register(ctx context.Context, in *RegisterReq, opts ...grpc.CallOption) (*RegisterResp, error) {
 	client := user.NewUserClient(m.cli.Conn())
 	return client.Register(ctx, in, opts...)
 }
 
-// Login checks a password (rate limited per account and client IP) and mints a token.
+// Login checks a password (failures limited per account, attempts per client IP) and opens a session.
 func (m *defaultUser) Login(ctx context.Context, in *LoginReq, opts ...grpc.CallOption) (*TokenResp, error) {
 	client := user.NewUserClient(m.cli.Conn())
 	return client.Login(ctx, in, opts...)
 }
 
-// RefreshToken mints a new token for an active user.
+// RefreshToken trades a refresh token for a new pair. A refresh token works once: presenting a
 func (m *defaultUser) RefreshToken(ctx context.Context, in *RefreshTokenReq, opts ...grpc.CallOption) (*TokenResp, error) {
 	client := user.NewUserClient(m.cli.Conn())
 	return client.RefreshToken(ctx, in, opts...)
+}
+
+// Logout ends a session at once: its access and refresh tokens stop working everywhere.
+func (m *defaultUser) Logout(ctx context.Context, in *LogoutReq, opts ...grpc.CallOption) (*LogoutResp, error) {
+	client := user.NewUserClient(m.cli.Conn())
+	return client.Logout(ctx, in, opts...)
+}
+
+// CheckSession is asked by every gateway for every authenticated request: OK while the session
+func (m *defaultUser) CheckSession(ctx context.Context, in *CheckSessionReq, opts ...grpc.CallOption) (*CheckSessionResp, error) {
+	client := user.NewUserClient(m.cli.Conn())
+	return client.CheckSession(ctx, in, opts...)
 }
 
 // GetUser reads one user; NotFound when absent.

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 
+	"zeromall/pkg/clientip"
 	"zeromall/pkg/jwtx"
 
 	"github.com/zeromicro/go-zero/rest"
@@ -11,7 +12,10 @@ import (
 
 type Config struct {
 	rest.RestConf
-	// Auth verifies access tokens minted by user-rpc (same secret).
+	// TrustedProxies are the CIDRs of the proxies in front of the gateway whose X-Forwarded-For
+	// is believed; empty (the default), the TCP peer is the client.
+	TrustedProxies []string `json:",optional"`
+	// Auth verifies access tokens minted by user-rpc (same secret); user-rpc checks their sessions.
 	Auth struct {
 		AccessSecret string
 	}
@@ -23,6 +27,9 @@ type Config struct {
 func (c Config) Validate() error {
 	if err := jwtx.CheckSecret(c.Auth.AccessSecret); err != nil {
 		return fmt.Errorf("Auth.AccessSecret: %w", err)
+	}
+	if _, err := clientip.New(c.TrustedProxies); err != nil {
+		return fmt.Errorf("TrustedProxies: %w", err)
 	}
 	if c.UserRpc.Etcd.Key == "" && len(c.UserRpc.Endpoints) == 0 {
 		return fmt.Errorf("UserRpc.Etcd.Key is empty")

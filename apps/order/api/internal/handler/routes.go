@@ -27,33 +27,35 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 	)
 
 	server.AddRoutes(
-		[]rest.Route{
-			{
-				// Create an order; prices come from the catalogue. 409 when a product is out of stock.
-				Method:  http.MethodPost,
-				Path:    "/orders",
-				Handler: orders.CreateOrderHandler(serverCtx),
-			},
-			{
-				// The caller's orders, newest first.
-				Method:  http.MethodGet,
-				Path:    "/orders",
-				Handler: orders.ListOrdersHandler(serverCtx),
-			},
-			{
-				// One of the caller's orders; 404 for anyone else's.
-				Method:  http.MethodGet,
-				Path:    "/orders/:sn",
-				Handler: orders.GetOrderHandler(serverCtx),
-			},
-			{
-				// Cancel a pending order and restock it; 409 once it is no longer pending.
-				Method:  http.MethodPost,
-				Path:    "/orders/:sn/cancel",
-				Handler: orders.CancelOrderHandler(serverCtx),
-			},
-		},
-		rest.WithJwt(serverCtx.Config.Auth.AccessSecret),
+		rest.WithMiddlewares(
+			[]rest.Middleware{serverCtx.Auth},
+			[]rest.Route{
+				{
+					// Create an order; prices come from the catalogue. 409 when a product is out of stock.
+					Method:  http.MethodPost,
+					Path:    "/orders",
+					Handler: orders.CreateOrderHandler(serverCtx),
+				},
+				{
+					// The caller's orders, newest first.
+					Method:  http.MethodGet,
+					Path:    "/orders",
+					Handler: orders.ListOrdersHandler(serverCtx),
+				},
+				{
+					// One of the caller's orders; 404 for anyone else's.
+					Method:  http.MethodGet,
+					Path:    "/orders/:sn",
+					Handler: orders.GetOrderHandler(serverCtx),
+				},
+				{
+					// Cancel a pending order and restock it; 409 once it is no longer pending.
+					Method:  http.MethodPost,
+					Path:    "/orders/:sn/cancel",
+					Handler: orders.CancelOrderHandler(serverCtx),
+				},
+			}...,
+		),
 		rest.WithPrefix("/order/v1"),
 	)
 }

@@ -2,22 +2,27 @@ package svc
 
 import (
 	"zeromall/apps/order/api/internal/config"
+	"zeromall/apps/order/api/internal/middleware"
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/user/rpc/user_client"
 
+	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type ServiceContext struct {
 	Config   config.Config
+	Auth     rest.Middleware
 	UserRpc  user_client.User
 	OrderRpc order_client.Order
 }
 
 func NewServiceContext(c config.Config) *ServiceContext {
+	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc))
 	return &ServiceContext{
 		Config:   c,
-		UserRpc:  user_client.NewUser(zrpc.MustNewClient(c.UserRpc)),
+		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, users).Handle,
+		UserRpc:  users,
 		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc)),
 	}
 }

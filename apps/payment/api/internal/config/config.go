@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 
+	"zeromall/pkg/clientip"
 	"zeromall/pkg/jwtx"
 
 	"github.com/zeromicro/go-zero/rest"
@@ -11,10 +12,14 @@ import (
 
 type Config struct {
 	rest.RestConf
-	// Auth verifies access tokens minted by user-rpc (same secret).
+	// TrustedProxies are the CIDRs of the proxies in front of the gateway whose X-Forwarded-For
+	// is believed; empty (the default), the TCP peer is the client.
+	TrustedProxies []string `json:",optional"`
+	// Auth verifies access tokens minted by user-rpc (same secret); user-rpc checks their sessions.
 	Auth struct {
 		AccessSecret string
 	}
+	UserRpc    zrpc.RpcClientConf
 	PaymentRpc zrpc.RpcClientConf
 
 	// Callback is the provider webhook: its body is signed with Secret (HMAC-SHA256).
@@ -35,8 +40,14 @@ func (c Config) Validate() error {
 	if err := jwtx.CheckSecret(c.Auth.AccessSecret); err != nil {
 		return fmt.Errorf("Auth.AccessSecret: %w", err)
 	}
+	if _, err := clientip.New(c.TrustedProxies); err != nil {
+		return fmt.Errorf("TrustedProxies: %w", err)
+	}
 	if len(c.Callback.Secret) < jwtx.MinSecretLen {
 		return fmt.Errorf("Callback.Secret must be at least %d bytes", jwtx.MinSecretLen)
+	}
+	if c.UserRpc.Etcd.Key == "" && len(c.UserRpc.Endpoints) == 0 {
+		return fmt.Errorf("UserRpc.Etcd.Key is empty")
 	}
 	if c.PaymentRpc.Etcd.Key == "" && len(c.PaymentRpc.Endpoints) == 0 {
 		return fmt.Errorf("PaymentRpc.Etcd.Key is empty")

@@ -22,6 +22,6 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	}
 	server := rest.MustNewServer(c.RestConf)
 	passThrough := func(next http.HandlerFunc) http.HandlerFunc { return next }
-	RegisterHandlers(server, &svc.ServiceContext{Config: c, CallbackSignature: passThrough})
+	RegisterHandlers(server, &svc.ServiceContext{Config: c, Auth: passThrough, CallbackSignature: passThrough})
 	testkit.CheckRoutesMatchOpenAPI(t, server.Routes(), root+"/doc/api/payment.json")
 }

@@ -17,27 +17,29 @@ import (
 
 func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 	server.AddRoutes(
-		[]rest.Route{
-			{
-				// Open the payment of one of the caller's pending orders (a second call returns the same payment).
-				Method:  http.MethodPost,
-				Path:    "/payments",
-				Handler: payments.CreatePaymentHandler(serverCtx),
-			},
-			{
-				// One of the caller's payments; 404 for anyone else's.
-				Method:  http.MethodGet,
-				Path:    "/payments/:sn",
-				Handler: payments.GetPaymentHandler(serverCtx),
-			},
-			{
-				// Refund a succeeded payment; the order becomes refunded and its stock returns.
-				Method:  http.MethodPost,
-				Path:    "/payments/:sn/refund",
-				Handler: payments.RefundPaymentHandler(serverCtx),
-			},
-		},
-		rest.WithJwt(serverCtx.Config.Auth.AccessSecret),
+		rest.WithMiddlewares(
+			[]rest.Middleware{serverCtx.Auth},
+			[]rest.Route{
+				{
+					// Open the payment of one of the caller's pending orders (a second call returns the same payment).
+					Method:  http.MethodPost,
+					Path:    "/payments",
+					Handler: payments.CreatePaymentHandler(serverCtx),
+				},
+				{
+					// One of the caller's payments; 404 for anyone else's.
+					Method:  http.MethodGet,
+					Path:    "/payments/:sn",
+					Handler: payments.GetPaymentHandler(serverCtx),
+				},
+				{
+					// Refund a succeeded payment; the order becomes refunded and its stock returns.
+					Method:  http.MethodPost,
+					Path:    "/payments/:sn/refund",
+					Handler: payments.RefundPaymentHandler(serverCtx),
+				},
+			}...,
+		),
 		rest.WithPrefix("/payment/v1"),
 	)
 

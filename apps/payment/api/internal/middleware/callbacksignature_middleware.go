@@ -8,6 +8,8 @@ import (
 	"zeromall/pkg/httpresult"
 	"zeromall/pkg/signature"
 	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/rest/httpx"
 )
 
 // CallbackSignatureMiddleware lets a webhook through only when X-Signature is the HMAC-SHA256
@@ -22,9 +24,14 @@ func NewCallbackSignatureMiddleware(secret string) *CallbackSignatureMiddleware 
 
 func (m *CallbackSignatureMiddleware) Handle(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		// httpresult.JSONBody already read the body within MaxBytes and put it back in memory.
+		// httpresult.JSONBody bounds and checks the body as it is read: an error here is its
+		// answer (413, 400), not a bad signature.
 		body, err := io.ReadAll(r.Body)
-		if err != nil || !signature.Verify(m.secret, body, r.Header.Get(signature.Header)) {
+		if err != nil {
+			httpx.ErrorCtx(r.Context(), w, err)
+			return
+		}
+		if !signature.Verify(m.secret, body, r.Header.Get(signature.Header)) {
 			httpresult.WriteError(w, r, xerr.ErrBadSignature)
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"zeromall/apps/payment/api/internal/config"
 	"zeromall/apps/payment/api/internal/middleware"
 	"zeromall/apps/payment/rpc/payment_client"
+	"zeromall/apps/user/rpc/user_client"
 
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
@@ -14,6 +15,7 @@ import (
 
 type ServiceContext struct {
 	Config            config.Config
+	Auth              rest.Middleware
 	CallbackSignature rest.Middleware
 	PaymentRpc        payment_client.Payment
 	// ProviderClient is the sandbox provider's HTTP client for calling our callback.
@@ -23,6 +25,7 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config) *ServiceContext {
 	return &ServiceContext{
 		Config:            c,
+		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, user_client.NewUser(zrpc.MustNewClient(c.UserRpc))).Handle,
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
 		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc)),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},

@@ -17,13 +17,19 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 	server.AddRoutes(
 		[]rest.Route{
 			{
-				// Log in; 401 for a wrong email or password (never says which), 429 after too many attempts.
+				// Log in and open a session; 401 for a wrong email or password (never says which), 403 for a disabled account, 429 (with Retry-After) after too many failures for the account or attempts from the client IP.
 				Method:  http.MethodPost,
 				Path:    "/login",
 				Handler: account.LoginHandler(serverCtx),
 			},
 			{
-				// Register an account; returns its id and a first access token. 409 when the email is taken.
+				// Trade a refresh token for a new pair. Each refresh token works once: a used one answers 401 and ends its whole session, newer tokens included (a stolen token gives itself away).
+				Method:  http.MethodPost,
+				Path:    "/refresh",
+				Handler: account.RefreshHandler(serverCtx),
+			},
+			{
+				// Register an account and open its first session. 409 when the email is taken; 429 (with Retry-After) after too many registrations from one client IP.
 				Method:  http.MethodPost,
 				Path:    "/register",
 				Handler: account.RegisterHandler(serverCtx),
@@ -33,27 +39,29 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 	)
 
 	server.AddRoutes(
-		[]rest.Route{
-			{
-				// The caller's profile.
-				Method:  http.MethodGet,
-				Path:    "/me",
-				Handler: profile.GetMeHandler(serverCtx),
-			},
-			{
-				// Update the caller's nickname; returns the new profile.
-				Method:  http.MethodPut,
-				Path:    "/me",
-				Handler: profile.UpdateMeHandler(serverCtx),
-			},
-			{
-				// Mint a fresh access token for the caller.
-				Method:  http.MethodPost,
-				Path:    "/refresh",
-				Handler: profile.RefreshHandler(serverCtx),
-			},
-		},
-		rest.WithJwt(serverCtx.Config.Auth.AccessSecret),
+		rest.WithMiddlewares(
+			[]rest.Middleware{serverCtx.Auth},
+			[]rest.Route{
+				{
+					// End the caller's session at once: its access and refresh tokens answer 401 at every gateway from then on.
+					Method:  http.MethodPost,
+					Path:    "/logout",
+					Handler: profile.LogoutHandler(serverCtx),
+				},
+				{
+					// The caller's profile.
+					Method:  http.MethodGet,
+					Path:    "/me",
+					Handler: profile.GetMeHandler(serverCtx),
+				},
+				{
+					// Update the caller's nickname; returns the new profile.
+					Method:  http.MethodPut,
+					Path:    "/me",
+					Handler: profile.UpdateMeHandler(serverCtx),
+				},
+			}...,
+		),
 		rest.WithPrefix("/user/v1"),
 	)
 }

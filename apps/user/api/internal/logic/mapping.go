@@ -13,7 +13,13 @@ func TokenResp(t *user_client.Token) *types.TokenResp {
 	if t == nil {
 		return &types.TokenResp{}
 	}
-	return &types.TokenResp{AccessToken: t.AccessToken, AccessExpire: t.AccessExpire, RefreshAfter: t.RefreshAfter}
+	return &types.TokenResp{
+		AccessToken:   t.AccessToken,
+		AccessExpire:  t.AccessExpire,
+		RefreshAfter:  t.RefreshAfter,
+		RefreshToken:  t.RefreshToken,
+		RefreshExpire: t.RefreshExpire,
+	}
 }
 
 // Profile maps an rpc user to the HTTP profile.

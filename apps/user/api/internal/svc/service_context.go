@@ -2,19 +2,24 @@ package svc
 
 import (
 	"zeromall/apps/user/api/internal/config"
+	"zeromall/apps/user/api/internal/middleware"
 	"zeromall/apps/user/rpc/user_client"
 
+	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type ServiceContext struct {
 	Config  config.Config
+	Auth    rest.Middleware
 	UserRpc user_client.User
 }
 
 func NewServiceContext(c config.Config) *ServiceContext {
+	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc))
 	return &ServiceContext{
 		Config:  c,
-		UserRpc: user_client.NewUser(zrpc.MustNewClient(c.UserRpc)),
+		Auth:    middleware.NewAuthMiddleware(c.Auth.AccessSecret, users).Handle,
+		UserRpc: users,
 	}
 }

@@ -8,11 +8,21 @@ type LoginReq struct {
 	Password string `json:"password"`
 }
 
+type LogoutReq struct {
+}
+
+type LogoutResp struct {
+}
+
 type ProfileResp struct {
 	Id        int64  `json:"id"`
 	Email     string `json:"email"`
 	Nickname  string `json:"nickname"`
 	CreatedAt string `json:"createdAt"` // RFC 3339, UTC
+}
+
+type RefreshReq struct {
+	RefreshToken string `json:"refreshToken"`
 }
 
 type RegisterReq struct {
@@ -22,16 +32,20 @@ type RegisterReq struct {
 }
 
 type RegisterResp struct {
-	Id           int64  `json:"id"`
-	AccessToken  string `json:"accessToken"`
-	AccessExpire int64  `json:"accessExpire"` // unix seconds
-	RefreshAfter int64  `json:"refreshAfter"` // unix seconds
+	Id            int64  `json:"id"`
+	AccessToken   string `json:"accessToken"`   // send as "Authorization: Bearer <accessToken>"
+	AccessExpire  int64  `json:"accessExpire"`  // unix seconds (15 minutes after issue)
+	RefreshAfter  int64  `json:"refreshAfter"`  // unix seconds; refresh from then on
+	RefreshToken  string `json:"refreshToken"`  // opaque, single use: POST it to /user/v1/refresh
+	RefreshExpire int64  `json:"refreshExpire"` // unix seconds: the end of the session (30 days after login)
 }
 
 type TokenResp struct {
-	AccessToken  string `json:"accessToken"`
-	AccessExpire int64  `json:"accessExpire"` // unix seconds
-	RefreshAfter int64  `json:"refreshAfter"` // unix seconds
+	AccessToken   string `json:"accessToken"`   // send as "Authorization: Bearer <accessToken>"
+	AccessExpire  int64  `json:"accessExpire"`  // unix seconds (15 minutes after issue)
+	RefreshAfter  int64  `json:"refreshAfter"`  // unix seconds; refresh from then on
+	RefreshToken  string `json:"refreshToken"`  // opaque, single use: POST it to /user/v1/refresh
+	RefreshExpire int64  `json:"refreshExpire"` // unix seconds: the end of the session (30 days after login)
 }
 
 type UpdateProfileReq struct {

@@ -22,18 +22,29 @@ type Config struct {
 	Cache               cache.CacheConf
 	CacheExpiry         time.Duration `json:",default=1h"`
 	CacheNotFoundExpiry time.Duration `json:",default=1m"`
-	// BizRedis backs the login limiter.
+	// BizRedis backs the login and registration limiters.
 	BizRedis redis.RedisConf
 
 	JWT struct {
 		AccessSecret string
-		AccessExpire time.Duration `json:",default=2h"`
+		AccessExpire time.Duration `json:",default=15m"`
+	}
+	Session struct {
+		MaxAge time.Duration `json:",default=720h"` // a session ends this long after login, refreshed or not
+		// CheckCacheFor is how long a session's checked state is cached: the longest an edit made
+		// outside the service (a user disabled in SQL) takes to reach every gateway. Logout and
+		// refresh-token reuse drop the cached state at once.
+		CheckCacheFor time.Duration `json:",default=5s"`
 	}
 	BcryptCost int `json:",default=10,range=[4:14]"`
 	LoginLimit struct {
-		Period       time.Duration `json:",default=15m"`
-		AccountQuota int           `json:",default=10"` // attempts per account per period
-		IPQuota      int           `json:",default=100"`
+		Period          time.Duration `json:",default=15m"`
+		AccountFailures int           `json:",default=10"`  // failed logins per account per period
+		IPQuota         int           `json:",default=100"` // login attempts per client IP per period
+	}
+	RegisterLimit struct {
+		Period  time.Duration `json:",default=1h"`
+		IPQuota int           `json:",default=20"` // registrations per client IP per period
 	}
 }
 
@@ -45,8 +56,11 @@ func (c Config) Validate() error {
 	if c.DB.DataSource == "" {
 		return fmt.Errorf("DB.DataSource is empty")
 	}
-	if c.LoginLimit.Period < time.Second {
-		return fmt.Errorf("LoginLimit.Period must be at least 1s")
+	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second {
+		return fmt.Errorf("LoginLimit.Period and RegisterLimit.Period must be at least 1s")
+	}
+	if c.JWT.AccessExpire < time.Minute || c.JWT.AccessExpire > c.Session.MaxAge {
+		return fmt.Errorf("JWT.AccessExpire must be between 1m and Session.MaxAge")
 	}
 	return nil
 }

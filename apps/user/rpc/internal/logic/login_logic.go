@@ -10,7 +10,6 @@ import (
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/xerr"
 
-	"github.com/zeromicro/go-zero/core/limit"
 	"github.com/zeromicro/go-zero/core/logx"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -29,7 +28,7 @@ func NewLoginLogic(ctx context.Context, svcCtx *svc.ServiceContext) *LoginLogic 
 	}
 }
 
-// Login checks a password (rate limited per account and client IP) and mints a token.
+// Login checks a password (failures limited per account, attempts per client IP) and opens a session.
 func (l *LoginLogic) Login(in *user.LoginReq) (*user.TokenResp, error) {
 
 	email, err := normalizeEmail(in.Email)
@@ -39,7 +38,7 @@ func (l *LoginLogic) Login(in *user.LoginReq) (*user.TokenResp, error) {
 	if in.Password == "" {
 		return nil, xerr.Field("password", "is required")
 	}
-	if err := l.takeAttempt(email, in.ClientIp); err != nil {
+	if err := l.checkLimits(email, in.ClientIp); err != nil {
 		return nil, err
 	}
 
@@ -48,43 +47,58 @@ func (l *LoginLogic) Login(in *user.LoginReq) (*user.TokenResp, error) {
 	case errors.Is(err, model.ErrNotFound):
 		// Spend the same time as a real check so response times do not reveal which emails exist.
 		_ = bcrypt.CompareHashAndPassword(dummyHash(l.svcCtx.Config.BcryptCost), []byte(in.Password))
-		return nil, xerr.ErrInvalidCredentials
+		return nil, l.failed(email)
 	case err != nil:
 		return nil, fmt.Errorf("find user by email: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
-		return nil, xerr.ErrInvalidCredentials
+		return nil, l.failed(email)
 	}
 	if u.Status != model.UserActive {
 		return nil, xerr.ErrAccountDisabled
 	}
+	if err := l.svcCtx.LoginFailures.Reset(l.ctx, email); err != nil {
+		l.Errorf("login limiter unavailable, failures of the account not reset: %v", err)
+	}
 
-	token, err := mintToken(l.svcCtx, u.Id)
+	pair, err := l.svcCtx.Sessions.Open(l.ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return &user.TokenResp{Token: token}, nil
+	return &user.TokenResp{Token: toToken(pair)}, nil
 }
 
-// takeAttempt counts a login attempt against the account and the client IP. When Redis is
-// unreachable the limiter fails open: logins keep working, unthrottled, and the outage is logged.
-func (l *LoginLogic) takeAttempt(email, clientIP string) error {
-	limits := []struct {
-		limiter *limit.PeriodLimit
-		key     string
-	}{{l.svcCtx.AccountLimit, email}, {l.svcCtx.IPLimit, clientIP}}
-	for _, lim := range limits {
-		if lim.key == "" {
-			continue
-		}
-		state, err := lim.limiter.TakeCtx(l.ctx, lim.key)
-		if err != nil {
-			l.Errorf("login limiter unavailable, allowing attempt: %v", err)
-			return nil
-		}
-		if state == limit.OverQuota {
-			return xerr.ErrLoginThrottled
-		}
+// checkLimits refuses an account with too many recent failures (only failures count, and a
+// success clears them, so a user's own logins never lock them out) and counts the attempt
+// against the client IP. When Redis is unreachable the limiters fail open: logins
+// keep working, unthrottled, and the outage is logged.
+func (l *LoginLogic) checkLimits(email, clientIP string) error {
+	wait, err := l.svcCtx.LoginFailures.Blocked(l.ctx, email)
+	if err != nil {
+		l.Errorf("login limiter unavailable, allowing attempt: %v", err)
+		return nil
+	}
+	if wait > 0 {
+		return xerr.ErrLoginThrottled.WithRetryAfter(wait)
+	}
+	if clientIP == "" {
+		return nil
+	}
+	wait, err = l.svcCtx.LoginAttempts.Take(l.ctx, clientIP)
+	if err != nil {
+		l.Errorf("login limiter unavailable, allowing attempt: %v", err)
+		return nil
+	}
+	if wait > 0 {
+		return xerr.ErrLoginThrottled.WithRetryAfter(wait)
 	}
 	return nil
+}
+
+// failed counts a failed login against the account and returns the answer for it.
+func (l *LoginLogic) failed(email string) error {
+	if _, err := l.svcCtx.LoginFailures.Take(l.ctx, email); err != nil {
+		l.Errorf("login limiter unavailable, failure not counted: %v", err)
+	}
+	return xerr.ErrInvalidCredentials
 }

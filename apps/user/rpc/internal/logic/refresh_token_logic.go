@@ -2,12 +2,9 @@ package logic
 
 import (
 	"context"
-	"errors"
 
-	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
-	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -26,22 +23,11 @@ func NewRefreshTokenLogic(ctx context.Context, svcCtx *svc.ServiceContext) *Refr
 	}
 }
 
-// RefreshToken mints a new token for an active user.
+// RefreshToken trades a refresh token for a new pair. A refresh token works once: presenting a
 func (l *RefreshTokenLogic) RefreshToken(in *user.RefreshTokenReq) (*user.TokenResp, error) {
-
-	u, err := findUser(l.ctx, l.svcCtx, in.Id)
-	if errors.Is(err, xerr.ErrUserNotFound) {
-		return nil, xerr.ErrUnauthorized
-	}
+	pair, err := l.svcCtx.Sessions.Refresh(l.ctx, in.RefreshToken)
 	if err != nil {
 		return nil, err
 	}
-	if u.Status != model.UserActive {
-		return nil, xerr.ErrAccountDisabled
-	}
-	token, err := mintToken(l.svcCtx, u.Id)
-	if err != nil {
-		return nil, err
-	}
-	return &user.TokenResp{Token: token}, nil
+	return &user.TokenResp{Token: toToken(pair)}, nil
 }

@@ -23,22 +23,34 @@ func NewUserServer(svcCtx *svc.ServiceContext) *UserServer {
 	}
 }
 
-// Register creates an account and returns its first access token.
+// Register creates an account (limited per client IP) and opens its first session.
 func (s *UserServer) Register(ctx context.Context, in *user.RegisterReq) (*user.RegisterResp, error) {
 	l := logic.NewRegisterLogic(ctx, s.svcCtx)
 	return l.Register(in)
 }
 
-// Login checks a password (rate limited per account and client IP) and mints a token.
+// Login checks a password (failures limited per account, attempts per client IP) and opens a session.
 func (s *UserServer) Login(ctx context.Context, in *user.LoginReq) (*user.TokenResp, error) {
 	l := logic.NewLoginLogic(ctx, s.svcCtx)
 	return l.Login(in)
 }
 
-// RefreshToken mints a new token for an active user.
+// RefreshToken trades a refresh token for a new pair. A refresh token works once: presenting a
 func (s *UserServer) RefreshToken(ctx context.Context, in *user.RefreshTokenReq) (*user.TokenResp, error) {
 	l := logic.NewRefreshTokenLogic(ctx, s.svcCtx)
 	return l.RefreshToken(in)
+}
+
+// Logout ends a session at once: its access and refresh tokens stop working everywhere.
+func (s *UserServer) Logout(ctx context.Context, in *user.LogoutReq) (*user.LogoutResp, error) {
+	l := logic.NewLogoutLogic(ctx, s.svcCtx)
+	return l.Logout(in)
+}
+
+// CheckSession is asked by every gateway for every authenticated request: OK while the session
+func (s *UserServer) CheckSession(ctx context.Context, in *user.CheckSessionReq) (*user.CheckSessionResp, error) {
+	l := logic.NewCheckSessionLogic(ctx, s.svcCtx)
+	return l.CheckSession(in)
 }
 
 // GetUser reads one user; NotFound when absent.

@@ -1,31 +1,47 @@
 package svc
 
 import (
+	"time"
+
 	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/config"
+	"zeromall/apps/user/rpc/internal/limiter"
+	"zeromall/apps/user/rpc/internal/sessions"
 
-	"github.com/zeromicro/go-zero/core/limit"
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 type ServiceContext struct {
-	Config       config.Config
-	Users        model.UsersModel
-	AccountLimit *limit.PeriodLimit
-	IPLimit      *limit.PeriodLimit
+	Config   config.Config
+	Users    model.UsersModel
+	Sessions *sessions.Service
+	// LoginFailures counts failed logins per account; LoginAttempts every login per client IP;
+	// Registrations every registration per client IP.
+	LoginFailures *limiter.Window
+	LoginAttempts *limiter.Window
+	Registrations *limiter.Window
 }
 
 func NewServiceContext(c config.Config) *ServiceContext {
 	conn := sqlx.NewMysql(c.DB.DataSource)
 	rds := redis.MustNewRedis(c.BizRedis)
-	period := int(c.LoginLimit.Period.Seconds())
+	users := model.NewUsersModel(conn, c.Cache,
+		cache.WithExpiry(c.CacheExpiry), cache.WithNotFoundExpiry(c.CacheNotFoundExpiry))
 	return &ServiceContext{
 		Config: c,
-		Users: model.NewUsersModel(conn, c.Cache,
-			cache.WithExpiry(c.CacheExpiry), cache.WithNotFoundExpiry(c.CacheNotFoundExpiry)),
-		AccountLimit: limit.NewPeriodLimit(period, c.LoginLimit.AccountQuota, rds, "user:login:account:"),
-		IPLimit:      limit.NewPeriodLimit(period, c.LoginLimit.IPQuota, rds, "user:login:ip:"),
+		Users:  users,
+		Sessions: &sessions.Service{
+			Sessions: model.NewSessionsModel(conn, c.Cache,
+				cache.WithExpiry(c.Session.CheckCacheFor), cache.WithNotFoundExpiry(c.Session.CheckCacheFor)),
+			Secret:    c.JWT.AccessSecret,
+			AccessTTL: c.JWT.AccessExpire,
+			MaxAge:    c.Session.MaxAge,
+			Now:       time.Now,
+		},
+		LoginFailures: limiter.New(rds, "user:login:failures:", c.LoginLimit.AccountFailures, c.LoginLimit.Period),
+		LoginAttempts: limiter.New(rds, "user:login:ip:", c.LoginLimit.IPQuota, c.LoginLimit.Period),
+		Registrations: limiter.New(rds, "user:register:ip:", c.RegisterLimit.IPQuota, c.RegisterLimit.Period),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/clientip"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -34,15 +35,18 @@ func (l *RegisterLogic) Register(req *types.RegisterReq) (resp *types.RegisterRe
 		Email:    req.Email,
 		Password: req.Password,
 		Nickname: req.Nickname,
+		ClientIp: clientip.FromContext(l.ctx),
 	})
 	if err != nil {
 		return nil, err
 	}
 	tok := logic.TokenResp(out.Token)
 	return &types.RegisterResp{
-		Id:           out.Id,
-		AccessToken:  tok.AccessToken,
-		AccessExpire: tok.AccessExpire,
-		RefreshAfter: tok.RefreshAfter,
+		Id:            out.Id,
+		AccessToken:   tok.AccessToken,
+		AccessExpire:  tok.AccessExpire,
+		RefreshAfter:  tok.RefreshAfter,
+		RefreshToken:  tok.RefreshToken,
+		RefreshExpire: tok.RefreshExpire,
 	}, nil
 }

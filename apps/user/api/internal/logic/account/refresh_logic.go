@@ -1,7 +1,7 @@
 // Code scaffolded by goctl. Safe to edit.
 // goctl 1.9.2
 
-package profile
+package account
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -21,7 +21,7 @@ type RefreshLogic struct {
 	svcCtx *svc.ServiceContext
 }
 
-// Mint a fresh access token for the caller.
+// Trade a refresh token for a new pair. Each refresh token works once: a used one answers 401 and ends its whole session, newer tokens included (a stolen token gives itself away).
 func NewRefreshLogic(ctx context.Context, svcCtx *svc.ServiceContext) *RefreshLogic {
 	return &RefreshLogic{
 		Logger: logx.WithContext(ctx),
@@ -30,12 +30,11 @@ func NewRefreshLogic(ctx context.Context, svcCtx *svc.ServiceContext) *RefreshLo
 	}
 }
 
-func (l *RefreshLogic) Refresh() (resp *types.TokenResp, err error) {
-	uid, err := jwtx.UID(l.ctx)
-	if err != nil {
-		return nil, err
+func (l *RefreshLogic) Refresh(req *types.RefreshReq) (resp *types.TokenResp, err error) {
+	if req.RefreshToken == "" {
+		return nil, xerr.Field("refreshToken", "is required")
 	}
-	out, err := l.svcCtx.UserRpc.RefreshToken(l.ctx, &user_client.RefreshTokenReq{Id: uid})
+	out, err := l.svcCtx.UserRpc.RefreshToken(l.ctx, &user_client.RefreshTokenReq{RefreshToken: req.RefreshToken})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,71 @@
+// Package limiter counts attempts in fixed windows on Redis (go-zero's periodlimit cannot peek
+// without counting, nor tell how long a blocked caller must wait) for login and registration.
+package limiter
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/zeromicro/go-zero/core/stores/redis"
+)
+
+// takeScript counts one attempt and returns {count, milliseconds left in the window}.
+var takeScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {n, redis.call('PTTL', KEYS[1])}`)
+
+// peekScript returns {count, milliseconds left} without counting.
+var peekScript = redis.NewScript(`return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}`)
+
+// Window allows Quota attempts per key in each Period.
+type Window struct {
+	rds    *redis.Redis
+	prefix string
+	Quota  int
+	Period time.Duration
+}
+
+// New returns a Window whose keys are prefix+key.
+func New(rds *redis.Redis, prefix string, quota int, period time.Duration) *Window {
+	return &Window{rds: rds, prefix: prefix, Quota: quota, Period: period}
+}
+
+// Take counts an attempt. It returns how long the caller must wait when the attempt is over
+// the quota, or 0 when it is allowed.
+func (w *Window) Take(ctx context.Context, key string) (time.Duration, error) {
+	return w.run(ctx, takeScript, key, int64(w.Quota), w.Period.Milliseconds())
+}
+
+// Blocked reports, without counting, how long key must wait (0: not blocked): a key that has
+// used its whole quota is blocked for the rest of the window.
+func (w *Window) Blocked(ctx context.Context, key string) (time.Duration, error) {
+	return w.run(ctx, peekScript, key, int64(w.Quota)-1)
+}
+
+// Reset forgets key's attempts.
+func (w *Window) Reset(ctx context.Context, key string) error {
+	_, err := w.rds.DelCtx(ctx, w.prefix+key)
+	return err
+}
+
+// run executes script on key and reports the wait when the count it returns is over allowed.
+func (w *Window) run(ctx context.Context, script *redis.Script, key string, allowed int64, args ...any) (time.Duration, error) {
+	res, err := w.rds.ScriptRunCtx(ctx, script, []string{w.prefix + key}, args...)
+	if err != nil {
+		return 0, fmt.Errorf("limiter %s: %w", w.prefix, err)
+	}
+	vals, ok := res.([]any)
+	if !ok || len(vals) != 2 {
+		return 0, fmt.Errorf("limiter %s: unexpected reply %v", w.prefix, res)
+	}
+	count, _ := vals[0].(int64)
+	ttl, _ := vals[1].(int64)
+	if count <= allowed {
+		return 0, nil
+	}
+	if ttl <= 0 { // no expiry (should not happen): wait a whole window
+		return w.Period, nil
+	}
+	return time.Duration(ttl) * time.Millisecond, nil
+}

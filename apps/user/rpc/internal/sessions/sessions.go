@@ -1,0 +1,214 @@
+// Package sessions opens, refreshes, checks and ends login sessions. A session is a row in
+// `sessions`; its access tokens (JWT, 15 min) carry its id, and its refresh token is opaque,
+// single use and stored only as a hash. Using a refresh token twice ends the session: one of the
+// two users is a thief, and neither can tell which.
+package sessions
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"zeromall/apps/user/model"
+	"zeromall/pkg/jwtx"
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/logx"
+)
+
+// Why a session ended, as recorded in sessions.revoke_reason.
+const (
+	ReasonLogout        = "logout"
+	ReasonRefreshReused = "refresh token reused"
+)
+
+// Pair is what a client gets at login, registration and refresh.
+type Pair struct {
+	Access        jwtx.Token
+	RefreshToken  string
+	RefreshExpire int64 // unix seconds: the end of the session
+}
+
+// Service works on the sessions of the user service's database.
+type Service struct {
+	Sessions  model.SessionsModel
+	Secret    string        // signs access tokens
+	AccessTTL time.Duration // life of one access token
+	MaxAge    time.Duration // life of a session, however often it is refreshed
+	Now       func() time.Time
+}
+
+// Open starts a session for u, who just proved their password.
+func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
+	sid, err := randomHex(16)
+	if err != nil {
+		return Pair{}, err
+	}
+	refresh, err := newRefreshToken(sid)
+	if err != nil {
+		return Pair{}, err
+	}
+	now := s.Now().UTC().Truncate(time.Second)
+	expires := now.Add(s.MaxAge)
+	if _, err := s.Sessions.Insert(ctx, &model.Sessions{
+		Id:          sid,
+		UserId:      u.Id,
+		RefreshHash: hashToken(refresh),
+		PasswordFp:  model.PasswordFingerprint(u.PasswordHash),
+		ExpiresAt:   expires,
+	}); err != nil {
+		return Pair{}, fmt.Errorf("insert session: %w", err)
+	}
+	return s.pair(u.Id, sid, refresh, now, expires)
+}
+
+// Refresh trades a refresh token for a new pair in the same session.
+func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
+	sid, ok := parseRefreshToken(refresh)
+	if !ok {
+		return Pair{}, xerr.ErrInvalidRefreshToken
+	}
+	sess, err := s.Sessions.FindForRefresh(ctx, sid)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return Pair{}, xerr.ErrInvalidRefreshToken
+	case err != nil:
+		return Pair{}, fmt.Errorf("find session: %w", err)
+	}
+	now := s.Now().UTC().Truncate(time.Second)
+	if sess.RevokedAt.Valid || !now.Before(sess.ExpiresAt) {
+		return Pair{}, xerr.ErrInvalidRefreshToken
+	}
+	presented := hashToken(refresh)
+	if subtle.ConstantTimeCompare([]byte(presented), []byte(sess.RefreshHash)) != 1 {
+		return Pair{}, s.reused(ctx, sess)
+	}
+	if err := s.Check(ctx, sess.UserId, sid); err != nil {
+		return Pair{}, err
+	}
+	next, err := newRefreshToken(sid)
+	if err != nil {
+		return Pair{}, err
+	}
+	rotated, err := s.Sessions.Rotate(ctx, sid, presented, hashToken(next))
+	if err != nil {
+		return Pair{}, fmt.Errorf("rotate refresh token: %w", err)
+	}
+	if !rotated { // a concurrent refresh with the same token got there first
+		return Pair{}, s.reused(ctx, sess)
+	}
+	return s.pair(sess.UserId, sid, next, now, sess.ExpiresAt)
+}
+
+// reused ends a session whose old refresh token came back.
+func (s *Service) reused(ctx context.Context, sess *model.Sessions) error {
+	if err := s.Sessions.Revoke(ctx, sess.Id, sess.UserId, ReasonRefreshReused); err != nil {
+		return fmt.Errorf("revoke session after refresh token reuse: %w", err)
+	}
+	logx.WithContext(ctx).Infow("refresh token reused: session revoked",
+		logx.Field("userId", sess.UserId), logx.Field("session", sess.Id[:8]))
+	return xerr.ErrInvalidRefreshToken
+}
+
+// Check tells whether uid's session sid may still be used: it exists, belongs to uid, is neither
+// revoked nor expired, and its user is active with the password the session was opened with.
+func (s *Service) Check(ctx context.Context, uid int64, sid string) error {
+	if !validSessionID(sid) || uid <= 0 {
+		return xerr.ErrSessionEnded
+	}
+	st, err := s.Sessions.FindState(ctx, sid)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return xerr.ErrSessionEnded
+	case err != nil:
+		return fmt.Errorf("find session state: %w", err)
+	}
+	switch {
+	case st.UserId != uid, st.Revoked, !s.Now().Before(st.ExpiresAt), !st.SamePassword:
+		return xerr.ErrSessionEnded
+	case st.UserStatus != model.UserActive:
+		return xerr.ErrAccountDisabled
+	}
+	return nil
+}
+
+// End revokes uid's session sid; ending an ended session is not an error.
+func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error {
+	if !validSessionID(sid) || uid <= 0 {
+		return xerr.ErrSessionEnded
+	}
+	if err := s.Sessions.Revoke(ctx, sid, uid, reason); err != nil {
+		return fmt.Errorf("revoke session: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) pair(uid int64, sid, refresh string, now, sessionEnd time.Time) (Pair, error) {
+	exp := now.Add(s.AccessTTL)
+	if exp.After(sessionEnd) {
+		exp = sessionEnd
+	}
+	access, err := jwtx.Mint(s.Secret, uid, sid, now, exp)
+	if err != nil {
+		return Pair{}, fmt.Errorf("mint access token for %d: %w", uid, err)
+	}
+	return Pair{Access: access, RefreshToken: refresh, RefreshExpire: sessionEnd.Unix()}, nil
+}
+
+// A refresh token is "<session id>.<32 random bytes, base64url>".
+const (
+	sessionIDLen     = 32
+	refreshSecretLen = 43
+)
+
+func newRefreshToken(sid string) (string, error) {
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return "", fmt.Errorf("refresh token: %w", err)
+	}
+	return sid + "." + base64.RawURLEncoding.EncodeToString(secret), nil
+}
+
+func parseRefreshToken(tok string) (sid string, ok bool) {
+	sid, secret, found := strings.Cut(tok, ".")
+	if !found || !validSessionID(sid) || len(secret) != refreshSecretLen {
+		return "", false
+	}
+	if _, err := base64.RawURLEncoding.DecodeString(secret); err != nil {
+		return "", false
+	}
+	return sid, true
+}
+
+func validSessionID(sid string) bool {
+	if len(sid) != sessionIDLen {
+		return false
+	}
+	for i := 0; i < len(sid); i++ {
+		c := sid[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("session id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
