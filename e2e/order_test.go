@@ -82,6 +82,7 @@ func (e *orderEnv) buyer(t *testing.T) account {
 		t.Fatalf("login: %d %s", login.Status, login.Raw)
 	}
 	a.Token = e.users.keepToken(login.str("accessToken"))
+	a.Refresh = e.users.keepToken(login.str("refreshToken"))
 	return a
 }
 

@@ -21,7 +21,11 @@ type paymentEnv struct {
 }
 
 func startPaymentStack(t *testing.T, orderRPCEnv, paymentRPCEnv map[string]string) *paymentEnv {
-	e := startOrderStack(t, orderRPCEnv)
+	return startPaymentServices(t, startOrderStack(t, orderRPCEnv), paymentRPCEnv)
+}
+
+// startPaymentServices adds payment-rpc and payment-api (sandbox on) to an order stack.
+func startPaymentServices(t *testing.T, e *orderEnv, paymentRPCEnv map[string]string) *paymentEnv {
 	e.stack.StartRPC("payment", paymentRPCEnv)
 	api := e.stack.StartAPI("payment", map[string]string{
 		"PAYMENT_SANDBOX":              "true",

@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"database/sql"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +100,7 @@ type account struct {
 	Email    string
 	Password string
 	Token    string
+	Refresh  string
 }
 
 func (e *userEnv) register(t *testing.T, base, tag string) account {
@@ -110,6 +114,7 @@ func (e *userEnv) register(t *testing.T, base, tag string) account {
 	}
 	a.ID = int64(r.JSON["id"].(float64))
 	a.Token = e.keepToken(r.str("accessToken"))
+	a.Refresh = e.keepToken(r.str("refreshToken"))
 	return a
 }
 
@@ -138,9 +143,13 @@ func (e *userEnv) registerLoginReadUpdateRefresh(t *testing.T) {
 		t.Fatalf("register: %d %s", reg.Status, reg.Raw)
 	}
 	expire, refreshAfter := int64(reg.JSON["accessExpire"].(float64)), int64(reg.JSON["refreshAfter"].(float64))
-	if d := time.Until(time.Unix(expire, 0)); d < 119*time.Minute || d > 121*time.Minute {
-		t.Errorf("token expires in %s, want the default 2h", d)
+	if d := time.Until(time.Unix(expire, 0)); d < 14*time.Minute || d > 16*time.Minute {
+		t.Errorf("token expires in %s, want the default 15m", d)
 	}
+	if d := time.Until(time.Unix(int64(reg.JSON["refreshExpire"].(float64)), 0)); d < 719*time.Hour || d > 721*time.Hour {
+		t.Errorf("session ends in %s, want the default 30 days", d)
+	}
+	e.keepToken(reg.str("refreshToken"))
 	if refreshAfter >= expire {
 		t.Errorf("refreshAfter %d not before accessExpire %d", refreshAfter, expire)
 	}
@@ -153,6 +162,7 @@ func (e *userEnv) registerLoginReadUpdateRefresh(t *testing.T) {
 		t.Fatalf("login: %d %s", login.Status, login.Raw)
 	}
 	token := e.keepToken(login.str("accessToken"))
+	refresh := e.keepToken(login.str("refreshToken"))
 
 	me := call(t, http.MethodGet, base+"/user/v1/me", token, nil)
 	if me.Status != http.StatusOK || me.str("email") != strings.ToLower(email) || me.str("nickname") != "Alice" {
@@ -174,12 +184,22 @@ func (e *userEnv) registerLoginReadUpdateRefresh(t *testing.T) {
 		t.Fatalf("read after update: %s", again.Raw)
 	}
 
-	ref := call(t, http.MethodPost, base+"/user/v1/refresh", token, nil)
-	if ref.Status != http.StatusOK || ref.str("accessToken") == "" || ref.str("accessToken") == token {
+	ref := call(t, http.MethodPost, base+"/user/v1/refresh", "", map[string]any{"refreshToken": refresh})
+	if ref.Status != http.StatusOK || ref.str("accessToken") == "" || ref.str("accessToken") == token ||
+		ref.str("refreshToken") == "" || ref.str("refreshToken") == refresh {
 		t.Fatalf("refresh: %d %s", ref.Status, ref.Raw)
+	}
+	e.keepToken(ref.str("accessToken"))
+	e.keepToken(ref.str("refreshToken"))
+	if ref.JSON["refreshExpire"] != login.JSON["refreshExpire"] {
+		t.Errorf("refreshing moved the end of the session: %v, was %v", ref.JSON["refreshExpire"], login.JSON["refreshExpire"])
 	}
 	if r := call(t, http.MethodGet, base+"/user/v1/me", ref.str("accessToken"), nil); r.Status != http.StatusOK {
 		t.Fatalf("refreshed token rejected: %d %s", r.Status, r.Raw)
+	}
+	// The token it replaced is still good until it expires: refreshing is not logging out.
+	if r := call(t, http.MethodGet, base+"/user/v1/me", token, nil); r.Status != http.StatusOK {
+		t.Fatalf("the previous access token of a live session rejected: %d %s", r.Status, r.Raw)
 	}
 }
 
@@ -250,15 +270,23 @@ func (e *userEnv) loginFailuresRevealNothingAndAreThrottled(t *testing.T) {
 	}
 	expectError(t, call(t, http.MethodPost, base+"/user/v1/login", "", map[string]any{"email": a.Email}), 400, 1400, `"password"`)
 
-	// The wrong attempt above counted; the account allows loginAccountQuota attempts per period.
-	for i := 1; i < loginAccountQuota; i++ {
+	// Successful logins never count: the account's owner cannot lock themselves out.
+	for i := 0; i < loginAccountQuota+2; i++ {
 		r := call(t, http.MethodPost, base+"/user/v1/login", "", map[string]any{"email": a.Email, "password": a.Password})
 		if r.Status != http.StatusOK {
-			t.Fatalf("attempt %d: %d %s", i+1, r.Status, r.Raw)
+			t.Fatalf("successful login %d: %d %s", i+1, r.Status, r.Raw)
 		}
+	}
+	// Failures do: after loginAccountQuota of them even the right password waits, and is told how long.
+	for i := 0; i < loginAccountQuota; i++ {
+		r := call(t, http.MethodPost, base+"/user/v1/login", "", map[string]any{"email": a.Email, "password": "wrong password"})
+		expectError(t, r, 401, 2002, "email or password is incorrect")
 	}
 	r := call(t, http.MethodPost, base+"/user/v1/login", "", map[string]any{"email": a.Email, "password": a.Password})
 	expectError(t, r, 429, 2004, "too many login attempts")
+	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 15*60 {
+		t.Errorf("429 without a sensible Retry-After: %q", r.Header.Get("Retry-After"))
+	}
 
 	// Another account is not affected.
 	b := e.register(t, base, "login-other")
@@ -279,7 +307,8 @@ func (e *userEnv) protectedEndpointsRejectBadTokens(t *testing.T) {
 		return s
 	}
 	secret := []byte(testkit.TestJWTSecret)
-	valid := jwt.MapClaims{"uid": a.ID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
+	sid := sessionID(t, a.Token)
+	valid := jwt.MapClaims{"uid": a.ID, "sid": sid, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 	tampered := a.Token[:len(a.Token)-2] + "xx"
 
 	tokens := map[string]string{
@@ -287,32 +316,40 @@ func (e *userEnv) protectedEndpointsRejectBadTokens(t *testing.T) {
 		"garbage":      "not.a.token",
 		"tampered":     tampered,
 		"other secret": sign(jwt.SigningMethodHS256, []byte("another-secret-another-secret-123456"), valid),
-		"expired":      sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": a.ID, "iat": now.Add(-3 * time.Hour).Unix(), "exp": now.Add(-time.Hour).Unix()}),
+		"expired":      sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": a.ID, "sid": sid, "iat": now.Add(-3 * time.Hour).Unix(), "exp": now.Add(-time.Hour).Unix()}),
+		"no expiry":    sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": a.ID, "sid": sid, "iat": now.Unix()}),
 		"alg none":     sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, valid),
 		"HS384":        sign(jwt.SigningMethodHS384, secret, valid),
-		"no uid":       sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}),
-		"string uid":   sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": "abc", "exp": now.Add(time.Hour).Unix()}),
-		"unknown user": sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": 987654321, "exp": now.Add(time.Hour).Unix()}),
+		"HS512":        sign(jwt.SigningMethodHS512, secret, valid),
+		"no uid":       sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sid": sid, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}),
+		"no session":   sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": a.ID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}),
+		"string uid":   sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": "abc", "sid": sid, "exp": now.Add(time.Hour).Unix()}),
+		// Signed with the real secret but naming a session that does not exist, or someone else's.
+		"unknown session": sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": a.ID, "sid": strings.Repeat("ab", 16), "exp": now.Add(time.Hour).Unix()}),
+		"other user":      sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"uid": a.ID + 1, "sid": sid, "exp": now.Add(time.Hour).Unix()}),
 	}
 	for name, tok := range tokens {
 		t.Run(name, func(t *testing.T) {
 			for _, ep := range []struct{ method, path string }{
 				{http.MethodGet, "/user/v1/me"},
 				{http.MethodPut, "/user/v1/me"},
-				{http.MethodPost, "/user/v1/refresh"},
+				{http.MethodPost, "/user/v1/logout"},
 			} {
 				var body any
 				if ep.method == http.MethodPut {
 					body = map[string]any{"nickname": "hijacked"}
 				}
 				r := call(t, ep.method, base+ep.path, tok, body)
-				if name == "unknown user" && ep.method != http.MethodPost {
-					expectError(t, r, 404, 2003, "user not found")
+				if strings.HasPrefix(name, "unknown session") || name == "other user" {
+					expectError(t, r, 401, 2006, "session has ended")
 					continue
 				}
 				expectError(t, r, 401, 1401, "")
 			}
 		})
+	}
+	if r := call(t, http.MethodGet, base+"/user/v1/me", a.Token, nil); r.Status != http.StatusOK {
+		t.Fatalf("the real token stopped working after the attempts above: %d %s", r.Status, r.Raw)
 	}
 	me := call(t, http.MethodGet, base+"/user/v1/me", a.Token, nil)
 	if me.str("nickname") != "Tester" {
@@ -336,4 +373,24 @@ func (e *userEnv) unknownRoutesAnswerJSON(t *testing.T) {
 	base := e.base
 	expectError(t, call(t, http.MethodGet, base+"/user/v1/nope", "", nil), 404, 1404, "no such endpoint")
 	expectError(t, call(t, http.MethodDelete, base+"/user/v1/me", "", nil), 405, 1405, "method not allowed")
+}
+
+// sessionID reads the sid claim of an access token (without verifying it).
+func sessionID(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", token)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct {
+		Sid string `json:"sid"`
+	}
+	if err := json.Unmarshal(raw, &claims); err != nil || claims.Sid == "" {
+		t.Fatalf("no sid claim in %s", raw)
+	}
+	return claims.Sid
 }

@@ -25,9 +25,12 @@ func main() {
 	server := httpresult.MustNewServer(c.RestConf, c.TrustedProxies)
 	defer server.Stop()
 
-	// Never log the passwords these calls carry, not even in slow-call logs.
-	zrpc.DontLogClientContentForMethod(user.User_Register_FullMethodName)
-	zrpc.DontLogClientContentForMethod(user.User_Login_FullMethodName)
+	// Never log the passwords, refresh tokens and session ids these calls carry, not even in
+	// slow-call or failure logs.
+	for _, m := range []string{user.User_Register_FullMethodName, user.User_Login_FullMethodName,
+		user.User_RefreshToken_FullMethodName, user.User_Logout_FullMethodName, user.User_CheckSession_FullMethodName} {
+		zrpc.DontLogClientContentForMethod(m)
+	}
 	ctx := svc.NewServiceContext(c)
 	handler.RegisterHandlers(server, ctx)
 

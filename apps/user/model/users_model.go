@@ -26,6 +26,10 @@ type (
 		usersModel
 		// UpdateProfile writes the editable profile fields and invalidates the cached rows.
 		UpdateProfile(ctx context.Context, u *Users) error
+		// FindOneByEmailNoCache reads an account straight from MySQL, for login: a bcrypt check
+		// costs far more than the query, and a status or password changed outside the service
+		// (in SQL, bypassing the cache) must count at once.
+		FindOneByEmailNoCache(ctx context.Context, email string) (*Users, error)
 	}
 
 	customUsersModel struct {
@@ -50,6 +54,10 @@ func (m *customUsersModel) FindOne(ctx context.Context, id int64) (*Users, error
 func (m *customUsersModel) FindOneByEmail(ctx context.Context, email string) (*Users, error) {
 	return cachex.Read(ctx, func(ctx context.Context) (*Users, error) { return m.defaultUsersModel.FindOneByEmail(ctx, email) },
 		func() (*Users, error) { return m.findDirect(ctx, "email", email) })
+}
+
+func (m *customUsersModel) FindOneByEmailNoCache(ctx context.Context, email string) (*Users, error) {
+	return m.findDirect(ctx, "email", email)
 }
 
 func (m *customUsersModel) findDirect(ctx context.Context, column string, value any) (*Users, error) {

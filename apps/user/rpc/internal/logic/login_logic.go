@@ -42,7 +42,7 @@ func (l *LoginLogic) Login(in *user.LoginReq) (*user.TokenResp, error) {
 		return nil, err
 	}
 
-	u, err := l.svcCtx.Users.FindOneByEmail(l.ctx, email)
+	u, err := l.svcCtx.Users.FindOneByEmailNoCache(l.ctx, email)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		// Spend the same time as a real check so response times do not reveal which emails exist.
