@@ -12,11 +12,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/breaker"
+	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/rest/httpx"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -270,5 +272,37 @@ func TestMayHoldNonInteger(t *testing.T) {
 		if got := mayHoldNonInteger([]byte(body)); got != want {
 			t.Errorf("%s: %v, want %v", body, got, want)
 		}
+	}
+}
+
+// A client that went away is a 499 whatever failed after it left (the rpc call it cancelled),
+// and no error line is written for it.
+func TestErrorHandler_ClientGoneIs499AndNotAnError(t *testing.T) {
+	var logged bytes.Buffer
+	logx.SetWriter(logx.NewWriter(&logged))
+	defer logx.Reset()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, err := range []error{status.Error(codes.Canceled, "context canceled"), context.Canceled, breaker.ErrServiceUnavailable} {
+		st, body := ErrorHandler(ctx, err)
+		if st != xerr.StatusClientClosed || body.(Body).Code != 1499 {
+			t.Errorf("%v: got %d %+v, want 499", err, st, body)
+		}
+	}
+	if logged.Len() != 0 {
+		t.Errorf("logged: %s", logged.String())
+	}
+}
+
+func TestErrorHandler_SetsRetryAfter(t *testing.T) {
+	throttled, _ := xerr.ToStatus(xerr.ErrTooManyRequests.WithRetryAfter(1500 * time.Millisecond))
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.ErrorCtx(r.Context(), w, throttled.Err())
+	})
+	Setup()
+	w := httptest.NewRecorder()
+	TraceID(h.ServeHTTP)(w, httptest.NewRequest(http.MethodPost, "/", nil))
+	if w.Code != 429 || w.Header().Get("Retry-After") != "2" {
+		t.Fatalf("got %d with Retry-After %q, want 429 and 2 (seconds, rounded up)", w.Code, w.Header().Get("Retry-After"))
 	}
 }

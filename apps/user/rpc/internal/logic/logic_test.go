@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,7 +100,7 @@ func TestLogin_DisabledAccountIsForbiddenOnlyWithTheRightPassword(t *testing.T) 
 	if _, err := db.Exec("UPDATE users SET status = 2 WHERE id = ?", id); err != nil {
 		t.Fatal(err)
 	}
-	// Nothing was cached for this email yet, so the change is seen.
+	// Login reads the account from MySQL, so the change made behind the cache is seen.
 	_, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: "off@example.com", Password: "wrong-password"})
 	if !errors.Is(err, xerr.ErrInvalidCredentials) {
 		t.Fatalf("wrong password on a disabled account: %v", err)
@@ -182,5 +183,68 @@ func TestRegister_ConcurrentSameEmailCreatesOneAccount(t *testing.T) {
 	}
 	if ok != 1 || taken != 7 {
 		t.Fatalf("%d created, %d taken; want 1 and 7", ok, taken)
+	}
+}
+
+func TestLogin_OnlyFailuresCountAgainstTheAccount(t *testing.T) {
+	f := newFixture(t, map[string]string{"LOGIN_LIMIT_ACCOUNT": "3", "LOGIN_LIMIT_IP": "1000"})
+	f.register(t, "owner@example.com")
+	for i := 0; i < 10; i++ {
+		if err := f.login("owner@example.com", ""); err != nil {
+			t.Fatalf("successful login %d: %v", i+1, err)
+		}
+	}
+	wrong := func() error {
+		_, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: "owner@example.com", Password: "not-the-password"})
+		return err
+	}
+	for i := 0; i < 2; i++ {
+		if err := wrong(); !errors.Is(err, xerr.ErrInvalidCredentials) {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	// A success clears the failures, so the owner's next mistakes start from zero.
+	if err := f.login("owner@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := wrong(); !errors.Is(err, xerr.ErrInvalidCredentials) {
+			t.Fatalf("failure %d after a success: %v", i+1, err)
+		}
+	}
+	err := f.login("owner@example.com", "")
+	var ce *xerr.CodeError
+	if !errors.As(err, &ce) || ce.Code != xerr.ErrLoginThrottled.Code || ce.RetryAfter <= 0 || ce.RetryAfter > 15*time.Minute {
+		t.Fatalf("after 3 failures: %v (retry after %v), want throttled with a wait", err, ce)
+	}
+}
+
+func TestRefresh_RotatesOnceAndReuseEndsTheSession(t *testing.T) {
+	f := newFixture(t, nil)
+	f.register(t, "rotate@example.com")
+	login, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: "rotate@example.com", Password: "password1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh := func(tok string) (*user.TokenResp, error) {
+		return NewRefreshTokenLogic(f.ctx, f.svcCtx).RefreshToken(&user.RefreshTokenReq{RefreshToken: tok})
+	}
+	next, err := refresh(login.Token.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Token.RefreshToken == login.Token.RefreshToken || next.Token.RefreshExpire != login.Token.RefreshExpire {
+		t.Fatalf("refresh did not rotate within the session: %+v", next.Token)
+	}
+	if _, err := refresh(login.Token.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("reused refresh token: %v", err)
+	}
+	if _, err := refresh(next.Token.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("the newer refresh token survived the reuse: %v", err)
+	}
+	for _, bad := range []string{"", "x", strings.Repeat("a", 32) + "." + strings.Repeat("b", 43), login.Token.AccessToken} {
+		if _, err := refresh(bad); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+			t.Errorf("refresh(%.20q): %v", bad, err)
+		}
 	}
 }
