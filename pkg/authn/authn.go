@@ -12,6 +12,7 @@ import (
 
 	"zeromall/pkg/httpresult"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/sessioncache"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/rest"
@@ -21,6 +22,17 @@ import (
 // SessionChecker reports whether a verified token's session is still live: nil, or an error
 // (xerr.ErrUnauthorized for an ended session; anything else is an outage, a 503).
 type SessionChecker func(ctx context.Context, uid int64, sid string) error
+
+// CachedSessions answers from the session states user-rpc publishes in Redis (pkg/sessioncache)
+// and asks user-rpc (ask) only when none is published or Redis fails.
+func CachedSessions(published *sessioncache.Store, ask SessionChecker) SessionChecker {
+	return func(ctx context.Context, uid int64, sid string) error {
+		if st, ok := published.Lookup(ctx, sid); ok {
+			return st.Err(uid)
+		}
+		return ask(ctx, uid, sid)
+	}
+}
 
 // New returns the gateways' Auth middleware: 401 {code,msg} for a missing, malformed, forged,
 // expired or ended token; otherwise the caller goes into the request context (jwtx.Caller).

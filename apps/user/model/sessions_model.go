@@ -8,31 +8,26 @@ import (
 	"fmt"
 	"time"
 
-	"zeromall/pkg/cachex"
-
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 var _ SessionsModel = (*customSessionsModel)(nil)
 
-const cacheUserSessionStatePrefix = "cache:user:sessions:state:"
-
 type (
 	// SessionsModel is an interface to be customized, add more methods here,
 	// and implement the added methods in customSessionsModel.
 	SessionsModel interface {
 		sessionsModel
-		// FindState is the cached liveness of a session (see SessionState), read on every
-		// authenticated request; the cache expiry bounds how late an edit made outside the
-		// service (a user disabled in SQL) is noticed.
+		// FindState reads what decides whether a session is live (see SessionState) from
+		// MySQL; the gateways cache its verdict (pkg/sessioncache), not this model.
 		FindState(ctx context.Context, id string) (*SessionState, error)
 		// FindForRefresh reads a session straight from MySQL.
 		FindForRefresh(ctx context.Context, id string) (*Sessions, error)
 		// Rotate replaces the refresh token hash if it is still oldHash and the session is not
 		// revoked; false means another refresh won the race (or the session ended).
 		Rotate(ctx context.Context, id, oldHash, newHash string) (bool, error)
-		// Revoke ends a session (idempotent) and drops its cached state.
+		// Revoke ends a session (idempotent).
 		Revoke(ctx context.Context, id string, userID int64, reason string) error
 	}
 
@@ -65,27 +60,14 @@ func PasswordFingerprint(passwordHash string) string {
 }
 
 func (m *customSessionsModel) FindState(ctx context.Context, id string) (*SessionState, error) {
+	var st SessionState
 	q := fmt.Sprintf("select s.`user_id`, s.`expires_at`, s.`revoked_at` is not null as `revoked`, u.`status` as `user_status`, "+
 		"s.`password_fp` = left(sha2(u.`password_hash`, 256), 16) as `same_password` "+
 		"from %s s join `users` u on u.`id` = s.`user_id` where s.`id` = ? limit 1", m.table)
-	direct := func() (*SessionState, error) {
-		var st SessionState
-		if err := m.QueryRowNoCacheCtx(ctx, &st, q, id); err != nil {
-			return nil, err
-		}
-		return &st, nil
+	if err := m.QueryRowNoCacheCtx(ctx, &st, q, id); err != nil {
+		return nil, err
 	}
-	cached := func(ctx context.Context) (*SessionState, error) {
-		var st SessionState
-		err := m.QueryRowCtx(ctx, &st, cacheUserSessionStatePrefix+id, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-			return conn.QueryRowCtx(ctx, v, q, id)
-		})
-		if err != nil {
-			return nil, err
-		}
-		return &st, nil
-	}
-	return cachex.Read(ctx, cached, direct)
+	return &st, nil
 }
 
 func (m *customSessionsModel) FindForRefresh(ctx context.Context, id string) (*Sessions, error) {
@@ -111,6 +93,6 @@ func (m *customSessionsModel) Revoke(ctx context.Context, id string, userID int6
 	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
 		q := fmt.Sprintf("update %s set `revoked_at` = utc_timestamp(), `revoke_reason` = ? where `id` = ? and `user_id` = ? and `revoked_at` is null", m.table)
 		return conn.ExecCtx(ctx, q, reason, id, userID)
-	}, cacheUserSessionStatePrefix+id, fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, id))
+	}, fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, id))
 	return err
 }

@@ -5,7 +5,9 @@ import (
 	"zeromall/apps/order/api/internal/middleware"
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/sessioncache"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -21,7 +23,7 @@ func NewServiceContext(c config.Config) *ServiceContext {
 	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc))
 	return &ServiceContext{
 		Config:   c,
-		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, users).Handle,
+		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
 		UserRpc:  users,
 		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc)),
 	}

@@ -6,6 +6,7 @@ import (
 	"zeromall/pkg/clientip"
 	"zeromall/pkg/jwtx"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -19,8 +20,10 @@ type Config struct {
 	Auth struct {
 		AccessSecret string
 	}
-	UserRpc    zrpc.RpcClientConf
-	PaymentRpc zrpc.RpcClientConf
+	// SessionRedis holds the session states user-rpc publishes (pkg/sessioncache).
+	SessionRedis redis.RedisConf
+	UserRpc      zrpc.RpcClientConf
+	PaymentRpc   zrpc.RpcClientConf
 
 	// Callback is the provider webhook: its body is signed with Secret (HMAC-SHA256).
 	Callback struct {

@@ -8,7 +8,9 @@ import (
 	"zeromall/apps/payment/api/internal/middleware"
 	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/sessioncache"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -25,7 +27,7 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config) *ServiceContext {
 	return &ServiceContext{
 		Config:            c,
-		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, user_client.NewUser(zrpc.MustNewClient(c.UserRpc))).Handle,
+		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc))).Handle,
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
 		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc)),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},

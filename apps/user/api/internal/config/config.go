@@ -6,6 +6,7 @@ import (
 	"zeromall/pkg/clientip"
 	"zeromall/pkg/jwtx"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -19,7 +20,9 @@ type Config struct {
 	Auth struct {
 		AccessSecret string
 	}
-	UserRpc zrpc.RpcClientConf
+	// SessionRedis holds the session states user-rpc publishes (pkg/sessioncache).
+	SessionRedis redis.RedisConf
+	UserRpc      zrpc.RpcClientConf
 }
 
 // Validate rejects configurations that would run insecurely or dial the wrong service.

@@ -4,7 +4,9 @@ import (
 	"zeromall/apps/user/api/internal/config"
 	"zeromall/apps/user/api/internal/middleware"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/sessioncache"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -19,7 +21,7 @@ func NewServiceContext(c config.Config) *ServiceContext {
 	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc))
 	return &ServiceContext{
 		Config:  c,
-		Auth:    middleware.NewAuthMiddleware(c.Auth.AccessSecret, users).Handle,
+		Auth:    middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
 		UserRpc: users,
 	}
 }

@@ -31,9 +31,9 @@ type Config struct {
 	}
 	Session struct {
 		MaxAge time.Duration `json:",default=720h"` // a session ends this long after login, refreshed or not
-		// CheckCacheFor is how long a session's checked state is cached: the longest an edit made
-		// outside the service (a user disabled in SQL) takes to reach every gateway. Logout and
-		// refresh-token reuse drop the cached state at once.
+		// CheckCacheFor is how long a session's checked state is published for the gateways
+		// (pkg/sessioncache): the longest an edit made outside the service (a user disabled in
+		// SQL) takes to reach every gateway. Logout and refresh-token reuse reach them at once.
 		CheckCacheFor time.Duration `json:",default=5s"`
 	}
 	BcryptCost int `json:",default=10,range=[4:14]"`

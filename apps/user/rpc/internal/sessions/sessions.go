@@ -18,6 +18,7 @@ import (
 
 	"zeromall/apps/user/model"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/sessioncache"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -36,9 +37,11 @@ type Pair struct {
 	RefreshExpire int64 // unix seconds: the end of the session
 }
 
-// Service works on the sessions of the user service's database.
+// Service works on the sessions of the user service's database and publishes their states for
+// the gateways.
 type Service struct {
 	Sessions  model.SessionsModel
+	Published *sessioncache.Store
 	Secret    string        // signs access tokens
 	AccessTTL time.Duration // life of one access token
 	MaxAge    time.Duration // life of a session, however often it is refreshed
@@ -66,6 +69,7 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 	}); err != nil {
 		return Pair{}, fmt.Errorf("insert session: %w", err)
 	}
+	s.publish(ctx, sid, sessioncache.State{UserID: u.Id})
 	return s.pair(u.Id, sid, refresh, now, expires)
 }
 
@@ -109,8 +113,8 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 
 // reused ends a session whose old refresh token came back.
 func (s *Service) reused(ctx context.Context, sess *model.Sessions) error {
-	if err := s.Sessions.Revoke(ctx, sess.Id, sess.UserId, ReasonRefreshReused); err != nil {
-		return fmt.Errorf("revoke session after refresh token reuse: %w", err)
+	if err := s.End(ctx, sess.UserId, sess.Id, ReasonRefreshReused); err != nil {
+		return fmt.Errorf("after refresh token reuse: %w", err)
 	}
 	logx.WithContext(ctx).Infow("refresh token reused: session revoked",
 		logx.Field("userId", sess.UserId), logx.Field("session", sess.Id[:8]))
@@ -119,6 +123,7 @@ func (s *Service) reused(ctx context.Context, sess *model.Sessions) error {
 
 // Check tells whether uid's session sid may still be used: it exists, belongs to uid, is neither
 // revoked nor expired, and its user is active with the password the session was opened with.
+// The verdict is published for the gateways.
 func (s *Service) Check(ctx context.Context, uid int64, sid string) error {
 	if !validSessionID(sid) || uid <= 0 {
 		return xerr.ErrSessionEnded
@@ -130,16 +135,19 @@ func (s *Service) Check(ctx context.Context, uid int64, sid string) error {
 	case err != nil:
 		return fmt.Errorf("find session state: %w", err)
 	}
+	verdict := sessioncache.State{UserID: st.UserId}
 	switch {
-	case st.UserId != uid, st.Revoked, !s.Now().Before(st.ExpiresAt), !st.SamePassword:
-		return xerr.ErrSessionEnded
+	case st.Revoked, !s.Now().Before(st.ExpiresAt), !st.SamePassword:
+		verdict.Refusal = xerr.ErrSessionEnded.Code
 	case st.UserStatus != model.UserActive:
-		return xerr.ErrAccountDisabled
+		verdict.Refusal = xerr.ErrAccountDisabled.Code
 	}
-	return nil
+	s.publish(ctx, sid, verdict)
+	return verdict.Err(uid)
 }
 
-// End revokes uid's session sid; ending an ended session is not an error.
+// End revokes uid's session sid at once, for every gateway; ending an ended session is not an
+// error.
 func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error {
 	if !validSessionID(sid) || uid <= 0 {
 		return xerr.ErrSessionEnded
@@ -147,7 +155,19 @@ func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error 
 	if err := s.Sessions.Revoke(ctx, sid, uid, reason); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
+	// The gateways must not go on trusting a published live state. If Redis cannot take the
+	// tombstone, the session is still ended in MySQL but the caller must hear of the failure.
+	if err := s.Published.End(ctx, sid, uid); err != nil {
+		return err
+	}
 	return nil
+}
+
+// publish shares a session's state with the gateways; without it they ask user-rpc.
+func (s *Service) publish(ctx context.Context, sid string, st sessioncache.State) {
+	if err := s.Published.Publish(ctx, sid, st); err != nil {
+		logx.WithContext(ctx).Errorf("session state not published: %v", err)
+	}
 }
 
 func (s *Service) pair(uid int64, sid, refresh string, now, sessionEnd time.Time) (Pair, error) {

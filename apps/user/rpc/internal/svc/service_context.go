@@ -7,6 +7,8 @@ import (
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
+	"zeromall/pkg/jwtx"
+	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -34,7 +36,9 @@ func NewServiceContext(c config.Config) *ServiceContext {
 		Users:  users,
 		Sessions: &sessions.Service{
 			Sessions: model.NewSessionsModel(conn, c.Cache,
-				cache.WithExpiry(c.Session.CheckCacheFor), cache.WithNotFoundExpiry(c.Session.CheckCacheFor)),
+				cache.WithExpiry(c.CacheExpiry), cache.WithNotFoundExpiry(c.CacheNotFoundExpiry)),
+			// An ended session's tombstone outlives its last access token.
+			Published: sessioncache.New(rds, c.Session.CheckCacheFor, c.JWT.AccessExpire+jwtx.Leeway),
 			Secret:    c.JWT.AccessSecret,
 			AccessTTL: c.JWT.AccessExpire,
 			MaxAge:    c.Session.MaxAge,
