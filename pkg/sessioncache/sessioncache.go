@@ -28,9 +28,10 @@ import (
 
 const (
 	keyPrefix = "user:session:"
-	// lookupBudget bounds a read: past it the gateway asks user-rpc instead.
-	lookupBudget = 100 * time.Millisecond
-	// bypassFor is how long lookups skip Redis after one failed.
+	// budget bounds a Redis call (go-redis retries a dead server for about a second): past it a
+	// gateway asks user-rpc instead, and user-rpc goes on without publishing.
+	budget = 100 * time.Millisecond
+	// bypassFor is how long Redis is left alone after a call failed.
 	bypassFor = time.Second
 )
 
@@ -80,35 +81,58 @@ func seconds(d time.Duration) int {
 }
 
 // Publish records a session's state unless one is already there (a tombstone in particular).
+// While Redis is failing it does nothing: the gateways are asking user-rpc anyway.
 func (s *Store) Publish(ctx context.Context, sid string, st State) error {
-	if _, err := s.rds.SetnxExCtx(ctx, keyPrefix+sid, encode(st), s.ttl); err != nil {
+	if s.bypassed() {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	if _, err := s.rds.SetnxExCtx(cctx, keyPrefix+sid, encode(st), s.ttl); err != nil {
+		s.failed(ctx)
 		return fmt.Errorf("publish session state: %w", err)
 	}
 	return nil
 }
 
-// End overwrites a session's state with a tombstone: its tokens are refused from now on.
+// End overwrites a session's state with a tombstone: its tokens are refused from now on. It is
+// always attempted, and its failure reported: a live state left behind would be trusted for up
+// to TTL once Redis answers again.
 func (s *Store) End(ctx context.Context, sid string, userID int64) error {
 	st := State{UserID: userID, Refusal: xerr.ErrSessionEnded.Code}
-	if err := s.rds.SetexCtx(ctx, keyPrefix+sid, encode(st), s.tombstoneTTL); err != nil {
+	cctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	if err := s.rds.SetexCtx(cctx, keyPrefix+sid, encode(st), s.tombstoneTTL); err != nil {
+		s.failed(ctx)
 		return fmt.Errorf("publish session end: %w", err)
 	}
 	return nil
+}
+
+func (s *Store) bypassed() bool {
+	return timex.Now() < time.Duration(s.bypassUntil.Load())
+}
+
+// failed starts a bypass window after a Redis call failed, unless the caller had given up.
+func (s *Store) failed(ctx context.Context) {
+	if ctx.Err() == nil {
+		s.bypassUntil.Store(int64(timex.Now() + bypassFor))
+	}
 }
 
 // Lookup returns the published state of a session; ok is false when none is published or Redis
 // could not answer (the caller then asks user-rpc). After a failure, Redis is left alone for a
 // second rather than slowing every request down.
 func (s *Store) Lookup(ctx context.Context, sid string) (st State, ok bool) {
-	if now := timex.Now(); now < time.Duration(s.bypassUntil.Load()) {
+	if s.bypassed() {
 		return State{}, false
 	}
-	cctx, cancel := context.WithTimeout(ctx, lookupBudget)
+	cctx, cancel := context.WithTimeout(ctx, budget)
 	raw, err := s.rds.GetCtx(cctx, keyPrefix+sid)
 	cancel()
 	if err != nil {
 		if ctx.Err() == nil && !errors.Is(err, redis.Nil) {
-			s.bypassUntil.Store(int64(timex.Now() + bypassFor))
+			s.failed(ctx)
 			logx.WithContext(ctx).Errorf("session cache unavailable, asking user-rpc for %s: %v", bypassFor, err)
 		}
 		return State{}, false

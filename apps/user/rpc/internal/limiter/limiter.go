@@ -18,6 +18,10 @@ return {n, redis.call('PTTL', KEYS[1])}`)
 // peekScript returns {count, milliseconds left} without counting.
 var peekScript = redis.NewScript(`return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}`)
 
+// callBudget bounds a Redis call: go-redis retries a dead server for about a second, and a
+// limiter that cannot answer fails open anyway.
+const callBudget = 200 * time.Millisecond
+
 // Window allows Quota attempts per key in each Period.
 type Window struct {
 	rds    *redis.Redis
@@ -45,12 +49,16 @@ func (w *Window) Blocked(ctx context.Context, key string) (time.Duration, error)
 
 // Reset forgets key's attempts.
 func (w *Window) Reset(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, callBudget)
+	defer cancel()
 	_, err := w.rds.DelCtx(ctx, w.prefix+key)
 	return err
 }
 
 // run executes script on key and reports the wait when the count it returns is over allowed.
 func (w *Window) run(ctx context.Context, script *redis.Script, key string, allowed int64, args ...any) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, callBudget)
+	defer cancel()
 	res, err := w.rds.ScriptRunCtx(ctx, script, []string{w.prefix + key}, args...)
 	if err != nil {
 		return 0, fmt.Errorf("limiter %s: %w", w.prefix, err)
