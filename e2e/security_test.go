@@ -332,6 +332,38 @@ func TestHostileBodies(t *testing.T) {
 	})
 }
 
+// A client that hangs up mid-request is a 499 in the access log, not an error.
+func TestClientGoneIsCountedNotLogged(t *testing.T) {
+	s := testkit.NewStack(t)
+	mysql := s.ProxyMySQL()
+	s.StartRPC("user", nil)
+	api := s.StartAPI("user", nil)
+	users := &userEnv{stack: s, base: api.URL}
+	a := users.register(t, api.URL, "gone")
+
+	mysql.SetDelay(2 * time.Second) // login reads the account from MySQL
+	logs0 := len(api.Logs())
+	client := &http.Client{Timeout: 300 * time.Millisecond}
+	req, _ := http.NewRequest(http.MethodPost, api.URL+"/user/v1/login",
+		strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, a.Email, a.Password)))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("login answered %d within 300ms through a 2s-slow MySQL", resp.StatusCode)
+	}
+	var logs string
+	testkit.Eventually(t, 5*time.Second, "the abandoned request is logged", func() bool {
+		logs = api.Logs()[logs0:]
+		return strings.Contains(logs, "[HTTP] 499 - POST /user/v1/login")
+	})
+	mysql.SetDelay(0)
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "error") || strings.Contains(line, " 503 ") {
+			t.Errorf("the client's leaving was logged as a failure: %s", line)
+		}
+	}
+}
+
 // gzipBomb compresses n zero bytes (about n/1000 bytes of gzip).
 func gzipBomb(t *testing.T, n int) []byte {
 	t.Helper()

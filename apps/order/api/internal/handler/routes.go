@@ -31,25 +31,25 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 			[]rest.Middleware{serverCtx.Auth},
 			[]rest.Route{
 				{
-					// Create an order; prices come from the catalogue. 409 when a product is out of stock.
+					// Create an order; prices come from the catalogue. 409 when a product is out of stock. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodPost,
 					Path:    "/orders",
 					Handler: orders.CreateOrderHandler(serverCtx),
 				},
 				{
-					// The caller's orders, newest first.
+					// The caller's orders, newest first. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodGet,
 					Path:    "/orders",
 					Handler: orders.ListOrdersHandler(serverCtx),
 				},
 				{
-					// One of the caller's orders; 404 for anyone else's.
+					// One of the caller's orders; 404 for anyone else's. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodGet,
 					Path:    "/orders/:sn",
 					Handler: orders.GetOrderHandler(serverCtx),
 				},
 				{
-					// Cancel a pending order and restock it; 409 once it is no longer pending.
+					// Cancel a pending order and restock it; 409 once it is no longer pending. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodPost,
 					Path:    "/orders/:sn/cancel",
 					Handler: orders.CancelOrderHandler(serverCtx),

@@ -5,6 +5,7 @@ import (
 	"zeromall/apps/order/api/internal/middleware"
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/interceptor"
 	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -20,11 +21,11 @@ type ServiceContext struct {
 }
 
 func NewServiceContext(c config.Config) *ServiceContext {
-	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc))
+	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))
 	return &ServiceContext{
 		Config:   c,
 		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
 		UserRpc:  users,
-		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc)),
+		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
 	}
 }

@@ -21,19 +21,19 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 			[]rest.Middleware{serverCtx.Auth},
 			[]rest.Route{
 				{
-					// Open the payment of one of the caller's pending orders (a second call returns the same payment).
+					// Open the payment of one of the caller's pending orders (a second call returns the same payment). Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodPost,
 					Path:    "/payments",
 					Handler: payments.CreatePaymentHandler(serverCtx),
 				},
 				{
-					// One of the caller's payments; 404 for anyone else's.
+					// One of the caller's payments; 404 for anyone else's. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodGet,
 					Path:    "/payments/:sn",
 					Handler: payments.GetPaymentHandler(serverCtx),
 				},
 				{
-					// Refund a succeeded payment; the order becomes refunded and its stock returns.
+					// Refund a succeeded payment; the order becomes refunded and its stock returns. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodPost,
 					Path:    "/payments/:sn/refund",
 					Handler: payments.RefundPaymentHandler(serverCtx),

@@ -8,6 +8,7 @@ import (
 	"zeromall/apps/payment/api/internal/middleware"
 	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/interceptor"
 	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -27,9 +28,9 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config) *ServiceContext {
 	return &ServiceContext{
 		Config:            c,
-		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc))).Handle,
+		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))).Handle,
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
-		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc)),
+		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

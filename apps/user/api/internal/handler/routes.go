@@ -43,19 +43,19 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 			[]rest.Middleware{serverCtx.Auth},
 			[]rest.Route{
 				{
-					// End the caller's session at once: its access and refresh tokens answer 401 at every gateway from then on.
+					// End the caller's session at once: its access and refresh tokens answer 401 at every gateway from then on. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodPost,
 					Path:    "/logout",
 					Handler: profile.LogoutHandler(serverCtx),
 				},
 				{
-					// The caller's profile.
+					// The caller's profile. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodGet,
 					Path:    "/me",
 					Handler: profile.GetMeHandler(serverCtx),
 				},
 				{
-					// Update the caller's nickname; returns the new profile.
+					// Update the caller's nickname; returns the new profile. Needs Authorization: Bearer <accessToken>.
 					Method:  http.MethodPut,
 					Path:    "/me",
 					Handler: profile.UpdateMeHandler(serverCtx),
