@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/breaker"
@@ -112,40 +113,41 @@ func Known(err error) (*CodeError, bool) {
 }
 
 func fromStatus(st *status.Status) *CodeError {
-	ce := fromStatusCode(st)
+	var (
+		decl  *CodeError
+		retry time.Duration
+	)
 	for _, d := range st.Details() {
-		if retry, ok := d.(*errdetails.RetryInfo); ok && retry.RetryDelay != nil {
-			return ce.WithRetryAfter(retry.RetryDelay.AsDuration())
+		switch d := d.(type) {
+		case *errdetails.ErrorInfo:
+			if d.Domain != detailDomain || decl != nil {
+				continue
+			}
+			if code, err := strconv.Atoi(d.Metadata["code"]); err == nil {
+				decl, _ = Lookup(code) // a code this binary does not know: mapped by class below
+			}
+		case *errdetails.RetryInfo:
+			retry = d.RetryDelay.AsDuration()
 		}
+	}
+	var ce *CodeError
+	switch {
+	case decl != nil && decl.GRPCCode == codes.Internal:
+		ce = decl
+	case decl != nil:
+		ce = decl.WithMsg(st.Message())
+	default:
+		// No business code (a foreign server or the gRPC stack): map by class, and never echo
+		// the message of a fault.
+		ce = genericFor(st.Code())
+		if ce.HTTPStatus < http.StatusInternalServerError {
+			ce = ce.WithMsg(st.Message())
+		}
+	}
+	if retry > 0 {
+		ce = ce.WithRetryAfter(retry)
 	}
 	return ce
-}
-
-func fromStatusCode(st *status.Status) *CodeError {
-	for _, d := range st.Details() {
-		info, ok := d.(*errdetails.ErrorInfo)
-		if !ok || info.Domain != detailDomain {
-			continue
-		}
-		code, err := strconv.Atoi(info.Metadata["code"])
-		if err != nil {
-			continue
-		}
-		if decl, ok := Lookup(code); ok {
-			if decl.GRPCCode == codes.Internal {
-				return decl
-			}
-			return decl.WithMsg(st.Message())
-		}
-		break // a code this binary does not know: fall back to the gRPC class
-	}
-	// No business code (a foreign server or the gRPC stack): map by class, and never echo the
-	// message of a fault.
-	generic := genericFor(st.Code())
-	if generic.HTTPStatus >= http.StatusInternalServerError {
-		return generic
-	}
-	return generic.WithMsg(st.Message())
 }
 
 func genericFor(c codes.Code) *CodeError {

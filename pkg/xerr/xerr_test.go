@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/breaker"
@@ -125,4 +126,15 @@ func TestNew_DuplicateCodePanics(t *testing.T) {
 		}
 	}()
 	New(ErrEmailTaken.Code, codes.AlreadyExists, 409, "again")
+}
+
+func TestRetryAfter_TravelsThroughTheStatus(t *testing.T) {
+	st, _ := ToStatus(ErrLoginThrottled.WithRetryAfter(90 * time.Second))
+	ce := FromError(fmt.Errorf("call: %w", st.Err()))
+	if ce.Code != ErrLoginThrottled.Code || ce.RetryAfter != 90*time.Second {
+		t.Fatalf("got %+v, want code %d retrying after 90s", ce, ErrLoginThrottled.Code)
+	}
+	if plain := FromError(func() error { s, _ := ToStatus(ErrLoginThrottled); return s.Err() }()); plain.RetryAfter != 0 {
+		t.Fatalf("a status without RetryInfo says retry after %s", plain.RetryAfter)
+	}
 }
