@@ -1,5 +1,5 @@
-// Package limiter counts attempts in fixed windows on Redis (go-zero's periodlimit cannot peek
-// without counting, nor tell how long a blocked caller must wait) for login and registration.
+// Package limiter counts attempts in fixed windows on Redis for login and registration. go-zero's
+// periodlimit cannot tell how long a blocked caller must wait, nor forget a key.
 package limiter
 
 import (
@@ -14,9 +14,6 @@ import (
 var takeScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`)
-
-// peekScript returns {count, milliseconds left} without counting.
-var peekScript = redis.NewScript(`return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}`)
 
 // callBudget bounds a Redis call: go-redis retries a dead server for about a second, and a
 // limiter that cannot answer fails open anyway.
@@ -38,28 +35,9 @@ func New(rds *redis.Redis, prefix string, quota int, period time.Duration) *Wind
 // Take counts an attempt. It returns how long the caller must wait when the attempt is over
 // the quota, or 0 when it is allowed.
 func (w *Window) Take(ctx context.Context, key string) (time.Duration, error) {
-	return w.run(ctx, takeScript, key, int64(w.Quota), w.Period.Milliseconds())
-}
-
-// Blocked reports, without counting, how long key must wait (0: not blocked): a key that has
-// used its whole quota is blocked for the rest of the window.
-func (w *Window) Blocked(ctx context.Context, key string) (time.Duration, error) {
-	return w.run(ctx, peekScript, key, int64(w.Quota)-1)
-}
-
-// Reset forgets key's attempts.
-func (w *Window) Reset(ctx context.Context, key string) error {
 	ctx, cancel := context.WithTimeout(ctx, callBudget)
 	defer cancel()
-	_, err := w.rds.DelCtx(ctx, w.prefix+key)
-	return err
-}
-
-// run executes script on key and reports the wait when the count it returns is over allowed.
-func (w *Window) run(ctx context.Context, script *redis.Script, key string, allowed int64, args ...any) (time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, callBudget)
-	defer cancel()
-	res, err := w.rds.ScriptRunCtx(ctx, script, []string{w.prefix + key}, args...)
+	res, err := w.rds.ScriptRunCtx(ctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
 	if err != nil {
 		return 0, fmt.Errorf("limiter %s: %w", w.prefix, err)
 	}
@@ -69,11 +47,19 @@ func (w *Window) run(ctx context.Context, script *redis.Script, key string, allo
 	}
 	count, _ := vals[0].(int64)
 	ttl, _ := vals[1].(int64)
-	if count <= allowed {
+	if count <= int64(w.Quota) {
 		return 0, nil
 	}
 	if ttl <= 0 { // no expiry (should not happen): wait a whole window
 		return w.Period, nil
 	}
 	return time.Duration(ttl) * time.Millisecond, nil
+}
+
+// Reset forgets key's attempts.
+func (w *Window) Reset(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, callBudget)
+	defer cancel()
+	_, err := w.rds.DelCtx(ctx, w.prefix+key)
+	return err
 }

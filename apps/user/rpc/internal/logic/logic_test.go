@@ -248,3 +248,26 @@ func TestRefresh_RotatesOnceAndReuseEndsTheSession(t *testing.T) {
 		}
 	}
 }
+
+func TestLogin_ConcurrentGuessesNeverExceedTheAccountQuota(t *testing.T) {
+	f := newFixture(t, map[string]string{"LOGIN_LIMIT_ACCOUNT": "3", "LOGIN_LIMIT_IP": "1000"})
+	f.register(t, "target@example.com")
+	results := make(chan error, 20)
+	for range 20 {
+		go func() {
+			_, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: "target@example.com", Password: "guess-guess"})
+			results <- err
+		}()
+	}
+	guessed := 0
+	for range 20 {
+		if err := <-results; errors.Is(err, xerr.ErrInvalidCredentials) {
+			guessed++
+		} else if !errors.Is(err, xerr.ErrLoginThrottled) {
+			t.Fatalf("unexpected: %v", err)
+		}
+	}
+	if guessed != 3 {
+		t.Fatalf("%d of 20 concurrent guesses were checked, want the quota of 3", guessed)
+	}
+}

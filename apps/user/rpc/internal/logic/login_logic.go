@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"zeromall/apps/user/model"
+	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/xerr"
@@ -47,18 +48,18 @@ func (l *LoginLogic) Login(in *user.LoginReq) (*user.TokenResp, error) {
 	case errors.Is(err, model.ErrNotFound):
 		// Spend the same time as a real check so response times do not reveal which emails exist.
 		_ = bcrypt.CompareHashAndPassword(dummyHash(l.svcCtx.Config.BcryptCost), []byte(in.Password))
-		return nil, l.failed(email)
+		return nil, xerr.ErrInvalidCredentials
 	case err != nil:
 		return nil, fmt.Errorf("find user by email: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
-		return nil, l.failed(email)
+		return nil, xerr.ErrInvalidCredentials
 	}
 	if u.Status != model.UserActive {
 		return nil, xerr.ErrAccountDisabled
 	}
 	if err := l.svcCtx.LoginFailures.Reset(l.ctx, email); err != nil {
-		l.Errorf("login limiter unavailable, failures of the account not reset: %v", err)
+		l.Errorf("login limiter unavailable, the account's count not cleared: %v", err)
 	}
 
 	pair, err := l.svcCtx.Sessions.Open(l.ctx, u)
@@ -68,37 +69,28 @@ func (l *LoginLogic) Login(in *user.LoginReq) (*user.TokenResp, error) {
 	return &user.TokenResp{Token: toToken(pair)}, nil
 }
 
-// checkLimits refuses an account with too many recent failures (only failures count, and a
-// success clears them, so a user's own logins never lock them out) and counts the attempt
-// against the client IP. When Redis is unreachable the limiters fail open: logins
-// keep working, unthrottled, and the outage is logged.
+// checkLimits counts the attempt against the account and the client IP. Every attempt counts
+// against the account up front, so concurrent guesses cannot slip past the quota together, and a
+// success clears the account's count again: only failures remain, and a user's own logins never
+// lock them out. When Redis is unreachable the limiters fail open: logins keep working,
+// unthrottled, and the outage is logged.
 func (l *LoginLogic) checkLimits(email, clientIP string) error {
-	wait, err := l.svcCtx.LoginFailures.Blocked(l.ctx, email)
-	if err != nil {
-		l.Errorf("login limiter unavailable, allowing attempt: %v", err)
-		return nil
-	}
-	if wait > 0 {
-		return xerr.ErrLoginThrottled.WithRetryAfter(wait)
-	}
-	if clientIP == "" {
-		return nil
-	}
-	wait, err = l.svcCtx.LoginAttempts.Take(l.ctx, clientIP)
-	if err != nil {
-		l.Errorf("login limiter unavailable, allowing attempt: %v", err)
-		return nil
-	}
-	if wait > 0 {
-		return xerr.ErrLoginThrottled.WithRetryAfter(wait)
+	limits := []struct {
+		window *limiter.Window
+		key    string
+	}{{l.svcCtx.LoginFailures, email}, {l.svcCtx.LoginAttempts, clientIP}}
+	for _, lim := range limits {
+		if lim.key == "" {
+			continue
+		}
+		wait, err := lim.window.Take(l.ctx, lim.key)
+		if err != nil {
+			l.Errorf("login limiter unavailable, allowing attempt: %v", err)
+			return nil
+		}
+		if wait > 0 {
+			return xerr.ErrLoginThrottled.WithRetryAfter(wait)
+		}
 	}
 	return nil
-}
-
-// failed counts a failed login against the account and returns the answer for it.
-func (l *LoginLogic) failed(email string) error {
-	if _, err := l.svcCtx.LoginFailures.Take(l.ctx, email); err != nil {
-		l.Errorf("login limiter unavailable, failure not counted: %v", err)
-	}
-	return xerr.ErrInvalidCredentials
 }

@@ -19,8 +19,9 @@ type ServiceContext struct {
 	Config   config.Config
 	Users    model.UsersModel
 	Sessions *sessions.Service
-	// LoginFailures counts failed logins per account; LoginAttempts every login per client IP;
-	// Registrations every registration per client IP.
+	// LoginFailures counts an account's logins since its last success (its failures, and the
+	// attempts in flight); LoginAttempts every login per client IP; Registrations every
+	// registration per client IP.
 	LoginFailures *limiter.Window
 	LoginAttempts *limiter.Window
 	Registrations *limiter.Window
