@@ -4,10 +4,13 @@ package limiter
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/timex"
 )
 
 // takeScript counts one attempt and returns {count, milliseconds left in the window}.
@@ -15,16 +18,25 @@ var takeScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`)
 
-// callBudget bounds a Redis call: go-redis retries a dead server for about a second, and a
-// limiter that cannot answer fails open anyway.
-const callBudget = 200 * time.Millisecond
+const (
+	// callBudget bounds a Redis call (go-redis retries a dead server with backoff). It is generous
+	// because a limiter that cannot answer fails open: a busy Redis must not wave guesses through.
+	callBudget = time.Second
+	// bypassFor is how long a Window fails open without asking Redis after a call failed, so an
+	// outage costs one slow call a second, not one per attempt.
+	bypassFor = time.Second
+)
+
+// ErrUnavailable is Take's error while Redis is being bypassed after a failure.
+var ErrUnavailable = errors.New("limiter: redis unavailable")
 
 // Window allows Quota attempts per key in each Period.
 type Window struct {
-	rds    *redis.Redis
-	prefix string
-	Quota  int
-	Period time.Duration
+	rds         *redis.Redis
+	prefix      string
+	Quota       int
+	Period      time.Duration
+	bypassUntil atomic.Int64
 }
 
 // New returns a Window whose keys are prefix+key.
@@ -35,10 +47,16 @@ func New(rds *redis.Redis, prefix string, quota int, period time.Duration) *Wind
 // Take counts an attempt. It returns how long the caller must wait when the attempt is over
 // the quota, or 0 when it is allowed.
 func (w *Window) Take(ctx context.Context, key string) (time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, callBudget)
+	if timex.Now() < time.Duration(w.bypassUntil.Load()) {
+		return 0, ErrUnavailable
+	}
+	cctx, cancel := context.WithTimeout(ctx, callBudget)
 	defer cancel()
-	res, err := w.rds.ScriptRunCtx(ctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
+	res, err := w.rds.ScriptRunCtx(cctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
 	if err != nil {
+		if ctx.Err() == nil {
+			w.bypassUntil.Store(int64(timex.Now() + bypassFor))
+		}
 		return 0, fmt.Errorf("limiter %s: %w", w.prefix, err)
 	}
 	vals, ok := res.([]any)
@@ -58,6 +76,9 @@ func (w *Window) Take(ctx context.Context, key string) (time.Duration, error) {
 
 // Reset forgets key's attempts.
 func (w *Window) Reset(ctx context.Context, key string) error {
+	if timex.Now() < time.Duration(w.bypassUntil.Load()) {
+		return ErrUnavailable
+	}
 	ctx, cancel := context.WithTimeout(ctx, callBudget)
 	defer cancel()
 	_, err := w.rds.DelCtx(ctx, w.prefix+key)

@@ -55,3 +55,20 @@ func TestWindow_ConcurrentAttemptsNeverExceedTheQuota(t *testing.T) {
 		t.Fatalf("%d of 50 concurrent attempts allowed, want 5", n)
 	}
 }
+
+// With Redis gone, the first attempt waits for it at most callBudget; the rest of the second
+// fails open at once.
+func TestWindow_RedisDownFailsFast(t *testing.T) {
+	r := testkit.StartRedis(t)
+	w := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType}), "test:", 5, time.Minute)
+	r.Stop()
+	start := time.Now()
+	for i := 0; i < 20; i++ {
+		if _, err := w.Take(context.Background(), "k"); err == nil {
+			t.Fatal("a dead Redis counted an attempt")
+		}
+	}
+	if took := time.Since(start); took > callBudget+500*time.Millisecond {
+		t.Fatalf("20 attempts against a dead Redis took %s", took)
+	}
+}

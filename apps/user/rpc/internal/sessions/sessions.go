@@ -157,10 +157,7 @@ func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error 
 	}
 	// The gateways must not go on trusting a published live state. If Redis cannot take the
 	// tombstone, the session is still ended in MySQL but the caller must hear of the failure.
-	if err := s.Published.End(ctx, sid, uid); err != nil {
-		return err
-	}
-	return nil
+	return s.Published.End(ctx, sid, uid)
 }
 
 // publish shares a session's state with the gateways; without it they ask user-rpc.
