@@ -16,7 +16,7 @@ const sid = "0123456789abcdef0123456789abcdef"
 
 func TestStore_PublishLookupEnd(t *testing.T) {
 	r := testkit.StartRedis(t)
-	s := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType}), 5*time.Second, time.Minute)
+	s := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}), 5*time.Second, time.Minute)
 	ctx := context.Background()
 	if _, ok := s.Lookup(ctx, sid); ok {
 		t.Fatal("found a state nobody published")
@@ -51,7 +51,7 @@ func TestStore_PublishLookupEnd(t *testing.T) {
 
 func TestStore_RedisDownIsAMiss(t *testing.T) {
 	r := testkit.StartRedis(t)
-	s := NewReader(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType}))
+	s := NewReader(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}))
 	r.Stop()
 	start := time.Now()
 	for i := 0; i < 20; i++ {

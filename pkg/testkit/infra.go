@@ -123,7 +123,9 @@ func (r *Redis) Start() {
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("start redis: %v", err)
 	}
-	client := redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, NonBlock: true})
+	// go-zero shares one client per address in a process, made with the options of the first
+	// user: this one must not send CLIENT SETINFO either (see the services' Redis config).
+	client := redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, NonBlock: true, DisableIdentity: true})
 	Eventually(r.t, 10*time.Second, "redis answers PING", func() bool {
 		return client.PingCtx(context.Background())
 	})

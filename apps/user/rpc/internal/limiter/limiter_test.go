@@ -12,7 +12,7 @@ import (
 
 func TestWindow_TakeAndReset(t *testing.T) {
 	r := testkit.StartRedis(t)
-	rds := redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType})
+	rds := redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true})
 	w := New(rds, "test:", 2, time.Minute)
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {
@@ -37,7 +37,7 @@ func TestWindow_TakeAndReset(t *testing.T) {
 // Concurrent attempts are counted one by one: no more than the quota get through together.
 func TestWindow_ConcurrentAttemptsNeverExceedTheQuota(t *testing.T) {
 	r := testkit.StartRedis(t)
-	w := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType}), "test:", 5, time.Minute)
+	w := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}), "test:", 5, time.Minute)
 	allowed := make(chan bool, 50)
 	for range 50 {
 		go func() {
@@ -60,7 +60,7 @@ func TestWindow_ConcurrentAttemptsNeverExceedTheQuota(t *testing.T) {
 // fails open at once.
 func TestWindow_RedisDownFailsFast(t *testing.T) {
 	r := testkit.StartRedis(t)
-	w := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType}), "test:", 5, time.Minute)
+	w := New(redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}), "test:", 5, time.Minute)
 	r.Stop()
 	start := time.Now()
 	for i := 0; i < 20; i++ {

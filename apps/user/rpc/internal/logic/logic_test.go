@@ -133,7 +133,7 @@ func TestGetUser_ServedFromCacheWithDeliberateExpiry(t *testing.T) {
 	}
 
 	// The key expires on purpose (CacheExpiry: 1h), not after go-zero's 7-day default.
-	rds := redis.MustNewRedis(redis.RedisConf{Host: f.redis.Addr, Type: redis.NodeType})
+	rds := redis.MustNewRedis(redis.RedisConf{Host: f.redis.Addr, Type: redis.NodeType, DisableIdentity: true})
 	ttl, err := rds.Ttl("cache:user:users:id:" + strconv.FormatInt(id, 10))
 	if err != nil {
 		t.Fatal(err)
