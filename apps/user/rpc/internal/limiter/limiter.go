@@ -13,10 +13,13 @@ import (
 	"github.com/zeromicro/go-zero/core/timex"
 )
 
-// takeScript counts one attempt and returns {count, milliseconds left in the window}.
-var takeScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
+// takeScript counts one attempt and returns {count, milliseconds left in the window}. It is sent
+// with EVAL every time: EVALSHA answers NOSCRIPT until the script is cached (after every Redis
+// restart), and go-zero's breaker counts each NOSCRIPT as a failure, so a burst of first calls
+// tripped it.
+const takeScript = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`)
+return {n, redis.call('PTTL', KEYS[1])}`
 
 const (
 	// callBudget bounds a Redis call (go-redis retries a dead server with backoff). It is generous
@@ -52,7 +55,7 @@ func (w *Window) Take(ctx context.Context, key string) (time.Duration, error) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, callBudget)
 	defer cancel()
-	res, err := w.rds.ScriptRunCtx(cctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
+	res, err := w.rds.EvalCtx(cctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
 	if err != nil {
 		if ctx.Err() == nil {
 			w.bypassUntil.Store(int64(timex.Now() + bypassFor))
