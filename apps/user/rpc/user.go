@@ -9,6 +9,7 @@ import (
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcserver"
 
 	"github.com/zeromicro/go-zero/core/service"
@@ -37,6 +38,7 @@ func main() {
 			reflection.Register(grpcServer)
 		}
 	})
+	s.AddUnaryInterceptors(interceptor.LimitInFlight(c.MaxInFlight))
 	defer s.Stop()
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)

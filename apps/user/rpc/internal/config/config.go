@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"zeromall/pkg/interceptor"
 	"zeromall/pkg/jwtx"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -13,6 +14,9 @@ import (
 
 type Config struct {
 	zrpc.RpcServerConf
+	// MaxInFlight caps concurrent calls of the methods that hash a password and write a session;
+	// calls beyond it are rejected at once (503 at the gateway) instead of queueing into timeouts.
+	MaxInFlight []interceptor.InFlightLimit `json:",optional"`
 
 	DB struct {
 		DataSource string
