@@ -23,7 +23,7 @@ run: ## run MySQL, Redis, etcd and every service locally (foreground; Ctrl-C sto
 
 dev: ## like run, with hot reload by modd (modd.conf)
 	deploy/scripts/run.sh --infra
-	go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
+	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
 
 stop: ## stop what run started
 	deploy/scripts/stop.sh

@@ -12,8 +12,6 @@ import (
 
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/pkg/testkit"
-
-	"github.com/zeromicro/go-zero/zrpc"
 )
 
 // Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
@@ -336,11 +334,7 @@ func (e *orderEnv) idempotencyKeyReturnsTheSameOrder(t *testing.T) {
 
 func (e *orderEnv) orderRPC(t *testing.T) order_client.Order {
 	t.Helper()
-	cli, err := zrpc.NewClient(zrpc.RpcClientConf{Endpoints: []string{e.rpc.Addr}, Timeout: 5000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return order_client.NewOrder(cli)
+	return order_client.NewOrder(testkit.RPCClient(t, e.rpc.Addr, "payment-rpc", "order-rpc"))
 }
 
 // The payment service marks orders paid through order-rpc while their owner may be cancelling.

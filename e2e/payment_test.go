@@ -55,9 +55,10 @@ func (e *paymentEnv) purchase(t *testing.T, product int) (buyer account, orderSn
 	return buyer, o.str("sn"), pay
 }
 
-func (e *paymentEnv) sandboxPay(t *testing.T, paymentSn string) response {
+// sandboxPay pays at the sandbox provider as the buyer (it pays only its caller's payments).
+func (e *paymentEnv) sandboxPay(t *testing.T, token, paymentSn string) response {
 	t.Helper()
-	return call(t, http.MethodPost, e.pay+"/payment/v1/sandbox/pay/"+paymentSn, "", nil)
+	return call(t, http.MethodPost, e.pay+"/payment/v1/sandbox/pay/"+paymentSn, token, nil)
 }
 
 func (e *paymentEnv) callback(t *testing.T, body []byte, sig string) response {
@@ -156,7 +157,12 @@ func (e *paymentEnv) payToPaid(t *testing.T) {
 		t.Fatalf("second create returned %s, want the same payment %s", again.Raw, sn)
 	}
 
-	paid := e.sandboxPay(t, sn)
+	if r := e.sandboxPay(t, "", sn); r.Status != 401 {
+		t.Fatalf("sandbox pay without a token: %d %s, want 401", r.Status, r.Raw)
+	}
+	other := e.buyer(t)
+	expectError(t, e.sandboxPay(t, other.Token, sn), 404, 4002, "payment not found")
+	paid := e.sandboxPay(t, buyer.Token, sn)
 	if paid.Status != 200 || paid.str("status") != "succeeded" || paid.str("tradeNo") == "" || paid.str("paidAt") == "" {
 		t.Fatalf("sandbox pay: %d %s", paid.Status, paid.Raw)
 	}
@@ -169,9 +175,8 @@ func (e *paymentEnv) payToPaid(t *testing.T) {
 	if got.str("status") != "succeeded" || got.str("tradeNo") != paid.str("tradeNo") {
 		t.Fatalf("get payment: %s", got.Raw)
 	}
-	other := e.buyer(t)
 	expectError(t, call(t, http.MethodGet, e.pay+"/payment/v1/payments/"+sn, other.Token, nil), 404, 4002, "payment not found")
-	expectError(t, e.sandboxPay(t, sn), 409, 4006, "succeeded")
+	expectError(t, e.sandboxPay(t, buyer.Token, sn), 409, 4006, "succeeded")
 }
 
 func (e *paymentEnv) createPaymentChecksTheOrder(t *testing.T) {
@@ -259,18 +264,18 @@ func (e *paymentEnv) callbacksAreIdempotentAndChecked(t *testing.T) {
 
 func (e *paymentEnv) twentyOrdersPaidConcurrently(t *testing.T) {
 	const n = 20
-	type purchase struct{ orderSn, paymentSn string }
+	type purchase struct{ token, orderSn, paymentSn string }
 	purchases := make([]purchase, n)
 	for i := range purchases {
-		_, orderSn, pay := e.purchase(t, productSticker)
-		purchases[i] = purchase{orderSn, pay.str("sn")}
+		buyer, orderSn, pay := e.purchase(t, productSticker)
+		purchases[i] = purchase{buyer.Token, orderSn, pay.str("sn")}
 	}
 	var wg sync.WaitGroup
 	for _, p := range purchases {
 		wg.Add(1)
 		go func(p purchase) {
 			defer wg.Done()
-			if r := e.sandboxPay(t, p.paymentSn); r.Status != 200 {
+			if r := e.sandboxPay(t, p.token, p.paymentSn); r.Status != 200 {
 				t.Errorf("pay %s: %d %s", p.paymentSn, r.Status, r.Raw)
 			}
 		}(p)
@@ -286,7 +291,7 @@ func (e *paymentEnv) refundRestocks(t *testing.T) {
 	buyer, orderSn, pay := e.purchase(t, productHoodie)
 	sn := pay.str("sn")
 	expectError(t, call(t, http.MethodPost, e.pay+"/payment/v1/payments/"+sn+"/refund", buyer.Token, nil), 409, 4005, "pending")
-	e.sandboxPay(t, sn)
+	e.sandboxPay(t, buyer.Token, sn)
 	e.eventuallyOrder(t, orderSn, "paid")
 	if got := e.stock(t, productHoodie); got != hoodies-1 {
 		t.Fatalf("hoodie stock %d, want %d", got, hoodies-1)

@@ -232,7 +232,7 @@ func (e *env) purchase() error {
 	if err := e.post(e.payAPI+"/payment/v1/payments", e.token, map[string]any{"orderSn": o.Sn}, &p); err != nil {
 		return err
 	}
-	if err := e.post(e.payAPI+"/payment/v1/sandbox/pay/"+p.Sn, "", nil, nil); err != nil {
+	if err := e.post(e.payAPI+"/payment/v1/sandbox/pay/"+p.Sn, e.token, nil, nil); err != nil {
 		return err
 	}
 	for range 500 {

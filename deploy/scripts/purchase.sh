@@ -42,7 +42,7 @@ show "$payment"
 PAY_URL=$(field payUrl <<<"$payment")
 
 step "pay at the sandbox provider ($PAY_URL); it calls our signed callback"
-show "$(curl -fsS -X POST "$PAY_URL" -H "$TRACE")"
+show "$(curl -fsS -X POST "$PAY_URL" -H "$AUTH" -H "$TRACE")"
 
 step "the order becomes paid (delivered through the outbox)"
 for _ in $(seq 1 50); do

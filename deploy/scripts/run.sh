@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SERVICES=${SERVICES:-user order payment}
+# A local stack is development: public dev secrets and rpc identities, pprof, the sandbox provider.
+# Unset, every process assumes production and refuses all of these.
+export ZEROMALL_ENV=${ZEROMALL_ENV:-development} ZEROMALL_PPROF=${ZEROMALL_PPROF:-true} PAYMENT_SANDBOX=${PAYMENT_SANDBOX:-true}
 RUN_DIR=.run
 ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
@@ -33,7 +36,7 @@ ensure_etcd() {
 		return
 	fi
 	log "starting etcd on $ETCD_ENDPOINT (embedded, data in $RUN_DIR/etcd)"
-	go build -o bin/devetcd ./deploy/devetcd
+	go build -C deploy/devetcd -o "$PWD/bin/devetcd" .
 	start_bg etcd bin/devetcd --data-dir "$RUN_DIR/etcd" --listen "$ETCD_ENDPOINT"
 	for _ in $(seq 1 60); do
 		tcp_open "$host" "$port" && return

@@ -1,5 +1,5 @@
 // Package testkit is zeromall's test harness: real MySQL databases, a private Redis and an
-// embedded etcd per test run, and the services themselves started as processes on free ports.
+// etcd (deploy/devetcd) per test run, and the services themselves started as processes on free ports.
 // Nothing here is a fake; each run's names and ports are its own, so runs do not collide.
 package testkit
 
@@ -17,8 +17,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"zeromall/pkg/etcdembed"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -141,40 +139,50 @@ func (r *Redis) Stop() {
 	r.cmd = nil
 }
 
-// Etcd is an embedded single-node etcd: tests may stop and restart it.
+// Etcd is a single-node etcd run by deploy/devetcd (its own module, so the etcd server never
+// enters the main module): tests may stop and restart it.
 type Etcd struct {
 	Endpoint string
 	t        testing.TB
 	dir      string
 	peer     string
-	srv      *etcdembed.Server
+	proc     *Process
 }
 
-// StartEtcd runs etcd in the test process on free loopback ports; it stops at cleanup.
+// StartEtcd runs etcd on free loopback ports; it stops at cleanup.
 func StartEtcd(t testing.TB) *Etcd {
 	t.Helper()
 	e := &Etcd{Endpoint: FreeAddr(t), t: t, dir: t.TempDir(), peer: FreeAddr(t)}
-	e.Start()
-	t.Cleanup(e.Stop)
+	bin := buildIn(t, "deploy/devetcd", ".")
+	e.proc = StartProcess(t, "etcd", bin, []string{"--data-dir", e.dir, "--listen", e.Endpoint, "--peer", e.peer}, nil)
+	e.waitReady(1)
 	return e
 }
 
-// Start (re)starts etcd with the same data and ports.
+// Start restarts etcd with the same data and ports.
 func (e *Etcd) Start() {
 	e.t.Helper()
-	srv, err := etcdembed.Start(e.dir, e.Endpoint, e.peer)
-	if err != nil {
-		e.t.Fatalf("etcd: %v", err)
-	}
-	e.srv = srv
+	starts := strings.Count(e.proc.Logs(), etcdReady) + 1
+	e.proc.Start()
+	e.waitReady(starts)
 }
 
 // Stop stops etcd.
 func (e *Etcd) Stop() {
-	if e.srv != nil {
-		e.srv.Stop()
-		e.srv = nil
-	}
+	e.proc.Stop()
+}
+
+const etcdReady = "etcd serving clients on" // printed by deploy/devetcd once ready
+
+// waitReady waits until etcd has said it is ready for the starts-th time.
+func (e *Etcd) waitReady(starts int) {
+	e.t.Helper()
+	Eventually(e.t, 30*time.Second, "etcd serves clients on "+e.Endpoint, func() bool {
+		if e.proc.Exited() {
+			e.t.Fatalf("etcd exited:\n%s", tail(e.proc.Logs(), 20))
+		}
+		return strings.Count(e.proc.Logs(), etcdReady) >= starts
+	})
 }
 
 // Eventually polls cond every 50 ms until it holds or timeout passes, then fails the test.

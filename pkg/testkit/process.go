@@ -24,9 +24,17 @@ var (
 // binary's path.
 func Build(t testing.TB, pkg string) string {
 	t.Helper()
+	return buildIn(t, "", pkg)
+}
+
+// buildIn is Build for a main package of the module in dir (relative to the repo root; "" is the
+// main module).
+func buildIn(t testing.TB, dir, pkg string) string {
+	t.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if bin, ok := built[pkg]; ok {
+	key := filepath.Join(dir, pkg)
+	if bin, ok := built[key]; ok {
 		return bin
 	}
 	if builtDir == "" {
@@ -36,13 +44,13 @@ func Build(t testing.TB, pkg string) string {
 		}
 		builtDir = dir
 	}
-	bin := filepath.Join(builtDir, strings.NewReplacer("./", "", "/", "-").Replace(pkg))
+	bin := filepath.Join(builtDir, strings.NewReplacer("./", "", "/", "-").Replace(key))
 	cmd := exec.Command("go", "build", "-o", bin, pkg)
-	cmd.Dir = RepoRoot(t)
+	cmd.Dir = filepath.Join(RepoRoot(t), dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		t.Fatalf("go build %s: %v\n%s", key, err, out)
 	}
-	built[pkg] = bin
+	built[key] = bin
 	return bin
 }
 

@@ -2,11 +2,14 @@ package testkit
 
 import (
 	"fmt"
-
-	"github.com/go-sql-driver/mysql"
 	"strings"
 	"testing"
 	"time"
+
+	"zeromall/pkg/rpcauth"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/zeromicro/go-zero/zrpc"
 )
 
 // Secrets every process of a test stack shares.
@@ -18,7 +21,7 @@ const (
 // Self, in a value passed to StartAPI, is replaced by the started gateway's base URL.
 const Self = "{{self}}"
 
-// Stack is the infrastructure of one test run (a private Redis, an embedded etcd, fresh MySQL
+// Stack is the infrastructure of one test run (a private Redis, its own etcd, fresh MySQL
 // databases) plus the service processes started on it.
 type Stack struct {
 	t     testing.TB
@@ -71,7 +74,8 @@ type Service struct {
 // env is what every process of the stack shares; the services' YAML reads these variables.
 func (s *Stack) env() map[string]string {
 	return map[string]string{
-		"ZEROMALL_MODE":           "test", // load shedding off: CI's busy CPUs must not shed test traffic
+		"ZEROMALL_ENV":            "development", // development rpc identities; the test secrets below
+		"ZEROMALL_MODE":           "test",        // load shedding off: CI's busy CPUs must not shed test traffic
 		"ETCD_ENDPOINT":           s.Etcd.Endpoint,
 		"REDIS_ADDR":              s.Redis.Addr,
 		"JWT_SECRET":              TestJWTSecret,
@@ -119,4 +123,19 @@ func (s *Stack) start(service, kind string, extra map[string]string) *Service {
 	svc.WaitHealthy(svc.DevAddr, 60*time.Second)
 	s.Services = append(s.Services, svc)
 	return svc
+}
+
+// RPCClient dials the rpc server at addr (the process called server) as the process called as,
+// with its public development identity, as that process would.
+func RPCClient(t testing.TB, addr, as, server string) zrpc.Client {
+	t.Helper()
+	id, err := rpcauth.DevIdentity(as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := zrpc.NewClient(zrpc.RpcClientConf{Endpoints: []string{addr}, Timeout: 5000}, id.Client(server))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cli
 }

@@ -154,10 +154,10 @@ func genericFor(c codes.Code) *CodeError {
 	switch c {
 	case codes.InvalidArgument, codes.OutOfRange:
 		return ErrBadRequest
-	case codes.Unauthenticated:
-		return ErrUnauthorized
-	case codes.PermissionDenied:
-		return ErrForbidden
+	case codes.Unauthenticated, codes.PermissionDenied:
+		// Without a business code this is the internal boundary (pkg/rpcauth) refusing this
+		// process, not the user: a misconfiguration to fix, never a 401/403 to the client.
+		return ErrInternal
 	case codes.NotFound:
 		return ErrNotFound
 	case codes.AlreadyExists, codes.FailedPrecondition, codes.Aborted:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -136,5 +137,20 @@ func TestRetryAfter_TravelsThroughTheStatus(t *testing.T) {
 	}
 	if plain := FromError(func() error { s, _ := ToStatus(ErrLoginThrottled); return s.Err() }()); plain.RetryAfter != 0 {
 		t.Fatalf("a status without RetryInfo says retry after %s", plain.RetryAfter)
+	}
+}
+
+// The internal boundary refusing this process is our misconfiguration: a 500 (logged by the
+// gateway), never a 401/403 that would blame the user's token.
+func TestFromError_BoundaryRefusalsAreFaults(t *testing.T) {
+	for _, c := range []codes.Code{codes.Unauthenticated, codes.PermissionDenied} {
+		got := FromError(status.Error(c, "order-api may not call /order.Order/MarkPaid"))
+		if got.HTTPStatus != http.StatusInternalServerError || strings.Contains(got.Msg, "MarkPaid") {
+			t.Errorf("%v without a business code: %d %q, want a generic 500", c, got.HTTPStatus, got.Msg)
+		}
+	}
+	st, _ := ToStatus(ErrUnauthorized)
+	if got := FromError(st.Err()); got.HTTPStatus != http.StatusUnauthorized {
+		t.Errorf("a business 401 became %d", got.HTTPStatus)
 	}
 }

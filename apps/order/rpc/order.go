@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 
+	"zeromall/apps/order/rpc/internal/access"
 	"zeromall/apps/order/rpc/internal/config"
 	"zeromall/apps/order/rpc/internal/logic"
 	"zeromall/apps/order/rpc/internal/server"
@@ -11,6 +12,7 @@ import (
 	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/interceptor"
+	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
 	"github.com/zeromicro/go-zero/core/proc"
@@ -33,7 +35,7 @@ func main() {
 	sqlx.DisableStmtLog() // keep slow-query logs, drop one line per statement
 	ctx := svc.NewServiceContext(c)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -4,12 +4,14 @@ import (
 	"flag"
 	"fmt"
 
+	"zeromall/apps/payment/rpc/internal/access"
 	"zeromall/apps/payment/rpc/internal/config"
 	"zeromall/apps/payment/rpc/internal/logic"
 	"zeromall/apps/payment/rpc/internal/server"
 	"zeromall/apps/payment/rpc/internal/svc"
 	"zeromall/apps/payment/rpc/payment"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
 	"github.com/zeromicro/go-zero/core/proc"
@@ -32,7 +34,7 @@ func main() {
 	sqlx.DisableStmtLog() // keep slow-query logs, drop one line per statement
 	ctx := svc.NewServiceContext(c)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		payment.RegisterPaymentServer(grpcServer, server.NewPaymentServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -4,12 +4,14 @@ import (
 	"flag"
 	"fmt"
 
+	"zeromall/apps/user/rpc/internal/access"
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/server"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/interceptor"
+	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
 	"github.com/zeromicro/go-zero/core/service"
@@ -31,7 +33,7 @@ func main() {
 	sqlx.DisableLog() // statements and slow-call logs would print password hashes
 	ctx := svc.NewServiceContext(c)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		user.RegisterUserServer(grpcServer, server.NewUserServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -6,6 +6,7 @@ import (
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/interceptor"
+	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -21,11 +22,12 @@ type ServiceContext struct {
 }
 
 func NewServiceContext(c config.Config) *ServiceContext {
-	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))
+	id := rpcauth.MustLoad(c.RpcIdentity)
+	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))
 	return &ServiceContext{
 		Config:   c,
 		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
 		UserRpc:  users,
-		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
+		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, id.Client("order-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
 	}
 }

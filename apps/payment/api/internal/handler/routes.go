@@ -59,14 +59,17 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 	)
 
 	server.AddRoutes(
-		[]rest.Route{
-			{
-				// Development only (Sandbox.Enabled): the simulated provider pays the payment and calls the callback, signed, like a real provider.
-				Method:  http.MethodPost,
-				Path:    "/sandbox/pay/:sn",
-				Handler: sandbox.SandboxPayHandler(serverCtx),
-			},
-		},
+		rest.WithMiddlewares(
+			[]rest.Middleware{serverCtx.Auth},
+			[]rest.Route{
+				{
+					// Development only (Sandbox.Enabled, refused in production): the simulated provider pays the caller's own payment and calls the callback, signed, like a real provider. Needs Authorization: Bearer <accessToken>; another user's payment is 404.
+					Method:  http.MethodPost,
+					Path:    "/sandbox/pay/:sn",
+					Handler: sandbox.SandboxPayHandler(serverCtx),
+				},
+			}...,
+		),
 		rest.WithPrefix("/payment/v1"),
 		rest.WithTimeout(8000*time.Millisecond),
 	)

@@ -9,6 +9,7 @@ import (
 	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/interceptor"
+	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -26,11 +27,12 @@ type ServiceContext struct {
 }
 
 func NewServiceContext(c config.Config) *ServiceContext {
+	id := rpcauth.MustLoad(c.RpcIdentity)
 	return &ServiceContext{
 		Config:            c,
-		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))).Handle,
+		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))).Handle,
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
-		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc, zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
+		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc, id.Client("payment-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

@@ -1,8 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"time"
+	"zeromall/pkg/deployenv"
+	"zeromall/pkg/rpcauth"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/zrpc"
@@ -10,6 +13,8 @@ import (
 
 type Config struct {
 	zrpc.RpcServerConf
+	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
+	RpcIdentity rpcauth.Config
 
 	DB struct {
 		DataSource string
@@ -35,6 +40,18 @@ type Config struct {
 
 // Validate rejects configurations that would not run or would dial the wrong service.
 func (c Config) Validate() error {
+	env, err := deployenv.Current()
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(
+		env.Service(c.ServiceConf),
+		env.DSN("PAYMENT_DB_DSN (DB.DataSource)", c.DB.DataSource),
+		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
+		c.RpcIdentity.Check(env),
+	); err != nil {
+		return err
+	}
 	if c.DB.DataSource == "" {
 		return fmt.Errorf("DB.DataSource is empty")
 	}

@@ -4,6 +4,7 @@ import (
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/payment/model"
 	"zeromall/apps/payment/rpc/internal/config"
+	"zeromall/pkg/rpcauth"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -26,7 +27,7 @@ func NewServiceContext(c config.Config) *ServiceContext {
 		Config:     c,
 		Payments:   model.NewPaymentsModel(conn, c.Cache, opts...),
 		Outbox:     model.NewOutboxModel(conn, c.Cache, opts...),
-		OrderRpc:   order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc)),
+		OrderRpc:   order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))),
 		OutboxKick: make(chan struct{}, 1),
 	}
 }

@@ -1,10 +1,13 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 
 	"zeromall/pkg/clientip"
+	"zeromall/pkg/deployenv"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/rpcauth"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
@@ -22,13 +25,24 @@ type Config struct {
 	}
 	// SessionRedis holds the session states user-rpc publishes (pkg/sessioncache).
 	SessionRedis redis.RedisConf
-	UserRpc      zrpc.RpcClientConf
+	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
+	RpcIdentity rpcauth.Config
+	UserRpc     zrpc.RpcClientConf
 }
 
 // Validate rejects configurations that would run insecurely or dial the wrong service.
 func (c Config) Validate() error {
-	if err := jwtx.CheckSecret(c.Auth.AccessSecret); err != nil {
-		return fmt.Errorf("Auth.AccessSecret: %w", err)
+	env, err := deployenv.Current()
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(
+		env.Service(c.ServiceConf),
+		env.Secret("JWT_SECRET (Auth.AccessSecret)", c.Auth.AccessSecret, jwtx.MinSecretLen),
+		env.RedisPassword("REDIS_PASSWORD (SessionRedis.Pass)", c.SessionRedis.Pass),
+		c.RpcIdentity.Check(env),
+	); err != nil {
+		return err
 	}
 	if _, err := clientip.New(c.TrustedProxies); err != nil {
 		return fmt.Errorf("TrustedProxies: %w", err)

@@ -1,11 +1,14 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"zeromall/pkg/deployenv"
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/rpcauth"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -14,6 +17,8 @@ import (
 
 type Config struct {
 	zrpc.RpcServerConf
+	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
+	RpcIdentity rpcauth.Config
 	// MaxInFlight caps concurrent calls of the methods that hash a password and write a session;
 	// calls beyond it are rejected at once (503 at the gateway) instead of queueing into timeouts.
 	MaxInFlight []interceptor.InFlightLimit `json:",optional"`
@@ -54,8 +59,19 @@ type Config struct {
 
 // Validate rejects configurations that would run insecurely or not at all.
 func (c Config) Validate() error {
-	if err := jwtx.CheckSecret(c.JWT.AccessSecret); err != nil {
-		return fmt.Errorf("JWT.AccessSecret: %w", err)
+	env, err := deployenv.Current()
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(
+		env.Service(c.ServiceConf),
+		env.Secret("JWT_SECRET (JWT.AccessSecret)", c.JWT.AccessSecret, jwtx.MinSecretLen),
+		env.DSN("USER_DB_DSN (DB.DataSource)", c.DB.DataSource),
+		env.RedisPassword("REDIS_PASSWORD (BizRedis.Pass)", c.BizRedis.Pass),
+		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
+		c.RpcIdentity.Check(env),
+	); err != nil {
+		return err
 	}
 	if c.DB.DataSource == "" {
 		return fmt.Errorf("DB.DataSource is empty")

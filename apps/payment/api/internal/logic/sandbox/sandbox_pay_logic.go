@@ -15,6 +15,7 @@ import (
 	"zeromall/apps/payment/api/internal/svc"
 	"zeromall/apps/payment/api/internal/types"
 	"zeromall/apps/payment/rpc/payment_client"
+	"zeromall/pkg/jwtx"
 	"zeromall/pkg/signature"
 	"zeromall/pkg/xerr"
 
@@ -27,7 +28,7 @@ type SandboxPayLogic struct {
 	svcCtx *svc.ServiceContext
 }
 
-// Development only (Sandbox.Enabled): the simulated provider pays the payment and calls the callback, signed, like a real provider.
+// Development only (Sandbox.Enabled, refused in production): the simulated provider pays the caller's own payment and calls the callback, signed, like a real provider. Needs Authorization: Bearer <accessToken>; another user's payment is 404.
 func NewSandboxPayLogic(ctx context.Context, svcCtx *svc.ServiceContext) *SandboxPayLogic {
 	return &SandboxPayLogic{
 		Logger: logx.WithContext(ctx),
@@ -42,7 +43,11 @@ func (l *SandboxPayLogic) SandboxPay(req *types.PaymentSnReq) (resp *types.Payme
 	if !l.svcCtx.Config.Sandbox.Enabled {
 		return nil, xerr.ErrNotFound.WithMsg("no such endpoint")
 	}
-	p, err := l.svcCtx.PaymentRpc.GetPayment(l.ctx, &payment_client.GetPaymentReq{Sn: req.Sn})
+	uid, err := jwtx.UID(l.ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.svcCtx.PaymentRpc.GetPayment(l.ctx, &payment_client.GetPaymentReq{Sn: req.Sn, UserId: uid})
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +71,7 @@ func (l *SandboxPayLogic) SandboxPay(req *types.PaymentSnReq) (resp *types.Payme
 	if err := l.notify(body); err != nil {
 		return nil, err
 	}
-	paid, err := l.svcCtx.PaymentRpc.GetPayment(l.ctx, &payment_client.GetPaymentReq{Sn: req.Sn})
+	paid, err := l.svcCtx.PaymentRpc.GetPayment(l.ctx, &payment_client.GetPaymentReq{Sn: req.Sn, UserId: uid})
 	if err != nil {
 		return nil, err
 	}

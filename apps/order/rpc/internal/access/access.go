@@ -1,0 +1,19 @@
+// Package access says which processes may call each order-rpc method (doc/security.md).
+package access
+
+import (
+	"zeromall/apps/order/rpc/order"
+	"zeromall/pkg/rpcauth"
+)
+
+// Policy: shoppers' methods serve order-api; settling an order is payment-rpc's alone (its
+// outbox relay), and payment-rpc reads the order it is about to charge.
+var Policy = rpcauth.Policy{
+	order.Order_ListProducts_FullMethodName: {"order-api"},
+	order.Order_CreateOrder_FullMethodName:  {"order-api"},
+	order.Order_ListOrders_FullMethodName:   {"order-api"},
+	order.Order_CancelOrder_FullMethodName:  {"order-api"},
+	order.Order_GetOrder_FullMethodName:     {"order-api", "payment-rpc"},
+	order.Order_MarkPaid_FullMethodName:     {"payment-rpc"},
+	order.Order_MarkRefunded_FullMethodName: {"payment-rpc"},
+}
