@@ -13,22 +13,63 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// A service must refuse to start with a toy signing secret rather than run insecurely.
+// startRefused runs one service binary with env added to a clean environment (no variable of
+// this machine leaks in) and returns what it printed; it fails the test if the process started.
+func startRefused(t *testing.T, pkg string, env ...string) string {
+	t.Helper()
+	parts := strings.Split(pkg, "/") // ./apps/<svc>/<kind>
+	svc, kind := parts[2], parts[3]
+	bin := testkit.Build(t, pkg)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-f", "apps/"+svc+"/"+kind+"/etc/"+svc+"-"+kind+".yaml")
+	cmd.Dir = testkit.RepoRoot(t)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	out, err := cmd.CombinedOutput()
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("%s started (err=%v):\n%s", pkg, err, out)
+	}
+	return string(out)
+}
+
+var allProcesses = []string{"./apps/user/rpc", "./apps/user/api", "./apps/order/rpc", "./apps/order/api", "./apps/payment/rpc", "./apps/payment/api"}
+
+// Started with nothing set (the image, a copied config), every process is in production and
+// refuses the public development defaults, naming the variables to set, before it touches MySQL,
+// Redis or etcd.
+func TestServicesRefuseToStartInProductionOnDevelopmentDefaults(t *testing.T) {
+	for _, pkg := range allProcesses {
+		out := startRefused(t, pkg)
+		want := []string{"RPC_TLS_CA_FILE"}
+		if strings.HasSuffix(pkg, "api") || pkg == "./apps/user/rpc" {
+			want = append(want, "JWT_SECRET", "public development default")
+		}
+		if strings.HasSuffix(pkg, "rpc") {
+			want = append(want, "_DB_DSN")
+		}
+		if pkg == "./apps/payment/api" {
+			want = append(want, "PAYMENT_CALLBACK_SECRET")
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s did not name %q:\n%s", pkg, w, out)
+			}
+		}
+	}
+	// Production with pprof or the sandbox turned on is refused too, even with real secrets.
+	out := startRefused(t, "./apps/payment/api", "ZEROMALL_PPROF=true", "PAYMENT_SANDBOX=true")
+	for _, w := range []string{"ZEROMALL_PPROF", "PAYMENT_SANDBOX"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("payment-api in production did not refuse %s:\n%s", w, out)
+		}
+	}
+}
+
+// In development too, a toy signing secret stops the process rather than run insecurely.
 func TestServicesRefuseShortJWTSecret(t *testing.T) {
 	for _, pkg := range []string{"./apps/user/rpc", "./apps/user/api"} {
-		kind := pkg[strings.LastIndex(pkg, "/")+1:]
-		bin := testkit.Build(t, pkg)
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		cmd := exec.CommandContext(ctx, bin, "-f", "apps/user/"+kind+"/etc/user-"+kind+".yaml")
-		cmd.Dir = testkit.RepoRoot(t)
-		cmd.Env = append(os.Environ(), "JWT_SECRET=too-short")
-		out, err := cmd.CombinedOutput()
-		timedOut := ctx.Err() != nil
-		cancel()
-		if err == nil || timedOut {
-			t.Fatalf("%s started with a short secret (err=%v):\n%s", pkg, err, out)
-		}
-		if !strings.Contains(string(out), "AccessSecret") || !strings.Contains(string(out), "at least 32 bytes") {
+		out := startRefused(t, pkg, "ZEROMALL_ENV=development", "JWT_SECRET=too-short")
+		if !strings.Contains(out, "JWT_SECRET") || !strings.Contains(out, "at least 32") {
 			t.Errorf("%s did not say why it refused:\n%s", pkg, out)
 		}
 	}

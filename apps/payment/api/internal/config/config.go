@@ -53,18 +53,14 @@ func (c Config) Validate() error {
 		env.Service(c.ServiceConf),
 		env.Secret("JWT_SECRET (Auth.AccessSecret)", c.Auth.AccessSecret, jwtx.MinSecretLen),
 		env.RedisPassword("REDIS_PASSWORD (SessionRedis.Pass)", c.SessionRedis.Pass),
+		env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, jwtx.MinSecretLen),
+		c.checkSandbox(env),
 		c.RpcIdentity.Check(env),
 	); err != nil {
 		return err
 	}
 	if _, err := clientip.New(c.TrustedProxies); err != nil {
 		return fmt.Errorf("TrustedProxies: %w", err)
-	}
-	if err := env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, jwtx.MinSecretLen); err != nil {
-		return err
-	}
-	if c.Sandbox.Enabled && env == deployenv.Production {
-		return fmt.Errorf("the sandbox provider (Sandbox.Enabled, PAYMENT_SANDBOX) pays without money: not allowed when %s=production", deployenv.Var)
 	}
 	if c.UserRpc.Etcd.Key == "" && len(c.UserRpc.Endpoints) == 0 {
 		return fmt.Errorf("UserRpc.Etcd.Key is empty")
@@ -74,6 +70,14 @@ func (c Config) Validate() error {
 	}
 	if c.Sandbox.Enabled && c.Sandbox.CallbackURL == "" {
 		return fmt.Errorf("Sandbox.CallbackURL is empty")
+	}
+	return nil
+}
+
+// checkSandbox keeps the simulated provider, which pays without money, out of production.
+func (c Config) checkSandbox(env deployenv.Env) error {
+	if c.Sandbox.Enabled && env == deployenv.Production {
+		return fmt.Errorf("the sandbox provider (Sandbox.Enabled, PAYMENT_SANDBOX) pays without money: not allowed when %s=production", deployenv.Var)
 	}
 	return nil
 }
