@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,6 +37,9 @@ type composeService struct {
 	Profiles    []string
 	Volumes     []string
 }
+
+// readByCode are the variables every process reads in code (pkg/deployenv), not in its YAML.
+var readByCode = map[string]bool{"ZEROMALL_ENV": true}
 
 // The contract in DESIGN.md: process → (port, dev-server port).
 var processes = map[string][2]string{
@@ -111,7 +115,7 @@ func TestCompose_EveryProcessIsWiredLikeItsConfig(t *testing.T) {
 			}
 			vars, cfg := serviceYAML(t, process)
 			for name := range s.Environment {
-				if _, ok := vars[name]; !ok {
+				if _, ok := vars[name]; !ok && !readByCode[name] {
 					t.Errorf("compose sets %s, which %s.yaml never reads", name, process)
 				}
 			}
@@ -137,10 +141,15 @@ func TestCompose_EveryProcessIsWiredLikeItsConfig(t *testing.T) {
 			if s.Environment[prefix+"DEV_PORT"] != dev {
 				t.Errorf("%sDEV_PORT = %q, want %s", prefix, s.Environment[prefix+"DEV_PORT"], dev)
 			}
-			for _, p := range []string{port, dev} {
-				if !slices.Contains(s.Ports, p+":"+p) {
-					t.Errorf("port %s not published (ports %v)", p, s.Ports)
-				}
+			var published []string
+			if kind == "api" {
+				published = []string{"127.0.0.1:" + port + ":" + port}
+			}
+			if !slices.Equal(s.Ports, published) {
+				t.Errorf("publishes %v, want %v (gateways only, on loopback)", s.Ports, published)
+			}
+			if s.Environment["ZEROMALL_ENV"] != "development" {
+				t.Errorf("ZEROMALL_ENV %q: Compose is a development stack (dev secrets, dev rpc identities)", s.Environment["ZEROMALL_ENV"])
 			}
 			if s.Environment["ETCD_ENDPOINT"] != "etcd:2379" {
 				t.Errorf("ETCD_ENDPOINT %q, want etcd:2379", s.Environment["ETCD_ENDPOINT"])
@@ -185,6 +194,26 @@ func TestCompose_EveryProcessIsWiredLikeItsConfig(t *testing.T) {
 	}
 }
 
+// Nothing but the gateways and the observability UIs is reachable from the host, and those only
+// from the host itself: infra, rpc ports and dev servers stay on the Compose network.
+func TestCompose_PublishesOnlyGatewaysAndUIsOnLoopback(t *testing.T) {
+	c := loadCompose(t)
+	mayPublish := map[string]bool{"user-api": true, "order-api": true, "payment-api": true, "prometheus": true, "grafana": true, "jaeger": true}
+	for name, s := range c.Services {
+		if len(s.Ports) > 0 && !mayPublish[name] {
+			t.Errorf("%s publishes %v: only the gateways and the observability UIs may", name, s.Ports)
+		}
+		for _, p := range s.Ports {
+			if !strings.HasPrefix(p, "127.0.0.1:") {
+				t.Errorf("%s publishes %q on every interface: bind it to 127.0.0.1", name, p)
+			}
+		}
+	}
+	if len(c.Services["jaeger"].Ports) != 1 {
+		t.Errorf("jaeger publishes %v: the UI only", c.Services["jaeger"].Ports)
+	}
+}
+
 func TestCompose_InfraHasHealthChecksVolumesAndPinnedImages(t *testing.T) {
 	c := loadCompose(t)
 	for name, s := range c.Services {
@@ -221,7 +250,7 @@ func TestDockerfile_MultiStageStaticNonRoot(t *testing.T) {
 	if strings.Count(df, "\nFROM ") < 2 {
 		t.Error("not a multi-stage build")
 	}
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "ARG SERVICE", "ARG KIND", "USER 10001"} {
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "ARG SERVICE", "ARG KIND", "USER 10001", "ENV ZEROMALL_ENV=production"} {
 		if !strings.Contains(df, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
@@ -334,7 +363,7 @@ func TestK8s_EveryProcessHasProbesPortsAndItsVariables(t *testing.T) {
 				}
 				vars, _ := serviceYAML(t, process)
 				for _, e := range c.Env {
-					if _, ok := vars[e.Name]; !ok {
+					if _, ok := vars[e.Name]; !ok && !readByCode[e.Name] {
 						t.Errorf("sets %s, which %s.yaml never reads", e.Name, process)
 					}
 				}
@@ -348,6 +377,136 @@ func TestK8s_EveryProcessHasProbesPortsAndItsVariables(t *testing.T) {
 				if !kinds[k] {
 					t.Errorf("no %s", k)
 				}
+			}
+		})
+	}
+}
+
+// k8sDocs returns every document of deploy/k8s/<process>.yaml by kind.
+func k8sDocs(t *testing.T, process string) map[string]map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("k8s", process+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]map[string]any{}
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	for {
+		var doc map[string]any
+		if err := dec.Decode(&doc); err != nil {
+			break
+		}
+		docs[doc["kind"].(string)] = doc
+	}
+	return docs
+}
+
+// dig walks nested maps and lists: keys are map keys, ints are list indexes.
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+// callersOf reads, from every process's YAML, which processes dial the rpc (by etcd key).
+func callersOf(t *testing.T, rpc string) []string {
+	t.Helper()
+	var callers []string
+	for process := range processes {
+		_, cfg := serviceYAML(t, process)
+		for field, value := range cfg {
+			if strings.HasSuffix(field, "Rpc") && strings.TrimSuffix(etcdKey(value), ".rpc")+"-rpc" == rpc {
+				callers = append(callers, process)
+			}
+		}
+	}
+	slices.Sort(callers)
+	return callers
+}
+
+// Every process runs as production with its rpc identity from a Secret, keeps one copy through
+// voluntary disruptions, and accepts traffic only from who needs it: gateways from the ingress
+// controller, each rpc from the processes that call it, metrics from the monitoring namespace.
+func TestK8s_ProductionIdentityDisruptionBudgetAndNetworkPolicy(t *testing.T) {
+	for process, ports := range processes {
+		t.Run(process, func(t *testing.T) {
+			docs := k8sDocs(t, process)
+			selector := map[string]any{"app.kubernetes.io/name": process}
+
+			c := dig(docs["Deployment"], "spec", "template", "spec", "containers", 0)
+			env := map[string]string{}
+			for _, e := range dig(c, "env").([]any) {
+				v, _ := dig(e, "value").(string)
+				env[dig(e, "name").(string)] = v
+			}
+			if env["ZEROMALL_ENV"] != "production" {
+				t.Errorf("ZEROMALL_ENV %q, want production", env["ZEROMALL_ENV"])
+			}
+			mount, _ := dig(c, "volumeMounts", 0, "mountPath").(string)
+			for _, v := range []string{"RPC_TLS_CA_FILE", "RPC_TLS_CERT_FILE", "RPC_TLS_KEY_FILE"} {
+				if mount == "" || !strings.HasPrefix(env[v], mount+"/") {
+					t.Errorf("%s = %q is not in the mounted Secret (%q)", v, env[v], mount)
+				}
+			}
+			if secret := dig(docs["Deployment"], "spec", "template", "spec", "volumes", 0, "secret", "secretName"); secret != "zeromall-rpc-tls-"+process {
+				t.Errorf("rpc identity from %v, want the Secret zeromall-rpc-tls-%s", secret, process)
+			}
+
+			pdb := docs["PodDisruptionBudget"]
+			if pdb == nil || !reflect.DeepEqual(dig(pdb, "spec", "selector", "matchLabels"), selector) || dig(pdb, "spec", "minAvailable") != 1 {
+				t.Errorf("PodDisruptionBudget %v: want minAvailable 1 over %s", pdb, process)
+			}
+
+			np := docs["NetworkPolicy"]
+			if np == nil || !reflect.DeepEqual(dig(np, "spec", "podSelector", "matchLabels"), selector) {
+				t.Fatalf("NetworkPolicy %v does not select %s", np, process)
+			}
+			if types := fmt.Sprint(dig(np, "spec", "policyTypes")); types != "[Ingress]" {
+				t.Errorf("policyTypes %s, want [Ingress]", types)
+			}
+			allowed := map[string][]string{} // port → sources
+			for _, rule := range dig(np, "spec", "ingress").([]any) {
+				var sources []string
+				for _, from := range dig(rule, "from").([]any) {
+					if ns := dig(from, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"); ns != nil {
+						sources = append(sources, "ns:"+ns.(string))
+					}
+					if pod := dig(from, "podSelector", "matchLabels", "app.kubernetes.io/name"); pod != nil {
+						sources = append(sources, pod.(string))
+					}
+				}
+				if len(sources) == 0 {
+					t.Errorf("an ingress rule with no source admits everyone: %v", rule)
+				}
+				for _, p := range dig(rule, "ports").([]any) {
+					port := fmt.Sprint(dig(p, "port"))
+					allowed[port] = append(allowed[port], sources...)
+				}
+			}
+			want := []string{"ns:ingress-nginx"}
+			if strings.HasSuffix(process, "-rpc") {
+				want = callersOf(t, process)
+			}
+			got := slices.Sorted(slices.Values(allowed[ports[0]]))
+			if !slices.Equal(got, want) {
+				t.Errorf("port %s admits %v, want %v", ports[0], got, want)
+			}
+			if got := allowed[ports[1]]; !slices.Equal(got, []string{"ns:monitoring"}) {
+				t.Errorf("dev port %s admits %v, want the monitoring namespace only", ports[1], got)
+			}
+			if len(allowed) != 2 {
+				t.Errorf("ports admitted %v, want only %v", allowed, ports)
 			}
 		})
 	}
