@@ -47,8 +47,17 @@ build: ## build every service into ./bin
 
 # ---- testing ---------------------------------------------------------------
 
-.PHONY: test fmt-check vet gen-check test-go test-faults fuzz
-test: fmt-check vet gen-check test-go fuzz ## everything CI runs: gofmt, vet, regeneration check, all tests, short fuzzing
+LINT_MOD := deploy/tools/lint/go.mod
+
+.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults fuzz
+test: fmt-check vet lint gen-check test-go fuzz ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing
+
+lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd
+	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
+	cd deploy/devetcd && go tool -modfile=../tools/lint/go.mod golangci-lint run --config ../../.golangci.yml ./...
+
+vuln: ## govulncheck on production code; skipped (and says so) when its database is unreachable
+	deploy/scripts/vuln.sh
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^deploy/tools/')); \

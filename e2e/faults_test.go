@@ -235,10 +235,10 @@ func redisHitsMisses(t *testing.T, addr string) (hits, misses int64) {
 	}
 	for _, line := range strings.Split(info, "\r\n") {
 		if v, ok := strings.CutPrefix(line, "keyspace_hits:"); ok {
-			fmt.Sscan(v, &hits)
+			_, _ = fmt.Sscan(v, &hits)
 		}
 		if v, ok := strings.CutPrefix(line, "keyspace_misses:"); ok {
-			fmt.Sscan(v, &misses)
+			_, _ = fmt.Sscan(v, &misses)
 		}
 	}
 	return hits, misses

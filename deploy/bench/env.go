@@ -137,12 +137,14 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 	script, err := os.CreateTemp("", "zeromall-*.lua")
 	must(err)
 	defer os.Remove(script.Name())
-	_, _ = script.WriteString(lua)
-	script.Close()
+	if _, err := script.WriteString(lua); err != nil {
+		must(fmt.Errorf("write wrk script: %w", err))
+	}
+	must(script.Close())
 	out, err := exec.Command("wrk", "-t2", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
 		"--latency", "-s", script.Name(), base+path).CombinedOutput()
 	if err != nil {
-		must(fmt.Errorf("wrk %s: %v\n%s", endpoint, err, out))
+		must(fmt.Errorf("wrk %s: %w\n%s", endpoint, err, out))
 	}
 	return parseWrk(scenario, endpoint, conns, string(out))
 }
@@ -280,7 +282,7 @@ func (e *env) overload(sustained row, d time.Duration) []row {
 			status := 0
 			if resp, err := e.client.Do(req); err == nil {
 				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+				_ = resp.Body.Close()
 				status = resp.StatusCode
 			}
 			mu.Lock()

@@ -106,7 +106,7 @@ func printTable(rep report) {
 	for _, r := range rep.Rows {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t  %s\n", r.Scenario, r.Endpoint, r.Connections, r.RPS, r.P50ms, r.P90ms, r.P99ms, r.Errors, r.Note)
 	}
-	w.Flush()
+	_ = w.Flush() // stdout
 	if len(rep.Growth) > 0 {
 		fmt.Println()
 		for _, k := range []string{"GET /user/v1/me", "GET /order/v1/products", "POST /order/v1/orders"} {
@@ -116,7 +116,7 @@ func printTable(rep report) {
 }
 
 func writeJSON(dir string, rep report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(rep, "", "  ")
@@ -124,11 +124,11 @@ func writeJSON(dir string, rep report) error {
 		return err
 	}
 	name := filepath.Join(dir, "bench-"+rep.When.Format("20060102-150405")+".json")
-	if err := os.WriteFile(name, b, 0o644); err != nil {
+	if err := os.WriteFile(name, b, 0o600); err != nil {
 		return err
 	}
 	fmt.Println("\nreport:", name)
-	return os.WriteFile(filepath.Join(dir, "latest.json"), b, 0o644)
+	return os.WriteFile(filepath.Join(dir, "latest.json"), b, 0o600)
 }
 
 func must(err error) {

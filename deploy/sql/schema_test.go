@@ -55,10 +55,26 @@ func tables(t *testing.T, dsn string) map[string]string {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	names := tableNames(t, db)
+	out := map[string]string{}
+	for _, n := range names {
+		var name, ddl string
+		if err := db.QueryRow("SHOW CREATE TABLE `"+n+"`").Scan(&name, &ddl); err != nil {
+			t.Fatal(err)
+		}
+		out[n] = autoIncrement.ReplaceAllString(ddl, "")
+	}
+	return out
+}
+
+// tableNames lists the tables of db, except the migrations' own.
+func tableNames(t *testing.T, db *sql.DB) []string {
+	t.Helper()
 	rows, err := db.Query("SHOW TABLES")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	var names []string
 	for rows.Next() {
 		var n string
@@ -69,14 +85,8 @@ func tables(t *testing.T, dsn string) map[string]string {
 			names = append(names, n)
 		}
 	}
-	rows.Close()
-	out := map[string]string{}
-	for _, n := range names {
-		var name, ddl string
-		if err := db.QueryRow("SHOW CREATE TABLE `"+n+"`").Scan(&name, &ddl); err != nil {
-			t.Fatal(err)
-		}
-		out[n] = autoIncrement.ReplaceAllString(ddl, "")
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return names
 }

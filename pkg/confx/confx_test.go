@@ -75,7 +75,7 @@ func (v validated) Validate() error {
 	return nil
 }
 
-var errTooShort = errors.New("Secret too short")
+var errTooShort = errors.New("secret too short")
 
 func TestLoad_RunsValidate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.yaml")

@@ -83,7 +83,7 @@ func (e Env) Service(c service.ServiceConf) error {
 		return fmt.Errorf("pprof is on (DevServer.EnablePprof, ZEROMALL_PPROF): it is development-only, not allowed when %s=production", Var)
 	}
 	if c.Mode == service.DevMode || c.Mode == service.TestMode {
-		return fmt.Errorf("Mode %q (ZEROMALL_MODE) is development-only: not allowed when %s=production", c.Mode, Var)
+		return fmt.Errorf("mode %q (ZEROMALL_MODE, Mode) is development-only: not allowed when %s=production", c.Mode, Var)
 	}
 	return nil
 }

@@ -162,9 +162,10 @@ func mayHoldNonInteger(body []byte) bool {
 		c := body[i]
 		switch {
 		case inString:
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == '"' {
+			case '"':
 				inString = false
 			}
 		case c == '"':

@@ -3,6 +3,7 @@ package interceptor
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestClientLog_LogsOnlyFaults(t *testing.T) {
 		logged.Reset()
 		invoker := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return tc.err }
 		err := ClientLog(tc.ctx, "/user.User/CheckSession", "secret-session-id", nil, nil, invoker)
-		if err != tc.err {
+		if !errors.Is(err, tc.err) {
 			t.Errorf("%s: the error changed to %v", tc.name, err)
 		}
 		if got := logged.Len() > 0; got != tc.logs {

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/zeromicro/go-zero/core/logx"
 )
 
 const lockTimeoutSeconds = 60
@@ -54,7 +55,12 @@ func Apply(ctx context.Context, dsn string, fsys fs.FS) ([]string, error) {
 	if got.Int64 != 1 {
 		return nil, fmt.Errorf("lock migrations: %s still held after %ds", lock, lockTimeoutSeconds)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK(?)", lock)
+	defer func() {
+		// The lock also ends with the connection; a failed release only delays the next runner.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK(?)", lock); err != nil {
+			logx.Errorf("release migration lock %s: %v", lock, err)
+		}
+	}()
 
 	return applyPending(ctx, conn, fsys)
 }

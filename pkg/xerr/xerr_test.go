@@ -126,7 +126,7 @@ func TestNew_DuplicateCodePanics(t *testing.T) {
 			t.Fatal("declaring code 2001 twice did not panic")
 		}
 	}()
-	New(ErrEmailTaken.Code, codes.AlreadyExists, 409, "again")
+	_ = New(ErrEmailTaken.Code, codes.AlreadyExists, 409, "again")
 }
 
 func TestRetryAfter_TravelsThroughTheStatus(t *testing.T) {

@@ -59,7 +59,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("OrderRpc.Etcd.Key is empty")
 	}
 	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff {
-		return fmt.Errorf("Relay: Interval and MinBackoff must be positive, MaxBackoff at least MinBackoff")
+		return errors.New("relay settings: Relay.Interval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func checkCallback(in *payment.CallbackReq) error {
 		return xerr.Field("paidAt", "must be a unix time, not in the future")
 	}
 	for _, r := range in.TradeNo {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' {
 			return xerr.Field("tradeNo", "may hold only letters, digits, - and _")
 		}
 	}

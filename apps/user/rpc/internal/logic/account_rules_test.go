@@ -23,7 +23,8 @@ func TestNormalizeEmail(t *testing.T) {
 	bad := []string{"", "   ", "plain", "a@b", "@example.com", "a@", "Eve <eve@example.com>", "a b@example.com",
 		"a@example.com\x00", strings.Repeat("a", 250) + "@example.com", "\xff@example.com", "a@example.com, b@example.com"}
 	for _, in := range bad {
-		if _, err := normalizeEmail(in); !errors.Is(err, xerr.ErrBadRequest) || !strings.HasPrefix(err.(*xerr.CodeError).Msg, "email:") {
+		var ce *xerr.CodeError
+		if _, err := normalizeEmail(in); !errors.As(err, &ce) || ce.Code != xerr.ErrBadRequest.Code || !strings.HasPrefix(ce.Msg, "email:") {
 			t.Errorf("normalizeEmail(%q) = %v, want a 400 about email", in, err)
 		}
 	}

@@ -210,7 +210,7 @@ func validSessionID(sid string) bool {
 	}
 	for i := 0; i < len(sid); i++ {
 		c := sid[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false
 		}
 	}
