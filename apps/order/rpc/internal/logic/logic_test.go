@@ -45,6 +45,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
+	t.Setenv("ZEROMALL_ENV", "development") // the local root DSN and dev secrets
 	var c config.Config
 	if err := confx.Load(testkit.RepoRoot(t)+"/apps/order/rpc/etc/order-rpc.yaml", &c); err != nil {
 		t.Fatal(err)

@@ -8,14 +8,43 @@ import (
 	"zeromall/pkg/testkit"
 )
 
-func TestDevConfigEnablesTheSandbox(t *testing.T) {
+// The sandbox is off unless asked for (make run, Compose and the tests ask), and production
+// refuses it even when asked.
+func TestSandboxIsOptInAndNeverInProduction(t *testing.T) {
+	path := testkit.RepoRoot(t) + "/apps/payment/api/etc/payment-api.yaml"
+	t.Setenv("ZEROMALL_ENV", "development")
 	var c Config
-	if err := confx.Load(testkit.RepoRoot(t)+"/apps/payment/api/etc/payment-api.yaml", &c); err != nil {
+	if err := confx.Load(path, &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Sandbox.Enabled {
+		t.Fatal("the sandbox is on by default")
+	}
+	t.Setenv("PAYMENT_SANDBOX", "true")
+	c = Config{}
+	if err := confx.Load(path, &c); err != nil {
 		t.Fatal(err)
 	}
 	if !c.Sandbox.Enabled || c.Sandbox.CallbackURL == "" {
 		t.Fatalf("dev sandbox: %+v", c.Sandbox)
 	}
+	productionEnv(t)
+	if err := confx.Load(path, &Config{}); err == nil || !strings.Contains(err.Error(), "PAYMENT_SANDBOX") {
+		t.Fatalf("production with the sandbox on: %v", err)
+	}
+}
+
+// productionEnv sets what a production deployment sets: real secrets and an rpc identity.
+func productionEnv(t *testing.T) {
+	t.Setenv("ZEROMALL_ENV", "production")
+	t.Setenv("JWT_SECRET", strings.Repeat("j", 40))
+	t.Setenv("PAYMENT_CALLBACK_SECRET", strings.Repeat("c", 40))
+	t.Setenv("PAYMENT_PAY_URL", "https://pay.example.com/checkout/")
+	t.Setenv("REDIS_PASSWORD", strings.Repeat("r", 20))
+	ca, cert, key := testkit.RPCIdentityFiles(t, "payment-api")
+	t.Setenv("RPC_TLS_CA_FILE", ca)
+	t.Setenv("RPC_TLS_CERT_FILE", cert)
+	t.Setenv("RPC_TLS_KEY_FILE", key)
 }
 
 func TestProductionExample_NoSandboxAndNoDefaultSecrets(t *testing.T) {
@@ -27,9 +56,7 @@ func TestProductionExample_NoSandboxAndNoDefaultSecrets(t *testing.T) {
 		t.Fatal("production example loads without secrets")
 	}
 
-	t.Setenv("JWT_SECRET", strings.Repeat("j", 40))
-	t.Setenv("PAYMENT_CALLBACK_SECRET", strings.Repeat("c", 40))
-	t.Setenv("PAYMENT_PAY_URL", "https://pay.example.com/checkout/")
+	productionEnv(t)
 	if err := confx.Load(path, &c); err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	for k, v := range vars {
 		t.Setenv(k, v)
 	}
+	t.Setenv("ZEROMALL_ENV", "development") // the local root DSN and dev secrets
 	var c config.Config
 	if err := confx.Load(testkit.RepoRoot(t)+"/apps/user/rpc/etc/user-rpc.yaml", &c); err != nil {
 		t.Fatal(err)
