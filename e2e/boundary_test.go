@@ -11,6 +11,7 @@ import (
 
 	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/payment/rpc/payment"
+	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/testkit"
@@ -151,6 +152,15 @@ func TestInternalBoundary_EveryMethodAcceptsOnlyItsCallers(t *testing.T) {
 	}
 	if methods != len(mayCall) {
 		t.Errorf("the services have %d methods, the expected boundary names %d", methods, len(mayCall))
+	}
+
+	// Passing the boundary is not enough to read anyone's payment: a user-scoped method needs its user.
+	payments := payment_client.NewPayment(testkit.RPCClient(t, servers[2].rpc.Addr, "payment-api", "payment-rpc"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := payments.GetPayment(ctx, &payment_client.GetPaymentReq{Sn: "202611230000000000000001"})
+	if st := status.Convert(err); st.Code() != codes.InvalidArgument || !strings.Contains(st.Message(), "userId") {
+		t.Errorf("GetPayment without a user: %v, want InvalidArgument about userId", err)
 	}
 }
 
