@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"zeromall/pkg/cachex"
-
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -23,8 +21,6 @@ type (
 		// FindFresh reads a key from MySQL, bypassing a cached not-found that a concurrent
 		// request may have left behind.
 		FindFresh(ctx context.Context, userID int64, key string) (*OrderIdempotency, error)
-		// Invalidate drops the cached lookup of a key (and its not-found marker).
-		Invalidate(ctx context.Context, userID int64, key string) error
 	}
 
 	customOrderIdempotencyModel struct {
@@ -54,15 +50,4 @@ func (m *customOrderIdempotencyModel) FindFresh(ctx context.Context, userID int6
 		return nil, err
 	}
 	return &r, nil
-}
-
-func (m *customOrderIdempotencyModel) Invalidate(ctx context.Context, userID int64, key string) error {
-	return m.DelCacheCtx(ctx, fmt.Sprintf("%s%v:%v", cache_orderOrderIdempotencyUserIdIdempotencyKeyPrefix, userID, key))
-}
-
-// FindOneByUserIdIdempotencyKey is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customOrderIdempotencyModel) FindOneByUserIdIdempotencyKey(ctx context.Context, userID int64, key string) (*OrderIdempotency, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
-		return m.defaultOrderIdempotencyModel.FindOneByUserIdIdempotencyKey(ctx, userID, key)
-	}, func() (*OrderIdempotency, error) { return m.FindFresh(ctx, userID, key) })
 }

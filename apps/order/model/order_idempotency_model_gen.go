@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -34,6 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*OrderIdempotency, error)
 		FindOneByUserIdIdempotencyKey(ctx context.Context, userId int64, idempotencyKey string) (*OrderIdempotency, error)
 		Update(ctx context.Context, data *OrderIdempotency) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *OrderIdempotency) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -76,14 +79,22 @@ func (m *defaultOrderIdempotencyModel) Delete(ctx context.Context, id int64) err
 
 func (m *defaultOrderIdempotencyModel) FindOne(ctx context.Context, id int64) (*OrderIdempotency, error) {
 	orderIdempotencyIdKey := fmt.Sprintf("%s%v", cache_orderOrderIdempotencyIdPrefix, id)
-	var resp OrderIdempotency
-	err := m.QueryRowCtx(ctx, &resp, orderIdempotencyIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", orderIdempotencyRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", orderIdempotencyRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
+		var resp OrderIdempotency
+		err := m.QueryRowCtx(ctx, &resp, orderIdempotencyIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*OrderIdempotency, error) {
+		var resp OrderIdempotency
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -93,17 +104,25 @@ func (m *defaultOrderIdempotencyModel) FindOne(ctx context.Context, id int64) (*
 
 func (m *defaultOrderIdempotencyModel) FindOneByUserIdIdempotencyKey(ctx context.Context, userId int64, idempotencyKey string) (*OrderIdempotency, error) {
 	orderIdempotencyUserIdIdempotencyKeyKey := fmt.Sprintf("%s%v:%v", cache_orderOrderIdempotencyUserIdIdempotencyKeyPrefix, userId, idempotencyKey)
-	var resp OrderIdempotency
-	err := m.QueryRowIndexCtx(ctx, &resp, orderIdempotencyUserIdIdempotencyKeyKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
-		query := fmt.Sprintf("select %s from %s where `user_id` = ? and `idempotency_key` = ? limit 1", orderIdempotencyRows, m.table)
-		if err := conn.QueryRowCtx(ctx, &resp, query, userId, idempotencyKey); err != nil {
-			return nil, err
-		}
-		return resp.Id, nil
-	}, m.queryPrimary)
+	query := fmt.Sprintf("select %s from %s where `user_id` = ? and `idempotency_key` = ? limit 1", orderIdempotencyRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
+		var resp OrderIdempotency
+		err := m.QueryRowIndexCtx(ctx, &resp, orderIdempotencyUserIdIdempotencyKeyKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, userId, idempotencyKey); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*OrderIdempotency, error) {
+		var resp OrderIdempotency
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, userId, idempotencyKey)
+		return &resp, err
+	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -134,6 +153,15 @@ func (m *defaultOrderIdempotencyModel) Update(ctx context.Context, newData *Orde
 		return conn.ExecCtx(ctx, query, newData.UserId, newData.IdempotencyKey, newData.OrderId, newData.RequestHash, newData.Id)
 	}, orderIdempotencyIdKey, orderIdempotencyUserIdIdempotencyKeyKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultOrderIdempotencyModel) Invalidate(ctx context.Context, data *OrderIdempotency) error {
+	orderIdempotencyIdKey := fmt.Sprintf("%s%v", cache_orderOrderIdempotencyIdPrefix, data.Id)
+	orderIdempotencyUserIdIdempotencyKeyKey := fmt.Sprintf("%s%v:%v", cache_orderOrderIdempotencyUserIdIdempotencyKeyPrefix, data.UserId, data.IdempotencyKey)
+	return m.DelCacheCtx(ctx, orderIdempotencyIdKey, orderIdempotencyUserIdIdempotencyKeyKey)
 }
 
 func (m *defaultOrderIdempotencyModel) formatPrimary(primary any) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -32,6 +33,8 @@ type (
 		Insert(ctx context.Context, data *OrderItems) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*OrderItems, error)
 		Update(ctx context.Context, data *OrderItems) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *OrderItems) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -69,14 +72,22 @@ func (m *defaultOrderItemsModel) Delete(ctx context.Context, id int64) error {
 
 func (m *defaultOrderItemsModel) FindOne(ctx context.Context, id int64) (*OrderItems, error) {
 	orderItemsIdKey := fmt.Sprintf("%s%v", cache_orderOrderItemsIdPrefix, id)
-	var resp OrderItems
-	err := m.QueryRowCtx(ctx, &resp, orderItemsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", orderItemsRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", orderItemsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderItems, error) {
+		var resp OrderItems
+		err := m.QueryRowCtx(ctx, &resp, orderItemsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*OrderItems, error) {
+		var resp OrderItems
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -100,6 +111,14 @@ func (m *defaultOrderItemsModel) Update(ctx context.Context, data *OrderItems) e
 		return conn.ExecCtx(ctx, query, data.OrderId, data.ProductId, data.Title, data.Price, data.Quantity, data.Id)
 	}, orderItemsIdKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultOrderItemsModel) Invalidate(ctx context.Context, data *OrderItems) error {
+	orderItemsIdKey := fmt.Sprintf("%s%v", cache_orderOrderItemsIdPrefix, data.Id)
+	return m.DelCacheCtx(ctx, orderItemsIdKey)
 }
 
 func (m *defaultOrderItemsModel) formatPrimary(primary any) string {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"zeromall/pkg/cachex"
-
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -41,8 +39,6 @@ type (
 		ListByUser(ctx context.Context, userID int64, status string, offset, limit int64) ([]*Orders, int64, error)
 		// FindPendingBefore returns up to limit orders still pending that were created before t.
 		FindPendingBefore(ctx context.Context, t time.Time, limit int) ([]*Orders, error)
-		// Invalidate drops an order's cached rows; call it after the transaction that changed it.
-		Invalidate(ctx context.Context, o *Orders) error
 	}
 
 	customOrdersModel struct {
@@ -120,31 +116,4 @@ func (m *customOrdersModel) FindPendingBefore(ctx context.Context, t time.Time, 
 		return nil, fmt.Errorf("find pending orders before %s: %w", t, err)
 	}
 	return list, nil
-}
-
-func (m *customOrdersModel) Invalidate(ctx context.Context, o *Orders) error {
-	return m.DelCacheCtx(ctx,
-		fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, o.Id),
-		fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, o.Sn))
-}
-
-// FindOne is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Orders, error) { return m.defaultOrdersModel.FindOne(ctx, id) },
-		func() (*Orders, error) { return m.findDirect(ctx, "id", id) })
-}
-
-// FindOneBySn is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Orders, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Orders, error) { return m.defaultOrdersModel.FindOneBySn(ctx, sn) },
-		func() (*Orders, error) { return m.findDirect(ctx, "sn", sn) })
-}
-
-func (m *customOrdersModel) findDirect(ctx context.Context, column string, value any) (*Orders, error) {
-	var o Orders
-	q := fmt.Sprintf("select %s from %s where `%s` = ? limit 1", ordersRows, m.table, column)
-	if err := m.QueryRowNoCacheCtx(ctx, &o, q, value); err != nil {
-		return nil, err
-	}
-	return &o, nil
 }

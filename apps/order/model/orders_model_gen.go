@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -34,6 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*Orders, error)
 		FindOneBySn(ctx context.Context, sn string) (*Orders, error)
 		Update(ctx context.Context, data *Orders) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *Orders) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -79,14 +82,22 @@ func (m *defaultOrdersModel) Delete(ctx context.Context, id int64) error {
 
 func (m *defaultOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, error) {
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, id)
-	var resp Orders
-	err := m.QueryRowCtx(ctx, &resp, ordersIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", ordersRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", ordersRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Orders, error) {
+		var resp Orders
+		err := m.QueryRowCtx(ctx, &resp, ordersIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*Orders, error) {
+		var resp Orders
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -96,17 +107,25 @@ func (m *defaultOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, er
 
 func (m *defaultOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Orders, error) {
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, sn)
-	var resp Orders
-	err := m.QueryRowIndexCtx(ctx, &resp, ordersSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
-		query := fmt.Sprintf("select %s from %s where `sn` = ? limit 1", ordersRows, m.table)
-		if err := conn.QueryRowCtx(ctx, &resp, query, sn); err != nil {
-			return nil, err
-		}
-		return resp.Id, nil
-	}, m.queryPrimary)
+	query := fmt.Sprintf("select %s from %s where `sn` = ? limit 1", ordersRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Orders, error) {
+		var resp Orders
+		err := m.QueryRowIndexCtx(ctx, &resp, ordersSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, sn); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*Orders, error) {
+		var resp Orders
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, sn)
+		return &resp, err
+	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -137,6 +156,15 @@ func (m *defaultOrdersModel) Update(ctx context.Context, newData *Orders) error 
 		return conn.ExecCtx(ctx, query, newData.Sn, newData.UserId, newData.Status, newData.TotalAmount, newData.PaidAt, newData.ClosedAt, newData.Id)
 	}, ordersIdKey, ordersSnKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultOrdersModel) Invalidate(ctx context.Context, data *Orders) error {
+	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)
+	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
+	return m.DelCacheCtx(ctx, ordersIdKey, ordersSnKey)
 }
 
 func (m *defaultOrdersModel) formatPrimary(primary any) string {

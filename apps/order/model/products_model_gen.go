@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -34,6 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*Products, error)
 		FindOneBySku(ctx context.Context, sku string) (*Products, error)
 		Update(ctx context.Context, data *Products) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *Products) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -77,14 +80,22 @@ func (m *defaultProductsModel) Delete(ctx context.Context, id int64) error {
 
 func (m *defaultProductsModel) FindOne(ctx context.Context, id int64) (*Products, error) {
 	productsIdKey := fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, id)
-	var resp Products
-	err := m.QueryRowCtx(ctx, &resp, productsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", productsRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", productsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Products, error) {
+		var resp Products
+		err := m.QueryRowCtx(ctx, &resp, productsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*Products, error) {
+		var resp Products
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -94,17 +105,25 @@ func (m *defaultProductsModel) FindOne(ctx context.Context, id int64) (*Products
 
 func (m *defaultProductsModel) FindOneBySku(ctx context.Context, sku string) (*Products, error) {
 	productsSkuKey := fmt.Sprintf("%s%v", cache_orderProductsSkuPrefix, sku)
-	var resp Products
-	err := m.QueryRowIndexCtx(ctx, &resp, productsSkuKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
-		query := fmt.Sprintf("select %s from %s where `sku` = ? limit 1", productsRows, m.table)
-		if err := conn.QueryRowCtx(ctx, &resp, query, sku); err != nil {
-			return nil, err
-		}
-		return resp.Id, nil
-	}, m.queryPrimary)
+	query := fmt.Sprintf("select %s from %s where `sku` = ? limit 1", productsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Products, error) {
+		var resp Products
+		err := m.QueryRowIndexCtx(ctx, &resp, productsSkuKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, sku); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*Products, error) {
+		var resp Products
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, sku)
+		return &resp, err
+	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -135,6 +154,15 @@ func (m *defaultProductsModel) Update(ctx context.Context, newData *Products) er
 		return conn.ExecCtx(ctx, query, newData.Sku, newData.Title, newData.Price, newData.Stock, newData.Id)
 	}, productsIdKey, productsSkuKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultProductsModel) Invalidate(ctx context.Context, data *Products) error {
+	productsIdKey := fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, data.Id)
+	productsSkuKey := fmt.Sprintf("%s%v", cache_orderProductsSkuPrefix, data.Sku)
+	return m.DelCacheCtx(ctx, productsIdKey, productsSkuKey)
 }
 
 func (m *defaultProductsModel) formatPrimary(primary any) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -32,6 +33,8 @@ type (
 		Insert(ctx context.Context, data *Outbox) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*Outbox, error)
 		Update(ctx context.Context, data *Outbox) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *Outbox) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -71,14 +74,22 @@ func (m *defaultOutboxModel) Delete(ctx context.Context, id int64) error {
 
 func (m *defaultOutboxModel) FindOne(ctx context.Context, id int64) (*Outbox, error) {
 	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, id)
-	var resp Outbox
-	err := m.QueryRowCtx(ctx, &resp, outboxIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", outboxRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", outboxRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Outbox, error) {
+		var resp Outbox
+		err := m.QueryRowCtx(ctx, &resp, outboxIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*Outbox, error) {
+		var resp Outbox
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -102,6 +113,14 @@ func (m *defaultOutboxModel) Update(ctx context.Context, data *Outbox) error {
 		return conn.ExecCtx(ctx, query, data.Topic, data.Payload, data.Status, data.Attempts, data.NextAttemptAt, data.LastError, data.DeliveredAt, data.Id)
 	}, outboxIdKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultOutboxModel) Invalidate(ctx context.Context, data *Outbox) error {
+	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, data.Id)
+	return m.DelCacheCtx(ctx, outboxIdKey)
 }
 
 func (m *defaultOutboxModel) formatPrimary(primary any) string {

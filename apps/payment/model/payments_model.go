@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"zeromall/pkg/cachex"
-
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -36,8 +34,6 @@ type (
 		SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt time.Time) (bool, error)
 		// RefundTx moves a succeeded payment to refunded, noting why; false when it was not succeeded.
 		RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error)
-		// Invalidate drops a payment's cached rows; call it after the transaction that changed it.
-		Invalidate(ctx context.Context, p *Payments) error
 	}
 
 	customPaymentsModel struct {
@@ -81,31 +77,4 @@ func (m *customPaymentsModel) SucceedTx(ctx context.Context, s sqlx.Session, id 
 func (m *customPaymentsModel) RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error) {
 	q := fmt.Sprintf("update %s set `status` = ?, `note` = ?, `refunded_at` = ? where `id` = ? and `status` = ?", m.table)
 	return affectedOne(s.ExecCtx(ctx, q, PaymentRefunded, note, at.UTC(), id, PaymentSucceeded))
-}
-
-func (m *customPaymentsModel) Invalidate(ctx context.Context, p *Payments) error {
-	return m.DelCacheCtx(ctx,
-		fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, p.Id),
-		fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, p.Sn),
-		fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, p.OrderSn))
-}
-
-// FindOne is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Payments, error) { return m.defaultPaymentsModel.FindOne(ctx, id) },
-		func() (*Payments, error) { return m.findFresh(ctx, "id", id) })
-}
-
-// FindOneBySn is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customPaymentsModel) FindOneBySn(ctx context.Context, sn string) (*Payments, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Payments, error) { return m.defaultPaymentsModel.FindOneBySn(ctx, sn) },
-		func() (*Payments, error) { return m.FindOneBySnFresh(ctx, sn) })
-}
-
-// FindOneByOrderSn is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
-		return m.defaultPaymentsModel.FindOneByOrderSn(ctx, orderSn)
-	},
-		func() (*Payments, error) { return m.FindOneByOrderSnFresh(ctx, orderSn) })
 }

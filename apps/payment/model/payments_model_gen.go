@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -36,6 +37,8 @@ type (
 		FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error)
 		FindOneBySn(ctx context.Context, sn string) (*Payments, error)
 		Update(ctx context.Context, data *Payments) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *Payments) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -85,14 +88,22 @@ func (m *defaultPaymentsModel) Delete(ctx context.Context, id int64) error {
 
 func (m *defaultPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments, error) {
 	paymentsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, id)
-	var resp Payments
-	err := m.QueryRowCtx(ctx, &resp, paymentsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", paymentsRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", paymentsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+		var resp Payments
+		err := m.QueryRowCtx(ctx, &resp, paymentsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*Payments, error) {
+		var resp Payments
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -102,17 +113,25 @@ func (m *defaultPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments
 
 func (m *defaultPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error) {
 	paymentsOrderSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, orderSn)
-	var resp Payments
-	err := m.QueryRowIndexCtx(ctx, &resp, paymentsOrderSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
-		query := fmt.Sprintf("select %s from %s where `order_sn` = ? limit 1", paymentsRows, m.table)
-		if err := conn.QueryRowCtx(ctx, &resp, query, orderSn); err != nil {
-			return nil, err
-		}
-		return resp.Id, nil
-	}, m.queryPrimary)
+	query := fmt.Sprintf("select %s from %s where `order_sn` = ? limit 1", paymentsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+		var resp Payments
+		err := m.QueryRowIndexCtx(ctx, &resp, paymentsOrderSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, orderSn); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*Payments, error) {
+		var resp Payments
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, orderSn)
+		return &resp, err
+	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -122,17 +141,25 @@ func (m *defaultPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn str
 
 func (m *defaultPaymentsModel) FindOneBySn(ctx context.Context, sn string) (*Payments, error) {
 	paymentsSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, sn)
-	var resp Payments
-	err := m.QueryRowIndexCtx(ctx, &resp, paymentsSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
-		query := fmt.Sprintf("select %s from %s where `sn` = ? limit 1", paymentsRows, m.table)
-		if err := conn.QueryRowCtx(ctx, &resp, query, sn); err != nil {
-			return nil, err
-		}
-		return resp.Id, nil
-	}, m.queryPrimary)
+	query := fmt.Sprintf("select %s from %s where `sn` = ? limit 1", paymentsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+		var resp Payments
+		err := m.QueryRowIndexCtx(ctx, &resp, paymentsSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, sn); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*Payments, error) {
+		var resp Payments
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, sn)
+		return &resp, err
+	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -165,6 +192,16 @@ func (m *defaultPaymentsModel) Update(ctx context.Context, newData *Payments) er
 		return conn.ExecCtx(ctx, query, newData.Sn, newData.OrderSn, newData.UserId, newData.Amount, newData.Status, newData.TradeNo, newData.Note, newData.PaidAt, newData.RefundedAt, newData.Id)
 	}, paymentsIdKey, paymentsOrderSnKey, paymentsSnKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultPaymentsModel) Invalidate(ctx context.Context, data *Payments) error {
+	paymentsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, data.Id)
+	paymentsOrderSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, data.OrderSn)
+	paymentsSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, data.Sn)
+	return m.DelCacheCtx(ctx, paymentsIdKey, paymentsOrderSnKey, paymentsSnKey)
 }
 
 func (m *defaultPaymentsModel) formatPrimary(primary any) string {

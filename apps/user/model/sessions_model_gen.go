@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -32,6 +33,8 @@ type (
 		Insert(ctx context.Context, data *Sessions) (sql.Result, error)
 		FindOne(ctx context.Context, id string) (*Sessions, error)
 		Update(ctx context.Context, data *Sessions) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *Sessions) error
 		Delete(ctx context.Context, id string) error
 	}
 
@@ -70,14 +73,22 @@ func (m *defaultSessionsModel) Delete(ctx context.Context, id string) error {
 
 func (m *defaultSessionsModel) FindOne(ctx context.Context, id string) (*Sessions, error) {
 	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, id)
-	var resp Sessions
-	err := m.QueryRowCtx(ctx, &resp, sessionsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", sessionsRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", sessionsRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Sessions, error) {
+		var resp Sessions
+		err := m.QueryRowCtx(ctx, &resp, sessionsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*Sessions, error) {
+		var resp Sessions
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -101,6 +112,14 @@ func (m *defaultSessionsModel) Update(ctx context.Context, data *Sessions) error
 		return conn.ExecCtx(ctx, query, data.UserId, data.RefreshHash, data.PasswordFp, data.ExpiresAt, data.RevokedAt, data.RevokeReason, data.Id)
 	}, sessionsIdKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultSessionsModel) Invalidate(ctx context.Context, data *Sessions) error {
+	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, data.Id)
+	return m.DelCacheCtx(ctx, sessionsIdKey)
 }
 
 func (m *defaultSessionsModel) formatPrimary(primary any) string {

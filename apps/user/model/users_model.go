@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 
-	"zeromall/pkg/cachex"
-
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -44,26 +42,10 @@ func NewUsersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) U
 	}
 }
 
-// FindOne is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customUsersModel) FindOne(ctx context.Context, id int64) (*Users, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Users, error) { return m.defaultUsersModel.FindOne(ctx, id) },
-		func() (*Users, error) { return m.findDirect(ctx, "id", id) })
-}
-
-// FindOneByEmail is the cached read, falling back to MySQL when Redis is unavailable.
-func (m *customUsersModel) FindOneByEmail(ctx context.Context, email string) (*Users, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Users, error) { return m.defaultUsersModel.FindOneByEmail(ctx, email) },
-		func() (*Users, error) { return m.findDirect(ctx, "email", email) })
-}
-
 func (m *customUsersModel) FindOneByEmailNoCache(ctx context.Context, email string) (*Users, error) {
-	return m.findDirect(ctx, "email", email)
-}
-
-func (m *customUsersModel) findDirect(ctx context.Context, column string, value any) (*Users, error) {
 	var u Users
-	q := fmt.Sprintf("select %s from %s where `%s` = ? limit 1", usersRows, m.table, column)
-	if err := m.QueryRowNoCacheCtx(ctx, &u, q, value); err != nil {
+	q := fmt.Sprintf("select %s from %s where `email` = ? limit 1", usersRows, m.table)
+	if err := m.QueryRowNoCacheCtx(ctx, &u, q, email); err != nil {
 		return nil, err
 	}
 	return &u, nil

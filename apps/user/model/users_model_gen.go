@@ -16,6 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	"zeromall/pkg/cachex"
 )
 
 var (
@@ -34,6 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*Users, error)
 		FindOneByEmail(ctx context.Context, email string) (*Users, error)
 		Update(ctx context.Context, data *Users) error
+		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
+		Invalidate(ctx context.Context, data *Users) error
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -77,14 +80,22 @@ func (m *defaultUsersModel) Delete(ctx context.Context, id int64) error {
 
 func (m *defaultUsersModel) FindOne(ctx context.Context, id int64) (*Users, error) {
 	usersIdKey := fmt.Sprintf("%s%v", cache_userUsersIdPrefix, id)
-	var resp Users
-	err := m.QueryRowCtx(ctx, &resp, usersIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-		query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", usersRows, m.table)
-		return conn.QueryRowCtx(ctx, v, query, id)
+	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", usersRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Users, error) {
+		var resp Users
+		err := m.QueryRowCtx(ctx, &resp, usersIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowCtx(ctx, v, query, id)
+		})
+		return &resp, err
+	}, func() (*Users, error) {
+		var resp Users
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, id)
+		return &resp, err
 	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -94,17 +105,25 @@ func (m *defaultUsersModel) FindOne(ctx context.Context, id int64) (*Users, erro
 
 func (m *defaultUsersModel) FindOneByEmail(ctx context.Context, email string) (*Users, error) {
 	usersEmailKey := fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, email)
-	var resp Users
-	err := m.QueryRowIndexCtx(ctx, &resp, usersEmailKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
-		query := fmt.Sprintf("select %s from %s where `email` = ? limit 1", usersRows, m.table)
-		if err := conn.QueryRowCtx(ctx, &resp, query, email); err != nil {
-			return nil, err
-		}
-		return resp.Id, nil
-	}, m.queryPrimary)
+	query := fmt.Sprintf("select %s from %s where `email` = ? limit 1", usersRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Users, error) {
+		var resp Users
+		err := m.QueryRowIndexCtx(ctx, &resp, usersEmailKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, email); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*Users, error) {
+		var resp Users
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, email)
+		return &resp, err
+	})
 	switch err {
 	case nil:
-		return &resp, nil
+		return resp, nil
 	case sqlc.ErrNotFound:
 		return nil, ErrNotFound
 	default:
@@ -135,6 +154,15 @@ func (m *defaultUsersModel) Update(ctx context.Context, newData *Users) error {
 		return conn.ExecCtx(ctx, query, newData.Email, newData.PasswordHash, newData.Nickname, newData.Status, newData.Id)
 	}, usersEmailKey, usersIdKey)
 	return err
+}
+
+// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
+// keys before the commit, so a concurrent read can cache the old row again: call this after the
+// commit of any transaction that changed the row (zeromall template).
+func (m *defaultUsersModel) Invalidate(ctx context.Context, data *Users) error {
+	usersEmailKey := fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, data.Email)
+	usersIdKey := fmt.Sprintf("%s%v", cache_userUsersIdPrefix, data.Id)
+	return m.DelCacheCtx(ctx, usersEmailKey, usersIdKey)
 }
 
 func (m *defaultUsersModel) formatPrimary(primary any) string {

@@ -111,7 +111,7 @@ func (l *CreateOrderLogic) create(userID int64, lines []line, key, hash string) 
 		l.Errorf("invalidate products %v: %v", productIDs, err)
 	}
 	if key != "" {
-		if err := l.svcCtx.Idempotency.Invalidate(l.ctx, userID, key); err != nil {
+		if err := l.svcCtx.Idempotency.Invalidate(l.ctx, &model.OrderIdempotency{UserId: userID, IdempotencyKey: key}); err != nil {
 			l.Errorf("invalidate idempotency key: %v", err)
 		}
 	}
