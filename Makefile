@@ -80,8 +80,8 @@ test-faults: ## only the fault-injection suite (doc/resilience.md), with its fig
 
 FUZZTIME ?= 5s
 FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/httpresult:FuzzJSONBody \
-	apps/user/rpc/internal/logic:FuzzNormalizeEmail apps/order/rpc/internal/logic:FuzzCheckItems \
-	apps/order/rpc/internal/logic:FuzzCheckIdempotencyKey
+	apps/user/rpc/internal/accounts:FuzzNormalizeEmail apps/order/rpc/internal/orders:FuzzCheckLines \
+	apps/order/rpc/internal/orders:FuzzCheckIdempotencyKey
 fuzz: ## run every fuzz target briefly (FUZZTIME each)
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
@@ -95,7 +95,7 @@ bench: ## load-test the running stack (started if needed) and print the table; J
 	deploy/scripts/bench.sh $(BENCH_ARGS)
 
 bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
-	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/httpresult ./pkg/ids ./apps/order/rpc/internal/logic
+	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/httpresult ./pkg/ids ./apps/order/rpc/internal/orders
 
 # ---- code generation -------------------------------------------------------
 

@@ -81,6 +81,14 @@ func Field(name, reason string) *CodeError {
 	return ErrBadRequest.WithMsg(name + ": " + reason)
 }
 
+// CheckUserID rejects a userId that cannot name an account (every user-scoped rpc takes one).
+func CheckUserID(id int64) error {
+	if id <= 0 {
+		return Field("userId", "must be positive")
+	}
+	return nil
+}
+
 // StatusClientClosed is nginx's status for a request the client abandoned before the answer; it
 // is counted in logs and metrics, never sent (nobody is listening).
 const StatusClientClosed = 499

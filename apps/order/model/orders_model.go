@@ -24,8 +24,6 @@ type (
 	// and implement the added methods in customOrdersModel.
 	OrdersModel interface {
 		ordersModel
-		// Transact runs fn in one MySQL transaction.
-		Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error
 		// InsertTx inserts an order inside a transaction and returns its id.
 		InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error)
 		// LockTx reads an order inside a transaction and locks its row until the commit, so
@@ -51,10 +49,6 @@ func NewOrdersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) 
 	return &customOrdersModel{
 		defaultOrdersModel: newOrdersModel(conn, c, opts...),
 	}
-}
-
-func (m *customOrdersModel) Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error {
-	return m.TransactCtx(ctx, fn)
 }
 
 func (m *customOrdersModel) InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error) {

@@ -6,10 +6,11 @@ import (
 
 	"zeromall/apps/order/rpc/internal/access"
 	"zeromall/apps/order/rpc/internal/config"
-	"zeromall/apps/order/rpc/internal/logic"
 	"zeromall/apps/order/rpc/internal/server"
 	"zeromall/apps/order/rpc/internal/svc"
+	"zeromall/apps/order/rpc/internal/workers"
 	"zeromall/apps/order/rpc/order"
+	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
@@ -17,7 +18,6 @@ import (
 
 	"github.com/zeromicro/go-zero/core/proc"
 	"github.com/zeromicro/go-zero/core/service"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/reflection"
 )
@@ -29,11 +29,7 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	if c.DB.Migrate {
-		rpcserver.MustMigrate(c.Log, c.DB.DataSource, "order")
-	}
-	sqlx.DisableStmtLog() // keep slow-query logs, drop one line per statement
-	ctx := svc.NewServiceContext(c)
+	ctx := svc.NewServiceContext(c, c.MustOpen(c.Log, "order", migrations.For("order")))
 
 	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
@@ -45,7 +41,7 @@ func main() {
 	s.AddUnaryInterceptors(interceptor.LimitInFlight(c.MaxInFlight))
 	defer s.Stop()
 
-	canceller := logic.StartAutoCanceller(ctx)
+	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)
 	proc.AddShutdownListener(canceller.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)

@@ -34,8 +34,6 @@ type (
 	// MySQL's own (NOW(3)), so every relay instance agrees on when a row is due.
 	OutboxModel interface {
 		outboxModel
-		// Transact runs fn in one MySQL transaction.
-		Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error
 		// AddTx queues a message in the transaction that makes it true.
 		AddTx(ctx context.Context, s sqlx.Session, topic, payload string) error
 		// ClaimDueTx locks up to limit due messages; rows another relay holds are skipped, so
@@ -59,10 +57,6 @@ func NewOutboxModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) 
 	return &customOutboxModel{
 		defaultOutboxModel: newOutboxModel(conn, c, opts...),
 	}
-}
-
-func (m *customOutboxModel) Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error {
-	return m.TransactCtx(ctx, fn)
 }
 
 func (m *customOutboxModel) AddTx(ctx context.Context, s sqlx.Session, topic, payload string) error {

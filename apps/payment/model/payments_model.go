@@ -23,8 +23,6 @@ type (
 	// and implement the added methods in customPaymentsModel.
 	PaymentsModel interface {
 		paymentsModel
-		// Transact runs fn in one MySQL transaction.
-		Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error
 		// FindOneByOrderSnFresh reads from MySQL, bypassing a cached not-found that a
 		// concurrent request may have left behind.
 		FindOneByOrderSnFresh(ctx context.Context, orderSn string) (*Payments, error)
@@ -46,10 +44,6 @@ func NewPaymentsModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option
 	return &customPaymentsModel{
 		defaultPaymentsModel: newPaymentsModel(conn, c, opts...),
 	}
-}
-
-func (m *customPaymentsModel) Transact(ctx context.Context, fn func(ctx context.Context, s sqlx.Session) error) error {
-	return m.TransactCtx(ctx, fn)
 }
 
 func (m *customPaymentsModel) FindOneByOrderSnFresh(ctx context.Context, orderSn string) (*Payments, error) {

@@ -6,17 +6,18 @@ import (
 
 	"zeromall/apps/payment/rpc/internal/access"
 	"zeromall/apps/payment/rpc/internal/config"
-	"zeromall/apps/payment/rpc/internal/logic"
+	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/apps/payment/rpc/internal/server"
 	"zeromall/apps/payment/rpc/internal/svc"
+	"zeromall/apps/payment/rpc/internal/workers"
 	"zeromall/apps/payment/rpc/payment"
+	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
 	"github.com/zeromicro/go-zero/core/proc"
 	"github.com/zeromicro/go-zero/core/service"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/reflection"
 )
@@ -28,11 +29,7 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	if c.DB.Migrate {
-		rpcserver.MustMigrate(c.Log, c.DB.DataSource, "payment")
-	}
-	sqlx.DisableStmtLog() // keep slow-query logs, drop one line per statement
-	ctx := svc.NewServiceContext(c)
+	ctx := svc.NewServiceContext(c, c.MustOpen(c.Log, "payment", migrations.For("payment")))
 
 	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		payment.RegisterPaymentServer(grpcServer, server.NewPaymentServer(ctx))
@@ -43,7 +40,9 @@ func main() {
 	})
 	defer s.Stop()
 
-	relay := logic.StartOutboxRelay(ctx)
+	relay := workers.StartOutboxRelay(ctx.Payments, payments.Delivery{
+		Batch: c.Relay.Batch, MinBackoff: c.Relay.MinBackoff, MaxBackoff: c.Relay.MaxBackoff,
+	}, c.Relay.Interval)
 	proc.AddShutdownListener(relay.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)

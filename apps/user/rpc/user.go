@@ -9,6 +9,7 @@ import (
 	"zeromall/apps/user/rpc/internal/server"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
+	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
@@ -27,11 +28,9 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	if c.DB.Migrate {
-		rpcserver.MustMigrate(c.Log, c.DB.DataSource, "user")
-	}
+	db := c.MustOpen(c.Log, "user", migrations.For("user"))
 	sqlx.DisableLog() // statements and slow-call logs would print password hashes
-	ctx := svc.NewServiceContext(c)
+	ctx := svc.NewServiceContext(c, db)
 
 	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		user.RegisterUserServer(grpcServer, server.NewUserServer(ctx))

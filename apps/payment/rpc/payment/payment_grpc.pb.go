@@ -36,7 +36,7 @@ type PaymentClient interface {
 	// CreatePayment opens the payment of a pending order of userId; one payment per order, so a
 	// second call returns the same payment.
 	CreatePayment(ctx context.Context, in *CreatePaymentReq, opts ...grpc.CallOption) (*PaymentInfo, error)
-	// GetPayment reads a payment; with userId > 0, only that user's (NotFound otherwise).
+	// GetPayment reads a payment of userId (required); NotFound for anyone else's.
 	GetPayment(ctx context.Context, in *GetPaymentReq, opts ...grpc.CallOption) (*PaymentInfo, error)
 	// HandleCallback applies a provider notification whose signature the gateway verified.
 	// Idempotent: a repeated notification changes nothing.
@@ -104,7 +104,7 @@ type PaymentServer interface {
 	// CreatePayment opens the payment of a pending order of userId; one payment per order, so a
 	// second call returns the same payment.
 	CreatePayment(context.Context, *CreatePaymentReq) (*PaymentInfo, error)
-	// GetPayment reads a payment; with userId > 0, only that user's (NotFound otherwise).
+	// GetPayment reads a payment of userId (required); NotFound for anyone else's.
 	GetPayment(context.Context, *GetPaymentReq) (*PaymentInfo, error)
 	// HandleCallback applies a provider notification whose signature the gateway verified.
 	// Idempotent: a repeated notification changes nothing.

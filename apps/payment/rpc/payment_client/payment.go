@@ -24,7 +24,7 @@ type (
 	Payment interface {
 		// CreatePayment opens the payment of a pending order of userId; one payment per order, so a
 		CreatePayment(ctx context.Context, in *CreatePaymentReq, opts ...grpc.CallOption) (*PaymentInfo, error)
-		// GetPayment reads a payment; with userId > 0, only that user's (NotFound otherwise).
+		// GetPayment reads a payment of userId (required); NotFound for anyone else's.
 		GetPayment(ctx context.Context, in *GetPaymentReq, opts ...grpc.CallOption) (*PaymentInfo, error)
 		// HandleCallback applies a provider notification whose signature the gateway verified.
 		HandleCallback(ctx context.Context, in *CallbackReq, opts ...grpc.CallOption) (*CallbackResp, error)
@@ -49,7 +49,7 @@ func (m *defaultPayment) CreatePayment(ctx context.Context, in *CreatePaymentReq
 	return client.CreatePayment(ctx, in, opts...)
 }
 
-// GetPayment reads a payment; with userId > 0, only that user's (NotFound otherwise).
+// GetPayment reads a payment of userId (required); NotFound for anyone else's.
 func (m *defaultPayment) GetPayment(ctx context.Context, in *GetPaymentReq, opts ...grpc.CallOption) (*PaymentInfo, error) {
 	client := payment.NewPaymentClient(m.cli.Conn())
 	return client.GetPayment(ctx, in, opts...)

@@ -8,14 +8,14 @@ import (
 
 	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
+	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/order/rpc/order_client"
+	"zeromall/apps/user/rpc/user"
 	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/enumword"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/xerr"
 )
-
-// userActive mirrors user-rpc's users.status value for an active account.
-const userActive = 1
 
 // ActiveCaller returns the caller's id after asking user-rpc that the account still exists and
 // is active: a valid token outlives a deleted or disabled account by up to its expiry.
@@ -31,7 +31,7 @@ func ActiveCaller(ctx context.Context, svcCtx *svc.ServiceContext) (int64, error
 		}
 		return 0, err
 	}
-	if u.Status != userActive {
+	if u.Status != user.UserStatus_USER_STATUS_ACTIVE {
 		return 0, xerr.ErrAccountDisabled
 	}
 	return uid, nil
@@ -42,7 +42,7 @@ func Order(o *order_client.OrderInfo) *types.Order {
 	out := &types.Order{
 		Sn:          o.Sn,
 		UserId:      o.UserId,
-		Status:      o.Status,
+		Status:      enumword.Word(o.Status.String(), orderStatusPrefix),
 		TotalAmount: o.TotalAmount,
 		Items:       make([]types.OrderItem, len(o.Items)),
 		CreatedAt:   rfc3339(o.CreatedAt),
@@ -54,6 +54,20 @@ func Order(o *order_client.OrderInfo) *types.Order {
 		out.Items[i] = types.OrderItem{ProductId: it.ProductId, Title: it.Title, Price: it.Price, Quantity: it.Quantity}
 	}
 	return out
+}
+
+const orderStatusPrefix = "ORDER_STATUS_"
+
+// ParseOrderStatus reads the HTTP status filter; "" is every status.
+func ParseOrderStatus(word string) (order.OrderStatus, error) {
+	if word == "" {
+		return order.OrderStatus_ORDER_STATUS_UNSPECIFIED, nil
+	}
+	v, ok := enumword.Parse(word, orderStatusPrefix, order.OrderStatus_value)
+	if !ok {
+		return 0, xerr.Field("status", "must be one of pending, paid, cancelled, refunded")
+	}
+	return order.OrderStatus(v), nil
 }
 
 func rfc3339(unix int64) string {

@@ -8,8 +8,8 @@ import (
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/store"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
@@ -18,14 +18,8 @@ type Config struct {
 	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
 	RpcIdentity rpcauth.Config
 
-	DB struct {
-		DataSource string
-		// Migrate applies deploy/sql/order migrations at start (serialized across instances).
-		Migrate bool `json:",default=true"`
-	}
-	Cache               cache.CacheConf
-	CacheExpiry         time.Duration `json:",default=1h"`
-	CacheNotFoundExpiry time.Duration `json:",default=1m"`
+	// store.Config: DB (migrations from deploy/sql/order), Cache, CacheExpiry, CacheNotFoundExpiry.
+	store.Config
 
 	// MaxInFlight caps concurrent calls of MySQL-bound methods; calls beyond it are rejected at
 	// once (503 at the gateway) instead of queueing into timeouts.
@@ -47,14 +41,10 @@ func (c Config) Validate() error {
 	}
 	if err := errors.Join(
 		env.Service(c.ServiceConf),
-		env.DSN("ORDER_DB_DSN (DB.DataSource)", c.DB.DataSource),
-		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
+		c.Config.Check(env, "ORDER_DB_DSN"),
 		c.RpcIdentity.Check(env),
 	); err != nil {
 		return err
-	}
-	if c.DB.DataSource == "" {
-		return fmt.Errorf("DB.DataSource is empty")
 	}
 	if c.AutoCancel.After <= 0 || c.AutoCancel.Interval <= 0 {
 		return fmt.Errorf("AutoCancel.After and AutoCancel.Interval must be positive")

@@ -25,12 +25,9 @@ func NewGetOrderLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetOrder
 
 // GetOrder reads one order of userId; NotFound for anyone else's.
 func (l *GetOrderLogic) GetOrder(in *order.GetOrderReq) (*order.OrderInfo, error) {
-	if err := checkUserID(in.UserId); err != nil {
-		return nil, err
-	}
-	o, err := findOrder(l.ctx, l.svcCtx, in.Sn, in.UserId)
+	o, err := l.svcCtx.Orders.Get(l.ctx, in.UserId, in.Sn)
 	if err != nil {
 		return nil, err
 	}
-	return orderInfo(l.ctx, l.svcCtx, o)
+	return toOrderInfo(o), nil
 }

@@ -25,28 +25,13 @@ func NewListOrdersLogic(ctx context.Context, svcCtx *svc.ServiceContext) *ListOr
 
 // ListOrders pages through userId's orders, newest first.
 func (l *ListOrdersLogic) ListOrders(in *order.ListOrdersReq) (*order.ListOrdersResp, error) {
-	if err := checkUserID(in.UserId); err != nil {
-		return nil, err
-	}
-	page, pageSize, err := checkPaging(in.Page, in.PageSize, in.Status)
+	list, total, err := l.svcCtx.Orders.List(l.ctx, in.UserId, statusFilter(in.Status), in.Page, in.PageSize)
 	if err != nil {
 		return nil, err
 	}
-	orders, total, err := l.svcCtx.Orders.ListByUser(l.ctx, in.UserId, in.Status, (page-1)*pageSize, pageSize)
-	if err != nil {
-		return nil, err
-	}
-	orderIDs := make([]int64, len(orders))
-	for i, o := range orders {
-		orderIDs[i] = o.Id
-	}
-	items, err := l.svcCtx.OrderItems.ListByOrders(l.ctx, orderIDs)
-	if err != nil {
-		return nil, err
-	}
-	resp := &order.ListOrdersResp{Total: total, Items: make([]*order.OrderInfo, len(orders))}
-	for i, o := range orders {
-		resp.Items[i] = toOrderInfo(o, items[o.Id])
+	resp := &order.ListOrdersResp{Total: total, Items: make([]*order.OrderInfo, len(list))}
+	for i, o := range list {
+		resp.Items[i] = toOrderInfo(o)
 	}
 	return resp, nil
 }

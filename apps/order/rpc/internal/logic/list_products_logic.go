@@ -25,7 +25,7 @@ func NewListProductsLogic(ctx context.Context, svcCtx *svc.ServiceContext) *List
 
 // ListProducts returns the catalogue (served from cache).
 func (l *ListProductsLogic) ListProducts(in *order.ListProductsReq) (*order.ListProductsResp, error) {
-	products, err := l.svcCtx.Products.ListAll(l.ctx)
+	products, err := l.svcCtx.Orders.Products(l.ctx)
 	if err != nil {
 		return nil, err
 	}

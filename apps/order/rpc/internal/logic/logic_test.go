@@ -17,6 +17,8 @@ import (
 	"zeromall/pkg/migrate"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
@@ -58,7 +60,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c), db: db}
+	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, sqlx.NewMysql(dsn)), db: db}
 }
 
 func (f *fixture) stock(t *testing.T, productID int64) int64 {
@@ -86,7 +88,7 @@ func item(productID, qty int64) *order.ItemReq {
 func TestCreateOrder_PricesFromCatalogueAndTakesStock(t *testing.T) {
 	f := newFixture(t, nil)
 	o := f.create(t, item(mug, 2), item(tee, 1))
-	if o.Status != model.StatusPending || o.TotalAmount != 2*1250+1999 || len(o.Items) != 2 {
+	if o.Status != order.OrderStatus_ORDER_STATUS_PENDING || o.TotalAmount != 2*1250+1999 || len(o.Items) != 2 {
 		t.Fatalf("order %+v", o)
 	}
 	if o.Items[0].ProductId != tee || o.Items[0].Price != 1999 || o.Items[0].Title != "zeromall T-shirt" {
@@ -148,35 +150,13 @@ func TestCreateOrder_CatalogueCacheSeesStockChanges(t *testing.T) {
 	}
 }
 
-func TestStateMachine(t *testing.T) {
-	cases := []struct {
-		from, to string
-		ok       bool
-	}{
-		{model.StatusPending, model.StatusPaid, true},
-		{model.StatusPending, model.StatusCancelled, true},
-		{model.StatusPaid, model.StatusRefunded, true},
-		{model.StatusPending, model.StatusRefunded, false},
-		{model.StatusPaid, model.StatusCancelled, false},
-		{model.StatusCancelled, model.StatusPaid, false},
-		{model.StatusCancelled, model.StatusPending, false},
-		{model.StatusRefunded, model.StatusPaid, false},
-		{model.StatusPaid, model.StatusPending, false},
-	}
-	for _, tc := range cases {
-		if got := canTransition(tc.from, tc.to); got != tc.ok {
-			t.Errorf("%s -> %s allowed=%v", tc.from, tc.to, got)
-		}
-	}
-}
-
 func TestMarkPaidAndRefunded_AreIdempotentAndRestockOnce(t *testing.T) {
 	f := newFixture(t, nil)
 	o := f.create(t, item(book, 4))
 	paidAt := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC).Unix()
 	for i := range 2 {
 		got, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn, PaidAt: paidAt})
-		if err != nil || got.Status != model.StatusPaid || got.PaidAt != paidAt {
+		if err != nil || got.Status != order.OrderStatus_ORDER_STATUS_PAID || got.PaidAt != paidAt {
 			t.Fatalf("mark paid #%d: %+v, %v", i+1, got, err)
 		}
 	}
@@ -185,7 +165,7 @@ func TestMarkPaidAndRefunded_AreIdempotentAndRestockOnce(t *testing.T) {
 	}
 	for i := range 2 {
 		got, err := NewMarkRefundedLogic(f.ctx, f.svcCtx).MarkRefunded(&order.MarkRefundedReq{Sn: o.Sn})
-		if err != nil || got.Status != model.StatusRefunded {
+		if err != nil || got.Status != order.OrderStatus_ORDER_STATUS_REFUNDED {
 			t.Fatalf("mark refunded #%d: %+v, %v", i+1, got, err)
 		}
 	}
@@ -253,11 +233,18 @@ func TestAutoCancel_CancelsExpiredPendingOrdersOnce(t *testing.T) {
 	time.Sleep(2100 * time.Millisecond) // created_at has one-second precision
 	fresh := f.create(t, item(hat, 1))
 
-	a := &AutoCanceller{svcCtx: f.svcCtx}
-	if n := a.scanOnce(f.ctx); n != 1 {
+	cfg := f.svcCtx.Config.AutoCancel
+	scan := func() int {
+		n, err := f.svcCtx.Orders.CancelExpired(f.ctx, time.Now().Add(-cfg.After), cfg.Batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := scan(); n != 1 {
 		t.Fatalf("first scan cancelled %d orders, want 1", n)
 	}
-	if n := a.scanOnce(f.ctx); n != 0 {
+	if n := scan(); n != 0 {
 		t.Fatalf("second scan cancelled %d orders, want 0", n)
 	}
 	statuses := map[string]string{}
@@ -298,7 +285,7 @@ func TestListOrders_PagesNewestFirstAndFilters(t *testing.T) {
 	if len(page3.Items) != 1 || page3.Items[0].Sn != sns[0] {
 		t.Fatalf("page 3: %+v", page3.Items)
 	}
-	cancelled, _ := l.ListOrders(&order.ListOrdersReq{UserId: buyer, Status: model.StatusCancelled})
+	cancelled, _ := l.ListOrders(&order.ListOrdersReq{UserId: buyer, Status: order.OrderStatus_ORDER_STATUS_CANCELLED})
 	if cancelled.Total != 1 || cancelled.Items[0].Sn != sns[0] {
 		t.Fatalf("cancelled filter: %+v", cancelled)
 	}

@@ -1,29 +1,21 @@
 package svc
 
 import (
-	"zeromall/apps/order/model"
 	"zeromall/apps/order/rpc/internal/config"
+	"zeromall/apps/order/rpc/internal/orders"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 type ServiceContext struct {
-	Config      config.Config
-	Products    model.ProductsModel
-	Orders      model.OrdersModel
-	OrderItems  model.OrderItemsModel
-	Idempotency model.OrderIdempotencyModel
+	Config config.Config
+	Orders *orders.Service
 }
 
-func NewServiceContext(c config.Config) *ServiceContext {
-	conn := sqlx.NewMysql(c.DB.DataSource)
-	opts := []cache.Option{cache.WithExpiry(c.CacheExpiry), cache.WithNotFoundExpiry(c.CacheNotFoundExpiry)}
+// NewServiceContext builds the domain on db, the connection main opened (and migrated).
+func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	return &ServiceContext{
-		Config:      c,
-		Products:    model.NewProductsModel(conn, c.Cache, opts...),
-		Orders:      model.NewOrdersModel(conn, c.Cache, opts...),
-		OrderItems:  model.NewOrderItemsModel(conn, c.Cache, opts...),
-		Idempotency: model.NewOrderIdempotencyModel(conn, c.Cache, opts...),
+		Config: c,
+		Orders: orders.New(db, c.Cache, c.CacheOptions()...),
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"time"
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/store"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
@@ -16,14 +16,8 @@ type Config struct {
 	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
 	RpcIdentity rpcauth.Config
 
-	DB struct {
-		DataSource string
-		// Migrate applies deploy/sql/payment migrations at start (serialized across instances).
-		Migrate bool `json:",default=true"`
-	}
-	Cache               cache.CacheConf
-	CacheExpiry         time.Duration `json:",default=1h"`
-	CacheNotFoundExpiry time.Duration `json:",default=1m"`
+	// store.Config: DB (migrations from deploy/sql/payment), Cache, CacheExpiry, CacheNotFoundExpiry.
+	store.Config
 
 	OrderRpc zrpc.RpcClientConf
 
@@ -46,14 +40,10 @@ func (c Config) Validate() error {
 	}
 	if err := errors.Join(
 		env.Service(c.ServiceConf),
-		env.DSN("PAYMENT_DB_DSN (DB.DataSource)", c.DB.DataSource),
-		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
+		c.Config.Check(env, "PAYMENT_DB_DSN"),
 		c.RpcIdentity.Check(env),
 	); err != nil {
 		return err
-	}
-	if c.DB.DataSource == "" {
-		return fmt.Errorf("DB.DataSource is empty")
 	}
 	if c.OrderRpc.Etcd.Key == "" && len(c.OrderRpc.Endpoints) == 0 {
 		return fmt.Errorf("OrderRpc.Etcd.Key is empty")

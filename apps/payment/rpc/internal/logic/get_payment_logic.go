@@ -25,10 +25,7 @@ func NewGetPaymentLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetPay
 
 // GetPayment reads a payment of userId (required); NotFound for anyone else's.
 func (l *GetPaymentLogic) GetPayment(in *payment.GetPaymentReq) (*payment.PaymentInfo, error) {
-	if err := checkUserID(in.UserId); err != nil {
-		return nil, err
-	}
-	p, err := findPayment(l.ctx, l.svcCtx, in.Sn, in.UserId)
+	p, err := l.svcCtx.Payments.Get(l.ctx, in.UserId, in.Sn)
 	if err != nil {
 		return nil, err
 	}

@@ -3,13 +3,11 @@ package logic
 import (
 	"context"
 
-	"zeromall/apps/payment/model"
+	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/apps/payment/rpc/internal/svc"
 	"zeromall/apps/payment/rpc/payment"
-	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 type HandleCallbackLogic struct {
@@ -28,31 +26,15 @@ func NewHandleCallbackLogic(ctx context.Context, svcCtx *svc.ServiceContext) *Ha
 
 // HandleCallback applies a provider notification whose signature the gateway verified.
 func (l *HandleCallbackLogic) HandleCallback(in *payment.CallbackReq) (*payment.CallbackResp, error) {
-	if err := checkCallback(in); err != nil {
-		return nil, err
-	}
-	p, err := findPayment(l.ctx, l.svcCtx, in.PaymentSn, 0)
+	err := l.svcCtx.Payments.HandleCallback(l.ctx, payments.Callback{
+		PaymentSn: in.PaymentSn,
+		TradeNo:   in.TradeNo,
+		Succeeded: in.Status == payment.PaymentStatus_PAYMENT_STATUS_SUCCEEDED,
+		Amount:    in.Amount,
+		PaidAt:    in.PaidAt,
+	})
 	if err != nil {
 		return nil, err
-	}
-	if in.Amount != p.Amount {
-		l.Errorf("callback for payment %s with amount %d, expected %d: rejected", p.Sn, in.Amount, p.Amount)
-		return nil, xerr.ErrAmountMismatch
-	}
-	if p.Status == model.PaymentPending {
-		msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: in.PaidAt}
-		_, err := settle(l.ctx, l.svcCtx, p, model.TopicOrderPaid, msg, func(ctx context.Context, s sqlx.Session) (bool, error) {
-			return l.svcCtx.Payments.SucceedTx(ctx, s, p.Id, in.TradeNo, unix(in.PaidAt))
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	// Settled now or before: the same notification again is a success that changes nothing;
-	// a different trade for a settled payment is a conflict to look at.
-	if p.TradeNo != in.TradeNo {
-		l.Errorf("callback for settled payment %s with trade %s, recorded %s: rejected", p.Sn, in.TradeNo, p.TradeNo)
-		return nil, xerr.ErrPaymentSettled
 	}
 	return &payment.CallbackResp{}, nil
 }

@@ -29,7 +29,7 @@ func (s *PaymentServer) CreatePayment(ctx context.Context, in *payment.CreatePay
 	return l.CreatePayment(in)
 }
 
-// GetPayment reads a payment; with userId > 0, only that user's (NotFound otherwise).
+// GetPayment reads a payment of userId (required); NotFound for anyone else's.
 func (s *PaymentServer) GetPayment(ctx context.Context, in *payment.GetPaymentReq) (*payment.PaymentInfo, error) {
 	l := logic.NewGetPaymentLogic(ctx, s.svcCtx)
 	return l.GetPayment(in)

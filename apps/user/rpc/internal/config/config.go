@@ -9,8 +9,8 @@ import (
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/store"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -23,14 +23,8 @@ type Config struct {
 	// calls beyond it are rejected at once (503 at the gateway) instead of queueing into timeouts.
 	MaxInFlight []interceptor.InFlightLimit `json:",optional"`
 
-	DB struct {
-		DataSource string
-		// Migrate applies deploy/sql/user migrations at start (serialized across instances).
-		Migrate bool `json:",default=true"`
-	}
-	Cache               cache.CacheConf
-	CacheExpiry         time.Duration `json:",default=1h"`
-	CacheNotFoundExpiry time.Duration `json:",default=1m"`
+	// store.Config: DB (migrations from deploy/sql/user), Cache, CacheExpiry, CacheNotFoundExpiry.
+	store.Config
 	// BizRedis backs the login and registration limiters.
 	BizRedis redis.RedisConf
 
@@ -72,9 +66,6 @@ func (c Config) Validate() error {
 		c.RpcIdentity.Check(env),
 	); err != nil {
 		return err
-	}
-	if c.DB.DataSource == "" {
-		return fmt.Errorf("DB.DataSource is empty")
 	}
 	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second {
 		return fmt.Errorf("LoginLimit.Period and RegisterLimit.Period must be at least 1s")

@@ -25,8 +25,7 @@ func NewGetUserLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetUserLo
 
 // GetUser reads one user; NotFound when absent.
 func (l *GetUserLogic) GetUser(in *user.GetUserReq) (*user.UserInfo, error) {
-
-	u, err := findUser(l.ctx, l.svcCtx, in.Id)
+	u, err := l.svcCtx.Accounts.Get(l.ctx, in.Id)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 type fixture struct {
@@ -57,7 +58,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("user")); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c), dsn: dsn, redis: r}
+	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, sqlx.NewMysql(dsn)), dsn: dsn, redis: r}
 }
 
 func (f *fixture) register(t *testing.T, email string) int64 {

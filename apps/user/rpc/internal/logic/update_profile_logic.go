@@ -2,8 +2,8 @@ package logic
 
 import (
 	"context"
-	"fmt"
 
+	"zeromall/apps/user/rpc/internal/accounts"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
 
@@ -26,18 +26,9 @@ func NewUpdateProfileLogic(ctx context.Context, svcCtx *svc.ServiceContext) *Upd
 
 // UpdateProfile changes the editable profile fields.
 func (l *UpdateProfileLogic) UpdateProfile(in *user.UpdateProfileReq) (*user.UserInfo, error) {
-
-	nickname, err := normalizeNickname(in.Nickname)
+	u, err := l.svcCtx.Accounts.UpdateProfile(l.ctx, in.Id, accounts.Profile{Nickname: in.Nickname})
 	if err != nil {
 		return nil, err
-	}
-	u, err := findUser(l.ctx, l.svcCtx, in.Id)
-	if err != nil {
-		return nil, err
-	}
-	u.Nickname = nickname
-	if err := l.svcCtx.Users.UpdateProfile(l.ctx, u); err != nil {
-		return nil, fmt.Errorf("update user %d: %w", u.Id, err)
 	}
 	return toUserInfo(u), nil
 }

@@ -35,11 +35,15 @@ func (l *ListOrdersLogic) ListOrders(req *types.ListOrdersReq) (resp *types.List
 	if err != nil {
 		return nil, err
 	}
+	status, err := logic.ParseOrderStatus(req.Status)
+	if err != nil {
+		return nil, err
+	}
 	out, err := l.svcCtx.OrderRpc.ListOrders(l.ctx, &order_client.ListOrdersReq{
 		UserId:   uid,
 		Page:     req.Page,
 		PageSize: req.PageSize,
-		Status:   req.Status,
+		Status:   status,
 	})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"zeromall/apps/payment/api/internal/logic"
 	"zeromall/apps/payment/api/internal/svc"
 	"zeromall/apps/payment/api/internal/types"
+	"zeromall/apps/payment/rpc/payment"
 	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/pkg/jwtx"
 
@@ -40,7 +41,7 @@ func (l *CreatePaymentLogic) CreatePayment(req *types.CreatePaymentReq) (resp *t
 		return nil, err
 	}
 	var payURL string
-	if p.Status == "pending" {
+	if p.Status == payment.PaymentStatus_PAYMENT_STATUS_PENDING {
 		payURL = l.svcCtx.Config.PayURL + p.Sn
 	}
 	return logic.Payment(p, payURL), nil

@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 
+	"zeromall/apps/payment/api/internal/logic"
 	"zeromall/apps/payment/api/internal/svc"
 	"zeromall/apps/payment/api/internal/types"
 	"zeromall/apps/payment/rpc/payment_client"
@@ -32,7 +33,7 @@ func (l *CallbackLogic) Callback(req *types.CallbackReq) (resp *types.CallbackRe
 	_, err = l.svcCtx.PaymentRpc.HandleCallback(l.ctx, &payment_client.CallbackReq{
 		PaymentSn: req.PaymentSn,
 		TradeNo:   req.TradeNo,
-		Status:    req.Status,
+		Status:    logic.ParsePaymentStatus(req.Status),
 		Amount:    req.Amount,
 		PaidAt:    req.PaidAt,
 	})

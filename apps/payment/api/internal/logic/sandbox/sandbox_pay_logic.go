@@ -14,6 +14,7 @@ import (
 	"zeromall/apps/payment/api/internal/logic"
 	"zeromall/apps/payment/api/internal/svc"
 	"zeromall/apps/payment/api/internal/types"
+	"zeromall/apps/payment/rpc/payment"
 	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/signature"
@@ -51,8 +52,8 @@ func (l *SandboxPayLogic) SandboxPay(req *types.PaymentSnReq) (resp *types.Payme
 	if err != nil {
 		return nil, err
 	}
-	if p.Status != "pending" {
-		return nil, xerr.ErrPaymentSettled.WithMsgf("payment is %s", p.Status)
+	if p.Status != payment.PaymentStatus_PAYMENT_STATUS_PENDING {
+		return nil, xerr.ErrPaymentSettled.WithMsgf("payment is %s", logic.StatusWord(p.Status))
 	}
 	tradeNo, err := newTradeNo()
 	if err != nil {

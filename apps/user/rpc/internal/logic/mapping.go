@@ -1,9 +1,20 @@
 package logic
 
 import (
+	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/sessions"
 	"zeromall/apps/user/rpc/user"
 )
+
+func toUserInfo(u *model.Users) *user.UserInfo {
+	return &user.UserInfo{
+		Id:        u.Id,
+		Email:     u.Email,
+		Nickname:  u.Nickname,
+		Status:    user.UserStatus(u.Status), // the enum's values are the stored ones
+		CreatedAt: u.CreatedAt.UTC().Unix(),
+	}
+}
 
 func toToken(p sessions.Pair) *user.Token {
 	return &user.Token{

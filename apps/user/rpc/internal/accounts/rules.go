@@ -1,4 +1,4 @@
-package logic
+package accounts
 
 import (
 	"net/mail"

@@ -1,24 +1,29 @@
-package logic
+package payments
 
 import (
 	"time"
 
-	"zeromall/apps/payment/rpc/payment"
 	"zeromall/pkg/xerr"
 )
 
 const (
-	callbackSucceeded = "succeeded"
-	// orderPending mirrors order-rpc's status value; payment reads it only through the rpc.
-	orderPending  = "pending"
 	maxTradeNoLen = 64
 	// A provider's clock may run a little ahead of ours; further is not a real payment time.
 	maxClockSkew = 10 * time.Minute
 )
 
-func checkCallback(in *payment.CallbackReq) error {
+// Callback is a provider notification whose signature the gateway verified.
+type Callback struct {
+	PaymentSn string
+	TradeNo   string
+	Succeeded bool // the only outcome a provider notifies
+	Amount    int64
+	PaidAt    int64 // unix seconds
+}
+
+func checkCallback(in Callback) error {
 	switch {
-	case in.Status != callbackSucceeded:
+	case !in.Succeeded:
 		return xerr.Field("status", `must be "succeeded"`)
 	case in.TradeNo == "" || len(in.TradeNo) > maxTradeNoLen:
 		return xerr.Field("tradeNo", "must hold 1 to 64 characters")
@@ -33,4 +38,16 @@ func checkCallback(in *payment.CallbackReq) error {
 		}
 	}
 	return nil
+}
+
+// backoff doubles from min with each attempt, up to max.
+func backoff(min, max time.Duration, attempts int64) time.Duration {
+	d := min
+	for i := int64(0); i < attempts && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		return max
+	}
+	return d
 }

@@ -1,4 +1,4 @@
-package logic
+package orders
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/dberr"
-	"zeromall/pkg/ids"
 	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 const (
@@ -26,56 +26,55 @@ const (
 	deadlockRetries = 3
 )
 
-// line is one validated order line.
-type line struct {
-	productID int64
-	quantity  int64
+// Line is one requested order line.
+type Line struct {
+	ProductID int64
+	Quantity  int64
 }
 
-// checkItems validates the requested lines and returns them sorted by product id, the order in
+// CheckLines validates the requested lines and returns them sorted by product id, the order in
 // which stock rows are locked (the same order in every transaction, so no deadlocks between them).
-func checkItems(items []*order.ItemReq) ([]line, error) {
+func CheckLines(requested []Line) ([]Line, error) {
 	switch {
-	case len(items) == 0:
+	case len(requested) == 0:
 		return nil, xerr.Field("items", "must hold at least one line")
-	case len(items) > maxOrderLines:
+	case len(requested) > maxOrderLines:
 		return nil, xerr.Field("items", fmt.Sprintf("must hold at most %d lines", maxOrderLines))
 	}
-	seen := make(map[int64]bool, len(items))
-	lines := make([]line, 0, len(items))
-	for i, it := range items {
+	seen := make(map[int64]bool, len(requested))
+	lines := make([]Line, 0, len(requested))
+	for i, ln := range requested {
 		field := fmt.Sprintf("items[%d]", i)
 		switch {
-		case it == nil:
-			return nil, xerr.Field(field, "is empty")
-		case it.ProductId <= 0:
+		case ln.ProductID <= 0:
 			return nil, xerr.Field(field+".productId", "must be a positive id")
-		case it.Quantity <= 0:
+		case ln.Quantity <= 0:
 			return nil, xerr.Field(field+".quantity", "must be at least 1")
-		case it.Quantity > maxLineQuantity:
+		case ln.Quantity > maxLineQuantity:
 			return nil, xerr.Field(field+".quantity", fmt.Sprintf("must be at most %d", maxLineQuantity))
-		case seen[it.ProductId]:
+		case seen[ln.ProductID]:
 			return nil, xerr.Field(field+".productId", "appears twice; put the whole quantity on one line")
 		}
-		seen[it.ProductId] = true
-		lines = append(lines, line{productID: it.ProductId, quantity: it.Quantity})
+		seen[ln.ProductID] = true
+		lines = append(lines, ln)
 	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i].productID < lines[j].productID })
+	sort.Slice(lines, func(i, j int) bool { return lines[i].ProductID < lines[j].ProductID })
 	return lines, nil
 }
 
-// requestHash fingerprints an order request, so a reused Idempotency-Key with other items is
-// told apart from a replay.
-func requestHash(lines []line) string {
+// RequestHash fingerprints checked lines, so a reused idempotency key with other lines is told
+// apart from a replay.
+func RequestHash(lines []Line) string {
 	var b strings.Builder
 	for _, l := range lines {
-		fmt.Fprintf(&b, "%d:%d;", l.productID, l.quantity)
+		fmt.Fprintf(&b, "%d:%d;", l.ProductID, l.Quantity)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
 
-func checkIdempotencyKey(key string) error {
+// CheckIdempotencyKey accepts an empty key (none) or up to 64 of [A-Za-z0-9-_.:].
+func CheckIdempotencyKey(key string) error {
 	if len(key) > maxIdemKeyLen {
 		return xerr.Field("Idempotency-Key", fmt.Sprintf("must be at most %d characters", maxIdemKeyLen))
 	}
@@ -84,21 +83,6 @@ func checkIdempotencyKey(key string) error {
 		if !ok {
 			return xerr.Field("Idempotency-Key", "may hold only letters, digits and - _ . :")
 		}
-	}
-	return nil
-}
-
-func checkUserID(id int64) error {
-	if id <= 0 {
-		return xerr.Field("userId", "must be positive")
-	}
-	return nil
-}
-
-// checkSN rejects anything that is not an order number before it reaches MySQL or a cache key.
-func checkSN(sn string) error {
-	if !ids.ValidSN(sn) {
-		return xerr.ErrOrderNotFound
 	}
 	return nil
 }
@@ -124,11 +108,12 @@ func checkPaging(page, pageSize int64, status string) (int64, int64, error) {
 	return page, pageSize, nil
 }
 
-// withDeadlockRetry runs a transaction again when it lost a lock race.
-func withDeadlockRetry(ctx context.Context, tx func() error) error {
+// transact runs fn in one MySQL transaction, again when it lost a lock race (deadlock, lock
+// wait timeout), up to deadlockRetries times.
+func (s *Service) transact(ctx context.Context, fn func(ctx context.Context, tx sqlx.Session) error) error {
 	var err error
 	for attempt := 0; attempt < deadlockRetries; attempt++ {
-		if err = tx(); err == nil || !dberr.IsRetryable(err) {
+		if err = s.db.TransactCtx(ctx, fn); err == nil || !dberr.IsRetryable(err) {
 			return err
 		}
 		select {

@@ -1,24 +1,22 @@
-package logic
+package orders
 
 import (
 	"fmt"
 	"testing"
-
-	"zeromall/apps/order/rpc/order"
 )
 
 // Pricing an order: validating and sorting its lines and fingerprinting it for idempotency.
 func BenchmarkCheckItemsAndHash(b *testing.B) {
-	items := make([]*order.ItemReq, 5)
+	items := make([]Line, 5)
 	for i := range items {
-		items[i] = &order.ItemReq{ProductId: int64(10 - i), Quantity: int64(i + 1)}
+		items[i] = Line{ProductID: int64(10 - i), Quantity: int64(i + 1)}
 	}
 	for b.Loop() {
-		lines, err := checkItems(items)
+		lines, err := CheckLines(items)
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = requestHash(lines)
+		_ = RequestHash(lines)
 	}
 }
 

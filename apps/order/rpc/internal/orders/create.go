@@ -1,0 +1,159 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"zeromall/apps/order/model"
+	"zeromall/pkg/dberr"
+	"zeromall/pkg/ids"
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+// Create prices lines from the catalogue and takes their stock in one transaction, as a pending
+// order of buyer. With an idempotency key, the same key from the same buyer returns the same
+// order; the key with other lines is ErrIdempotencyKeyReused.
+func (s *Service) Create(ctx context.Context, buyer int64, requested []Line, key string) (*Order, error) {
+	if err := xerr.CheckUserID(buyer); err != nil {
+		return nil, err
+	}
+	lines, err := CheckLines(requested)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckIdempotencyKey(key); err != nil {
+		return nil, err
+	}
+	hash := RequestHash(lines)
+
+	if key != "" {
+		if o, err := s.replay(ctx, buyer, key, hash, false); o != nil || err != nil {
+			return o, err
+		}
+	}
+	o, err := s.create(ctx, buyer, lines, key, hash)
+	if key != "" && dberr.IsDuplicateOf(err, "uk_user_key") {
+		// A concurrent request with the same key committed first; ours rolled back, stock included.
+		return s.replay(ctx, buyer, key, hash, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.withItems(ctx, o)
+}
+
+// replay returns the order an idempotency key already created, or nil when the key is new.
+// fresh reads MySQL, bypassing a cached not-found that a concurrent request may have left.
+func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fresh bool) (*Order, error) {
+	var (
+		rec *model.OrderIdempotency
+		err error
+	)
+	if fresh {
+		rec, err = s.idempotency.FindFresh(ctx, buyer, key)
+	} else {
+		rec, err = s.idempotency.FindOneByUserIdIdempotencyKey(ctx, buyer, key)
+	}
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("find idempotency key: %w", err)
+	case rec.RequestHash != hash:
+		return nil, xerr.ErrIdempotencyKeyReused
+	}
+	o, err := s.orders.FindOne(ctx, rec.OrderId)
+	if err != nil {
+		return nil, fmt.Errorf("find order %d of idempotency key: %w", rec.OrderId, err)
+	}
+	return s.withItems(ctx, o)
+}
+
+// create writes the order, its lines and its idempotency key and takes the stock, all in one
+// transaction; a line that cannot be served rolls everything back.
+func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, hash string) (*model.Orders, error) {
+	productIDs := make([]int64, len(lines))
+	for i, ln := range lines {
+		productIDs[i] = ln.ProductID
+	}
+	var orderID int64
+	err := s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		var err error
+		orderID, err = s.insertTx(ctx, tx, buyer, lines, productIDs, key, hash)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	if err := s.products.InvalidateStock(ctx, productIDs...); err != nil {
+		logx.WithContext(ctx).Errorf("invalidate products %v: %v", productIDs, err)
+	}
+	if key != "" {
+		if err := s.idempotency.Invalidate(ctx, &model.OrderIdempotency{UserId: buyer, IdempotencyKey: key}); err != nil {
+			logx.WithContext(ctx).Errorf("invalidate idempotency key: %v", err)
+		}
+	}
+	o, err := s.orders.FindOne(ctx, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("read new order %d: %w", orderID, err)
+	}
+	return o, nil
+}
+
+func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, lines []Line,
+	productIDs []int64, key, hash string) (int64, error) {
+	products, err := s.products.FindManyTx(ctx, tx, productIDs)
+	if err != nil {
+		return 0, err
+	}
+	byID := make(map[int64]*model.Products, len(products))
+	for _, p := range products {
+		byID[p.Id] = p
+	}
+
+	items := make([]*model.OrderItems, 0, len(lines))
+	var total int64
+	for _, ln := range lines {
+		p, ok := byID[ln.ProductID]
+		if !ok {
+			return 0, xerr.ErrProductNotFound.WithMsgf("items: unknown product %d", ln.ProductID)
+		}
+		taken, err := s.products.TakeStockTx(ctx, tx, p.Id, ln.Quantity)
+		if err != nil {
+			return 0, err
+		}
+		if !taken {
+			return 0, xerr.ErrOutOfStock.WithMsgf("out of stock: %s", p.Title)
+		}
+		items = append(items, &model.OrderItems{ProductId: p.Id, Title: p.Title, Price: p.Price, Quantity: ln.Quantity})
+		total += p.Price * ln.Quantity
+	}
+
+	orderID, err := s.orders.InsertTx(ctx, tx, &model.Orders{
+		Sn:          ids.NewSN(time.Now()),
+		UserId:      buyer,
+		Status:      model.StatusPending,
+		TotalAmount: total,
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := s.items.InsertManyTx(ctx, tx, orderID, items); err != nil {
+		return 0, err
+	}
+	if key != "" {
+		err := s.idempotency.InsertTx(ctx, tx, &model.OrderIdempotency{
+			UserId: buyer, IdempotencyKey: key, OrderId: orderID, RequestHash: hash,
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return orderID, nil
+}

@@ -1,0 +1,116 @@
+// Package orders is order-rpc's domain: the catalogue's stock, orders and their state machine.
+// Every rule and every transaction of the service lives here; the goctl logic files only decode
+// a request, call a Service method and map the answer.
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"zeromall/apps/order/model"
+	"zeromall/pkg/ids"
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+// Order is an order with its lines.
+type Order struct {
+	*model.Orders
+	Items []*model.OrderItems
+}
+
+// Service owns the order database.
+type Service struct {
+	db          sqlx.SqlConn
+	products    model.ProductsModel
+	orders      model.OrdersModel
+	items       model.OrderItemsModel
+	idempotency model.OrderIdempotencyModel
+}
+
+// New builds the service on one MySQL connection and the cache configuration of its models.
+func New(db sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) *Service {
+	return &Service{
+		db:          db,
+		products:    model.NewProductsModel(db, c, opts...),
+		orders:      model.NewOrdersModel(db, c, opts...),
+		items:       model.NewOrderItemsModel(db, c, opts...),
+		idempotency: model.NewOrderIdempotencyModel(db, c, opts...),
+	}
+}
+
+// Products returns the catalogue (served from cache).
+func (s *Service) Products(ctx context.Context) ([]*model.Products, error) {
+	return s.products.ListAll(ctx)
+}
+
+// Get reads one order of owner; anyone else's is ErrOrderNotFound.
+func (s *Service) Get(ctx context.Context, owner int64, sn string) (*Order, error) {
+	if err := xerr.CheckUserID(owner); err != nil {
+		return nil, err
+	}
+	o, err := s.find(ctx, sn, owner)
+	if err != nil {
+		return nil, err
+	}
+	return s.withItems(ctx, o)
+}
+
+// List returns one page of owner's orders, newest first, optionally only those in status, and
+// the number of orders matching.
+func (s *Service) List(ctx context.Context, owner int64, status string, page, pageSize int64) ([]*Order, int64, error) {
+	if err := xerr.CheckUserID(owner); err != nil {
+		return nil, 0, err
+	}
+	page, pageSize, err := checkPaging(page, pageSize, status)
+	if err != nil {
+		return nil, 0, err
+	}
+	list, total, err := s.orders.ListByUser(ctx, owner, status, (page-1)*pageSize, pageSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	orderIDs := make([]int64, len(list))
+	for i, o := range list {
+		orderIDs[i] = o.Id
+	}
+	items, err := s.items.ListByOrders(ctx, orderIDs)
+	if err != nil {
+		return nil, 0, err
+	}
+	result := make([]*Order, len(list))
+	for i, o := range list {
+		result[i] = &Order{Orders: o, Items: items[o.Id]}
+	}
+	return result, total, nil
+}
+
+// find reads an order by number; owner > 0 restricts it to that user's orders, and anyone
+// else's is reported as not found, never as forbidden, so numbers cannot be probed.
+func (s *Service) find(ctx context.Context, sn string, owner int64) (*model.Orders, error) {
+	if !ids.ValidSN(sn) { // before it reaches MySQL or a cache key
+		return nil, xerr.ErrOrderNotFound
+	}
+	o, err := s.orders.FindOneBySn(ctx, sn)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, xerr.ErrOrderNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find order %s: %w", sn, err)
+	}
+	if owner > 0 && o.UserId != owner {
+		return nil, xerr.ErrOrderNotFound
+	}
+	return o, nil
+}
+
+func (s *Service) withItems(ctx context.Context, o *model.Orders) (*Order, error) {
+	items, err := s.items.ListByOrder(ctx, o.Id)
+	if err != nil {
+		return nil, err
+	}
+	return &Order{Orders: o, Items: items}, nil
+}

@@ -1,0 +1,188 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"zeromall/apps/order/model"
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+// The order state machine: pending → paid → refunded, pending → cancelled. Nothing else.
+var transitions = map[string][]string{
+	model.StatusPending: {model.StatusPaid, model.StatusCancelled},
+	model.StatusPaid:    {model.StatusRefunded},
+}
+
+// CanTransition reports whether the state machine allows moving from one status to another.
+func CanTransition(from, to string) bool {
+	for _, next := range transitions[from] {
+		if next == to {
+			return true
+		}
+	}
+	return false
+}
+
+// restocks reports whether reaching a status gives the goods back to stock.
+func restocks(to string) bool {
+	return to == model.StatusCancelled || to == model.StatusRefunded
+}
+
+func illegal(from, to string) error {
+	if from == model.StatusCancelled && to == model.StatusPaid {
+		return xerr.ErrOrderCancelled
+	}
+	return xerr.ErrIllegalTransition.WithMsgf("order is %s and cannot become %s", from, to)
+}
+
+// Cancel cancels a pending order of owner and restocks it; cancelling twice is
+// ErrIllegalTransition.
+func (s *Service) Cancel(ctx context.Context, owner int64, sn string) (*Order, error) {
+	if err := xerr.CheckUserID(owner); err != nil {
+		return nil, err
+	}
+	o, err := s.find(ctx, sn, owner)
+	if err != nil {
+		return nil, err
+	}
+	moved, err := s.move(ctx, o, model.StatusCancelled, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if !moved {
+		return nil, xerr.ErrIllegalTransition.WithMsg("order is already cancelled")
+	}
+	return s.withItems(ctx, o)
+}
+
+// MarkPaid moves a pending order to paid at paidAt. Already paid is a success: the payment
+// service retries until it hears back.
+func (s *Service) MarkPaid(ctx context.Context, sn string, paidAt time.Time) (*Order, error) {
+	o, err := s.find(ctx, sn, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.move(ctx, o, model.StatusPaid, paidAt); err != nil {
+		return nil, err
+	}
+	return s.withItems(ctx, o)
+}
+
+// MarkRefunded moves a paid order to refunded and restocks it. Already refunded is a success.
+func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
+	o, err := s.find(ctx, sn, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.move(ctx, o, model.StatusRefunded, time.Now()); err != nil {
+		return nil, err
+	}
+	return s.withItems(ctx, o)
+}
+
+// CancelExpired cancels and restocks up to batch orders still pending that were created before
+// deadline, and returns how many this call cancelled. Instances need no coordination: each
+// cancellation is a transition under a row lock, so when two pick the same order one cancels it
+// and the other finds it cancelled.
+func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch int) (int, error) {
+	expired, err := s.orders.FindPendingBefore(ctx, deadline, batch)
+	if err != nil {
+		return 0, err
+	}
+	cancelled := 0
+	for _, o := range expired {
+		moved, err := s.move(ctx, o, model.StatusCancelled, time.Now())
+		switch {
+		case errors.Is(err, xerr.ErrIllegalTransition):
+			// Paid in the meantime: nothing to do.
+		case err != nil:
+			logx.WithContext(ctx).Errorf("auto-cancel order %s: %v", o.Sn, err)
+		case moved:
+			cancelled++
+			logx.WithContext(ctx).Infof("auto-cancelled order %s, created %s", o.Sn, o.CreatedAt.UTC().Format(time.RFC3339))
+		}
+	}
+	return cancelled, nil
+}
+
+// move moves order o to status `to` in one transaction that locks the order row, checks the
+// move against the state machine, updates it conditionally and restocks when the move gives goods
+// back. So racing moves of one order (cancel vs. payment, two auto-cancellers) run one after the
+// other and exactly one wins. It reports moved=false, with no error, when the order already was
+// in `to`; an illegal move is ErrIllegalTransition (ErrOrderCancelled for paying a cancelled
+// order). On return o holds the order as committed. Caches are invalidated after the commit.
+func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.Time) (moved bool, err error) {
+	var items []*model.OrderItems
+	if restocks(to) {
+		// Lines never change, so reading them (cached) before the transaction is safe.
+		if items, err = s.items.ListByOrder(ctx, o.Id); err != nil {
+			return false, err
+		}
+	}
+	var cur *model.Orders
+	err = s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		moved = false
+		locked, err := s.orders.LockTx(ctx, tx, o.Id)
+		if err != nil {
+			return err
+		}
+		cur = locked
+		if cur.Status == to {
+			return nil
+		}
+		if !CanTransition(cur.Status, to) {
+			return illegal(cur.Status, to)
+		}
+		if _, err := s.orders.TransitionTx(ctx, tx, o.Id, cur.Status, to, at); err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := s.products.PutBackStockTx(ctx, tx, it.ProductId, it.Quantity); err != nil {
+				return err
+			}
+		}
+		moved = true
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if !moved {
+		*o = *cur
+		return false, nil
+	}
+	if !restocks(to) {
+		items = nil
+	}
+	s.invalidate(ctx, o, items)
+	fresh, err := s.orders.FindOne(ctx, o.Id)
+	if err != nil {
+		return false, fmt.Errorf("reload order %s: %w", o.Sn, err)
+	}
+	*o = *fresh
+	return true, nil
+}
+
+// invalidate drops the cached rows a committed change made stale: the order's and, when stock
+// moved, its products' and the catalogue's.
+func (s *Service) invalidate(ctx context.Context, o *model.Orders, items []*model.OrderItems) {
+	if err := s.orders.Invalidate(ctx, o); err != nil {
+		logx.WithContext(ctx).Errorf("invalidate order %s: %v", o.Sn, err)
+	}
+	if len(items) == 0 {
+		return
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ProductId
+	}
+	if err := s.products.InvalidateStock(ctx, ids...); err != nil {
+		logx.WithContext(ctx).Errorf("invalidate products %v: %v", ids, err)
+	}
+}
