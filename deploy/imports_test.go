@@ -1,0 +1,163 @@
+package deploy
+
+import (
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The import rules of the repository (doc/architecture.md, "Dependencies point one way"):
+//
+//   - pkg/ is shared code: it imports nothing from apps/, deploy/ or e2e/ (migrations are handed
+//     in by each rpc's main);
+//   - a model imports only pkg/ (no rpc, gateway or other service);
+//   - a domain package (every rpc internal package but goctl's logic/server/svc/config, main's
+//     workers and the access policy) imports no goctl layer and no worker, so it can be tested
+//     and reused without them;
+//   - workers use the domain, never goctl's logic;
+//   - one service reaches another only through its rpc contract (the pb and _client packages).
+var (
+	appPkg     = regexp.MustCompile(`^zeromall/apps/(\w+)/(\w+)(?:/(.*))?$`)
+	goctlLayer = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config)$`)
+	notDomain  = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config|workers|access)$`)
+)
+
+// importViolations checks one package's direct imports against the rules; pkg is its import
+// path and test says it is built with its tests (which may migrate a database: deploy/sql).
+func importViolations(pkg string, test bool, imports []string) []string {
+	var bad []string
+	for _, imp := range imports {
+		if !strings.HasPrefix(imp, "zeromall/") {
+			continue
+		}
+		if imp == "zeromall/deploy/sql" && test {
+			continue
+		}
+		if why := importRule(pkg, imp); why != "" {
+			bad = append(bad, pkg+" imports "+imp+": "+why)
+		}
+	}
+	return bad
+}
+
+func importRule(pkg, imp string) string {
+	if strings.HasPrefix(pkg, "zeromall/pkg/") {
+		if !strings.HasPrefix(imp, "zeromall/pkg/") {
+			return "pkg/ imports only pkg/"
+		}
+		return ""
+	}
+	from := appPkg.FindStringSubmatch(pkg)
+	if from == nil {
+		return "" // mains outside apps/, e2e and deploy may import anything
+	}
+	fromSvc, fromPath := from[1], strings.TrimPrefix(from[2]+"/"+from[3], "/")
+	fromPath = strings.TrimSuffix(fromPath, "/")
+	to := appPkg.FindStringSubmatch(imp)
+	switch {
+	case strings.HasPrefix(imp, "zeromall/e2e"):
+		return "nothing in apps/ imports e2e/"
+	case strings.HasPrefix(imp, "zeromall/deploy/") && imp != "zeromall/deploy/sql":
+		return "apps/ may import only deploy/sql (migrations, from main)"
+	case imp == "zeromall/deploy/sql" && fromPath != "rpc":
+		return "only an rpc's main hands migrations in"
+	case to == nil:
+		return ""
+	}
+	toSvc, toPath := to[1], strings.TrimSuffix(strings.TrimPrefix(to[2]+"/"+to[3], "/"), "/")
+	if toSvc != fromSvc {
+		if toPath != "rpc/"+toSvc && toPath != "rpc/"+toSvc+"_client" {
+			return "another service is reached only through its rpc contract (pb or _client)"
+		}
+		return ""
+	}
+	switch {
+	case fromPath == "model":
+		return "a model imports only pkg/"
+	case strings.HasPrefix(fromPath, "rpc/internal/") && !notDomain.MatchString(fromPath) && goctlLayer.MatchString(toPath):
+		return "a domain package does not depend on goctl's layers"
+	case strings.HasPrefix(fromPath, "rpc/internal/") && !notDomain.MatchString(fromPath) && toPath == "rpc/internal/workers":
+		return "a domain package does not depend on its workers"
+	case fromPath == "rpc/internal/workers" && goctlLayer.MatchString(toPath):
+		return "workers use the domain, not goctl's layers"
+	}
+	return ""
+}
+
+// TestImportRules lists every package the repository's code depends on (go list -deps, tests
+// included) and checks each one's imports against the rules above.
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-test",
+		"-f", `{{.ImportPath}}|{{join .Imports " "}}`, "zeromall/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var bad []string
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, imports, _ := strings.Cut(line, "|")
+		// A package built with its tests is listed as "p [p.test]", its external tests as
+		// "p_test [p.test]" and the test binary as "p.test".
+		pkg, variant, _ := strings.Cut(path, " ")
+		if !strings.HasPrefix(pkg, "zeromall/") || strings.HasSuffix(pkg, ".test") {
+			continue
+		}
+		test := variant != "" || strings.HasSuffix(pkg, "_test")
+		pkg = strings.TrimSuffix(pkg, "_test")
+		checked++
+		bad = append(bad, importViolations(pkg, test, strings.Fields(imports))...)
+	}
+	if checked < 50 {
+		t.Fatalf("checked only %d packages; go list output changed?", checked)
+	}
+	sort.Strings(bad)
+	for _, b := range compact(bad) {
+		t.Error(b)
+	}
+}
+
+func compact(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// TestImportRules_CatchViolations proves each rule fires, so a passing TestImportRules means
+// something.
+func TestImportRules_CatchViolations(t *testing.T) {
+	for _, tc := range []struct {
+		pkg, imp string
+		ok       bool
+	}{
+		{"zeromall/pkg/rpcserver", "zeromall/deploy/sql", false},
+		{"zeromall/pkg/testkit", "zeromall/apps/user/rpc/user", false},
+		{"zeromall/pkg/store", "zeromall/pkg/migrate", true},
+		{"zeromall/apps/order/model", "zeromall/apps/order/rpc/order", false},
+		{"zeromall/apps/order/model", "zeromall/pkg/cachex", true},
+		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/internal/svc", false},
+		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/internal/logic", false},
+		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/internal/workers", false},
+		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/model", true},
+		{"zeromall/apps/order/rpc/internal/workers", "zeromall/apps/order/rpc/internal/logic", false},
+		{"zeromall/apps/order/rpc/internal/workers", "zeromall/apps/order/rpc/internal/orders", true},
+		{"zeromall/apps/order/rpc/internal/logic", "zeromall/apps/order/rpc/internal/orders", true},
+		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/model", false},
+		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/internal/orders", false},
+		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order_client", true},
+		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order", true},
+		{"zeromall/apps/order/rpc/internal/orders", "zeromall/deploy/sql", false},
+		{"zeromall/apps/order/rpc", "zeromall/deploy/sql", true},
+		{"zeromall/apps/order/api", "zeromall/deploy/prod", false},
+	} {
+		got := importRule(tc.pkg, tc.imp) == ""
+		if got != tc.ok {
+			t.Errorf("%s -> %s: allowed=%v, want %v", tc.pkg, tc.imp, got, tc.ok)
+		}
+	}
+}
