@@ -100,7 +100,8 @@ bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
 # ---- code generation -------------------------------------------------------
 
 .PHONY: gen gen-tools check-protoc
-gen: $(foreach s,$(SERVICES),gen-$(s)) ## regenerate every api, rpc and model from source
+gen: ## regenerate every api, rpc and model from source; prints the files it created or changed
+	@deploy/scripts/gen.sh
 
 gen-%: gen-%-model gen-%-rpc gen-%-api ;
 

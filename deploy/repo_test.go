@@ -56,3 +56,26 @@ func TestRepository_NoLargeFilesOrBinariesAreTracked(t *testing.T) {
 		}
 	}
 }
+
+// goctl scaffolds a logic file for every new endpoint or rpc method with this marker; the stub
+// compiles and answers 200 with empty data, so it must never reach main.
+const scaffoldMarker = "todo: add your logic here"
+
+func TestRepository_NoScaffoldedLogicStubsRemain(t *testing.T) {
+	err := filepath.WalkDir(filepath.Join("..", "apps"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(scaffoldMarker)) {
+			t.Errorf("%s is still goctl's stub (%q): write the logic, or delete the file if the endpoint was removed", path, scaffoldMarker)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

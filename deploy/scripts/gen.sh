@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make gen: regenerate every model, rpc and gateway from its source (deploy/sql, .proto, .api)
+# with the pinned goctl and protoc plugins. Prints one line per step and ends with the files it
+# created or changed; goctl's own output goes to .gen.log (shown in full when a step fails).
+#
+# protoc comes from the OS, so its version line in *.pb.go is normalised: protoc-gen-go's output
+# depends on protoc's version only through that line (deploy/protoc_test.go proves it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+MIN_PROTOC=3.21.12
+SERVICES=${SERVICES:-user order payment}
+LOG=.gen.log
+: >"$LOG"
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
+
+command -v protoc >/dev/null || {
+	echo "gen: protoc is missing: install the OS package 'protobuf-compiler' (deploy/scripts/deps.sh protoc)" >&2
+	exit 1
+}
+have=$(protoc --version | awk '{print $2}')
+version_ge "$have" "$MIN_PROTOC" || { echo "gen: protoc $have is older than $MIN_PROTOC" >&2; exit 1; }
+
+snapshot() { find apps doc/api -type f -print0 | sort -z | xargs -0 sha256sum; }
+before=$(mktemp)
+trap 'rm -f "$before"' EXIT
+snapshot >"$before"
+
+step() { # step <label> <make target>
+	printf 'gen: %-28s' "$1"
+	if make --no-print-directory -s "$2" >>"$LOG" 2>&1; then
+		echo ok
+	else
+		echo FAILED
+		cat "$LOG" >&2
+		exit 1
+	fi
+}
+
+step "protoc plugins" gen-tools
+for s in $SERVICES; do
+	step "$s model (schema.sql)" "gen-$s-model"
+	step "$s rpc ($s.proto)" "gen-$s-rpc"
+	step "$s api ($s.api)" "gen-$s-api"
+done
+# Normalise the protoc version line (see above).
+find apps -name '*.pb.go' -exec sed -i -E \
+	-e 's#^// \tprotoc +v[0-9.]+.*$#// \tprotoc        (normalised by make gen)#' \
+	-e 's#^// - protoc +v[0-9.]+.*$#// - protoc             (normalised by make gen)#' {} +
+
+{ snapshot | diff "$before" - || true; } | awk '
+	/^</ { old[$3] = 1 }
+	/^>/ { if ($3 in old) { changed[$3] = 1; delete old[$3] } else created[$3] = 1 }
+	END {
+		for (f in created) print "gen: created " f
+		for (f in changed) print "gen: changed " f
+		for (f in old) print "gen: gone    " f
+		if (length(created) + length(changed) + length(old) == 0) print "gen: nothing changed"
+	}' | sort
