@@ -63,6 +63,7 @@ func TestUserGateway(t *testing.T) {
 	t.Run("LoginFailuresRevealNothingAndAreThrottled", env.loginFailuresRevealNothingAndAreThrottled)
 	t.Run("ProtectedEndpointsRejectBadTokens", env.protectedEndpointsRejectBadTokens)
 	t.Run("UpdateProfileValidatesNickname", env.updateProfileValidatesNickname)
+	t.Run("EveryEditableFieldRoundTrips", env.everyEditableFieldRoundTrips)
 	t.Run("UnknownRoutesAnswerJSON", env.unknownRoutesAnswerJSON)
 
 	// Everything above sent passwords and tokens; none of them, nor a hash or the signing

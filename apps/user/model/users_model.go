@@ -51,8 +51,10 @@ func (m *customUsersModel) FindOneByEmailNoCache(ctx context.Context, email stri
 	return &u, nil
 }
 
-// UpdateProfile does not read through the cache first (the generated Update does, and fails
-// while Redis is down); the email never changes, so the keys to invalidate are known.
+// UpdateProfile writes one column per editable profile field (user-rpc's accounts.Profile; a new
+// field is added here too, doc/codegen.md). It does not read through the cache first (the
+// generated Update does, and fails while Redis is down); the email never changes, so the keys to
+// invalidate are known.
 func (m *customUsersModel) UpdateProfile(ctx context.Context, u *Users) error {
 	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
 		q := fmt.Sprintf("update %s set `nickname` = ? where `id` = ?", m.table)

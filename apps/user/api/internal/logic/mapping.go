@@ -22,6 +22,12 @@ func TokenResp(t *user_client.Token) *types.TokenResp {
 	}
 }
 
+// UpdateProfileReq maps the HTTP profile edit of user uid to the rpc request: every editable
+// field (doc/codegen.md, "Add a field").
+func UpdateProfileReq(uid int64, req *types.UpdateProfileReq) *user_client.UpdateProfileReq {
+	return &user_client.UpdateProfileReq{Id: uid, Nickname: req.Nickname}
+}
+
 // Profile maps an rpc user to the HTTP profile.
 func Profile(u *user_client.UserInfo) *types.ProfileResp {
 	return &types.ProfileResp{

@@ -2,9 +2,15 @@ package logic
 
 import (
 	"zeromall/apps/user/model"
+	"zeromall/apps/user/rpc/internal/accounts"
 	"zeromall/apps/user/rpc/internal/sessions"
 	"zeromall/apps/user/rpc/user"
 )
+
+// toProfile reads every editable field of an UpdateProfile request (doc/codegen.md, "Add a field").
+func toProfile(in *user.UpdateProfileReq) accounts.Profile {
+	return accounts.Profile{Nickname: in.Nickname}
+}
 
 func toUserInfo(u *model.Users) *user.UserInfo {
 	return &user.UserInfo{

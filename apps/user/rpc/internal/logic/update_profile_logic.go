@@ -3,7 +3,6 @@ package logic
 import (
 	"context"
 
-	"zeromall/apps/user/rpc/internal/accounts"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
 
@@ -26,7 +25,7 @@ func NewUpdateProfileLogic(ctx context.Context, svcCtx *svc.ServiceContext) *Upd
 
 // UpdateProfile changes the editable profile fields.
 func (l *UpdateProfileLogic) UpdateProfile(in *user.UpdateProfileReq) (*user.UserInfo, error) {
-	u, err := l.svcCtx.Accounts.UpdateProfile(l.ctx, in.Id, accounts.Profile{Nickname: in.Nickname})
+	u, err := l.svcCtx.Accounts.UpdateProfile(l.ctx, in.Id, toProfile(in))
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"zeromall/apps/user/api/internal/logic"
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
-	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/jwtx"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -35,7 +34,7 @@ func (l *UpdateMeLogic) UpdateMe(req *types.UpdateProfileReq) (resp *types.Profi
 	if err != nil {
 		return nil, err
 	}
-	u, err := l.svcCtx.UserRpc.UpdateProfile(l.ctx, &user_client.UpdateProfileReq{Id: uid, Nickname: req.Nickname})
+	u, err := l.svcCtx.UserRpc.UpdateProfile(l.ctx, logic.UpdateProfileReq(uid, req))
 	if err != nil {
 		return nil, err
 	}
