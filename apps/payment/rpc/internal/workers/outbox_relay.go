@@ -6,51 +6,20 @@ import (
 	"time"
 
 	"zeromall/apps/payment/rpc/internal/payments"
-
-	"github.com/zeromicro/go-zero/core/threading"
+	"zeromall/pkg/worker"
 )
 
-// OutboxRelay delivers outbox messages to order-rpc (payments.DeliverDue) every interval and as
-// soon as a payment queues one, draining while full batches come back. Every payment-rpc
-// instance runs one.
-type OutboxRelay struct {
-	payments *payments.Service
-	delivery payments.Delivery
-	interval time.Duration
-	stop     chan struct{}
-	done     chan struct{}
-}
-
-// StartOutboxRelay starts the delivery loop; Stop ends it.
-func StartOutboxRelay(p *payments.Service, d payments.Delivery, interval time.Duration) *OutboxRelay {
-	r := &OutboxRelay{payments: p, delivery: d, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
-	threading.GoSafe(r.loop)
-	return r
-}
-
-// Stop ends the loop after the batch in flight.
-func (r *OutboxRelay) Stop() {
-	close(r.stop)
-	<-r.done
-}
-
-func (r *OutboxRelay) loop() {
-	defer close(r.done)
-	ticker := time.NewTicker(r.interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-r.stop:
-			return
-		case <-ticker.C:
-		case <-r.payments.Queued():
-		}
-		for r.payments.DeliverDue(context.Background(), r.delivery) == r.delivery.Batch {
+// StartOutboxRelay delivers outbox messages to order-rpc (payments.DeliverDue) every interval
+// and as soon as a payment queues one, draining while full batches come back. Every payment-rpc
+// instance runs one. Stop the returned loop on shutdown: it ends after the batch in flight.
+func StartOutboxRelay(p *payments.Service, d payments.Delivery, interval time.Duration) *worker.Loop {
+	return worker.Start(interval, p.Queued(), func(stop <-chan struct{}) {
+		for p.DeliverDue(context.Background(), d) == d.Batch {
 			select {
-			case <-r.stop:
+			case <-stop:
 				return
 			default:
 			}
 		}
-	}
+	})
 }
