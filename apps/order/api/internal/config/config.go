@@ -2,33 +2,17 @@ package config
 
 import (
 	"errors"
-	"fmt"
 
-	"zeromall/pkg/clientip"
 	"zeromall/pkg/deployenv"
-	"zeromall/pkg/jwtx"
-	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/gatewayconf"
 
-	"github.com/zeromicro/go-zero/core/stores/redis"
-	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type Config struct {
-	rest.RestConf
-	// TrustedProxies are the CIDRs of the proxies in front of the gateway whose X-Forwarded-For
-	// is believed; empty (the default), the TCP peer is the client.
-	TrustedProxies []string `json:",optional"`
-	// Auth verifies access tokens minted by user-rpc (same secret); user-rpc checks their sessions.
-	Auth struct {
-		AccessSecret string
-	}
-	// SessionRedis holds the session states user-rpc publishes (pkg/sessioncache).
-	SessionRedis redis.RedisConf
-	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
-	RpcIdentity rpcauth.Config
-	UserRpc     zrpc.RpcClientConf
-	OrderRpc    zrpc.RpcClientConf
+	gatewayconf.Config
+	UserRpc  zrpc.RpcClientConf
+	OrderRpc zrpc.RpcClientConf
 }
 
 // Validate rejects configurations that would run insecurely or dial the wrong service.
@@ -37,22 +21,9 @@ func (c Config) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(
-		env.Service(c.ServiceConf),
-		env.Secret("JWT_SECRET (Auth.AccessSecret)", c.Auth.AccessSecret, jwtx.MinSecretLen),
-		env.RedisPassword("REDIS_PASSWORD (SessionRedis.Pass)", c.SessionRedis.Pass),
-		c.RpcIdentity.Check(env),
-	); err != nil {
-		return err
-	}
-	if _, err := clientip.New(c.TrustedProxies); err != nil {
-		return fmt.Errorf("TrustedProxies: %w", err)
-	}
-	if c.UserRpc.Etcd.Key == "" && len(c.UserRpc.Endpoints) == 0 {
-		return fmt.Errorf("UserRpc.Etcd.Key is empty")
-	}
-	if c.OrderRpc.Etcd.Key == "" && len(c.OrderRpc.Endpoints) == 0 {
-		return fmt.Errorf("OrderRpc.Etcd.Key is empty")
-	}
-	return nil
+	return errors.Join(
+		c.Config.Check(env),
+		gatewayconf.Target("UserRpc", c.UserRpc),
+		gatewayconf.Target("OrderRpc", c.OrderRpc),
+	)
 }

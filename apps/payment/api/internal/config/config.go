@@ -4,31 +4,17 @@ import (
 	"errors"
 	"fmt"
 
-	"zeromall/pkg/clientip"
 	"zeromall/pkg/deployenv"
+	"zeromall/pkg/gatewayconf"
 	"zeromall/pkg/jwtx"
-	"zeromall/pkg/rpcauth"
 
-	"github.com/zeromicro/go-zero/core/stores/redis"
-	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type Config struct {
-	rest.RestConf
-	// TrustedProxies are the CIDRs of the proxies in front of the gateway whose X-Forwarded-For
-	// is believed; empty (the default), the TCP peer is the client.
-	TrustedProxies []string `json:",optional"`
-	// Auth verifies access tokens minted by user-rpc (same secret); user-rpc checks their sessions.
-	Auth struct {
-		AccessSecret string
-	}
-	// SessionRedis holds the session states user-rpc publishes (pkg/sessioncache).
-	SessionRedis redis.RedisConf
-	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
-	RpcIdentity rpcauth.Config
-	UserRpc     zrpc.RpcClientConf
-	PaymentRpc  zrpc.RpcClientConf
+	gatewayconf.Config
+	UserRpc    zrpc.RpcClientConf
+	PaymentRpc zrpc.RpcClientConf
 
 	// Callback is the provider webhook: its body is signed with Secret (HMAC-SHA256).
 	Callback struct {
@@ -49,35 +35,27 @@ func (c Config) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(
-		env.Service(c.ServiceConf),
-		env.Secret("JWT_SECRET (Auth.AccessSecret)", c.Auth.AccessSecret, jwtx.MinSecretLen),
-		env.RedisPassword("REDIS_PASSWORD (SessionRedis.Pass)", c.SessionRedis.Pass),
+	return errors.Join(
+		c.Config.Check(env),
+		gatewayconf.Target("UserRpc", c.UserRpc),
+		gatewayconf.Target("PaymentRpc", c.PaymentRpc),
 		env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, jwtx.MinSecretLen),
 		c.checkSandbox(env),
-		c.RpcIdentity.Check(env),
-	); err != nil {
-		return err
-	}
-	if _, err := clientip.New(c.TrustedProxies); err != nil {
-		return fmt.Errorf("TrustedProxies: %w", err)
-	}
-	if c.UserRpc.Etcd.Key == "" && len(c.UserRpc.Endpoints) == 0 {
-		return fmt.Errorf("UserRpc.Etcd.Key is empty")
-	}
-	if c.PaymentRpc.Etcd.Key == "" && len(c.PaymentRpc.Endpoints) == 0 {
-		return fmt.Errorf("PaymentRpc.Etcd.Key is empty")
-	}
-	if c.Sandbox.Enabled && c.Sandbox.CallbackURL == "" {
-		return fmt.Errorf("Sandbox.CallbackURL is empty")
-	}
-	return nil
+		c.checkSandboxURL(),
+	)
 }
 
 // checkSandbox keeps the simulated provider, which pays without money, out of production.
 func (c Config) checkSandbox(env deployenv.Env) error {
 	if c.Sandbox.Enabled && env == deployenv.Production {
 		return fmt.Errorf("the sandbox provider (Sandbox.Enabled, PAYMENT_SANDBOX) pays without money: not allowed when %s=production", deployenv.Var)
+	}
+	return nil
+}
+
+func (c Config) checkSandboxURL() error {
+	if c.Sandbox.Enabled && c.Sandbox.CallbackURL == "" {
+		return fmt.Errorf("Sandbox.CallbackURL is empty")
 	}
 	return nil
 }

@@ -1,0 +1,56 @@
+// Package gatewayconf is the configuration every HTTP gateway shares (the rest server, who is
+// trusted to forward, how tokens and sessions are checked, the rpc identity), and its checks.
+package gatewayconf
+
+import (
+	"errors"
+	"fmt"
+
+	"zeromall/pkg/clientip"
+	"zeromall/pkg/deployenv"
+	"zeromall/pkg/jwtx"
+	"zeromall/pkg/rpcauth"
+
+	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/rest"
+	"github.com/zeromicro/go-zero/zrpc"
+)
+
+// Config is embedded in each gateway's config, so its fields stay at the top level of the YAML.
+type Config struct {
+	rest.RestConf
+	// TrustedProxies are the CIDRs of the proxies in front of the gateway whose X-Forwarded-For
+	// is believed; empty (the default), the TCP peer is the client.
+	TrustedProxies []string `json:",optional"`
+	// Auth verifies access tokens minted by user-rpc (same secret); user-rpc checks their sessions.
+	Auth struct {
+		AccessSecret string
+	}
+	// SessionRedis holds the session states user-rpc publishes (pkg/sessioncache).
+	SessionRedis redis.RedisConf
+	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
+	RpcIdentity rpcauth.Config
+}
+
+// Check reports everything env refuses in c, and what would not run.
+func (c Config) Check(env deployenv.Env) error {
+	var proxies error
+	if _, err := clientip.New(c.TrustedProxies); err != nil {
+		proxies = fmt.Errorf("TrustedProxies: %w", err)
+	}
+	return errors.Join(
+		env.Service(c.ServiceConf),
+		env.Secret("JWT_SECRET (Auth.AccessSecret)", c.Auth.AccessSecret, jwtx.MinSecretLen),
+		env.RedisPassword("REDIS_PASSWORD (SessionRedis.Pass)", c.SessionRedis.Pass),
+		c.RpcIdentity.Check(env),
+		proxies,
+	)
+}
+
+// Target checks that an rpc client configuration names its service (an etcd key or endpoints).
+func Target(name string, c zrpc.RpcClientConf) error {
+	if c.Etcd.Key == "" && len(c.Endpoints) == 0 {
+		return fmt.Errorf("%s.Etcd.Key is empty", name)
+	}
+	return nil
+}
