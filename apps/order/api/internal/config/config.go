@@ -22,7 +22,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	return errors.Join(
-		c.Config.Check(env),
+		c.Check(env),
 		gatewayconf.Target("UserRpc", c.UserRpc),
 		gatewayconf.Target("OrderRpc", c.OrderRpc),
 	)

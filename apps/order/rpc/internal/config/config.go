@@ -41,7 +41,7 @@ func (c Config) Validate() error {
 	}
 	if err := errors.Join(
 		env.Service(c.ServiceConf),
-		c.Config.Check(env, "ORDER_DB_DSN"),
+		c.Check(env, "ORDER_DB_DSN"),
 		c.RpcIdentity.Check(env),
 	); err != nil {
 		return err

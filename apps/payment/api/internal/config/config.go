@@ -36,7 +36,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	return errors.Join(
-		c.Config.Check(env),
+		c.Check(env),
 		gatewayconf.Target("UserRpc", c.UserRpc),
 		gatewayconf.Target("PaymentRpc", c.PaymentRpc),
 		env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, jwtx.MinSecretLen),

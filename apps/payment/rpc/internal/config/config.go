@@ -40,7 +40,7 @@ func (c Config) Validate() error {
 	}
 	if err := errors.Join(
 		env.Service(c.ServiceConf),
-		c.Config.Check(env, "PAYMENT_DB_DSN"),
+		c.Check(env, "PAYMENT_DB_DSN"),
 		c.RpcIdentity.Check(env),
 	); err != nil {
 		return err

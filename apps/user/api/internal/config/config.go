@@ -21,7 +21,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	return errors.Join(
-		c.Config.Check(env),
+		c.Check(env),
 		gatewayconf.Target("UserRpc", c.UserRpc),
 	)
 }

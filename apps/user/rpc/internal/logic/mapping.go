@@ -7,6 +7,12 @@ import (
 	"zeromall/apps/user/rpc/user"
 )
 
+// statuses maps the stored users.status values to the contract's enum.
+var statuses = map[int64]user.UserStatus{
+	model.UserActive:   user.UserStatus_USER_STATUS_ACTIVE,
+	model.UserDisabled: user.UserStatus_USER_STATUS_DISABLED,
+}
+
 // toProfile reads every editable field of an UpdateProfile request (doc/codegen.md, "Add a field").
 func toProfile(in *user.UpdateProfileReq) accounts.Profile {
 	return accounts.Profile{Nickname: in.Nickname}
@@ -17,7 +23,7 @@ func toUserInfo(u *model.Users) *user.UserInfo {
 		Id:        u.Id,
 		Email:     u.Email,
 		Nickname:  u.Nickname,
-		Status:    user.UserStatus(u.Status), // the enum's values are the stored ones
+		Status:    statuses[u.Status],
 		CreatedAt: u.CreatedAt.UTC().Unix(),
 	}
 }
