@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/apps/payment/model"
 	"zeromall/pkg/xerr"
 )
 
@@ -44,6 +45,27 @@ func TestCheckCallback(t *testing.T) {
 		mutate(&c)
 		if err := checkCallback(c); !errors.Is(err, xerr.ErrBadRequest) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestClassify_DecidesWhatADeliveryAnswerMeans(t *testing.T) {
+	cases := []struct {
+		name  string
+		topic string
+		err   error
+		want  outcomeKind
+	}{
+		{"acknowledged", model.TopicOrderPaid, nil, delivered},
+		{"paid too late", model.TopicOrderPaid, xerr.ErrOrderCancelled, lateRefund},
+		{"refund refused", model.TopicOrderRefunded, xerr.ErrIllegalTransition, failed},
+		{"order unknown", model.TopicOrderPaid, xerr.ErrOrderNotFound, failed},
+		{"order-rpc down", model.TopicOrderPaid, xerr.ErrServiceUnavailable, retry},
+		{"anything else", model.TopicOrderRefunded, errors.New("connection reset"), retry},
+	}
+	for _, tc := range cases {
+		if got := classify(tc.topic, tc.err).kind; got != tc.want {
+			t.Errorf("%s: outcome %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }

@@ -1,0 +1,29 @@
+package store
+
+import (
+	"strings"
+	"testing"
+
+	"zeromall/pkg/deployenv"
+
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/redis"
+)
+
+func TestCheck_NamesTheVariableOfEachProblem(t *testing.T) {
+	var c Config
+	c.Cache = cache.CacheConf{{RedisConf: redis.RedisConf{Host: "127.0.0.1:6379", Type: "node"}, Weight: 100}}
+	err := c.Check(deployenv.Production, "ORDER_DB_DSN")
+	if err == nil {
+		t.Fatal("an empty DSN and a Redis without password pass in production")
+	}
+	for _, want := range []string{"ORDER_DB_DSN", "REDIS_PASSWORD", "DB.DataSource is empty"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not mention %s", err, want)
+		}
+	}
+	c.DB.DataSource = "root:@tcp(127.0.0.1:3306)/zeromall_order"
+	if err := c.Check(deployenv.Development, "ORDER_DB_DSN"); err != nil {
+		t.Errorf("development refuses the local defaults: %v", err)
+	}
+}
