@@ -14,14 +14,15 @@ import (
 //     in by each rpc's main);
 //   - a model imports only pkg/ (no rpc, gateway or other service);
 //   - a domain package (every rpc internal package but goctl's logic/server/svc/config, main's
-//     workers and the access policy) imports no goctl layer and no worker, so it can be tested
-//     and reused without them;
+//     workers, the access policy and the <svc>rpc adapters of other services' clients) imports no
+//     goctl layer, no worker and no gRPC type, so it can be tested and reused without them;
 //   - workers use the domain, never goctl's logic;
 //   - one service reaches another only through its rpc contract (the pb and _client packages).
 var (
 	appPkg     = regexp.MustCompile(`^zeromall/apps/(\w+)/(\w+)(?:/(.*))?$`)
 	goctlLayer = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config)$`)
-	notDomain  = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config|workers|access)$`)
+	notDomain  = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config|workers|access|\w+rpc)$`)
+	rpcTypes   = regexp.MustCompile(`^(google\.golang\.org/grpc|zeromall/apps/(\w+)/rpc/(\w+))($|/)`)
 )
 
 // importViolations checks one package's direct imports against the rules; pkg is its import
@@ -29,7 +30,7 @@ var (
 func importViolations(pkg string, test bool, imports []string) []string {
 	var bad []string
 	for _, imp := range imports {
-		if !strings.HasPrefix(imp, "zeromall/") {
+		if !strings.HasPrefix(imp, "zeromall/") && !strings.HasPrefix(imp, "google.golang.org/grpc") {
 			continue
 		}
 		if imp == "zeromall/deploy/sql" && test {
@@ -43,6 +44,12 @@ func importViolations(pkg string, test bool, imports []string) []string {
 }
 
 func importRule(pkg, imp string) string {
+	if from := appPkg.FindStringSubmatch(pkg); from != nil && isDomain(strings.TrimSuffix(from[2]+"/"+from[3], "/")) && isRPCType(imp) {
+		return "a domain package uses no gRPC type (an adapter such as payment's orderrpc does)"
+	}
+	if !strings.HasPrefix(imp, "zeromall/") {
+		return ""
+	}
 	if strings.HasPrefix(pkg, "zeromall/pkg/") {
 		if !strings.HasPrefix(imp, "zeromall/pkg/") {
 			return "pkg/ imports only pkg/"
@@ -84,6 +91,16 @@ func importRule(pkg, imp string) string {
 		return "workers use the domain, not goctl's layers"
 	}
 	return ""
+}
+
+func isDomain(path string) bool {
+	return strings.HasPrefix(path, "rpc/internal/") && !notDomain.MatchString(path)
+}
+
+// isRPCType reports whether imp is gRPC or an rpc contract package (pb or _client).
+func isRPCType(imp string) bool {
+	m := rpcTypes.FindStringSubmatch(imp)
+	return m != nil && (m[2] == "" || m[3] == m[2] || m[3] == m[2]+"_client")
 }
 
 // TestImportRules lists every package the repository's code depends on (go list -deps, tests
@@ -149,8 +166,13 @@ func TestImportRules_CatchViolations(t *testing.T) {
 		{"zeromall/apps/order/rpc/internal/logic", "zeromall/apps/order/rpc/internal/orders", true},
 		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/model", false},
 		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/internal/orders", false},
-		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order_client", true},
-		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order", true},
+		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order_client", false},
+		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order", false},
+		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/order", false},
+		{"zeromall/apps/order/rpc/internal/orders", "google.golang.org/grpc/status", false},
+		{"zeromall/apps/payment/rpc/internal/orderrpc", "zeromall/apps/order/rpc/order_client", true},
+		{"zeromall/apps/payment/rpc/internal/svc", "zeromall/apps/order/rpc/order_client", true},
+		{"zeromall/apps/order/rpc/internal/logic", "zeromall/apps/order/rpc/order", true},
 		{"zeromall/apps/order/rpc/internal/orders", "zeromall/deploy/sql", false},
 		{"zeromall/apps/order/rpc", "zeromall/deploy/sql", true},
 		{"zeromall/apps/order/api", "zeromall/deploy/prod", false},

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/xerr"
 
@@ -111,9 +110,9 @@ func (s *Service) deliver(ctx context.Context, row *model.Outbox) (outcome, orde
 	var err error
 	switch row.Topic {
 	case model.TopicOrderPaid:
-		_, err = s.orders.MarkPaid(ctx, &order_client.MarkPaidReq{Sn: msg.OrderSn, PaidAt: msg.PaidAt})
+		err = s.orders.MarkPaid(ctx, msg.OrderSn, msg.PaidAt)
 	case model.TopicOrderRefunded:
-		_, err = s.orders.MarkRefunded(ctx, &order_client.MarkRefundedReq{Sn: msg.OrderSn})
+		err = s.orders.MarkRefunded(ctx, msg.OrderSn)
 	default:
 		return outcome{failed, fmt.Errorf("unknown topic %q", row.Topic)}, msg
 	}

@@ -10,11 +10,8 @@ import (
 	"fmt"
 	"time"
 
-	"zeromall/apps/order/rpc/order"
-	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/dberr"
-	"zeromall/pkg/enumword"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/xerr"
 
@@ -28,13 +25,13 @@ type Service struct {
 	db       sqlx.SqlConn
 	payments model.PaymentsModel
 	outbox   model.OutboxModel
-	orders   order_client.Order
+	orders   Orders
 	kick     chan struct{}
 }
 
-// New builds the service on one MySQL connection, the cache configuration of its models and an
-// order-rpc client.
-func New(db sqlx.SqlConn, orders order_client.Order, c cache.CacheConf, opts ...cache.Option) *Service {
+// New builds the service on one MySQL connection, order-rpc and the cache configuration of its
+// models.
+func New(db sqlx.SqlConn, orders Orders, c cache.CacheConf, opts ...cache.Option) *Service {
 	return &Service{
 		db:       db,
 		payments: model.NewPaymentsModel(db, c, opts...),
@@ -60,12 +57,12 @@ func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*mod
 		return nil, xerr.ErrOrderNotFound
 	}
 	// Ownership and the amount come from order-rpc: another user's order is NotFound there.
-	o, err := s.orders.GetOrder(ctx, &order_client.GetOrderReq{Sn: orderSn, UserId: payer})
+	o, err := s.orders.Get(ctx, payer, orderSn)
 	if err != nil {
 		return nil, err
 	}
-	if o.Status != order.OrderStatus_ORDER_STATUS_PENDING {
-		return nil, xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", orderWord(o.Status))
+	if !o.Pending {
+		return nil, xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", o.Status)
 	}
 
 	existing, err := s.payments.FindOneByOrderSn(ctx, orderSn)
@@ -78,8 +75,8 @@ func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*mod
 	_, err = s.payments.Insert(ctx, &model.Payments{
 		Sn:      ids.NewSN(time.Now()),
 		OrderSn: o.Sn,
-		UserId:  o.UserId,
-		Amount:  o.TotalAmount,
+		UserId:  o.UserID,
+		Amount:  o.Amount,
 		Status:  model.PaymentPending,
 	})
 	if err != nil && !dberr.IsDuplicateOf(err, "uk_order_sn") {
@@ -209,9 +206,4 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, topic string, m
 	}
 	*p = *fresh
 	return changed, nil
-}
-
-// orderWord is how the HTTP API names an order status, for messages.
-func orderWord(s order.OrderStatus) string {
-	return enumword.Word(s.String(), "ORDER_STATUS_")
 }

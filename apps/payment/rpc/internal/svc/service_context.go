@@ -3,6 +3,7 @@ package svc
 import (
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/payment/rpc/internal/config"
+	"zeromall/apps/payment/rpc/internal/orderrpc"
 	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/pkg/rpcauth"
 
@@ -17,7 +18,7 @@ type ServiceContext struct {
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
-	orders := order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc")))
+	orders := orderrpc.New(order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
 	return &ServiceContext{
 		Config:   c,
 		Payments: payments.New(db, orders, c.Cache, c.CacheOptions()...),

@@ -1,0 +1,48 @@
+// Package orderrpc adapts order-rpc's generated client to payments.Orders: the one place where
+// payment-rpc handles order-rpc's messages and enums.
+package orderrpc
+
+import (
+	"context"
+
+	"zeromall/apps/order/rpc/order"
+	"zeromall/apps/order/rpc/order_client"
+	"zeromall/apps/payment/rpc/internal/payments"
+	"zeromall/pkg/enumword"
+)
+
+// Client is order-rpc for the payment domain.
+type Client struct {
+	rpc order_client.Order
+}
+
+var _ payments.Orders = Client{}
+
+// New wraps order-rpc's generated client.
+func New(rpc order_client.Order) Client {
+	return Client{rpc: rpc}
+}
+
+func (c Client) Get(ctx context.Context, owner int64, sn string) (payments.Order, error) {
+	o, err := c.rpc.GetOrder(ctx, &order_client.GetOrderReq{Sn: sn, UserId: owner})
+	if err != nil {
+		return payments.Order{}, err
+	}
+	return payments.Order{
+		Sn:      o.Sn,
+		UserID:  o.UserId,
+		Amount:  o.TotalAmount,
+		Status:  enumword.Word(o.Status.String(), "ORDER_STATUS_"),
+		Pending: o.Status == order.OrderStatus_ORDER_STATUS_PENDING,
+	}, nil
+}
+
+func (c Client) MarkPaid(ctx context.Context, sn string, paidAt int64) error {
+	_, err := c.rpc.MarkPaid(ctx, &order_client.MarkPaidReq{Sn: sn, PaidAt: paidAt})
+	return err
+}
+
+func (c Client) MarkRefunded(ctx context.Context, sn string) error {
+	_, err := c.rpc.MarkRefunded(ctx, &order_client.MarkRefundedReq{Sn: sn})
+	return err
+}
