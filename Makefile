@@ -90,9 +90,14 @@ fuzz: ## run every fuzz target briefly (FUZZTIME each)
 
 # ---- benchmarks --------------------------------------------------------------
 
-.PHONY: bench bench-micro
-bench: ## load-test the running stack (started if needed) and print the table; JSON in .bench/
-	deploy/scripts/bench.sh $(BENCH_ARGS)
+.PHONY: bench bench-overload bench-micro
+# CPUS=separate pins the services and the load generator to different CPUs (deploy/scripts/bench.sh).
+CPUS ?= shared
+bench: ## load-test a fresh stack and print the tables; JSON in .bench/ (CPUS=separate: generator on its own CPU)
+	BENCH_CPUS=$(CPUS) deploy/scripts/bench.sh $(BENCH_ARGS)
+
+bench-overload: ## only the saturation and overload rounds of make bench (CPUS=separate as above)
+	BENCH_CPUS=$(CPUS) deploy/scripts/bench.sh -suite overload $(BENCH_ARGS)
 
 bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
 	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/httpresult ./pkg/ids ./apps/order/rpc/internal/orders

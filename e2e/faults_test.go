@@ -386,15 +386,17 @@ func TestFault_SlowDownstreamTimesOut(t *testing.T) {
 	}
 }
 
-// 7. Overload in pro mode: user-rpc sheds logins it cannot serve in time; shed requests get a
-// fast 503 while the accepted ones keep a bounded p99.
+// 7. Overload in pro mode: user-rpc's Login lane (pkg/overload) sheds logins it cannot serve in
+// time; shed requests get a fast 503 while the accepted ones keep a bounded p99, and no process
+// writes a log line per shed request.
 func TestFault_OverloadIsShed(t *testing.T) {
 	s := testkit.NewStack(t)
-	s.StartRPC("user", map[string]string{
-		"ZEROMALL_MODE": "pro", "USER_RPC_CPU_THRESHOLD": "100", "BCRYPT_COST": "10",
+	rpc := s.StartRPC("user", map[string]string{
+		"ZEROMALL_MODE": "pro", "BCRYPT_COST": "10",
 		"LOGIN_LIMIT_ACCOUNT": "1000000", "LOGIN_LIMIT_IP": "1000000",
 	})
-	users := &userEnv{stack: s, base: s.StartAPI("user", nil).URL}
+	api := s.StartAPI("user", nil)
+	users := &userEnv{stack: s, base: api.URL}
 	a := users.register(t, users.base, "load")
 	login := func() timedResult {
 		return hit(http.MethodPost, users.base+"/user/v1/login", "", map[string]any{"email": a.Email, "password": a.Password})
@@ -420,6 +422,12 @@ func TestFault_OverloadIsShed(t *testing.T) {
 	}
 	if accepted.Total == 0 || accepted.P99 > 3*time.Second {
 		t.Errorf("accepted requests: %s, want p99 within the 3s Login budget", accepted)
+	}
+	// A line per shed request would be thousands; summaries and the odd slow call are a few.
+	for name, logs := range map[string]string{"user-rpc": rpc.Logs(), "user-api": api.Logs()} {
+		if lines := strings.Count(logs, "\n"); lines > 100 {
+			t.Errorf("%s wrote %d log lines while shedding %d requests", name, lines, shed.Total)
+		}
 	}
 }
 

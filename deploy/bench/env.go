@@ -250,67 +250,6 @@ func (e *env) purchase() error {
 	return fmt.Errorf("order %s not paid", o.Sn)
 }
 
-// overload sends POST /order/v1/orders open-loop at 4× the rate the baseline sustained, so
-// requests keep arriving whatever the latency, and reports accepted and rejected requests apart.
-func (e *env) overload(sustained row, d time.Duration) []row {
-	rate := 4 * sustained.RPS
-	const maxInFlight = 4096
-	var (
-		mu       sync.Mutex
-		byStatus = map[int][]time.Duration{}
-		inFlight atomic.Int64
-		skipped  atomic.Int64
-		wg       sync.WaitGroup
-	)
-	interval := time.Duration(float64(time.Second) / rate)
-	deadline := time.Now().Add(d)
-	for next := time.Now(); next.Before(deadline); next = next.Add(interval) {
-		time.Sleep(time.Until(next))
-		if inFlight.Load() >= maxInFlight {
-			skipped.Add(1)
-			continue
-		}
-		inFlight.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer inFlight.Add(-1)
-			req, _ := http.NewRequest(http.MethodPost, e.orderAPI+"/order/v1/orders", strings.NewReader(e.orderBody()))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+e.token)
-			t0 := time.Now()
-			status := 0
-			if resp, err := e.client.Do(req); err == nil {
-				_, _ = io.Copy(io.Discard, resp.Body)
-				_ = resp.Body.Close()
-				status = resp.StatusCode
-			}
-			mu.Lock()
-			byStatus[status] = append(byStatus[status], time.Since(t0))
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	var accepted, rejected []time.Duration
-	counts := map[int]int{}
-	for status, l := range byStatus {
-		counts[status] = len(l)
-		if status == http.StatusOK {
-			accepted = append(accepted, l...)
-		} else {
-			rejected = append(rejected, l...)
-		}
-	}
-	note := fmt.Sprintf("open loop at %.0f req/s (4x); statuses %v; %d not sent (client in-flight cap)", rate, counts, skipped.Load())
-	mk := func(name string, l []time.Duration, errors int) row {
-		return row{Scenario: "overload", Endpoint: name, Connections: maxInFlight, RPS: float64(len(l)) / d.Seconds(),
-			P50ms: pct(l, 50), P90ms: pct(l, 90), P99ms: pct(l, 99), Errors: errors, Note: note}
-	}
-	rows := []row{mk("POST /order/v1/orders 200", accepted, 0), mk("POST /order/v1/orders rejected", rejected, len(rejected))}
-	fmt.Fprintf(os.Stderr, "  overload %s\n", note)
-	return rows
-}
-
 func pct(l []time.Duration, p int) float64 {
 	if len(l) == 0 {
 		return 0

@@ -30,10 +30,12 @@ type row struct {
 const cooldown = 3 * time.Second
 
 type report struct {
-	When   time.Time          `json:"when"`
-	Host   string             `json:"host"`
-	Rows   []row              `json:"rows"`
-	Growth map[string]float64 `json:"growth_ratio_1m_vs_10k,omitempty"`
+	When     time.Time          `json:"when"`
+	Host     string             `json:"host"`
+	CPUs     string             `json:"cpus"`
+	Rows     []row              `json:"rows,omitempty"`
+	Growth   map[string]float64 `json:"growth_ratio_1m_vs_10k,omitempty"`
+	Overload []overloadSuite    `json:"overload,omitempty"`
 }
 
 func main() {
@@ -43,13 +45,27 @@ func main() {
 		growth      = flag.Bool("growth", true, "also measure with 10k and 1M seeded rows")
 		bigRows     = flag.Int("rows", 1_000_000, "rows per table for the large growth step")
 		outDir      = flag.String("out", ".bench", "where to write the JSON report")
+		suite       = flag.String("suite", "all", "all, or overload: only the saturation and overload rounds")
+		roundLen    = flag.Duration("round", 10*time.Second, "length of a saturation or overload round")
+		rounds      = flag.Int("rounds", 6, "saturation rounds per connection count")
 	)
 	flag.Parse()
 	env := newEnv()
-	rep := report{When: time.Now().UTC()}
+	rep := report{When: time.Now().UTC(), CPUs: envOr("BENCH_CPUS", "shared")}
 	rep.Host, _ = os.Hostname()
 
 	must(env.prepare())
+	overload := func() {
+		for _, t := range env.overloadTargets() {
+			rep.Overload = append(rep.Overload, runOverload(t, overloadConfig{round: *roundLen, rounds: *rounds}))
+		}
+	}
+	if *suite == "overload" {
+		overload()
+		printOverload(rep.Overload)
+		must(writeJSON(*outDir, rep))
+		return
+	}
 	run := func(scenario string) []row {
 		var rows []row
 		for _, endpoint := range []string{"GET /user/v1/me", "GET /order/v1/products", "POST /order/v1/orders"} {
@@ -84,12 +100,11 @@ func main() {
 		}
 	}
 
-	// Last: overload trips breakers, which take their 10s window to close again.
-	fmt.Fprintln(os.Stderr, "== overload")
-	time.Sleep(cooldown)
-	rep.Rows = append(rep.Rows, env.overload(base[2], *duration)...)
+	// Last: overload may trip breakers, which take their 10s window to close again.
+	overload()
 
 	printTable(rep)
+	printOverload(rep.Overload)
 	must(writeJSON(*outDir, rep))
 }
 

@@ -2,6 +2,9 @@
 # make bench: makes sure wrk is installed, starts the stack with local binaries on fresh
 # zeromall_bench_* databases, runs the benchmark driver (deploy/bench) and stops the stack.
 # Arguments go to the driver, e.g. deploy/scripts/bench.sh -duration 3s -rows 100000.
+# BENCH_CPUS=separate runs the services on CPUs 1.. and the load generator on CPU 0 (taskset), so
+# the generator does not eat the services' CPU budget; MySQL and Redis, the machine's own
+# services, keep the CPUs they have. Default: shared, everything on every CPU.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p .run
@@ -34,6 +37,18 @@ for pattern in 'cache:*' 'user:login:*'; do
 	redis-cli -h 127.0.0.1 --scan --pattern "$pattern" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
 done
 
+svc_pin=() gen_pin=()
+export BENCH_CPUS=${BENCH_CPUS:-shared}
+case "$BENCH_CPUS" in
+shared) ;;
+separate)
+	command -v taskset >/dev/null || { echo "[bench] BENCH_CPUS=separate needs taskset (util-linux)"; exit 1; }
+	[ "$(nproc)" -ge 2 ] || { echo "[bench] BENCH_CPUS=separate needs at least 2 CPUs"; exit 1; }
+	svc_pin=(taskset -c "1-$(($(nproc) - 1))") gen_pin=(taskset -c 0)
+	;;
+*) echo "[bench] BENCH_CPUS must be shared or separate, not $BENCH_CPUS"; exit 1 ;;
+esac
+
 started=""
 cleanup() {
 	if [ -n "$started" ]; then
@@ -43,8 +58,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "[bench] starting the stack on zeromall_bench_* databases (log: .run/bench-stack.log)"
-ZEROMALL_LOCAL=1 deploy/scripts/run.sh >.run/bench-stack.log 2>&1 &
+echo "[bench] starting the stack on zeromall_bench_* databases, CPUs $BENCH_CPUS (log: .run/bench-stack.log)"
+ZEROMALL_LOCAL=1 "${svc_pin[@]}" deploy/scripts/run.sh >.run/bench-stack.log 2>&1 &
 started=$!
 for _ in $(seq 1 240); do
 	healthy && break
@@ -53,4 +68,5 @@ for _ in $(seq 1 240); do
 done
 healthy || { echo "[bench] the stack did not become healthy"; tail -20 .run/bench-stack.log; exit 1; }
 
-go run ./deploy/bench "$@"
+go build -o .run/bench ./deploy/bench
+"${gen_pin[@]}" .run/bench "$@"

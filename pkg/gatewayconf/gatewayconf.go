@@ -9,6 +9,7 @@ import (
 	"zeromall/pkg/clientip"
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -30,6 +31,8 @@ type Config struct {
 	SessionRedis redis.RedisConf
 	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
 	RpcIdentity rpcauth.Config
+	// Overload tunes the admission lanes guarding every route (pkg/overload, doc/resilience.md).
+	Overload overload.Config
 }
 
 // Check reports everything env refuses in c, and what would not run.

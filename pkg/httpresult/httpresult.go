@@ -56,7 +56,7 @@ func ErrorHandler(ctx context.Context, err error) (int, any) {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		ce = xerr.ErrClientClosed
 	}
-	if ce.HTTPStatus >= http.StatusInternalServerError {
+	if ce.HTTPStatus >= http.StatusInternalServerError && !xerr.IsRejection(err) {
 		logx.WithContext(ctx).Errorf("request failed with %d: %v", ce.HTTPStatus, err)
 	}
 	if ce.RetryAfter > 0 {

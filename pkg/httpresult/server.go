@@ -2,6 +2,7 @@ package httpresult
 
 import (
 	"zeromall/pkg/clientip"
+	"zeromall/pkg/overload"
 
 	"github.com/zeromicro/go-zero/rest"
 )
@@ -22,4 +23,12 @@ func MustNewServer(c rest.RestConf, trustedProxies []string) *rest.Server {
 	server.Use(ips.Middleware)
 	server.Use(JSONBody(c.MaxBytes))
 	return server
+}
+
+// Start serves a gateway built by MustNewServer: go-zero's bare error answers get {code,msg},
+// and pkg/overload's gate guards every route at the outermost edge (admission lanes unless
+// go-zero's mode is dev or test; the per-route breakers always).
+func Start(server *rest.Server, c rest.RestConf, o overload.Config) {
+	gate := overload.NewGate(server.Routes(), o, o.Enabled(c.Mode))
+	server.StartWithOpts(JSONForBareErrors, gate.Wrap)
 }

@@ -21,7 +21,8 @@ const slowCall = 500 * time.Millisecond
 // error level, the request included: a wrong password, an ended session or a client that hung
 // up each became an error line. This logs only what an operator must act on: faults and
 // outages (error) and slow calls (slow), never a request's content. Business errors are
-// answered and counted by the gateway; a call abandoned by its caller is its 499.
+// answered and counted by the gateway; a call abandoned by its caller is its 499; a call shed by
+// the server or refused by an open breaker is counted there (xerr.IsRejection).
 func ClientLog(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
 	invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 	start := timex.Now()
@@ -32,7 +33,7 @@ func ClientLog(ctx context.Context, method string, req, reply any, cc *grpc.Clie
 		if elapsed > slowCall {
 			logx.WithContext(ctx).WithDuration(elapsed).Slowf("[RPC] slowcall - %s", method)
 		}
-	case errors.Is(ctx.Err(), context.Canceled):
+	case errors.Is(ctx.Err(), context.Canceled), xerr.IsRejection(err):
 	default:
 		if ce := xerr.FromError(err); ce.HTTPStatus >= http.StatusInternalServerError {
 			logx.WithContext(ctx).WithDuration(elapsed).Errorf("[RPC] fail - %s - %s", method, err)

@@ -171,3 +171,15 @@ func genericFor(c codes.Code) *CodeError {
 	}
 	return ErrInternal
 }
+
+// IsRejection reports whether err is a guard's refusal that did no work: a call shed by an
+// overloaded server (ResourceExhausted) or refused by an open breaker. Rejections are counted
+// and summarised where they happen (pkg/overload, go-zero's breaker); logging each one again
+// would make an overload cost more the more it rejects.
+func IsRejection(err error) bool {
+	if errors.Is(err, breaker.ErrServiceUnavailable) {
+		return true
+	}
+	st, ok := grpcStatus(err)
+	return ok && st.Code() == codes.ResourceExhausted
+}

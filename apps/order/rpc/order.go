@@ -12,7 +12,6 @@ import (
 	"zeromall/apps/order/rpc/order"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
@@ -31,14 +30,13 @@ func main() {
 	confx.MustLoad(*configFile, &c)
 	ctx := svc.NewServiceContext(c, c.MustOpen(c.Log, "order", migrations.For("order")))
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {
 			reflection.Register(grpcServer)
 		}
 	})
-	s.AddUnaryInterceptors(interceptor.LimitInFlight(c.MaxInFlight))
 	defer s.Stop()
 
 	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)

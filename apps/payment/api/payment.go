@@ -26,5 +26,5 @@ func main() {
 	handler.RegisterHandlers(server, ctx)
 
 	fmt.Printf("Starting server at %s:%d...\n", c.Host, c.Port)
-	server.StartWithOpts(httpresult.JSONForBareErrors)
+	httpresult.Start(server, c.RestConf, c.Overload)
 }

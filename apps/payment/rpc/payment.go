@@ -31,7 +31,7 @@ func main() {
 	confx.MustLoad(*configFile, &c)
 	ctx := svc.NewServiceContext(c, c.MustOpen(c.Log, "payment", migrations.For("payment")))
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		payment.RegisterPaymentServer(grpcServer, server.NewPaymentServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

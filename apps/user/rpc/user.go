@@ -11,7 +11,6 @@ import (
 	"zeromall/apps/user/rpc/user"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
@@ -32,14 +31,13 @@ func main() {
 	sqlx.DisableLog() // statements and slow-call logs would print password hashes
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
 		user.RegisterUserServer(grpcServer, server.NewUserServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {
 			reflection.Register(grpcServer)
 		}
 	})
-	s.AddUnaryInterceptors(interceptor.LimitInFlight(c.MaxInFlight))
 	defer s.Stop()
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)

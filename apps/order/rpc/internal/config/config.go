@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"zeromall/pkg/deployenv"
-	"zeromall/pkg/interceptor"
+	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -21,9 +21,8 @@ type Config struct {
 	// store.Config: DB (migrations from deploy/sql/order), Cache, CacheExpiry, CacheNotFoundExpiry.
 	store.Config
 
-	// MaxInFlight caps concurrent calls of MySQL-bound methods; calls beyond it are rejected at
-	// once (503 at the gateway) instead of queueing into timeouts.
-	MaxInFlight []interceptor.InFlightLimit `json:",optional"`
+	// Overload tunes the admission lane of each method (pkg/overload, doc/resilience.md).
+	Overload overload.Config
 
 	// AutoCancel cancels and restocks orders left unpaid for After, scanning every Interval.
 	AutoCancel struct {

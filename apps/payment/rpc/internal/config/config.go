@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 	"zeromall/pkg/deployenv"
+	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -15,6 +16,8 @@ type Config struct {
 	zrpc.RpcServerConf
 	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
 	RpcIdentity rpcauth.Config
+	// Overload tunes the admission lane of each method (pkg/overload, doc/resilience.md).
+	Overload overload.Config
 
 	// store.Config: DB (migrations from deploy/sql/payment), Cache, CacheExpiry, CacheNotFoundExpiry.
 	store.Config

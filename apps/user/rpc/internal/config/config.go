@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"zeromall/pkg/deployenv"
-	"zeromall/pkg/interceptor"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -19,9 +19,8 @@ type Config struct {
 	zrpc.RpcServerConf
 	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
 	RpcIdentity rpcauth.Config
-	// MaxInFlight caps concurrent calls of the methods that hash a password and write a session;
-	// calls beyond it are rejected at once (503 at the gateway) instead of queueing into timeouts.
-	MaxInFlight []interceptor.InFlightLimit `json:",optional"`
+	// Overload tunes the admission lane of each method (pkg/overload, doc/resilience.md).
+	Overload overload.Config
 
 	// store.Config: DB (migrations from deploy/sql/user), Cache, CacheExpiry, CacheNotFoundExpiry.
 	store.Config

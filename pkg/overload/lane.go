@@ -1,0 +1,131 @@
+package overload
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+)
+
+// Why a request was turned away; the values are the reason label of the rejected counter.
+const (
+	ReasonQueueFull = "queue_full" // no slot, and the waiting room was full (or disabled)
+	ReasonWaited    = "waited"     // no slot within MaxWait, or the caller left while waiting
+	ReasonBreaker   = "breaker"    // the route's breaker is open (HTTP gate only)
+)
+
+// A Lane admits the requests of one route or method within its adaptive concurrency limit.
+type Lane struct {
+	name string
+	cfg  Config
+	stat *laneStat
+
+	mu       sync.Mutex
+	lim      *limiter
+	inFlight int
+	waiters  list.List // of *waiter, oldest at the front
+}
+
+type waiter struct {
+	since   time.Time
+	ready   chan struct{} // closed when granted or evicted
+	granted bool
+	elem    *list.Element // nil once out of the list
+}
+
+// NewLane builds a lane and registers its metrics and summary log under name.
+func NewLane(name string, c Config) *Lane {
+	l := &Lane{name: name, cfg: c, stat: register(name), lim: newLimiter(c, time.Now())}
+	track(l)
+	return l
+}
+
+// Acquire waits for a slot and reports whether the request may go on; if it may, the caller
+// must call Release with the time Acquire returned once the request is answered. A rejection
+// is counted (the only work it costs) and logged only in the lane's periodic summary.
+func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
+	l.mu.Lock()
+	if l.inFlight < l.lim.Limit() && l.waiters.Len() == 0 {
+		l.inFlight++
+		l.mu.Unlock()
+		l.stat.admitted.Inc()
+		return time.Now(), true
+	}
+	l.lim.binding = true
+	if l.cfg.MaxWait <= 0 || l.cfg.MaxQueue <= 0 {
+		l.mu.Unlock()
+		l.stat.reject(ReasonQueueFull)
+		return time.Time{}, false
+	}
+	if l.waiters.Len() >= l.cfg.MaxQueue {
+		oldest := l.waiters.Front().Value.(*waiter)
+		l.remove(oldest)
+		close(oldest.ready) // not granted: it reports queue_full itself
+	}
+	w := &waiter{since: time.Now(), ready: make(chan struct{})}
+	w.elem = l.waiters.PushBack(w)
+	l.mu.Unlock()
+
+	timer := time.NewTimer(l.cfg.MaxWait)
+	defer timer.Stop()
+	select {
+	case <-w.ready:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	l.mu.Lock()
+	granted, evicted := w.granted, w.elem == nil && !w.granted
+	if !granted && !evicted {
+		l.remove(w)
+	}
+	l.mu.Unlock()
+	switch {
+	case granted:
+		l.stat.admitted.Inc()
+		return time.Now(), true
+	case evicted:
+		l.stat.reject(ReasonQueueFull)
+	default:
+		l.stat.reject(ReasonWaited)
+	}
+	return time.Time{}, false
+}
+
+// Release ends a request admitted at start: its service time feeds the limit, and its slot
+// goes to a waiter — the oldest while waits are short, the newest once the oldest has waited
+// LifoAfter (the old ones are likely to be given up on by their callers anyway).
+func (l *Lane) Release(start time.Time) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lim.observe(now, now.Sub(start))
+	l.inFlight--
+	for l.inFlight < l.lim.Limit() && l.waiters.Len() > 0 {
+		next := l.waiters.Front()
+		if now.Sub(next.Value.(*waiter).since) >= l.cfg.LifoAfter {
+			next = l.waiters.Back()
+		}
+		w := next.Value.(*waiter)
+		l.remove(w)
+		w.granted = true
+		close(w.ready)
+		l.inFlight++
+	}
+}
+
+func (l *Lane) remove(w *waiter) {
+	l.waiters.Remove(w.elem)
+	w.elem = nil
+}
+
+// Snapshot is a lane's state, for tests and the summary line.
+type Snapshot struct {
+	Limit, InFlight, Waiting int
+}
+
+// Snapshot returns the lane's current state.
+func (l *Lane) Snapshot() Snapshot {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return Snapshot{Limit: l.lim.Limit(), InFlight: l.inFlight, Waiting: l.waiters.Len()}
+}

@@ -1,0 +1,162 @@
+package overload
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+func fixedConfig(limit int) Config {
+	c := DefaultConfig()
+	c.InitialLimit, c.MinLimit, c.MaxLimit = limit, limit, limit
+	return c
+}
+
+func TestLane_AdmitsUpToItsLimitThenRejects(t *testing.T) {
+	c := fixedConfig(2)
+	c.MaxWait = 0 // no waiting room: reject at once
+	l := NewLane(t.Name(), c)
+	s1, ok1 := l.Acquire(context.Background())
+	_, ok2 := l.Acquire(context.Background())
+	if !ok1 || !ok2 {
+		t.Fatal("the first two requests were not admitted")
+	}
+	if _, ok := l.Acquire(context.Background()); ok {
+		t.Fatal("a third request was admitted over a limit of 2")
+	}
+	if got := l.stat.recent[ReasonQueueFull].Load(); got != 1 {
+		t.Fatalf("queue_full rejections %d, want 1", got)
+	}
+	l.Release(s1)
+	if _, ok := l.Acquire(context.Background()); !ok {
+		t.Fatal("a released slot was not reused")
+	}
+}
+
+func TestLane_WaitersGetFreedSlotsOrTimeOut(t *testing.T) {
+	c := fixedConfig(1)
+	c.MaxWait = 200 * time.Millisecond
+	l := NewLane(t.Name(), c)
+	start, _ := l.Acquire(context.Background())
+
+	got := make(chan bool, 1)
+	go func() {
+		s, ok := l.Acquire(context.Background())
+		if ok {
+			l.Release(s)
+		}
+		got <- ok
+	}()
+	waitFor(t, func() bool { return l.Snapshot().Waiting == 1 })
+	l.Release(start)
+	if !<-got {
+		t.Fatal("a waiter was not given the freed slot")
+	}
+
+	c.MaxWait = 20 * time.Millisecond
+	l = NewLane(t.Name()+"/timeout", c)
+	_, _ = l.Acquire(context.Background())
+	t0 := time.Now()
+	if _, ok := l.Acquire(context.Background()); ok {
+		t.Fatal("admitted over the limit")
+	}
+	if waited := time.Since(t0); waited < c.MaxWait {
+		t.Fatalf("rejected after %v, before MaxWait", waited)
+	}
+	if got := l.stat.recent[ReasonWaited].Load(); got != 1 {
+		t.Fatalf("waited rejections %d, want 1", got)
+	}
+	if s := l.Snapshot(); s.Waiting != 0 {
+		t.Fatalf("a timed-out waiter is still queued: %+v", s)
+	}
+}
+
+// Fresh waiters are served in arrival order; once the oldest has waited LifoAfter, the newest
+// goes first.
+func TestLane_FifoWhileFreshLifoOnceStale(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		lifoAfter time.Duration
+		want      []int
+	}{
+		{"fifo", time.Hour, []int{0, 1, 2}},
+		{"lifo", 0, []int{2, 1, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := fixedConfig(1)
+			c.MaxWait, c.LifoAfter = 5*time.Second, tc.lifoAfter
+			l := NewLane(t.Name(), c)
+			held, _ := l.Acquire(context.Background())
+			var (
+				mu    sync.Mutex
+				order []int
+				wg    sync.WaitGroup
+				next  = make(chan struct{})
+			)
+			for i := range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s, ok := l.Acquire(context.Background())
+					if !ok {
+						t.Errorf("waiter %d rejected", i)
+						return
+					}
+					mu.Lock()
+					order = append(order, i)
+					mu.Unlock()
+					<-next
+					l.Release(s)
+				}()
+				waitFor(t, func() bool { return l.Snapshot().Waiting == i+1 })
+			}
+			l.Release(held)
+			for range 3 {
+				next <- struct{}{}
+			}
+			wg.Wait()
+			if len(order) != 3 || order[0] != tc.want[0] || order[1] != tc.want[1] || order[2] != tc.want[2] {
+				t.Fatalf("served %v, want %v", order, tc.want)
+			}
+		})
+	}
+}
+
+func TestLane_FullWaitingRoomEvictsTheOldest(t *testing.T) {
+	c := fixedConfig(1)
+	c.MaxWait, c.MaxQueue = 5*time.Second, 1
+	l := NewLane(t.Name(), c)
+	_, _ = l.Acquire(context.Background())
+	first := make(chan bool, 1)
+	go func() { _, ok := l.Acquire(context.Background()); first <- ok }()
+	waitFor(t, func() bool { return l.Snapshot().Waiting == 1 })
+	ctx, cancel := context.WithCancel(context.Background())
+	second := make(chan bool, 1)
+	go func() { _, ok := l.Acquire(ctx); second <- ok }()
+	select {
+	case ok := <-first:
+		if ok {
+			t.Fatal("the evicted waiter was admitted")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the oldest waiter was not evicted when the room was full")
+	}
+	if got := l.stat.recent[ReasonQueueFull].Load(); got != 1 {
+		t.Fatalf("queue_full rejections %d, want 1", got)
+	}
+	cancel() // a caller that leaves stops waiting at once
+	if ok := <-second; ok {
+		t.Fatal("a cancelled waiter was admitted")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not reached within 2s")
+}

@@ -1,0 +1,55 @@
+// Package overload keeps a saturated process doing useful work. Every lane — a gateway route or
+// an rpc method — admits as many requests at once as its adaptive limit allows, lets a bounded
+// number of the rest wait briefly (first come first served while waits are short, newest first
+// once they are not) and answers the others at the cost of a counter: no log line per rejection,
+// one summary line per lane per interval and Prometheus counters instead.
+//
+// It replaces go-zero's adaptive shedder, which decides on the whole machine's CPU: on a box
+// shared with other processes that signal stays high whatever the service does, and the shedder
+// logged a line per dropped request, so rejections kept the CPU hot and goodput collapsed
+// (doc/resilience.md, "Overload").
+package overload
+
+import (
+	"time"
+
+	"github.com/zeromicro/go-zero/core/service"
+)
+
+// Config tunes every lane of a process. The defaults suit both the CPU-bound read paths and the
+// MySQL-bound write paths; doc/resilience.md explains each.
+type Config struct {
+	// Disabled turns admission off (go-zero's dev and test modes do too); breakers stay on.
+	Disabled bool `json:",optional"`
+	// InitialLimit is a lane's concurrency limit before it has measured anything.
+	InitialLimit int `json:",default=32"`
+	// MinLimit and MaxLimit bound the adaptive limit.
+	MinLimit int `json:",default=8"`
+	MaxLimit int `json:",default=512"`
+	// Tolerance is how much slower than the fastest recent window a window may be before the
+	// limit shrinks: service time above Tolerance × the minimum means requests queue inside.
+	Tolerance float64 `json:",default=2"`
+	// MaxWait is how long a request may wait for a slot before it is rejected.
+	MaxWait time.Duration `json:",default=50ms"`
+	// LifoAfter: once the oldest waiter has waited this long, slots go to the newest waiter, so
+	// under sustained overload the requests served are fresh and the stale ones time out.
+	LifoAfter time.Duration `json:",default=5ms"`
+	// MaxQueue bounds the waiters per lane; beyond it the oldest is rejected at once.
+	MaxQueue int `json:",default=1024"`
+}
+
+// Enabled reports whether admission runs for a process in go-zero's mode: like go-zero's own
+// shedding, not in dev, test or regression-test mode.
+func (c Config) Enabled(mode string) bool {
+	switch mode {
+	case service.DevMode, service.TestMode, service.RtMode:
+		return false
+	}
+	return !c.Disabled
+}
+
+// DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
+func DefaultConfig() Config {
+	return Config{InitialLimit: 32, MinLimit: 8, MaxLimit: 512, Tolerance: 2,
+		MaxWait: 50 * time.Millisecond, LifoAfter: 5 * time.Millisecond, MaxQueue: 1024}
+}
