@@ -13,6 +13,10 @@ const (
 	// ones age out so that a lasting change (a bigger table, a slower disk) is accepted.
 	minHorizon = 30 * time.Second
 	minBuckets = 6
+	// probeEvery is how often a busy lane drops to MinLimit for one window to measure its
+	// service time unloaded again (as BBR's ProbeRTT does): under a lasting overload no other
+	// window is unloaded, and the fastest one would drift up with the load.
+	probeEvery = 10 * time.Second
 )
 
 // limiter adapts a concurrency limit to the service time it observes (a gradient, after TCP
@@ -30,6 +34,10 @@ type limiter struct {
 	count   int
 	binding bool // the limit turned a request away or made it wait in this window
 
+	probeAt time.Time
+	probe   int     // 0 not probing; 1 draining what was admitted before; 2 measuring
+	saved   float64 // the limit to return to after a probe
+
 	mins    [minBuckets]time.Duration // fastest window mean per minHorizon/minBuckets bucket
 	minsAt  [minBuckets]time.Time
 	current int
@@ -37,7 +45,7 @@ type limiter struct {
 
 func newLimiter(c Config, now time.Time) *limiter {
 	return &limiter{limit: float64(c.InitialLimit), min: float64(c.MinLimit), max: float64(c.MaxLimit),
-		tolerance: c.Tolerance, start: now}
+		tolerance: c.Tolerance, start: now, probeAt: now.Add(probeEvery)}
 }
 
 // Limit is the current limit, at least 1.
@@ -53,9 +61,19 @@ func (l *limiter) observe(now time.Time, took time.Duration) {
 		return
 	}
 	mean := l.sum / time.Duration(l.count)
+	if l.probe == 1 { // answers admitted before the probe: not an unloaded measure
+		l.probe = 2
+		l.start, l.sum, l.count, l.binding = now, 0, 0, false
+		return
+	}
 	fastest := l.remember(now, mean)
 	gradient := l.tolerance * float64(fastest) / float64(mean)
 	switch {
+	case l.probe == 2: // back to where the lane was; the next window compares with the probe
+		l.limit, l.probe = l.saved, 0
+		l.probeAt = now.Add(probeEvery)
+	case l.binding && !now.Before(l.probeAt):
+		l.saved, l.limit, l.probe = l.limit, l.min, 1
 	case gradient < 1:
 		l.limit *= math.Max(gradient, 0.5)
 	case l.binding:

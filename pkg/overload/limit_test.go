@@ -65,3 +65,28 @@ func TestLimiter_ShrinksWhenServiceTimeRises(t *testing.T) {
 		t.Fatalf("limit stayed at %d after the fast windows aged out", got)
 	}
 }
+
+func TestLimiter_ProbesUnloadedServiceTimeWhileBusy(t *testing.T) {
+	c := DefaultConfig()
+	now := time.Now()
+	l := newLimiter(c, now)
+	for l.probe == 0 {
+		if now.Sub(l.start) > 2*probeEvery {
+			t.Fatal("a busy lane never probed")
+		}
+		now = feed(l, now, 20*time.Millisecond, true)
+	}
+	saved := int(l.saved)
+	if saved <= c.MinLimit || l.limit != float64(c.MinLimit) {
+		t.Fatalf("probing at limit %v (saved %d), want MinLimit %d", l.limit, saved, c.MinLimit)
+	}
+	now = feed(l, now, 20*time.Millisecond, true) // drains what was admitted before the probe
+	now = feed(l, now, 5*time.Millisecond, true)  // the unloaded measure
+	if l.probe != 0 || l.Limit() != saved {
+		t.Fatalf("after the probe: limit %d, probe %d; want %d restored", l.Limit(), l.probe, saved)
+	}
+	feed(l, now, 20*time.Millisecond, true) // 4× the probe's service time: the limit halves
+	if got := l.Limit(); got != saved/2 {
+		t.Fatalf("limit %d after the probe found a faster unloaded time, want %d", got, saved/2)
+	}
+}

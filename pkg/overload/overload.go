@@ -24,7 +24,7 @@ type Config struct {
 	// InitialLimit is a lane's concurrency limit before it has measured anything.
 	InitialLimit int `json:",default=32"`
 	// MinLimit and MaxLimit bound the adaptive limit.
-	MinLimit int `json:",default=8"`
+	MinLimit int `json:",default=16"`
 	MaxLimit int `json:",default=512"`
 	// Tolerance is how much slower than the fastest recent window a window may be before the
 	// limit shrinks: service time above Tolerance × the minimum means requests queue inside.
@@ -50,6 +50,6 @@ func (c Config) Enabled(mode string) bool {
 
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
-	return Config{InitialLimit: 32, MinLimit: 8, MaxLimit: 512, Tolerance: 2,
+	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 2,
 		MaxWait: 50 * time.Millisecond, LifoAfter: 5 * time.Millisecond, MaxQueue: 1024}
 }
