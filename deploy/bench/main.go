@@ -48,6 +48,8 @@ func main() {
 		suite       = flag.String("suite", "all", "all, or overload: only the saturation and overload rounds")
 		roundLen    = flag.Duration("round", 10*time.Second, "length of a saturation or overload round")
 		rounds      = flag.Int("rounds", 6, "saturation rounds per connection count")
+		openRate    = flag.Float64("open", 0, "only one open-loop round at this rate (with -path), e.g. to profile it")
+		onlyPath    = flag.String("path", "GET /user/v1/me", "the endpoint of the -open round")
 	)
 	flag.Parse()
 	env := newEnv()
@@ -59,6 +61,16 @@ func main() {
 		for _, t := range env.overloadTargets() {
 			rep.Overload = append(rep.Overload, runOverload(t, overloadConfig{round: *roundLen, rounds: *rounds}))
 		}
+	}
+	if *openRate > 0 {
+		for _, t := range env.overloadTargets() {
+			if t.name == *onlyPath {
+				r := openLoop(t, fmt.Sprintf("open %.0f/s", *openRate), *openRate, *roundLen, 4096)
+				fmt.Println(r.String())
+				return
+			}
+		}
+		must(fmt.Errorf("-path %q is not one of the overload targets", *onlyPath))
 	}
 	if *suite == "overload" {
 		overload()

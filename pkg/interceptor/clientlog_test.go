@@ -9,6 +9,7 @@ import (
 
 	"zeromall/pkg/xerr"
 
+	"github.com/zeromicro/go-zero/core/breaker"
 	"github.com/zeromicro/go-zero/core/logx"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -33,6 +34,8 @@ func TestClientLog_LogsOnlyFaults(t *testing.T) {
 		{"caller left", cancelled, status.Error(codes.Canceled, "context canceled"), false},
 		{"outage", context.Background(), status.Error(codes.Unavailable, "connection refused"), true},
 		{"fault", context.Background(), status.Error(codes.Internal, "boom"), true},
+		{"shed by the server", context.Background(), status.Error(codes.ResourceExhausted, "overloaded"), false},
+		{"open breaker", context.Background(), breaker.ErrServiceUnavailable, false},
 	}
 	for _, tc := range cases {
 		logged.Reset()

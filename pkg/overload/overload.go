@@ -28,7 +28,7 @@ type Config struct {
 	MaxLimit int `json:",default=512"`
 	// Tolerance is how much slower than the fastest recent window a window may be before the
 	// limit shrinks: service time above Tolerance × the minimum means requests queue inside.
-	Tolerance float64 `json:",default=2"`
+	Tolerance float64 `json:",default=1.5"`
 	// MaxWait is how long a request may wait for a slot before it is rejected.
 	MaxWait time.Duration `json:",default=50ms"`
 	// LifoAfter: once the oldest waiter has waited this long, slots go to the newest waiter, so
@@ -50,6 +50,6 @@ func (c Config) Enabled(mode string) bool {
 
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
-	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 2,
+	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 1.5,
 		MaxWait: 50 * time.Millisecond, LifoAfter: 5 * time.Millisecond, MaxQueue: 1024}
 }

@@ -154,3 +154,21 @@ func TestFromError_BoundaryRefusalsAreFaults(t *testing.T) {
 		t.Errorf("a business 401 became %d", got.HTTPStatus)
 	}
 }
+
+func TestIsRejection(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{status.Error(codes.ResourceExhausted, "shed"), true},
+		{fmt.Errorf("calling: %w", breaker.ErrServiceUnavailable), true},
+		{status.Error(codes.Unavailable, "connection refused"), false},
+		{status.Error(codes.Internal, "boom"), false},
+		{errors.New("anything else"), false},
+		{nil, false},
+	} {
+		if got := IsRejection(tc.err); got != tc.want {
+			t.Errorf("IsRejection(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
