@@ -20,6 +20,9 @@ type overloadSuite struct {
 	UnloadedP99 float64 `json:"unloaded_p99_ms"`
 }
 
+// pause separates rounds just enough for the sockets of the last one to close.
+const pause = time.Second
+
 type overloadConfig struct {
 	round  time.Duration // length of a saturation or overload round
 	rounds int           // saturation rounds per connection count
@@ -42,7 +45,7 @@ func runOverload(t target, cfg overloadConfig) overloadSuite {
 	fmt.Fprintf(os.Stderr, "== overload: %s\n", t.name)
 	var best *round
 	for _, c := range []int{4, 8, 16} {
-		time.Sleep(cooldown)
+		time.Sleep(pause)
 		r := closedLoop(t, fmt.Sprintf("reference c%d", c), c, cfg.round/2)
 		say(r)
 		s.Reference = append(s.Reference, r)
@@ -58,7 +61,7 @@ func runOverload(t target, cfg overloadConfig) overloadSuite {
 	}
 	s.Sustainable, s.UnloadedP99 = best.Goodput, best.P99ms
 	for _, c := range []int{32, 128} {
-		time.Sleep(cooldown)
+		time.Sleep(pause)
 		for i := range cfg.rounds {
 			r := closedLoop(t, fmt.Sprintf("closed c%d round %d", c, i+1), c, cfg.round)
 			say(r)
@@ -66,7 +69,7 @@ func runOverload(t target, cfg overloadConfig) overloadSuite {
 		}
 	}
 	for _, k := range []float64{2, 4, 8} {
-		time.Sleep(cooldown)
+		time.Sleep(pause)
 		r := openLoop(t, fmt.Sprintf("open %.0fx (%.0f/s)", k, k*s.Sustainable), k*s.Sustainable, cfg.round, 4096)
 		say(r)
 		s.Overload = append(s.Overload, r)
