@@ -91,7 +91,7 @@ func main() {
 		}
 		return rows
 	}
-	fmt.Fprintln(os.Stderr, "== baseline")
+	step("baseline")
 	base := run("baseline")
 	rep.Rows = append(rep.Rows, base...)
 	purchase := env.purchases(8, *duration)
@@ -99,10 +99,10 @@ func main() {
 
 	if *growth {
 		rep.Growth = map[string]float64{}
-		fmt.Fprintln(os.Stderr, "== growth: 10k rows")
+		step("growth: 10k rows")
 		must(env.seed(10_000))
 		small := run("10k")
-		fmt.Fprintf(os.Stderr, "== growth: %d rows\n", *bigRows)
+		step(fmt.Sprintf("growth: %d rows", *bigRows))
 		must(env.seed(*bigRows))
 		big := run(label(*bigRows))
 		rep.Rows = append(rep.Rows, small...)
@@ -118,6 +118,13 @@ func main() {
 	printTable(rep)
 	printOverload(rep.Overload)
 	must(writeJSON(*outDir, rep))
+}
+
+var began = time.Now()
+
+// step announces a part of the run with the time since the start, so a long run shows where it is.
+func step(name string) {
+	fmt.Fprintf(os.Stderr, "== [%4.0fs] %s\n", time.Since(began).Seconds(), name)
 }
 
 func label(n int) string {

@@ -42,7 +42,7 @@ func (e *env) overloadTargets() []target {
 func runOverload(t target, cfg overloadConfig) overloadSuite {
 	s := overloadSuite{Path: t.name}
 	say := func(r round) { fmt.Fprintf(os.Stderr, "  %s\n", r.String()) }
-	fmt.Fprintf(os.Stderr, "== overload: %s\n", t.name)
+	step("overload: " + t.name)
 	var best *round
 	for _, c := range []int{4, 8, 16} {
 		time.Sleep(pause)

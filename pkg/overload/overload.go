@@ -33,7 +33,7 @@ type Config struct {
 	MaxWait time.Duration `json:",default=50ms"`
 	// LifoAfter: once the oldest waiter has waited this long, slots go to the newest waiter, so
 	// under sustained overload the requests served are fresh and the stale ones time out.
-	LifoAfter time.Duration `json:",default=5ms"`
+	LifoAfter time.Duration `json:",default=20ms"`
 	// MaxQueue bounds the waiters per lane; beyond it the oldest is rejected at once.
 	MaxQueue int `json:",default=1024"`
 }
@@ -51,5 +51,5 @@ func (c Config) Enabled(mode string) bool {
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
 	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 1.5,
-		MaxWait: 50 * time.Millisecond, LifoAfter: 5 * time.Millisecond, MaxQueue: 1024}
+		MaxWait: 50 * time.Millisecond, LifoAfter: 20 * time.Millisecond, MaxQueue: 1024}
 }
