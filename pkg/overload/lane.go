@@ -24,7 +24,22 @@ type Lane struct {
 	lim      *limiter
 	inFlight int
 	waiters  list.List // of *waiter, oldest at the front
+
+	// The waiting room's record in the current window, and until when it is closed.
+	roomSince           time.Time
+	waitGot, waitFailed int
+	closedUntil         time.Time
 }
+
+// A waiting room that fails more than roomFutility times as many waiters as it serves (an
+// open-loop overload: arrivals beyond capacity whatever the answers) is closed for roomClosed:
+// parking requests only to reject them later costs a timer and two wake-ups each, which under
+// 8× overload halved what the lane could still serve. Closed-loop clients, which the room is for,
+// are mostly served from it.
+const (
+	roomFutility = 2
+	roomClosed   = time.Second
+)
 
 type waiter struct {
 	since   time.Time
@@ -52,7 +67,7 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 		return time.Now(), true
 	}
 	l.lim.binding = true
-	if l.cfg.MaxWait <= 0 || l.cfg.MaxQueue <= 0 {
+	if l.cfg.MaxWait <= 0 || l.cfg.MaxQueue <= 0 || !l.roomOpen(time.Now()) {
 		l.mu.Unlock()
 		l.stat.reject(ReasonQueueFull)
 		return time.Time{}, false
@@ -77,6 +92,11 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 	granted, evicted := w.granted, w.elem == nil && !w.granted
 	if !granted && !evicted {
 		l.remove(w)
+	}
+	if granted {
+		l.waitGot++
+	} else {
+		l.waitFailed++
 	}
 	l.mu.Unlock()
 	switch {
@@ -111,6 +131,17 @@ func (l *Lane) Release(start time.Time) {
 		close(w.ready)
 		l.inFlight++
 	}
+}
+
+// roomOpen reviews the waiting room once a window and reports whether requests may wait.
+func (l *Lane) roomOpen(now time.Time) bool {
+	if now.Sub(l.roomSince) >= window {
+		if l.waitFailed >= minSamples && l.waitFailed > roomFutility*l.waitGot {
+			l.closedUntil = now.Add(roomClosed)
+		}
+		l.roomSince, l.waitGot, l.waitFailed = now, 0, 0
+	}
+	return !now.Before(l.closedUntil)
 }
 
 func (l *Lane) remove(w *waiter) {

@@ -26,8 +26,8 @@ type Config struct {
 	// MinLimit and MaxLimit bound the adaptive limit.
 	MinLimit int `json:",default=16"`
 	MaxLimit int `json:",default=512"`
-	// Tolerance is how much slower than the fastest recent window a window may be before the
-	// limit shrinks: service time above Tolerance × the minimum means requests queue inside.
+	// Tolerance multiplies the lane's bandwidth-delay product (best rate × fastest service time)
+	// into its limit: the headroom above "no queueing" that lets the rate grow.
 	Tolerance float64 `json:",default=1.5"`
 	// MaxWait is how long a request may wait for a slot before it is rejected.
 	MaxWait time.Duration `json:",default=50ms"`
