@@ -120,10 +120,14 @@ func (g *Gate) route(r *http.Request) *routeGate {
 	return res.Item.(*routeGate)
 }
 
+var rejectionLength = []string{strconv.Itoa(len(rejection))}
+
 func reject(w http.ResponseWriter) {
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	h["Content-Length"] = rejectionLength
 	h["Retry-After"] = []string{"1"}
+	h["Date"] = nil // optional on a 5xx (RFC 9110 §6.6.1); saves formatting the clock per rejection
 	w.WriteHeader(http.StatusServiceUnavailable)
 	_, _ = w.Write(rejection)
 }
