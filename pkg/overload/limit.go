@@ -9,27 +9,21 @@ const (
 	// window is how often a lane's limit is reconsidered (given minSamples answers in it).
 	window     = 250 * time.Millisecond
 	minSamples = 10
-	// rateWindows is how many windows the best completion rate is remembered for (10 s).
-	rateWindows = 40
 	// minHorizon is how long a fast window counts as the lane's unloaded service time; older
 	// ones age out so that a lasting change (a bigger table, a slower disk) is accepted.
 	minHorizon = 30 * time.Second
 	minBuckets = 6
-	// probeEvery is how often a busy lane drops to MinLimit for a while to measure its service
-	// time at low concurrency again (as BBR's ProbeRTT does): under a lasting overload no other
-	// window is, and the fastest one would age out.
+	// probeEvery is how often a busy lane drops to MinLimit for one window to measure its
+	// service time unloaded again (as BBR's ProbeRTT does): under a lasting overload no other
+	// window is unloaded, and the fastest one would drift up with the load.
 	probeEvery = 10 * time.Second
 )
 
-// limiter sets a lane's concurrency limit from what the lane has shown it can do — the model of
-// go-zero's adaptive shedder and of TCP BBR, without the CPU trigger: the most answers it
-// completed per second in the last 10 s, times its fastest recent mean service time, is how many
-// requests it can have in progress without queueing (the bandwidth-delay product); the limit is
-// Tolerance times that, within MinLimit and MaxLimit. When a downstream slows down, the rate
-// falls and so does the limit: excess requests are turned away instead of queueing into
-// timeouts. When the process itself is starved of CPU (rejection work, neighbours), the probes
-// measure the slower service time too, and the limit does not collapse with the rate. Not safe
-// for concurrent use: the lane holds its lock.
+// limiter adapts a concurrency limit to the service time it observes (a gradient, after TCP
+// Vegas and Netflix's concurrency-limits): while a window's mean service time stays within
+// tolerance of the fastest recent window, the limit grows when it was the bottleneck; when
+// service time rises beyond that, requests are queueing inside the process or downstream and
+// the limit shrinks in proportion. Not safe for concurrent use: the lane holds its lock.
 type limiter struct {
 	limit     float64
 	min, max  float64
@@ -39,9 +33,6 @@ type limiter struct {
 	sum     time.Duration
 	count   int
 	binding bool // the limit turned a request away or made it wait in this window
-
-	rates    [rateWindows]float64 // answers per second of the last windows
-	rateNext int
 
 	probeAt time.Time
 	probe   int     // 0 not probing; 1 draining what was admitted before; 2 measuring
@@ -62,39 +53,34 @@ func (l *limiter) Limit() int {
 	return max(1, int(l.limit))
 }
 
-// observe records one answer's service time and, at the end of a window, sets the limit.
+// observe records one answer's service time and, at the end of a window, adapts the limit.
 func (l *limiter) observe(now time.Time, took time.Duration) {
 	l.sum += took
 	l.count++
-	elapsed := now.Sub(l.start)
-	if elapsed < window || l.count < minSamples {
+	if now.Sub(l.start) < window || l.count < minSamples {
 		return
 	}
-	mean, rate, binding := l.sum/time.Duration(l.count), float64(l.count)/elapsed.Seconds(), l.binding
-	l.start, l.sum, l.count, l.binding = now, 0, 0, false
-
-	switch l.probe {
-	case 1: // answers admitted before the probe: not a low-concurrency measure
+	mean := l.sum / time.Duration(l.count)
+	if l.probe == 1 { // answers admitted before the probe: not an unloaded measure
 		l.probe = 2
-		return
-	case 2: // the low-concurrency measure; then back to where the lane was
-		l.remember(now, mean)
-		l.limit, l.probe = l.saved, 0
-		l.probeAt = now.Add(probeEvery)
-		return
-	}
-	if binding && !now.Before(l.probeAt) {
-		l.saved, l.limit, l.probe = l.limit, l.min, 1
+		l.start, l.sum, l.count, l.binding = now, 0, 0, false
 		return
 	}
 	fastest := l.remember(now, mean)
-	l.rates[l.rateNext] = rate
-	l.rateNext = (l.rateNext + 1) % rateWindows
-	best := 0.0
-	for _, r := range l.rates {
-		best = math.Max(best, r)
+	gradient := l.tolerance * float64(fastest) / float64(mean)
+	switch {
+	case l.probe == 2: // back to where the lane was; the next window compares with the probe
+		l.limit, l.probe = l.saved, 0
+		l.probeAt = now.Add(probeEvery)
+	case l.binding && !now.Before(l.probeAt):
+		l.saved, l.limit, l.probe = l.limit, l.min, 1
+	case gradient < 1:
+		l.limit *= math.Max(gradient, 0.5)
+	case l.binding:
+		l.limit += math.Max(1, math.Sqrt(l.limit))
 	}
-	l.limit = math.Min(math.Max(l.tolerance*best*fastest.Seconds(), l.min), l.max)
+	l.limit = math.Min(math.Max(l.limit, l.min), l.max)
+	l.start, l.sum, l.count, l.binding = now, 0, 0, false
 }
 
 // remember keeps the fastest window mean per time bucket and returns the fastest of the buckets

@@ -5,82 +5,88 @@ import (
 	"time"
 )
 
-// feed gives the limiter one window of n answers that each took took: all but the last inside
-// the window, the last one closing it.
-func feed(l *limiter, now time.Time, n int, took time.Duration, binding bool) time.Time {
-	l.binding = binding
-	for range n - 1 {
-		l.observe(now.Add(window/2), took)
-	}
+// feed gives the limiter one window of answers that each took took, ending at now.
+func feed(l *limiter, now time.Time, took time.Duration, binding bool) time.Time {
 	now = now.Add(window)
-	l.observe(now, took)
+	l.binding = binding
+	for range minSamples {
+		l.observe(now, took)
+	}
 	return now
 }
 
-func testConfig() Config {
+func TestLimiter_GrowsOnlyWhenBindingAndFast(t *testing.T) {
 	c := DefaultConfig()
-	c.MinLimit, c.MaxLimit = 4, 512
-	return c
-}
-
-// The limit is Tolerance × best rate × fastest service time: 1000 answers in 250 ms is 4000/s,
-// at 10 ms each 40 in progress, ×1.5 = 60.
-func TestLimiter_IsToleranceTimesBandwidthDelayProduct(t *testing.T) {
-	c := testConfig()
 	now := time.Now()
 	l := newLimiter(c, now)
-	feed(l, now, 1000, 10*time.Millisecond, true)
-	if got := l.Limit(); got != 60 {
-		t.Fatalf("limit %d, want 60", got)
+	now = feed(l, now, time.Millisecond, false)
+	if got := l.Limit(); got != c.InitialLimit {
+		t.Fatalf("a limit that turned nobody away grew to %d", got)
 	}
-}
-
-func TestLimiter_FallsWithTheRateWhenADownstreamSlowsAndStaysWithinBounds(t *testing.T) {
-	c := testConfig()
-	now := time.Now()
-	l := newLimiter(c, now)
-	now = feed(l, now, 1000, 10*time.Millisecond, true)
-	before := l.Limit()
-	// The downstream takes 4× longer: fewer answers per window, the fastest time is unchanged.
-	for range rateWindows + 1 { // not binding: no probe in between
-		now = feed(l, now, 250, 40*time.Millisecond, false)
-	}
-	if got := l.Limit(); got >= before || got != 15 { // 1000/s × 10 ms × 1.5
-		t.Fatalf("limit %d (before %d), want 15 once the faster rate aged out", got, before)
+	now = feed(l, now, time.Millisecond, true)
+	if got := l.Limit(); got <= c.InitialLimit {
+		t.Fatalf("a binding limit with fast answers stayed at %d", got)
 	}
 	for range 200 {
-		now = feed(l, now, 10, time.Millisecond, false)
+		now = feed(l, now, time.Millisecond, true)
 	}
-	if got := l.Limit(); got != c.MinLimit {
-		t.Fatalf("limit %d, want it floored at MinLimit %d", got, c.MinLimit)
-	}
-	l = newLimiter(c, now)
-	feed(l, now, 100000, 100*time.Millisecond, true)
 	if got := l.Limit(); got != c.MaxLimit {
 		t.Fatalf("limit %d, want it capped at MaxLimit %d", got, c.MaxLimit)
 	}
 }
 
-func TestLimiter_ProbesLowConcurrencyServiceTimeWhileBusy(t *testing.T) {
-	c := testConfig()
+func TestLimiter_ShrinksWhenServiceTimeRises(t *testing.T) {
+	c := DefaultConfig()
 	now := time.Now()
 	l := newLimiter(c, now)
-	for i := 0; l.probe == 0; i++ {
-		if i > 2*int(probeEvery/window) {
+	now = feed(l, now, 2*time.Millisecond, true)
+	before := l.Limit()
+	now = feed(l, now, 3*time.Millisecond, true) // within tolerance (1.5×): still grows
+	if l.Limit() <= before {
+		t.Fatalf("limit went from %d to %d within tolerance", before, l.Limit())
+	}
+	before = l.Limit()
+	now = feed(l, now, 8*time.Millisecond, true) // 4× the fastest window: halves at most
+	if got := l.Limit(); got != before/2 {
+		t.Fatalf("limit %d after a 4× slower window, want %d", got, before/2)
+	}
+	for range 50 {
+		now = feed(l, now, 50*time.Millisecond, true)
+	}
+	if got := l.Limit(); got != c.MinLimit {
+		t.Fatalf("limit %d, want it floored at MinLimit %d", got, c.MinLimit)
+	}
+	// The fast window ages out after minHorizon: a lasting slowdown becomes the new normal.
+	now = now.Add(minHorizon)
+	for range 20 {
+		now = feed(l, now, 50*time.Millisecond, true)
+	}
+	if got := l.Limit(); got <= c.MinLimit {
+		t.Fatalf("limit stayed at %d after the fast windows aged out", got)
+	}
+}
+
+func TestLimiter_ProbesUnloadedServiceTimeWhileBusy(t *testing.T) {
+	c := DefaultConfig()
+	now := time.Now()
+	l := newLimiter(c, now)
+	for l.probe == 0 {
+		if now.Sub(l.start) > 2*probeEvery {
 			t.Fatal("a busy lane never probed")
 		}
-		now = feed(l, now, 1000, 10*time.Millisecond, true)
+		now = feed(l, now, 20*time.Millisecond, true)
 	}
-	if l.Limit() != c.MinLimit || int(l.saved) != 60 {
-		t.Fatalf("probing at limit %d (saved %v), want MinLimit %d (saved 60)", l.Limit(), l.saved, c.MinLimit)
+	saved := int(l.saved)
+	if saved <= c.MinLimit || l.limit != float64(c.MinLimit) {
+		t.Fatalf("probing at limit %v (saved %d), want MinLimit %d", l.limit, saved, c.MinLimit)
 	}
-	now = feed(l, now, 1000, 10*time.Millisecond, true) // drains what was admitted before the probe
-	now = feed(l, now, 100, 5*time.Millisecond, true)   // the low-concurrency measure
-	if l.probe != 0 || l.Limit() != 60 {
-		t.Fatalf("after the probe: limit %d, probe %d; want 60 restored", l.Limit(), l.probe)
+	now = feed(l, now, 20*time.Millisecond, true) // drains what was admitted before the probe
+	now = feed(l, now, 5*time.Millisecond, true)  // the unloaded measure
+	if l.probe != 0 || l.Limit() != saved {
+		t.Fatalf("after the probe: limit %d, probe %d; want %d restored", l.Limit(), l.probe, saved)
 	}
-	feed(l, now, 1000, 10*time.Millisecond, true) // the probe found 5 ms: 4000/s × 5 ms × 1.5
-	if got := l.Limit(); got != 30 {
-		t.Fatalf("limit %d after the probe, want 30", got)
+	feed(l, now, 20*time.Millisecond, true) // 4× the probe's service time: the limit halves
+	if got := l.Limit(); got != saved/2 {
+		t.Fatalf("limit %d after the probe found a faster unloaded time, want %d", got, saved/2)
 	}
 }

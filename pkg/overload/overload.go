@@ -24,10 +24,10 @@ type Config struct {
 	// InitialLimit is a lane's concurrency limit before it has measured anything.
 	InitialLimit int `json:",default=32"`
 	// MinLimit and MaxLimit bound the adaptive limit.
-	MinLimit int `json:",default=32"`
+	MinLimit int `json:",default=16"`
 	MaxLimit int `json:",default=512"`
-	// Tolerance multiplies the lane's bandwidth-delay product (best rate × fastest service time)
-	// into its limit: the headroom above "no queueing" that lets the rate grow.
+	// Tolerance is how much slower than the fastest recent window (probed at MinLimit) a window
+	// may be before the limit shrinks: beyond it requests are queueing, not being served.
 	Tolerance float64 `json:",default=1.5"`
 	// MaxWait is how long a request may wait for a slot before it is rejected.
 	MaxWait time.Duration `json:",default=50ms"`
@@ -50,6 +50,6 @@ func (c Config) Enabled(mode string) bool {
 
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
-	return Config{InitialLimit: 32, MinLimit: 32, MaxLimit: 512, Tolerance: 1.5,
+	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 1.5,
 		MaxWait: 50 * time.Millisecond, LifoAfter: 20 * time.Millisecond, MaxQueue: 1024}
 }
