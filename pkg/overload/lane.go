@@ -25,21 +25,18 @@ type Lane struct {
 	inFlight int
 	waiters  list.List // of *waiter, oldest at the front
 
-	// The waiting room's record in the current window, and until when it is closed.
-	roomSince           time.Time
-	waitGot, waitFailed int
-	closedUntil         time.Time
+	// Waiters evicted from a full room in the current window, and until when the room is closed.
+	roomSince   time.Time
+	evicted     int
+	closedUntil time.Time
 }
 
-// A waiting room that fails more than roomFutility times as many waiters as it serves (an
-// open-loop overload: arrivals beyond capacity whatever the answers) is closed for roomClosed:
-// parking requests only to reject them later costs a timer and two wake-ups each, which under
-// 8× overload halved what the lane could still serve. Closed-loop clients, which the room is for,
-// are mostly served from it.
-const (
-	roomFutility = 2
-	roomClosed   = time.Second
-)
+// roomClosed is how long a waiting room that overflowed stays closed. The room is for closed-loop
+// clients (a fixed number of connections, each resending as soon as it is answered), whose
+// number is bounded; a room that overflows is facing an open-loop overload, where waiting only
+// delays the 503 and costs a timer and two wake-ups per request — at 8× overload that cut what
+// the lane still served by more than half.
+const roomClosed = time.Second
 
 type waiter struct {
 	since   time.Time
@@ -76,6 +73,7 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 		oldest := l.waiters.Front().Value.(*waiter)
 		l.remove(oldest)
 		close(oldest.ready) // not granted: it reports queue_full itself
+		l.evicted++
 	}
 	w := &waiter{since: time.Now(), ready: make(chan struct{})}
 	w.elem = l.waiters.PushBack(w)
@@ -92,11 +90,6 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 	granted, evicted := w.granted, w.elem == nil && !w.granted
 	if !granted && !evicted {
 		l.remove(w)
-	}
-	if granted {
-		l.waitGot++
-	} else {
-		l.waitFailed++
 	}
 	l.mu.Unlock()
 	switch {
@@ -136,10 +129,10 @@ func (l *Lane) Release(start time.Time) {
 // roomOpen reviews the waiting room once a window and reports whether requests may wait.
 func (l *Lane) roomOpen(now time.Time) bool {
 	if now.Sub(l.roomSince) >= window {
-		if l.waitFailed >= minSamples && l.waitFailed > roomFutility*l.waitGot {
-			l.closedUntil = now.Add(roomClosed)
-		}
-		l.roomSince, l.waitGot, l.waitFailed = now, 0, 0
+		l.roomSince, l.evicted = now, 0
+	}
+	if l.evicted >= minSamples {
+		l.closedUntil, l.evicted = now.Add(roomClosed), 0
 	}
 	return !now.Before(l.closedUntil)
 }

@@ -161,28 +161,35 @@ func waitFor(t *testing.T, cond func() bool) {
 	t.Fatal("condition not reached within 2s")
 }
 
-// A waiting room where waiters mostly time out (open-loop overload) closes for a while: requests
-// over the limit are then rejected at once instead of after MaxWait.
-func TestLane_FutileWaitingRoomCloses(t *testing.T) {
+// A waiting room that overflows (open-loop overload) closes for a while: requests over the limit
+// are then rejected at once instead of after a wait.
+func TestLane_OverflowingWaitingRoomCloses(t *testing.T) {
 	c := fixedConfig(1)
-	c.MaxWait = 2 * time.Millisecond
+	c.MaxWait, c.MaxQueue = time.Second, 2
 	l := NewLane(t.Name(), c)
 	_, _ = l.Acquire(context.Background())
-	deadline := time.Now().Add(2 * window)
-	for time.Now().Before(deadline) {
-		_, _ = l.Acquire(context.Background()) // each waits MaxWait and fails
+	var wg sync.WaitGroup
+	for range minSamples + c.MaxQueue {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _ = l.Acquire(context.Background()) }()
 	}
+	waitFor(t, func() bool { return !l.roomOpenNow() })
 	t0 := time.Now()
 	if _, ok := l.Acquire(context.Background()); ok {
 		t.Fatal("admitted over the limit")
 	}
-	if waited := time.Since(t0); waited >= c.MaxWait {
-		t.Fatalf("rejected after %v: the futile waiting room is still open", waited)
+	if waited := time.Since(t0); waited >= 100*time.Millisecond {
+		t.Fatalf("rejected after %v: the overflowing waiting room is still open", waited)
 	}
-	time.Sleep(roomClosed + window)
-	t0 = time.Now()
-	_, _ = l.Acquire(context.Background())
-	if waited := time.Since(t0); waited < c.MaxWait {
-		t.Fatalf("rejected after %v: the waiting room did not reopen", waited)
+	wg.Wait()
+	time.Sleep(roomClosed)
+	if !l.roomOpenNow() {
+		t.Fatal("the waiting room did not reopen")
 	}
+}
+
+func (l *Lane) roomOpenNow() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.roomOpen(time.Now())
 }
