@@ -15,7 +15,7 @@ const slowRequest = 500 * time.Millisecond
 // off (Middlewares.Log: false) because it dumps the whole request, Authorization header and
 // password included, on every 5xx. Fast successes are not logged: the metrics count them and
 // the trace has them, and a line per request was the largest avoidable cost of the read path
-// (about 6% of the gateway's CPU in the profile in doc/performance.md). Nor are fast 503s: a
+// (about 6% of the gateway's CPU in the profile in doc/performance.md). Nor are 503s, fast or slow: a
 // rejection is counted where it happens (pkg/overload, breakers) and an outage's cause is logged
 // by ErrorHandler; a line per 503 made overload costlier the more requests it turned away.
 func AccessLog(next http.HandlerFunc) http.HandlerFunc {
@@ -24,8 +24,7 @@ func AccessLog(next http.HandlerFunc) http.HandlerFunc {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next(sw, r)
 		elapsed := time.Since(start)
-		if sw.status < http.StatusBadRequest && elapsed < slowRequest ||
-			sw.status == http.StatusServiceUnavailable && elapsed < slowRequest {
+		if sw.status < http.StatusBadRequest && elapsed < slowRequest || sw.status == http.StatusServiceUnavailable {
 			return
 		}
 		logger := logx.WithContext(r.Context()).WithDuration(elapsed)
