@@ -35,7 +35,7 @@ func TestGate_RejectionWritesNoLogLineAndCounts(t *testing.T) {
 	defer srv.Close()
 
 	held := make(chan int)
-	go func() { held <- get(t, srv.URL+"/slow").StatusCode }()
+	go func() { held <- get(t, srv.URL+"/slow").status }()
 	<-entered
 	lane := "GET /slow"
 	before := testutil.ToFloat64(rejectedTotal.WithLabelValues(lane, ReasonQueueFull))
@@ -46,11 +46,10 @@ func TestGate_RejectionWritesNoLogLineAndCounts(t *testing.T) {
 			Code int
 			Msg  string
 		}
-		raw, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusServiceUnavailable || json.Unmarshal(raw, &body) != nil || body.Code != 1503 || body.Msg == "" {
-			t.Fatalf("got %d %s, want 503 with code 1503", resp.StatusCode, raw)
+		if resp.status != http.StatusServiceUnavailable || json.Unmarshal(resp.body, &body) != nil || body.Code != 1503 || body.Msg == "" {
+			t.Fatalf("got %d %s, want 503 with code 1503", resp.status, resp.body)
 		}
-		if resp.Header.Get("Retry-After") == "" {
+		if resp.header.Get("Retry-After") == "" {
 			t.Fatal("a rejection carries no Retry-After")
 		}
 	}
@@ -61,10 +60,10 @@ func TestGate_RejectionWritesNoLogLineAndCounts(t *testing.T) {
 		t.Fatalf("rejections wrote log lines:\n%s", logged.String())
 	}
 	// Other routes have their own lanes; unknown paths pass through untouched.
-	if code := get(t, srv.URL+"/items/7").StatusCode; code != http.StatusOK {
+	if code := get(t, srv.URL+"/items/7").status; code != http.StatusOK {
 		t.Fatalf("another route got %d while /slow was saturated", code)
 	}
-	if code := get(t, srv.URL+"/nowhere").StatusCode; code != http.StatusOK {
+	if code := get(t, srv.URL+"/nowhere").status; code != http.StatusOK {
 		t.Fatalf("an unrouted path got %d from the gate", code)
 	}
 	close(release)
@@ -116,12 +115,25 @@ func TestGate_RouteBreakerOpensOnServerErrorsWithoutLogging(t *testing.T) {
 	}
 }
 
-func get(t *testing.T, url string) *http.Response {
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func get(t *testing.T, url string) answer {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return answer{}
 	}
-	t.Cleanup(func() { _ = resp.Body.Close() })
-	return resp
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return answer{}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, header: resp.Header, body: body}
 }
