@@ -113,7 +113,8 @@ func (s *Stack) start(service, kind string, extra map[string]string) *Service {
 	s.t.Helper()
 	name := service + "-" + kind
 	prefix := strings.ToUpper(service + "_" + kind + "_")
-	svc := &Service{Addr: FreeAddr(s.t), DevAddr: FreeAddr(s.t)}
+	addrs := FreeAddrs(s.t, 2)
+	svc := &Service{Addr: addrs[0], DevAddr: addrs[1]}
 	env := s.env()
 	env[prefix+"DEV_PORT"] = fmt.Sprint(Port(svc.DevAddr))
 	if kind == "rpc" {
