@@ -47,6 +47,7 @@ type waiter struct {
 
 // NewLane builds a lane and registers its metrics and summary log under name.
 func NewLane(name string, c Config) *Lane {
+	c = c.withDefaults()
 	l := &Lane{name: name, cfg: c, stat: register(name), lim: newLimiter(c, time.Now())}
 	track(l)
 	return l

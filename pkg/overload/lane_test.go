@@ -81,7 +81,7 @@ func TestLane_FifoWhileFreshLifoOnceStale(t *testing.T) {
 		want      []int
 	}{
 		{"fifo", time.Hour, []int{0, 1, 2}},
-		{"lifo", 0, []int{2, 1, 0}},
+		{"lifo", time.Nanosecond, []int{2, 1, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := fixedConfig(1)
@@ -192,4 +192,17 @@ func (l *Lane) roomOpenNow() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.roomOpen(time.Now())
+}
+
+// A Config built as a literal gets the defaults, not a limit of one.
+func TestLane_ZeroConfigGetsTheDefaults(t *testing.T) {
+	l := NewLane(t.Name(), Config{})
+	for i := range DefaultConfig().InitialLimit {
+		if _, ok := l.Acquire(context.Background()); !ok {
+			t.Fatalf("request %d rejected by a zero Config", i+1)
+		}
+	}
+	if got := l.cfg.MaxWait; got != DefaultConfig().MaxWait {
+		t.Fatalf("MaxWait %v, want the default %v", got, DefaultConfig().MaxWait)
+	}
 }

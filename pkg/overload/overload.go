@@ -48,6 +48,32 @@ func (c Config) Enabled(mode string) bool {
 	return !c.Disabled
 }
 
+// withDefaults fills the fields left at zero with DefaultConfig's: a Config built as a Go
+// literal (not loaded from YAML, which applies the tags' defaults) would otherwise admit one
+// request at a time and reject the rest at once.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.InitialLimit <= 0 {
+		c.InitialLimit = d.InitialLimit
+	}
+	if c.MinLimit <= 0 {
+		c.MinLimit = d.MinLimit
+	}
+	if c.MaxLimit <= 0 {
+		c.MaxLimit = d.MaxLimit
+	}
+	if c.Tolerance <= 0 {
+		c.Tolerance = d.Tolerance
+	}
+	if c.MaxWait == 0 && c.MaxQueue == 0 { // both zero: not chosen; MaxWait: 0s alone means no waiting
+		c.MaxWait, c.MaxQueue = d.MaxWait, d.MaxQueue
+	}
+	if c.LifoAfter <= 0 {
+		c.LifoAfter = d.LifoAfter
+	}
+	return c
+}
+
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
 	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 1.5,
