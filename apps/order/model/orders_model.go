@@ -35,8 +35,12 @@ type (
 		TransitionTx(ctx context.Context, s sqlx.Session, id int64, from, to string, at time.Time) (bool, error)
 		// ListByUser returns one page of a user's orders, newest first, and the total count.
 		ListByUser(ctx context.Context, userID int64, status string, offset, limit int64) ([]*Orders, int64, error)
-		// FindPendingBefore returns up to limit orders still pending that were created before t.
-		FindPendingBefore(ctx context.Context, t time.Time, limit int) ([]*Orders, error)
+		// FindPendingBefore returns up to limit orders still pending that were created before t
+		// and hold no payment deadline after now.
+		FindPendingBefore(ctx context.Context, t, now time.Time, limit int) ([]*Orders, error)
+		// HoldTx extends an order's payment deadline to until (never shortens it); call it with
+		// the row locked by LockTx.
+		HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error
 	}
 
 	customOrdersModel struct {
@@ -52,8 +56,8 @@ func NewOrdersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) 
 }
 
 func (m *customOrdersModel) InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error) {
-	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
-	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt)
+	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
+	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt, o.PaymentDeadline)
 	if err != nil {
 		return 0, fmt.Errorf("insert order %s: %w", o.Sn, err)
 	}
@@ -103,11 +107,20 @@ func (m *customOrdersModel) ListByUser(ctx context.Context, userID int64, status
 	return list, total, nil
 }
 
-func (m *customOrdersModel) FindPendingBefore(ctx context.Context, t time.Time, limit int) ([]*Orders, error) {
+func (m *customOrdersModel) FindPendingBefore(ctx context.Context, t, now time.Time, limit int) ([]*Orders, error) {
 	var list []*Orders
-	q := fmt.Sprintf("select %s from %s where `status` = ? and `created_at` < ? order by `created_at` limit ?", ordersRows, m.table)
-	if err := m.QueryRowsNoCacheCtx(ctx, &list, q, StatusPending, t.UTC(), limit); err != nil {
+	q := fmt.Sprintf("select %s from %s where `status` = ? and `created_at` < ?"+
+		" and (`payment_deadline` is null or `payment_deadline` <= ?) order by `created_at` limit ?", ordersRows, m.table)
+	if err := m.QueryRowsNoCacheCtx(ctx, &list, q, StatusPending, t.UTC(), now.UTC(), limit); err != nil {
 		return nil, fmt.Errorf("find pending orders before %s: %w", t, err)
 	}
 	return list, nil
+}
+
+func (m *customOrdersModel) HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error {
+	q := fmt.Sprintf("update %s set `payment_deadline` = greatest(coalesce(`payment_deadline`, ?), ?) where `id` = ?", m.table)
+	if _, err := s.ExecCtx(ctx, q, until.UTC(), until.UTC(), id); err != nil {
+		return fmt.Errorf("hold order %d: %w", id, err)
+	}
+	return nil
 }

@@ -46,15 +46,16 @@ type (
 	}
 
 	Orders struct {
-		Id          int64        `db:"id"`
-		Sn          string       `db:"sn"` // public order number
-		UserId      int64        `db:"user_id"`
-		Status      string       `db:"status"`       // pending, paid, cancelled, refunded
-		TotalAmount int64        `db:"total_amount"` // cents
-		PaidAt      sql.NullTime `db:"paid_at"`
-		ClosedAt    sql.NullTime `db:"closed_at"` // when cancelled or refunded
-		CreatedAt   time.Time    `db:"created_at"`
-		UpdatedAt   time.Time    `db:"updated_at"`
+		Id              int64        `db:"id"`
+		Sn              string       `db:"sn"` // public order number
+		UserId          int64        `db:"user_id"`
+		Status          string       `db:"status"`       // pending, paid, cancelled, refunded
+		TotalAmount     int64        `db:"total_amount"` // cents
+		PaidAt          sql.NullTime `db:"paid_at"`
+		ClosedAt        sql.NullTime `db:"closed_at"` // when cancelled or refunded
+		CreatedAt       time.Time    `db:"created_at"`
+		UpdatedAt       time.Time    `db:"updated_at"`
+		PaymentDeadline sql.NullTime `db:"payment_deadline"` // a payment may settle until then: no auto-cancel before
 	}
 )
 
@@ -137,8 +138,8 @@ func (m *defaultOrdersModel) Insert(ctx context.Context, data *Orders) (sql.Resu
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Sn, data.UserId, data.Status, data.TotalAmount, data.PaidAt, data.ClosedAt)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Sn, data.UserId, data.Status, data.TotalAmount, data.PaidAt, data.ClosedAt, data.PaymentDeadline)
 	}, ordersIdKey, ordersSnKey)
 	return ret, err
 }
@@ -153,7 +154,7 @@ func (m *defaultOrdersModel) Update(ctx context.Context, newData *Orders) error 
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
 	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, ordersRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, newData.Sn, newData.UserId, newData.Status, newData.TotalAmount, newData.PaidAt, newData.ClosedAt, newData.Id)
+		return conn.ExecCtx(ctx, query, newData.Sn, newData.UserId, newData.Status, newData.TotalAmount, newData.PaidAt, newData.ClosedAt, newData.PaymentDeadline, newData.Id)
 	}, ordersIdKey, ordersSnKey)
 	return err
 }

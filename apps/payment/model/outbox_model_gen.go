@@ -47,12 +47,15 @@ type (
 		Id            int64        `db:"id"`
 		Topic         string       `db:"topic"`   // order.paid or order.refunded
 		Payload       string       `db:"payload"` // JSON message
-		Status        string       `db:"status"`  // pending, delivered, failed
+		Status        string       `db:"status"`  // pending, delivered, parked
 		Attempts      int64        `db:"attempts"`
 		NextAttemptAt time.Time    `db:"next_attempt_at"`
 		LastError     string       `db:"last_error"`
 		DeliveredAt   sql.NullTime `db:"delivered_at"`
 		CreatedAt     time.Time    `db:"created_at"`
+		Aggregate     string       `db:"aggregate"`   // order number: its messages are delivered in id order
+		LeaseOwner    string       `db:"lease_owner"` // relay delivering it now
+		LeaseUntil    sql.NullTime `db:"lease_until"` // another relay may take it after this
 	}
 )
 
@@ -100,8 +103,8 @@ func (m *defaultOutboxModel) FindOne(ctx context.Context, id int64) (*Outbox, er
 func (m *defaultOutboxModel) Insert(ctx context.Context, data *Outbox) (sql.Result, error) {
 	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, data.Id)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?)", m.table, outboxRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Topic, data.Payload, data.Status, data.Attempts, data.NextAttemptAt, data.LastError, data.DeliveredAt)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", m.table, outboxRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Topic, data.Payload, data.Status, data.Attempts, data.NextAttemptAt, data.LastError, data.DeliveredAt, data.Aggregate, data.LeaseOwner, data.LeaseUntil)
 	}, outboxIdKey)
 	return ret, err
 }
@@ -110,7 +113,7 @@ func (m *defaultOutboxModel) Update(ctx context.Context, data *Outbox) error {
 	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, data.Id)
 	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, outboxRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, data.Topic, data.Payload, data.Status, data.Attempts, data.NextAttemptAt, data.LastError, data.DeliveredAt, data.Id)
+		return conn.ExecCtx(ctx, query, data.Topic, data.Payload, data.Status, data.Attempts, data.NextAttemptAt, data.LastError, data.DeliveredAt, data.Aggregate, data.LeaseOwner, data.LeaseUntil, data.Id)
 	}, outboxIdKey)
 	return err
 }

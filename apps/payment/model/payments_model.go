@@ -9,11 +9,13 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
-// Values of payments.status: pending → succeeded → refunded.
+// Values of payments.status: pending → succeeded → refunded, pending → expired (→ pending again
+// when reopened, → refunded when the money arrives late).
 const (
 	PaymentPending   = "pending"
 	PaymentSucceeded = "succeeded"
 	PaymentRefunded  = "refunded"
+	PaymentExpired   = "expired"
 )
 
 var _ PaymentsModel = (*customPaymentsModel)(nil)
@@ -28,8 +30,19 @@ type (
 		FindOneByOrderSnFresh(ctx context.Context, orderSn string) (*Payments, error)
 		// FindOneBySnFresh reads from MySQL, bypassing the cache.
 		FindOneBySnFresh(ctx context.Context, sn string) (*Payments, error)
-		// SucceedTx moves a pending payment to succeeded; false when it was not pending.
-		SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt time.Time) (bool, error)
+		// SucceedTx moves a pending payment that has not expired by now to succeeded; false when it
+		// was not pending or has expired.
+		SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time) (bool, error)
+		// RefundLateTx records money that arrived for a payment expired by now and gives it back at
+		// once; false when the payment was neither pending nor expired, or had not expired.
+		RefundLateTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time, note string) (bool, error)
+		// FindExpired returns up to limit pending payments that expired by now.
+		FindExpired(ctx context.Context, now time.Time, limit int) ([]*Payments, error)
+		// Expire marks a pending payment that expired by now expired; false when it was not.
+		Expire(ctx context.Context, id int64, now time.Time) (bool, error)
+		// Reopen gives an expired payment (or a pending one past its expiry) a new expiry; false
+		// when it was neither.
+		Reopen(ctx context.Context, id int64, now, expiresAt time.Time) (bool, error)
 		// RefundTx moves a succeeded payment to refunded, noting why; false when it was not succeeded.
 		RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error)
 	}
@@ -63,9 +76,38 @@ func (m *customPaymentsModel) findFresh(ctx context.Context, column string, valu
 	return &p, nil
 }
 
-func (m *customPaymentsModel) SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt time.Time) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ?, `trade_no` = ?, `paid_at` = ? where `id` = ? and `status` = ?", m.table)
-	return affectedOne(s.ExecCtx(ctx, q, PaymentSucceeded, tradeNo, paidAt.UTC(), id, PaymentPending))
+// unexpired is true of a payment whose expiry (if any) is after the argument.
+const unexpired = "(`expires_at` is null or `expires_at` > ?)"
+
+func (m *customPaymentsModel) SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time) (bool, error) {
+	q := fmt.Sprintf("update %s set `status` = ?, `trade_no` = ?, `paid_at` = ? where `id` = ? and `status` = ? and "+unexpired, m.table)
+	return affectedOne(s.ExecCtx(ctx, q, PaymentSucceeded, tradeNo, paidAt.UTC(), id, PaymentPending, now.UTC()))
+}
+
+func (m *customPaymentsModel) RefundLateTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time, note string) (bool, error) {
+	q := fmt.Sprintf("update %s set `status` = ?, `trade_no` = ?, `paid_at` = ?, `refunded_at` = ?, `note` = ?"+
+		" where `id` = ? and `status` in (?, ?) and `expires_at` <= ?", m.table)
+	return affectedOne(s.ExecCtx(ctx, q, PaymentRefunded, tradeNo, paidAt.UTC(), now.UTC(), note,
+		id, PaymentPending, PaymentExpired, now.UTC()))
+}
+
+func (m *customPaymentsModel) FindExpired(ctx context.Context, now time.Time, limit int) ([]*Payments, error) {
+	var list []*Payments
+	q := fmt.Sprintf("select %s from %s where `status` = ? and `expires_at` <= ? order by `expires_at` limit ?", paymentsRows, m.table)
+	if err := m.QueryRowsNoCacheCtx(ctx, &list, q, PaymentPending, now.UTC(), limit); err != nil {
+		return nil, fmt.Errorf("find expired payments: %w", err)
+	}
+	return list, nil
+}
+
+func (m *customPaymentsModel) Expire(ctx context.Context, id int64, now time.Time) (bool, error) {
+	q := fmt.Sprintf("update %s set `status` = ? where `id` = ? and `status` = ? and `expires_at` <= ?", m.table)
+	return affectedOne(m.ExecNoCacheCtx(ctx, q, PaymentExpired, id, PaymentPending, now.UTC()))
+}
+
+func (m *customPaymentsModel) Reopen(ctx context.Context, id int64, now, expiresAt time.Time) (bool, error) {
+	q := fmt.Sprintf("update %s set `status` = ?, `expires_at` = ? where `id` = ? and `status` in (?, ?) and `expires_at` <= ?", m.table)
+	return affectedOne(m.ExecNoCacheCtx(ctx, q, PaymentPending, expiresAt.UTC(), id, PaymentPending, PaymentExpired, now.UTC()))
 }
 
 func (m *customPaymentsModel) RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error) {

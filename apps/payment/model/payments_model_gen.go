@@ -53,13 +53,14 @@ type (
 		OrderSn    string       `db:"order_sn"` // one payment per order
 		UserId     int64        `db:"user_id"`
 		Amount     int64        `db:"amount"`   // cents, taken from order-rpc
-		Status     string       `db:"status"`   // pending, succeeded, refunded
+		Status     string       `db:"status"`   // pending, succeeded, refunded, expired
 		TradeNo    string       `db:"trade_no"` // provider trade number
 		Note       string       `db:"note"`     // why a refund happened without the owner asking
 		PaidAt     sql.NullTime `db:"paid_at"`
 		RefundedAt sql.NullTime `db:"refunded_at"`
 		CreatedAt  time.Time    `db:"created_at"`
 		UpdatedAt  time.Time    `db:"updated_at"`
+		ExpiresAt  sql.NullTime `db:"expires_at"` // a pending payment expires then
 	}
 )
 
@@ -172,8 +173,8 @@ func (m *defaultPaymentsModel) Insert(ctx context.Context, data *Payments) (sql.
 	paymentsOrderSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, data.OrderSn)
 	paymentsSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, data.Sn)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", m.table, paymentsRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Sn, data.OrderSn, data.UserId, data.Amount, data.Status, data.TradeNo, data.Note, data.PaidAt, data.RefundedAt)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", m.table, paymentsRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Sn, data.OrderSn, data.UserId, data.Amount, data.Status, data.TradeNo, data.Note, data.PaidAt, data.RefundedAt, data.ExpiresAt)
 	}, paymentsIdKey, paymentsOrderSnKey, paymentsSnKey)
 	return ret, err
 }
@@ -189,7 +190,7 @@ func (m *defaultPaymentsModel) Update(ctx context.Context, newData *Payments) er
 	paymentsSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, data.Sn)
 	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, paymentsRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, newData.Sn, newData.OrderSn, newData.UserId, newData.Amount, newData.Status, newData.TradeNo, newData.Note, newData.PaidAt, newData.RefundedAt, newData.Id)
+		return conn.ExecCtx(ctx, query, newData.Sn, newData.OrderSn, newData.UserId, newData.Amount, newData.Status, newData.TradeNo, newData.Note, newData.PaidAt, newData.RefundedAt, newData.ExpiresAt, newData.Id)
 	}, paymentsIdKey, paymentsOrderSnKey, paymentsSnKey)
 	return err
 }

@@ -41,9 +41,14 @@ func main() {
 	defer s.Stop()
 
 	relay := workers.StartOutboxRelay(ctx.Payments, payments.Delivery{
-		Batch: c.Relay.Batch, MinBackoff: c.Relay.MinBackoff, MaxBackoff: c.Relay.MaxBackoff,
+		Owner: workers.RelayOwner(), Lease: c.Relay.Lease, Batch: c.Relay.Batch,
+		MinBackoff: c.Relay.MinBackoff, MaxBackoff: c.Relay.MaxBackoff,
 	}, c.Relay.Interval)
+	stats := workers.StartOutboxStats(ctx.Payments, c.Relay.StatsInterval)
+	expiry := workers.StartPaymentExpiry(ctx.Payments, c.PaymentExpiry.Interval, c.PaymentExpiry.Batch)
 	proc.AddShutdownListener(relay.Stop)
+	proc.AddShutdownListener(stats.Stop)
+	proc.AddShutdownListener(expiry.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
 	s.Start()

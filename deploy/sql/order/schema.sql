@@ -22,6 +22,7 @@ CREATE TABLE `orders` (
   `closed_at` datetime NULL DEFAULT NULL COMMENT 'when cancelled or refunded',
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   `updated_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `payment_deadline` datetime(3) NULL DEFAULT NULL COMMENT 'a payment may settle until then: no auto-cancel before',
   PRIMARY KEY (`id`),
   UNIQUE KEY `uk_sn` (`sn`),
   KEY `idx_user` (`user_id`),
@@ -32,12 +33,13 @@ CREATE TABLE `orders` (
 CREATE TABLE `order_idempotency` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `user_id` bigint NOT NULL,
-  `idempotency_key` varchar(64) NOT NULL,
+  `idempotency_key` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   `order_id` bigint NOT NULL,
   `request_hash` char(64) NOT NULL COMMENT 'sha256 of the normalized items',
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (`id`),
-  UNIQUE KEY `uk_user_key` (`user_id`, `idempotency_key`)
+  UNIQUE KEY `uk_user_key` (`user_id`, `idempotency_key`),
+  KEY `idx_created` (`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Idempotency-Key to order, per user';
 
 CREATE TABLE `order_items` (

@@ -19,13 +19,14 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Order_ListProducts_FullMethodName = "/order.Order/ListProducts"
-	Order_CreateOrder_FullMethodName  = "/order.Order/CreateOrder"
-	Order_GetOrder_FullMethodName     = "/order.Order/GetOrder"
-	Order_ListOrders_FullMethodName   = "/order.Order/ListOrders"
-	Order_CancelOrder_FullMethodName  = "/order.Order/CancelOrder"
-	Order_MarkPaid_FullMethodName     = "/order.Order/MarkPaid"
-	Order_MarkRefunded_FullMethodName = "/order.Order/MarkRefunded"
+	Order_ListProducts_FullMethodName   = "/order.Order/ListProducts"
+	Order_CreateOrder_FullMethodName    = "/order.Order/CreateOrder"
+	Order_GetOrder_FullMethodName       = "/order.Order/GetOrder"
+	Order_ListOrders_FullMethodName     = "/order.Order/ListOrders"
+	Order_CancelOrder_FullMethodName    = "/order.Order/CancelOrder"
+	Order_MarkPaid_FullMethodName       = "/order.Order/MarkPaid"
+	Order_MarkRefunded_FullMethodName   = "/order.Order/MarkRefunded"
+	Order_HoldForPayment_FullMethodName = "/order.Order/HoldForPayment"
 )
 
 // OrderClient is the client API for Order service.
@@ -48,8 +49,13 @@ type OrderClient interface {
 	CancelOrder(ctx context.Context, in *CancelOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
 	// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
 	MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...grpc.CallOption) (*OrderInfo, error)
-	// MarkRefunded moves a paid order to refunded and restocks it. Idempotent.
+	// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
+	// (its payment arrived late and was refunded) is closed and restocked already: a success too.
 	MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error)
+	// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
+	// payment-rpc calls it when it opens a payment, so the payment's outcome decides the order.
+	// FailedPrecondition when the order is no longer pending; NotFound for anyone else's.
+	HoldForPayment(ctx context.Context, in *HoldForPaymentReq, opts ...grpc.CallOption) (*OrderInfo, error)
 }
 
 type orderClient struct {
@@ -130,6 +136,16 @@ func (c *orderClient) MarkRefunded(ctx context.Context, in *MarkRefundedReq, opt
 	return out, nil
 }
 
+func (c *orderClient) HoldForPayment(ctx context.Context, in *HoldForPaymentReq, opts ...grpc.CallOption) (*OrderInfo, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OrderInfo)
+	err := c.cc.Invoke(ctx, Order_HoldForPayment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // OrderServer is the server API for Order service.
 // All implementations must embed UnimplementedOrderServer
 // for forward compatibility.
@@ -150,8 +166,13 @@ type OrderServer interface {
 	CancelOrder(context.Context, *CancelOrderReq) (*OrderInfo, error)
 	// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
 	MarkPaid(context.Context, *MarkPaidReq) (*OrderInfo, error)
-	// MarkRefunded moves a paid order to refunded and restocks it. Idempotent.
+	// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
+	// (its payment arrived late and was refunded) is closed and restocked already: a success too.
 	MarkRefunded(context.Context, *MarkRefundedReq) (*OrderInfo, error)
+	// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
+	// payment-rpc calls it when it opens a payment, so the payment's outcome decides the order.
+	// FailedPrecondition when the order is no longer pending; NotFound for anyone else's.
+	HoldForPayment(context.Context, *HoldForPaymentReq) (*OrderInfo, error)
 	mustEmbedUnimplementedOrderServer()
 }
 
@@ -182,6 +203,9 @@ func (UnimplementedOrderServer) MarkPaid(context.Context, *MarkPaidReq) (*OrderI
 }
 func (UnimplementedOrderServer) MarkRefunded(context.Context, *MarkRefundedReq) (*OrderInfo, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method MarkRefunded not implemented")
+}
+func (UnimplementedOrderServer) HoldForPayment(context.Context, *HoldForPaymentReq) (*OrderInfo, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method HoldForPayment not implemented")
 }
 func (UnimplementedOrderServer) mustEmbedUnimplementedOrderServer() {}
 func (UnimplementedOrderServer) testEmbeddedByValue()               {}
@@ -330,6 +354,24 @@ func _Order_MarkRefunded_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Order_HoldForPayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(HoldForPaymentReq)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderServer).HoldForPayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Order_HoldForPayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderServer).HoldForPayment(ctx, req.(*HoldForPaymentReq))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Order_ServiceDesc is the grpc.ServiceDesc for Order service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -364,6 +406,10 @@ var Order_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "MarkRefunded",
 			Handler:    _Order_MarkRefunded_Handler,
+		},
+		{
+			MethodName: "HoldForPayment",
+			Handler:    _Order_HoldForPayment_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

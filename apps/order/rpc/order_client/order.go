@@ -14,19 +14,20 @@ import (
 )
 
 type (
-	CancelOrderReq   = order.CancelOrderReq
-	CreateOrderReq   = order.CreateOrderReq
-	GetOrderReq      = order.GetOrderReq
-	ItemReq          = order.ItemReq
-	ListOrdersReq    = order.ListOrdersReq
-	ListOrdersResp   = order.ListOrdersResp
-	ListProductsReq  = order.ListProductsReq
-	ListProductsResp = order.ListProductsResp
-	MarkPaidReq      = order.MarkPaidReq
-	MarkRefundedReq  = order.MarkRefundedReq
-	OrderInfo        = order.OrderInfo
-	OrderItem        = order.OrderItem
-	Product          = order.Product
+	CancelOrderReq    = order.CancelOrderReq
+	CreateOrderReq    = order.CreateOrderReq
+	GetOrderReq       = order.GetOrderReq
+	HoldForPaymentReq = order.HoldForPaymentReq
+	ItemReq           = order.ItemReq
+	ListOrdersReq     = order.ListOrdersReq
+	ListOrdersResp    = order.ListOrdersResp
+	ListProductsReq   = order.ListProductsReq
+	ListProductsResp  = order.ListProductsResp
+	MarkPaidReq       = order.MarkPaidReq
+	MarkRefundedReq   = order.MarkRefundedReq
+	OrderInfo         = order.OrderInfo
+	OrderItem         = order.OrderItem
+	Product           = order.Product
 
 	Order interface {
 		// ListProducts returns the catalogue (served from cache).
@@ -41,8 +42,10 @@ type (
 		CancelOrder(ctx context.Context, in *CancelOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
 		// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
 		MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...grpc.CallOption) (*OrderInfo, error)
-		// MarkRefunded moves a paid order to refunded and restocks it. Idempotent.
+		// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
 		MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error)
+		// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
+		HoldForPayment(ctx context.Context, in *HoldForPaymentReq, opts ...grpc.CallOption) (*OrderInfo, error)
 	}
 
 	defaultOrder struct {
@@ -92,8 +95,14 @@ func (m *defaultOrder) MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...gr
 	return client.MarkPaid(ctx, in, opts...)
 }
 
-// MarkRefunded moves a paid order to refunded and restocks it. Idempotent.
+// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
 func (m *defaultOrder) MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error) {
 	client := order.NewOrderClient(m.cli.Conn())
 	return client.MarkRefunded(ctx, in, opts...)
+}
+
+// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
+func (m *defaultOrder) HoldForPayment(ctx context.Context, in *HoldForPaymentReq, opts ...grpc.CallOption) (*OrderInfo, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.HoldForPayment(ctx, in, opts...)
 }

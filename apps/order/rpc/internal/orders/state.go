@@ -74,33 +74,76 @@ func (s *Service) MarkPaid(ctx context.Context, sn string, paidAt time.Time) (*O
 	return s.withItems(ctx, o)
 }
 
-// MarkRefunded moves a paid order to refunded and restocks it. Already refunded is a success.
+// MarkRefunded moves a paid order to refunded and restocks it. Already refunded is a success, and
+// so is a cancelled order (the payment arrived after the cancel and was refunded): it is closed and
+// restocked already.
 func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
 	o, err := s.find(ctx, sn, 0)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.move(ctx, o, model.StatusRefunded, time.Now()); err != nil {
+	_, err = s.move(ctx, o, model.StatusRefunded, time.Now())
+	closedAlready := errors.Is(err, xerr.ErrIllegalTransition) && o.Status == model.StatusCancelled
+	if err != nil && !closedAlready {
 		return nil, err
 	}
 	return s.withItems(ctx, o)
 }
 
+// Hold keeps a pending order of payer from auto-cancel until `until`: payment-rpc has opened a
+// payment for it, and the payment's outcome decides. A hold is only ever extended. An order that
+// is no longer pending is ErrOrderNotPayable.
+func (s *Service) Hold(ctx context.Context, payer int64, sn string, until time.Time) (*Order, error) {
+	if err := xerr.CheckUserID(payer); err != nil {
+		return nil, err
+	}
+	o, err := s.find(ctx, sn, payer)
+	if err != nil {
+		return nil, err
+	}
+	err = s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		cur, err := s.orders.LockTx(ctx, tx, o.Id)
+		if err != nil {
+			return err
+		}
+		if cur.Status != model.StatusPending {
+			return xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", cur.Status)
+		}
+		return s.orders.HoldTx(ctx, tx, o.Id, until)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invalidate(ctx, o, nil)
+	return s.withItems(ctx, o)
+}
+
+// errHeld stops an auto-cancel that found the order held for a payment under its row lock.
+var errHeld = errors.New("order is held for a payment")
+
 // CancelExpired cancels and restocks up to batch orders still pending that were created before
-// deadline, and returns how many this call cancelled. Instances need no coordination: each
-// cancellation is a transition under a row lock, so when two pick the same order one cancels it
-// and the other finds it cancelled.
+// deadline and are not held for a payment (Hold), and returns how many this call cancelled.
+// Instances need no coordination: each cancellation is a transition under a row lock, so when two
+// pick the same order one cancels it and the other finds it cancelled, and a hold taken after
+// the scan is seen under the lock.
 func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch int) (int, error) {
-	expired, err := s.orders.FindPendingBefore(ctx, deadline, batch)
+	now := time.Now()
+	expired, err := s.orders.FindPendingBefore(ctx, deadline, now, batch)
 	if err != nil {
 		return 0, err
 	}
+	unheld := func(cur *model.Orders) error {
+		if cur.PaymentDeadline.Valid && cur.PaymentDeadline.Time.After(now) {
+			return errHeld
+		}
+		return nil
+	}
 	cancelled := 0
 	for _, o := range expired {
-		moved, err := s.move(ctx, o, model.StatusCancelled, time.Now())
+		moved, err := s.move(ctx, o, model.StatusCancelled, now, unheld)
 		switch {
-		case errors.Is(err, xerr.ErrIllegalTransition):
-			// Paid in the meantime: nothing to do.
+		case errors.Is(err, xerr.ErrIllegalTransition), errors.Is(err, errHeld):
+			// Paid or held in the meantime: nothing to do.
 		case err != nil:
 			logx.WithContext(ctx).Errorf("auto-cancel order %s: %v", o.Sn, err)
 		case moved:
@@ -116,8 +159,12 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 // back. So racing moves of one order (cancel vs. payment, two auto-cancellers) run one after the
 // other and exactly one wins. It reports moved=false, with no error, when the order already was
 // in `to`; an illegal move is ErrIllegalTransition (ErrOrderCancelled for paying a cancelled
-// order). On return o holds the order as committed. Caches are invalidated after the commit.
-func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.Time) (moved bool, err error) {
+// order). On return o holds the order as committed, also after ErrIllegalTransition. Caches are
+// invalidated after the commit.
+//
+// allowed, when given, may veto the move after the lock (with its error).
+func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.Time,
+	allowed ...func(cur *model.Orders) error) (moved bool, err error) {
 	var items []*model.OrderItems
 	if restocks(to) {
 		// Lines never change, so reading them (cached) before the transaction is safe.
@@ -139,6 +186,11 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.
 		if !CanTransition(cur.Status, to) {
 			return illegal(cur.Status, to)
 		}
+		for _, check := range allowed {
+			if err := check(cur); err != nil {
+				return err
+			}
+		}
 		if _, err := s.orders.TransitionTx(ctx, tx, o.Id, cur.Status, to, at); err != nil {
 			return err
 		}
@@ -151,6 +203,9 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.
 		return nil
 	})
 	if err != nil {
+		if cur != nil && errors.Is(err, xerr.ErrIllegalTransition) {
+			*o = *cur // what the move was refused from
+		}
 		return false, err
 	}
 	if !moved {

@@ -59,8 +59,14 @@ func (s *OrderServer) MarkPaid(ctx context.Context, in *order.MarkPaidReq) (*ord
 	return l.MarkPaid(in)
 }
 
-// MarkRefunded moves a paid order to refunded and restocks it. Idempotent.
+// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
 func (s *OrderServer) MarkRefunded(ctx context.Context, in *order.MarkRefundedReq) (*order.OrderInfo, error) {
 	l := logic.NewMarkRefundedLogic(ctx, s.svcCtx)
 	return l.MarkRefunded(in)
+}
+
+// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
+func (s *OrderServer) HoldForPayment(ctx context.Context, in *order.HoldForPaymentReq) (*order.OrderInfo, error) {
+	l := logic.NewHoldForPaymentLogic(ctx, s.svcCtx)
+	return l.HoldForPayment(in)
 }

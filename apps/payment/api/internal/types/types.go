@@ -24,7 +24,7 @@ type Payment struct {
 	OrderSn   string `json:"orderSn"`
 	UserId    int64  `json:"userId"`
 	Amount    int64  `json:"amount"`           // cents, from the order
-	Status    string `json:"status"`           // pending, succeeded or refunded
+	Status    string `json:"status"`           // pending, succeeded, refunded or expired
 	TradeNo   string `json:"tradeNo"`          // provider trade number, empty until paid
 	CreatedAt string `json:"createdAt"`        // RFC 3339, UTC
 	PaidAt    string `json:"paidAt,omitempty"` // RFC 3339, UTC; absent until paid

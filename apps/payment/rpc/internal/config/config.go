@@ -25,13 +25,25 @@ type Config struct {
 	OrderRpc zrpc.RpcClientConf
 
 	// Relay delivers outbox messages to order-rpc: every Interval (and at once after a payment
-	// changes), Batch at a time, retrying a failed delivery after a backoff that doubles from
-	// MinBackoff up to MaxBackoff, for ever: nothing acknowledged is dropped.
+	// changes), leasing Batch at a time for Lease, retrying a failed delivery after a backoff that
+	// doubles from MinBackoff up to MaxBackoff, for ever: nothing acknowledged is dropped. The
+	// outbox's backlog is sampled into metrics every StatsInterval.
 	Relay struct {
-		Interval   time.Duration `json:",default=1s"`
-		Batch      int           `json:",default=50,range=[1:500]"`
-		MinBackoff time.Duration `json:",default=200ms"`
-		MaxBackoff time.Duration `json:",default=30s"`
+		Interval      time.Duration `json:",default=1s"`
+		Batch         int           `json:",default=50,range=[1:500]"`
+		Lease         time.Duration `json:",default=30s"`
+		MinBackoff    time.Duration `json:",default=200ms"`
+		MaxBackoff    time.Duration `json:",default=30s"`
+		StatsInterval time.Duration `json:",default=5s"`
+	}
+
+	// PaymentExpiry: a pending payment expires After it was opened (checked every Interval, Batch
+	// at a time), and its order is held from auto-cancel SettleGrace longer.
+	PaymentExpiry struct {
+		After       time.Duration `json:",default=15m"`
+		SettleGrace time.Duration `json:",default=2m"`
+		Interval    time.Duration `json:",default=10s"`
+		Batch       int           `json:",default=100,range=[1:1000]"`
 	}
 }
 
@@ -51,8 +63,14 @@ func (c Config) Validate() error {
 	if c.OrderRpc.Etcd.Key == "" && len(c.OrderRpc.Endpoints) == 0 {
 		return fmt.Errorf("OrderRpc.Etcd.Key is empty")
 	}
-	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff {
-		return errors.New("relay settings: Relay.Interval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
+	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff || c.Relay.StatsInterval <= 0 {
+		return errors.New("relay settings: Relay.Interval, Relay.StatsInterval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
+	}
+	if callTimeout := time.Duration(c.OrderRpc.Timeout) * time.Millisecond; c.Relay.Lease < 4*callTimeout {
+		return fmt.Errorf("Relay.Lease (%s) must be at least 4 times OrderRpc.Timeout (%s): a lease that ends while its call is in flight lets another relay deliver the same message", c.Relay.Lease, callTimeout)
+	}
+	if c.PaymentExpiry.After <= 0 || c.PaymentExpiry.SettleGrace < 0 || c.PaymentExpiry.Interval <= 0 {
+		return errors.New("payment expiry: PaymentExpiry.After and PaymentExpiry.Interval must be positive, PaymentExpiry.SettleGrace not negative")
 	}
 	return nil
 }

@@ -4,11 +4,10 @@ package orderrpc
 
 import (
 	"context"
+	"time"
 
-	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/payment/rpc/internal/payments"
-	"zeromall/pkg/enumword"
 )
 
 // Client is order-rpc for the payment domain.
@@ -23,18 +22,12 @@ func New(rpc order_client.Order) Client {
 	return Client{rpc: rpc}
 }
 
-func (c Client) Get(ctx context.Context, owner int64, sn string) (payments.Order, error) {
-	o, err := c.rpc.GetOrder(ctx, &order_client.GetOrderReq{Sn: sn, UserId: owner})
+func (c Client) Hold(ctx context.Context, owner int64, sn string, until time.Time) (payments.Order, error) {
+	o, err := c.rpc.HoldForPayment(ctx, &order_client.HoldForPaymentReq{Sn: sn, UserId: owner, Until: until.UnixMilli()})
 	if err != nil {
 		return payments.Order{}, err
 	}
-	return payments.Order{
-		Sn:      o.Sn,
-		UserID:  o.UserId,
-		Amount:  o.TotalAmount,
-		Status:  enumword.Word(o.Status.String(), "ORDER_STATUS_"),
-		Pending: o.Status == order.OrderStatus_ORDER_STATUS_PENDING,
-	}, nil
+	return payments.Order{Sn: o.Sn, UserID: o.UserId, Amount: o.TotalAmount}, nil
 }
 
 func (c Client) MarkPaid(ctx context.Context, sn string, paidAt int64) error {

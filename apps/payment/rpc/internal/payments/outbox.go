@@ -14,8 +14,11 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
-// lateRefundNote explains a refund nobody asked for.
-const lateRefundNote = "order was cancelled before the payment arrived; refunded automatically"
+// Notes on refunds nobody asked for.
+const (
+	lateRefundNote    = "order was cancelled before the payment arrived; refunded automatically"
+	expiredRefundNote = "payment arrived after it expired; refunded automatically"
+)
 
 // orderMessage is the payload of an outbox message to order-rpc.
 type orderMessage struct {
@@ -25,66 +28,105 @@ type orderMessage struct {
 	PaidAt    int64  `json:"paidAt,omitempty"`
 }
 
-// Delivery bounds one round of outbox delivery: Batch messages at most, and a failed delivery is
-// retried after a backoff that doubles from MinBackoff up to MaxBackoff, for ever.
+// Delivery is how one relay works: it leases Batch messages at most for Lease under the name
+// Owner (unique per process), and retries a failed delivery after a backoff that doubles from
+// MinBackoff up to MaxBackoff, for ever. Lease must be well above the rpc timeout: a message whose
+// lease ended is another relay's to deliver again.
 type Delivery struct {
+	Owner      string
+	Lease      time.Duration
 	Batch      int
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
 }
 
-// DeliverDue claims due outbox messages, delivers them to order-rpc and records each outcome,
-// all in one transaction; it returns how many messages it claimed. A message is claimed with
-// FOR UPDATE SKIP LOCKED, so two relays never work on the same one, and order-rpc treats a
-// repeated message as a no-op anyway. A delivery that fails for a transient reason (order-rpc
-// down, timeouts) is retried; one that order-rpc refuses for good is parked as failed and logged.
+// DeliverDue leases due outbox messages, delivers them to order-rpc one by one with no
+// transaction open, and records each outcome while the lease holds; it returns how many it
+// leased. Only the oldest undelivered message of each order is due, so an order hears of its
+// payment's changes in the order they happened, with one relay or many. A delivery that fails for
+// a transient reason (order-rpc down, timeouts) is retried; one that order-rpc refuses for good is
+// parked, and later messages of that order wait behind it until an operator replays it. Messages
+// left when half the lease is spent are released for the next round.
 func (s *Service) DeliverDue(ctx context.Context, d Delivery) int {
-	var (
-		claimed int
-		settled []orderMessage
-		logger  = logx.WithContext(ctx)
-	)
-	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
-		rows, err := s.outbox.ClaimDueTx(ctx, tx, d.Batch)
-		if err != nil {
-			return err
-		}
-		claimed = len(rows)
-		for _, row := range rows {
-			outcome, msg := s.deliver(ctx, row)
-			switch outcome.kind {
-			case delivered:
-				err = s.outbox.DeliveredTx(ctx, tx, row.Id)
-			case lateRefund:
-				if _, err = s.payments.RefundTx(ctx, tx, msg.PaymentID, lateRefundNote, time.Now()); err == nil {
-					settled = append(settled, msg)
-					err = s.outbox.DeliveredTx(ctx, tx, row.Id)
-					logger.Errorf("late payment %s for cancelled order %s: refunded automatically", msg.PaymentSn, msg.OrderSn)
-				}
-			case retry:
-				after := backoff(d.MinBackoff, d.MaxBackoff, row.Attempts)
-				logger.Infof("outbox %d (%s) not delivered, retry in %s: %v", row.Id, row.Topic, after, outcome.err)
-				err = s.outbox.RetryLaterTx(ctx, tx, row.Id, after, outcome.err.Error())
-			case failed:
-				logger.Errorf("outbox %d (%s) refused by order-rpc, parked as failed: %v", row.Id, row.Topic, outcome.err)
-				err = s.outbox.FailedTx(ctx, tx, row.Id, outcome.err.Error())
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	logger := logx.WithContext(ctx)
+	started := time.Now()
+	rows, err := s.outbox.ClaimDue(ctx, d.Owner, d.Lease, d.Batch)
 	if err != nil {
 		logger.Errorf("outbox relay: %v", err)
 		return 0
 	}
-	for _, msg := range settled {
-		if err := s.payments.Invalidate(ctx, &model.Payments{Id: msg.PaymentID, Sn: msg.PaymentSn, OrderSn: msg.OrderSn}); err != nil {
-			logger.Errorf("invalidate payment %s: %v", msg.PaymentSn, err)
+	for i, row := range rows {
+		if time.Since(started) > d.Lease/2 {
+			rest := make([]int64, 0, len(rows)-i)
+			for _, r := range rows[i:] {
+				rest = append(rest, r.Id)
+			}
+			if err := s.outbox.Release(ctx, d.Owner, rest); err != nil {
+				logger.Errorf("outbox relay: release %d leases: %v", len(rest), err)
+			}
+			break
 		}
+		s.deliverOne(ctx, d, row)
 	}
-	return claimed
+	return len(rows)
+}
+
+// deliverOne delivers one leased message and records the outcome.
+func (s *Service) deliverOne(ctx context.Context, d Delivery, row *model.Outbox) {
+	logger := logx.WithContext(ctx)
+	result, msg := s.deliver(ctx, row)
+	var (
+		held bool
+		err  error
+	)
+	switch result.kind {
+	case delivered:
+		held, err = s.outbox.Delivered(ctx, row.Id, d.Owner)
+		outboxEvents.WithLabelValues(eventDelivered).Inc()
+	case lateRefund:
+		held, err = s.refundCancelled(ctx, d, row, msg)
+		outboxEvents.WithLabelValues(eventDelivered).Inc()
+	case retry:
+		after := backoff(d.MinBackoff, d.MaxBackoff, row.Attempts)
+		logger.Infof("outbox %d (%s of order %s) not delivered, retry in %s: %v", row.Id, row.Topic, row.Aggregate, after, result.err)
+		held, err = s.outbox.RetryLater(ctx, row.Id, d.Owner, after, result.err.Error())
+		outboxEvents.WithLabelValues(eventRetried).Inc()
+	case failed:
+		logger.Errorf("outbox %d (%s of order %s) refused by order-rpc, parked: %v", row.Id, row.Topic, row.Aggregate, result.err)
+		held, err = s.outbox.Park(ctx, row.Id, d.Owner, result.err.Error())
+		outboxEvents.WithLabelValues(eventParked).Inc()
+	}
+	switch {
+	case err != nil:
+		// The lease ends on its own and the message is delivered again: order-rpc treats a
+		// repeated message as a no-op.
+		logger.Errorf("outbox %d: record outcome: %v", row.Id, err)
+	case !held:
+		logger.Infof("outbox %d: lease lost before the outcome was recorded; another relay delivers it", row.Id)
+	}
+}
+
+// refundCancelled refunds a payment whose order was cancelled before the money arrived and marks
+// its message delivered, in one transaction; it reports whether the lease still held.
+func (s *Service) refundCancelled(ctx context.Context, d Delivery, row *model.Outbox, msg orderMessage) (bool, error) {
+	var held bool
+	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		var err error
+		if held, err = s.outbox.DeliveredTx(ctx, tx, row.Id, d.Owner); err != nil || !held {
+			return err
+		}
+		_, err = s.payments.RefundTx(ctx, tx, msg.PaymentID, lateRefundNote, time.Now())
+		return err
+	})
+	if err != nil || !held {
+		return held, err
+	}
+	logx.WithContext(ctx).Errorf("late payment %s for cancelled order %s: refunded automatically", msg.PaymentSn, msg.OrderSn)
+	p := &model.Payments{Id: msg.PaymentID, Sn: msg.PaymentSn, OrderSn: msg.OrderSn}
+	if err := s.payments.Invalidate(ctx, p); err != nil {
+		logx.WithContext(ctx).Errorf("invalidate payment %s: %v", msg.PaymentSn, err)
+	}
+	return true, nil
 }
 
 type outcomeKind int

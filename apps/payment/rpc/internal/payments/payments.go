@@ -5,6 +5,7 @@ package payments
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,24 +21,36 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
+// Timing is how long a payment may take: a pending payment expires ExpireAfter after it was
+// opened (or reopened), and its order is held from auto-cancel SettleGrace longer, for the news of
+// a payment that succeeded at the last moment to reach order-rpc.
+type Timing struct {
+	ExpireAfter time.Duration
+	SettleGrace time.Duration
+}
+
 // Service owns the payment database and talks to order-rpc.
 type Service struct {
 	db       sqlx.SqlConn
 	payments model.PaymentsModel
 	outbox   model.OutboxModel
 	orders   Orders
+	timing   Timing
 	kick     chan struct{}
+	newSN    func(time.Time) string
 }
 
 // New builds the service on one MySQL connection, order-rpc and the cache configuration of its
 // models.
-func New(db sqlx.SqlConn, orders Orders, c cache.CacheConf, opts ...cache.Option) *Service {
+func New(db sqlx.SqlConn, orders Orders, timing Timing, c cache.CacheConf, opts ...cache.Option) *Service {
 	return &Service{
 		db:       db,
 		payments: model.NewPaymentsModel(db, c, opts...),
 		outbox:   model.NewOutboxModel(db, c, opts...),
 		orders:   orders,
+		timing:   timing,
 		kick:     make(chan struct{}, 1),
+		newSN:    ids.NewSN,
 	}
 }
 
@@ -48,7 +61,8 @@ func (s *Service) Queued() <-chan struct{} {
 }
 
 // Create opens the payment of a pending order of payer; one payment per order, so a second call
-// returns the same payment.
+// returns the same payment, and one that expired is reopened. Opening it holds the order from
+// auto-cancel until the payment can no longer succeed.
 func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*model.Payments, error) {
 	if err := xerr.CheckUserID(payer); err != nil {
 		return nil, err
@@ -56,31 +70,26 @@ func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*mod
 	if !ids.ValidSN(orderSn) {
 		return nil, xerr.ErrOrderNotFound
 	}
-	// Ownership and the amount come from order-rpc: another user's order is NotFound there.
-	o, err := s.orders.Get(ctx, payer, orderSn)
+	existing, err := s.payments.FindOneByOrderSn(ctx, orderSn)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return nil, fmt.Errorf("find payment of order %s: %w", orderSn, err)
+	}
+	now := time.Now()
+	expiresAt := now.Add(s.timing.ExpireAfter)
+	if existing != nil && existing.Status == model.PaymentPending && existing.ExpiresAt.Valid && existing.ExpiresAt.Time.After(now) {
+		expiresAt = existing.ExpiresAt.Time
+	}
+	// Ownership, the pending status and the amount come from order-rpc, which also holds the order
+	// from auto-cancel: another user's order is NotFound there, a settled one not payable.
+	o, err := s.orders.Hold(ctx, payer, orderSn, expiresAt.Add(s.timing.SettleGrace))
 	if err != nil {
 		return nil, err
 	}
-	if !o.Pending {
-		return nil, xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", o.Status)
+	if existing != nil {
+		return s.reopenIfExpired(ctx, existing, now, expiresAt)
 	}
-
-	existing, err := s.payments.FindOneByOrderSn(ctx, orderSn)
-	switch {
-	case err == nil:
-		return existing, nil
-	case !errors.Is(err, model.ErrNotFound):
-		return nil, fmt.Errorf("find payment of order %s: %w", orderSn, err)
-	}
-	_, err = s.payments.Insert(ctx, &model.Payments{
-		Sn:      ids.NewSN(time.Now()),
-		OrderSn: o.Sn,
-		UserId:  o.UserID,
-		Amount:  o.Amount,
-		Status:  model.PaymentPending,
-	})
-	if err != nil && !dberr.IsDuplicateOf(err, "uk_order_sn") {
-		return nil, fmt.Errorf("insert payment of order %s: %w", orderSn, err)
+	if err := s.insert(ctx, o, expiresAt); err != nil {
+		return nil, err
 	}
 	// Ours, or the one a concurrent call inserted first: one payment per order either way.
 	p, err := s.payments.FindOneByOrderSnFresh(ctx, orderSn)
@@ -88,6 +97,56 @@ func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*mod
 		return nil, fmt.Errorf("read payment of order %s: %w", orderSn, err)
 	}
 	return p, nil
+}
+
+// insert writes a new pending payment of order o; a payment number that is already taken (a
+// one-in-10^10 collision within a second) is drawn again.
+func (s *Service) insert(ctx context.Context, o Order, expiresAt time.Time) error {
+	const attempts = 3
+	var err error
+	for range attempts {
+		_, err = s.payments.Insert(ctx, &model.Payments{
+			Sn:        s.newSN(time.Now()),
+			OrderSn:   o.Sn,
+			UserId:    o.UserID,
+			Amount:    o.Amount,
+			Status:    model.PaymentPending,
+			ExpiresAt: sql.NullTime{Time: expiresAt.UTC(), Valid: true},
+		})
+		switch {
+		case err == nil, dberr.IsDuplicateOf(err, "uk_order_sn"):
+			return nil
+		case !dberr.IsDuplicateOf(err, "uk_sn"):
+			return fmt.Errorf("insert payment of order %s: %w", o.Sn, err)
+		}
+	}
+	return fmt.Errorf("insert payment of order %s: %d payment numbers taken: %w", o.Sn, attempts, err)
+}
+
+// reopenIfExpired gives an expired payment of a still pending order a new expiry; any other
+// payment is returned as it is.
+func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, expiresAt time.Time) (*model.Payments, error) {
+	expired := p.Status == model.PaymentExpired ||
+		(p.Status == model.PaymentPending && p.ExpiresAt.Valid && !p.ExpiresAt.Time.After(now))
+	if !expired {
+		return p, nil
+	}
+	if _, err := s.payments.Reopen(ctx, p.Id, now, expiresAt); err != nil {
+		return nil, fmt.Errorf("reopen payment %s: %w", p.Sn, err)
+	}
+	return s.reload(ctx, p)
+}
+
+// reload drops p's cached rows and reads it again from MySQL.
+func (s *Service) reload(ctx context.Context, p *model.Payments) (*model.Payments, error) {
+	if err := s.payments.Invalidate(ctx, p); err != nil {
+		logx.WithContext(ctx).Errorf("invalidate payment %s: %v", p.Sn, err)
+	}
+	fresh, err := s.payments.FindOneBySnFresh(ctx, p.Sn)
+	if err != nil {
+		return nil, fmt.Errorf("reload payment %s: %w", p.Sn, err)
+	}
+	return fresh, nil
 }
 
 // Get reads a payment of owner (required); anyone else's is ErrPaymentNotFound.
@@ -113,12 +172,20 @@ func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 		logx.WithContext(ctx).Errorf("callback for payment %s with amount %d, expected %d: rejected", p.Sn, in.Amount, p.Amount)
 		return xerr.ErrAmountMismatch
 	}
+	now, paidAt := time.Now(), time.Unix(in.PaidAt, 0).UTC()
 	if p.Status == model.PaymentPending {
 		msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: in.PaidAt}
 		_, err := s.settle(ctx, p, model.TopicOrderPaid, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
-			return s.payments.SucceedTx(ctx, tx, p.Id, in.TradeNo, time.Unix(in.PaidAt, 0).UTC())
+			return s.payments.SucceedTx(ctx, tx, p.Id, in.TradeNo, paidAt, now)
 		})
 		if err != nil {
+			return err
+		}
+	}
+	if p.Status == model.PaymentPending || p.Status == model.PaymentExpired {
+		// Still not succeeded: it expired, and the order may be cancelled by now. Take the money
+		// and give it back, as for a payment that arrives after its order was cancelled.
+		if err := s.refundLate(ctx, p, in.TradeNo, paidAt, now); err != nil {
 			return err
 		}
 	}
@@ -186,24 +253,44 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, topic string, m
 			return err
 		}
 		changed = true
-		return s.outbox.AddTx(ctx, tx, topic, string(payload))
+		return s.outbox.AddTx(ctx, tx, p.OrderSn, topic, string(payload))
 	})
 	if err != nil {
 		return false, err
 	}
 	if changed {
-		if err := s.payments.Invalidate(ctx, p); err != nil {
-			logx.WithContext(ctx).Errorf("invalidate payment %s: %v", p.Sn, err)
-		}
 		select {
 		case s.kick <- struct{}{}:
 		default:
 		}
 	}
-	fresh, err := s.payments.FindOneBySnFresh(ctx, p.Sn)
+	fresh, err := s.reload(context.WithoutCancel(ctx), p)
 	if err != nil {
-		return false, fmt.Errorf("reload payment %s: %w", p.Sn, err)
+		return false, err
 	}
 	*p = *fresh
 	return changed, nil
+}
+
+// refundLate records money that arrived for payment p after it expired and refunds it at once;
+// p is reloaded.
+func (s *Service) refundLate(ctx context.Context, p *model.Payments, tradeNo string, paidAt, now time.Time) error {
+	var refunded bool
+	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		var err error
+		refunded, err = s.payments.RefundLateTx(ctx, tx, p.Id, tradeNo, paidAt, now, expiredRefundNote)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("refund late payment %s: %w", p.Sn, err)
+	}
+	if refunded {
+		logx.WithContext(ctx).Errorf("late payment %s for order %s arrived after it expired: refunded automatically", p.Sn, p.OrderSn)
+	}
+	fresh, err := s.reload(context.WithoutCancel(ctx), p)
+	if err != nil {
+		return err
+	}
+	*p = *fresh
+	return nil
 }

@@ -20,7 +20,9 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	orders := orderrpc.New(order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
 	return &ServiceContext{
-		Config:   c,
-		Payments: payments.New(db, orders, c.Cache, c.CacheOptions()...),
+		Config: c,
+		Payments: payments.New(db, orders, payments.Timing{
+			ExpireAfter: c.PaymentExpiry.After, SettleGrace: c.PaymentExpiry.SettleGrace,
+		}, c.Cache, c.CacheOptions()...),
 	}
 }
