@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -21,6 +22,11 @@ type (
 		// FindFresh reads a key from MySQL, bypassing a cached not-found that a concurrent
 		// request may have left behind.
 		FindFresh(ctx context.Context, userID int64, key string) (*OrderIdempotency, error)
+		// DeleteExpiredTx deletes the user's key if it was created before cutoff, so that the
+		// transaction can record it anew.
+		DeleteExpiredTx(ctx context.Context, s sqlx.Session, userID int64, key string, cutoff time.Time) error
+		// PurgeBefore deletes up to limit keys created before cutoff and returns how many.
+		PurgeBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 	}
 
 	customOrderIdempotencyModel struct {
@@ -50,4 +56,21 @@ func (m *customOrderIdempotencyModel) FindFresh(ctx context.Context, userID int6
 		return nil, err
 	}
 	return &r, nil
+}
+
+func (m *customOrderIdempotencyModel) DeleteExpiredTx(ctx context.Context, s sqlx.Session, userID int64, key string, cutoff time.Time) error {
+	q := fmt.Sprintf("delete from %s where `user_id` = ? and `idempotency_key` = ? and `created_at` < ?", m.table)
+	if _, err := s.ExecCtx(ctx, q, userID, key, cutoff.UTC()); err != nil {
+		return fmt.Errorf("delete expired idempotency key: %w", err)
+	}
+	return nil
+}
+
+func (m *customOrderIdempotencyModel) PurgeBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	q := fmt.Sprintf("delete from %s where `created_at` < ? order by `created_at` limit ?", m.table)
+	res, err := m.ExecNoCacheCtx(ctx, q, cutoff.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -40,7 +40,9 @@ func main() {
 	defer s.Stop()
 
 	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)
+	purge := workers.StartIdempotencyPurge(ctx.Orders, c.Idempotency.PurgeInterval, c.Idempotency.PurgeBatch)
 	proc.AddShutdownListener(canceller.Stop)
+	proc.AddShutdownListener(purge.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
 	s.Start()

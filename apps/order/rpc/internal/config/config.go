@@ -30,6 +30,14 @@ type Config struct {
 		Interval time.Duration `json:",default=30s"`
 		Batch    int           `json:",default=100,range=[1:1000]"`
 	}
+
+	// Idempotency: an Idempotency-Key is remembered for KeyTTL; expired keys are purged every
+	// PurgeInterval, PurgeBatch at a time.
+	Idempotency struct {
+		KeyTTL        time.Duration `json:",default=24h"`
+		PurgeInterval time.Duration `json:",default=10m"`
+		PurgeBatch    int           `json:",default=1000,range=[1:10000]"`
+	}
 }
 
 // Validate rejects configurations that would not run.
@@ -47,6 +55,9 @@ func (c Config) Validate() error {
 	}
 	if c.AutoCancel.After <= 0 || c.AutoCancel.Interval <= 0 {
 		return fmt.Errorf("AutoCancel.After and AutoCancel.Interval must be positive")
+	}
+	if c.Idempotency.KeyTTL <= 0 || c.Idempotency.PurgeInterval <= 0 {
+		return fmt.Errorf("Idempotency.KeyTTL and Idempotency.PurgeInterval must be positive")
 	}
 	return nil
 }

@@ -294,3 +294,101 @@ func TestListOrders_PagesNewestFirstAndFilters(t *testing.T) {
 		t.Fatalf("another user sees %d orders", other.Total)
 	}
 }
+
+func TestAutoCancel_LeavesAnOrderHeldForItsPayment(t *testing.T) {
+	f := newFixture(t, map[string]string{"ORDER_AUTO_CANCEL_AFTER": "1s"})
+	held := f.create(t, item(hat, 1))
+	lapsed := f.create(t, item(hat, 1))
+	hold := func(sn string, until time.Time) error {
+		_, err := NewHoldForPaymentLogic(f.ctx, f.svcCtx).HoldForPayment(&order.HoldForPaymentReq{Sn: sn, UserId: buyer, Until: until.UnixMilli()})
+		return err
+	}
+	if err := hold(held.Sn, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := hold(lapsed.Sn, time.Now().Add(-time.Second)); err != nil { // a hold that has run out
+		t.Fatal(err)
+	}
+	if err := hold(held.Sn, time.Now()); err != nil { // a hold is never shortened
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // created_at has one-second precision
+	n, err := f.svcCtx.Orders.CancelExpired(f.ctx, time.Now().Add(-time.Second), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]string{}
+	for _, sn := range []string{held.Sn, lapsed.Sn} {
+		var s string
+		_ = f.db.QueryRow("SELECT status FROM orders WHERE sn = ?", sn).Scan(&s)
+		statuses[sn] = s
+	}
+	if n != 1 || statuses[held.Sn] != model.StatusPending || statuses[lapsed.Sn] != model.StatusCancelled {
+		t.Fatalf("cancelled %d; held order %s, lapsed hold %s", n, statuses[held.Sn], statuses[lapsed.Sn])
+	}
+	// The payment's outcome decides: paying the held order works, holding a settled one does not.
+	if _, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: held.Sn}); err != nil {
+		t.Fatal(err)
+	}
+	if err := hold(held.Sn, time.Now().Add(time.Hour)); !errors.Is(err, xerr.ErrOrderNotPayable) {
+		t.Fatalf("hold of a paid order: %v", err)
+	}
+	if err := hold(lapsed.Sn, time.Now().Add(time.Hour)); !errors.Is(err, xerr.ErrOrderNotPayable) {
+		t.Fatalf("hold of a cancelled order: %v", err)
+	}
+	_, err = NewHoldForPaymentLogic(f.ctx, f.svcCtx).HoldForPayment(&order.HoldForPaymentReq{Sn: held.Sn, UserId: buyer + 1, Until: time.Now().UnixMilli()})
+	if !errors.Is(err, xerr.ErrOrderNotFound) {
+		t.Fatalf("hold of someone else's order: %v", err)
+	}
+}
+
+func TestIdempotencyKey_ComparesExactlyAndExpires(t *testing.T) {
+	f := newFixture(t, map[string]string{"ORDER_IDEMPOTENCY_KEY_TTL": "2s"})
+	create := func(key string) *order.OrderInfo {
+		t.Helper()
+		o, err := NewCreateOrderLogic(f.ctx, f.svcCtx).CreateOrder(&order.CreateOrderReq{UserId: buyer, Items: []*order.ItemReq{item(tee, 1)}, IdempotencyKey: key})
+		if err != nil {
+			t.Fatalf("create with key %q: %v", key, err)
+		}
+		return o
+	}
+	first := create("cart-A")
+	if again := create("cart-A"); again.Sn != first.Sn {
+		t.Fatalf("same key made a second order %s", again.Sn)
+	}
+	if other := create("cart-a"); other.Sn == first.Sn {
+		t.Fatalf("keys that differ in case share order %s", first.Sn)
+	}
+	time.Sleep(3100 * time.Millisecond) // past the TTL; created_at has one-second precision
+	// The key is forgotten (its record, still cached, is recognised as expired by its time): the
+	// same key makes a new order, and is remembered again.
+	later := create("cart-A")
+	if later.Sn == first.Sn {
+		t.Fatal("an expired key returned its old order")
+	}
+	if again := create("cart-A"); again.Sn != later.Sn {
+		t.Fatalf("the renewed key made another order %s", again.Sn)
+	}
+	if got := f.stock(t, tee); got != 500-3 {
+		t.Fatalf("tee stock %d, want 497 (three orders)", got)
+	}
+	// The purge deletes expired keys only.
+	n, err := f.svcCtx.Orders.PurgeExpiredKeys(f.ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, err := f.db.Query("SELECT idempotency_key FROM order_idempotency")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		_ = rows.Scan(&k)
+		left = append(left, k)
+	}
+	if n != 1 || len(left) != 1 || left[0] != "cart-A" {
+		t.Fatalf("purged %d, left %v; want 1 purged and [cart-A] left", n, left)
+	}
+}

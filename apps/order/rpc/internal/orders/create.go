@@ -8,7 +8,6 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
-	"zeromall/pkg/ids"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -37,6 +36,11 @@ func (s *Service) Create(ctx context.Context, buyer int64, requested []Line, key
 		}
 	}
 	o, err := s.create(ctx, buyer, lines, key, hash)
+	for attempt := 1; attempt < snAttempts && dberr.IsDuplicateOf(err, "uk_sn"); attempt++ {
+		// The order number was taken (1 in 10^10 within a second): everything rolled back, so
+		// draw another one.
+		o, err = s.create(ctx, buyer, lines, key, hash)
+	}
 	if key != "" && dberr.IsDuplicateOf(err, "uk_user_key") {
 		// A concurrent request with the same key committed first; ours rolled back, stock included.
 		return s.replay(ctx, buyer, key, hash, true)
@@ -47,8 +51,12 @@ func (s *Service) Create(ctx context.Context, buyer int64, requested []Line, key
 	return s.withItems(ctx, o)
 }
 
-// replay returns the order an idempotency key already created, or nil when the key is new.
-// fresh reads MySQL, bypassing a cached not-found that a concurrent request may have left.
+// snAttempts is how many order numbers Create draws before it gives up.
+const snAttempts = 3
+
+// replay returns the order an idempotency key already created, or nil when the key is new or
+// has expired. fresh reads MySQL, bypassing a cached not-found that a concurrent request may have
+// left.
 func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fresh bool) (*Order, error) {
 	var (
 		rec *model.OrderIdempotency
@@ -64,6 +72,8 @@ func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fre
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("find idempotency key: %w", err)
+	case rec.CreatedAt.Before(s.keyCutoff()):
+		return nil, nil // expired: the create transaction replaces it
 	case rec.RequestHash != hash:
 		return nil, xerr.ErrIdempotencyKeyReused
 	}
@@ -136,7 +146,7 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 	}
 
 	orderID, err := s.orders.InsertTx(ctx, tx, &model.Orders{
-		Sn:          ids.NewSN(time.Now()),
+		Sn:          s.newSN(time.Now()),
 		UserId:      buyer,
 		Status:      model.StatusPending,
 		TotalAmount: total,
@@ -148,6 +158,9 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 		return 0, err
 	}
 	if key != "" {
+		if err := s.idempotency.DeleteExpiredTx(ctx, tx, buyer, key, s.keyCutoff()); err != nil {
+			return 0, err
+		}
 		err := s.idempotency.InsertTx(ctx, tx, &model.OrderIdempotency{
 			UserId: buyer, IdempotencyKey: key, OrderId: orderID, RequestHash: hash,
 		})
@@ -156,4 +169,15 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 		}
 	}
 	return orderID, nil
+}
+
+// keyCutoff is the creation time before which an idempotency key has expired.
+func (s *Service) keyCutoff() time.Time {
+	return time.Now().Add(-s.keyTTL)
+}
+
+// PurgeExpiredKeys deletes up to batch expired idempotency keys and returns how many it deleted.
+// A key that is still cached is recognised as expired by its creation time.
+func (s *Service) PurgeExpiredKeys(ctx context.Context, batch int) (int64, error) {
+	return s.idempotency.PurgeBefore(ctx, s.keyCutoff(), batch)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/ids"
@@ -29,16 +30,21 @@ type Service struct {
 	orders      model.OrdersModel
 	items       model.OrderItemsModel
 	idempotency model.OrderIdempotencyModel
+	keyTTL      time.Duration
+	newSN       func(time.Time) string
 }
 
-// New builds the service on one MySQL connection and the cache configuration of its models.
-func New(db sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) *Service {
+// New builds the service on one MySQL connection and the cache configuration of its models. An
+// Idempotency-Key is remembered for keyTTL: after that the same key creates a new order.
+func New(db sqlx.SqlConn, keyTTL time.Duration, c cache.CacheConf, opts ...cache.Option) *Service {
 	return &Service{
 		db:          db,
 		products:    model.NewProductsModel(db, c, opts...),
 		orders:      model.NewOrdersModel(db, c, opts...),
 		items:       model.NewOrderItemsModel(db, c, opts...),
 		idempotency: model.NewOrderIdempotencyModel(db, c, opts...),
+		keyTTL:      keyTTL,
+		newSN:       ids.NewSN,
 	}
 }
 

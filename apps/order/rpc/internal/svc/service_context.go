@@ -16,6 +16,6 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	return &ServiceContext{
 		Config: c,
-		Orders: orders.New(db, c.Cache, c.CacheOptions()...),
+		Orders: orders.New(db, c.Idempotency.KeyTTL, c.Cache, c.CacheOptions()...),
 	}
 }

@@ -1,0 +1,52 @@
+package orders
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	migrations "zeromall/deploy/sql"
+	"zeromall/pkg/ids"
+	"zeromall/pkg/migrate"
+	"zeromall/pkg/testkit"
+
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
+	r := testkit.StartRedis(t)
+	dsn := testkit.NewDatabaseDSN(t, "order")
+	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("order")); err != nil {
+		t.Fatal(err)
+	}
+	s := New(sqlx.NewMysql(dsn), time.Hour, cache.CacheConf{{RedisConf: redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}, Weight: 100}})
+	taken := ids.NewSN(time.Now())
+	fresh := ids.NewSN(time.Now().Add(time.Second))
+	draws := []string{taken, taken, fresh}
+	s.newSN = func(time.Time) string {
+		sn := draws[0]
+		draws = draws[1:]
+		return sn
+	}
+	ctx := context.Background()
+	first, err := s.Create(ctx, 7, []Line{{ProductID: 1, Quantity: 1}}, "")
+	if err != nil || first.Sn != taken {
+		t.Fatalf("first order %v, %v", first, err)
+	}
+	second, err := s.Create(ctx, 7, []Line{{ProductID: 1, Quantity: 2}}, "")
+	if err != nil {
+		t.Fatalf("second order with a taken number: %v", err)
+	}
+	if second.Sn != fresh || len(draws) != 0 {
+		t.Fatalf("second order %s, want %s after a redraw", second.Sn, fresh)
+	}
+	var stock int64
+	if err := sqlx.NewMysql(dsn).QueryRowCtx(ctx, &stock, "select stock from products where id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if stock != 500-3 {
+		t.Fatalf("stock %d, want 497: the collided attempt must have rolled back", stock)
+	}
+}
