@@ -90,6 +90,12 @@ fuzz: ## run every fuzz target briefly (FUZZTIME each)
 
 # ---- benchmarks --------------------------------------------------------------
 
+# ---- operating ---------------------------------------------------------------
+
+.PHONY: outbox
+outbox: ## payment outbox: backlog and parked messages; ARGS="replay <id>" or ARGS="replay all" replays them
+	go run ./apps/payment/rpc/cmd/outbox -f apps/payment/rpc/etc/payment-rpc.yaml $(or $(ARGS),list)
+
 .PHONY: bench bench-overload bench-micro
 # CPUS=separate pins the services and the load generator to different CPUs (deploy/scripts/bench.sh).
 CPUS ?= shared
