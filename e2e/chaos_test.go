@@ -1,0 +1,515 @@
+package e2e
+
+// The chaos run (doc/resilience.md, "Chaos run"): buyers do whole purchases, cancels and refunds
+// through the gateways while processes are killed with SIGKILL and restarted, Redis is restarted
+// and MySQL connections are cut. Afterwards, with everything back and the outbox drained, a checker
+// reads both databases and counts every broken invariant. CHAOS_DURATION sets the length (20s in
+// make test, 60s in make chaos), CHAOS_SEED replays a run's choices.
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"zeromall/pkg/testkit"
+)
+
+// Timings of the chaos stack: short, so that auto-cancel, payment expiry and late refunds all
+// happen within a run.
+var chaosEnv = struct{ order, payment map[string]string }{
+	order: map[string]string{
+		"ORDER_AUTO_CANCEL_AFTER":    "4s",
+		"ORDER_AUTO_CANCEL_INTERVAL": "1s",
+	},
+	payment: map[string]string{
+		"PAYMENT_RELAY_INTERVAL":    "300ms",
+		"PAYMENT_RELAY_MAX_BACKOFF": "1s",
+		"PAYMENT_RELAY_LEASE":       "10s",
+		"PAYMENT_EXPIRE_AFTER":      "6s",
+		"PAYMENT_SETTLE_GRACE":      "3s",
+		"PAYMENT_EXPIRY_INTERVAL":   "1s",
+	},
+}
+
+const chaosBuyers = 12
+
+func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
+	duration := 20 * time.Second
+	if v := os.Getenv("CHAOS_DURATION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("CHAOS_DURATION: %v", err)
+		}
+		duration = d
+	}
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("CHAOS_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("CHAOS_SEED: %v", err)
+		}
+		seed = n
+	}
+	t.Logf("chaos: seed %d, %s", seed, duration)
+
+	s := testkit.NewStack(t)
+	mysqlCut := s.ProxyMySQL()
+	services := []*testkit.Service{
+		s.StartRPC("user", map[string]string{"LOGIN_LIMIT_IP": "1000000"}),
+		s.StartRPC("order", chaosEnv.order),
+		s.StartRPC("order", chaosEnv.order),
+		s.StartRPC("payment", chaosEnv.payment),
+		s.StartRPC("payment", chaosEnv.payment), // two relays, two expiry workers
+	}
+	userAPI := s.StartAPI("user", nil)
+	orderAPI := s.StartAPI("order", nil)
+	payAPI := s.StartAPI("payment", map[string]string{
+		"PAYMENT_SANDBOX":              "true",
+		"PAYMENT_SANDBOX_CALLBACK_URL": testkit.Self + "/payment/v1/callback",
+		"PAYMENT_PAY_URL":              testkit.Self + "/payment/v1/sandbox/pay/",
+	})
+	services = append(services, userAPI, orderAPI, payAPI)
+
+	orderDB, paymentDB := openDB(t, s.DSN("order")), openDB(t, s.DSN("payment"))
+	initial := productStocks(t, orderDB)
+	shop := &chaosShop{user: userAPI.URL, order: orderAPI.URL, pay: payAPI.URL, seen: newAcks()}
+	buyers := make([]*chaosBuyer, chaosBuyers)
+	for i := range buyers {
+		buyers[i] = shop.newBuyer(t, i, rand.New(rand.NewPCG(seed, uint64(i+1))))
+	}
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, b := range buyers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					b.visit()
+				}
+			}
+		}()
+	}
+
+	faults := 0
+	chaos := rand.New(rand.NewPCG(seed, 0))
+	deadline := time.Now().Add(duration)
+	time.Sleep(time.Second) // some traffic first
+	for time.Now().Before(deadline) {
+		hold := time.Duration(300+chaos.IntN(1200)) * time.Millisecond
+		switch k := chaos.IntN(10); {
+		case k < 6:
+			svc := services[chaos.IntN(len(services))]
+			t.Logf("chaos: kill -9 %s for %s", svc.Name, hold)
+			svc.Kill()
+			time.Sleep(hold)
+			svc.Start()
+			svc.WaitHealthy(svc.DevAddr, 60*time.Second)
+		case k < 8:
+			t.Logf("chaos: restart Redis after %s", hold)
+			s.Redis.Stop()
+			time.Sleep(hold)
+			s.Redis.Start()
+		default:
+			hold += 1500 * time.Millisecond
+			t.Logf("chaos: cut MySQL connections for %s", hold)
+			mysqlCut.Stop()
+			time.Sleep(hold)
+			mysqlCut.Start()
+		}
+		faults++
+		time.Sleep(time.Duration(200+chaos.IntN(400)) * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+
+	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second)
+	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
+	if !settled {
+		violations = append(violations, "the stack did not settle within 60s (pending orders, payments or outbox messages left)")
+	}
+	for _, v := range violations {
+		t.Errorf("violation: %s", v)
+	}
+	ops := shop.ops.Load()
+	fmt.Printf("chaos: %d operations, %d faults, %d invariant violations\n", ops, faults, len(violations))
+	t.Logf("chaos: %d operations (%d acknowledged orders, %d failed requests), %d faults, %d invariant violations",
+		ops, len(shop.seen.orders), shop.failed.Load(), faults, len(violations))
+	if ops == 0 || len(shop.seen.orders) == 0 {
+		t.Fatal("no purchase was acknowledged: the run proves nothing")
+	}
+}
+
+// acks is what clients were told: only answers they received count.
+type acks struct {
+	mu        sync.Mutex
+	orders    map[string]map[int64]int64 // order number -> product -> quantity
+	paid      map[string]string          // payment number -> order number (sandbox pay answered 200)
+	refunded  map[string]string          // payment number -> order number (refund answered 200)
+	cancelled map[string]bool            // order number (cancel answered 200)
+}
+
+func newAcks() *acks {
+	return &acks{orders: map[string]map[int64]int64{}, paid: map[string]string{}, refunded: map[string]string{}, cancelled: map[string]bool{}}
+}
+
+type chaosShop struct {
+	user, order, pay string
+	seen             *acks
+	ops, failed      atomic.Int64
+}
+
+var chaosClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
+// send makes one request and returns its status (0 when no answer came) and JSON body.
+func (s *chaosShop) send(method, url, token string, body any, headers ...string) (int, map[string]any) {
+	s.ops.Add(1)
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := chaosClient.Do(req)
+	if err != nil {
+		s.failed.Add(1)
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	if resp.StatusCode != http.StatusOK {
+		s.failed.Add(1)
+	}
+	return resp.StatusCode, out
+}
+
+type chaosBuyer struct {
+	shop            *chaosShop
+	rnd             *rand.Rand
+	email, password string
+	token           string
+	n               int
+}
+
+func (s *chaosShop) newBuyer(t *testing.T, i int, rnd *rand.Rand) *chaosBuyer {
+	t.Helper()
+	b := &chaosBuyer{shop: s, rnd: rnd, email: uniqueEmail(fmt.Sprintf("chaos%d", i)), password: "correct horse"}
+	status, body := s.send(http.MethodPost, s.user+"/user/v1/register", "", map[string]any{"email": b.email, "password": b.password, "nickname": "Chaos"})
+	if status != http.StatusOK {
+		t.Fatalf("register buyer %d: %d %v", i, status, body)
+	}
+	b.token, _ = body["accessToken"].(string)
+	return b
+}
+
+// call retries a request that may be repeated safely until it gets a definitive answer (2xx or
+// 4xx other than 401), logging in again when the session is not recognised; it gives up after a
+// few seconds and reports the last status.
+func (b *chaosBuyer) call(method, url string, body any, headers ...string) (int, map[string]any) {
+	var (
+		status int
+		out    map[string]any
+	)
+	for attempt := range 12 {
+		status, out = b.shop.send(method, url, b.token, body, headers...)
+		switch {
+		case status == http.StatusUnauthorized:
+			b.login()
+		case status >= 200 && status < 500:
+			return status, out
+		}
+		time.Sleep(time.Duration(100+50*attempt) * time.Millisecond)
+	}
+	return status, out
+}
+
+func (b *chaosBuyer) login() {
+	status, body := b.shop.send(http.MethodPost, b.shop.user+"/user/v1/login", "", map[string]any{"email": b.email, "password": b.password})
+	if status == http.StatusOK {
+		b.token, _ = body["accessToken"].(string)
+	}
+}
+
+// visit is one whole visit: an order, then (mostly) its payment, and sometimes a cancel, a refund,
+// a payment made too late or an order left to auto-cancel.
+func (b *chaosBuyer) visit() {
+	b.n++
+	lines := map[int64]int64{}
+	for range 1 + b.rnd.IntN(2) {
+		lines[int64(1+b.rnd.IntN(6))] += int64(1 + b.rnd.IntN(2))
+	}
+	items := make([]map[string]any, 0, len(lines))
+	for p, q := range lines {
+		items = append(items, map[string]any{"productId": p, "quantity": q})
+	}
+	key := fmt.Sprintf("visit-%d", b.n)
+	status, o := b.call(http.MethodPost, b.shop.order+"/order/v1/orders", map[string]any{"items": items}, "Idempotency-Key", key)
+	if status != http.StatusOK {
+		return // out of stock, or the stack was away for too long: nothing was promised
+	}
+	orderSn, _ := o["sn"].(string)
+	b.shop.seen.mu.Lock()
+	b.shop.seen.orders[orderSn] = lines
+	b.shop.seen.mu.Unlock()
+
+	switch k := b.rnd.IntN(20); {
+	case k < 3: // changes their mind
+		if status, _ := b.call(http.MethodPost, b.shop.order+"/order/v1/orders/"+orderSn+"/cancel", nil); status == http.StatusOK {
+			b.shop.seen.mu.Lock()
+			b.shop.seen.cancelled[orderSn] = true
+			b.shop.seen.mu.Unlock()
+		}
+		return
+	case k < 5: // walks away: auto-cancel
+		return
+	}
+	status, p := b.call(http.MethodPost, b.shop.pay+"/payment/v1/payments", map[string]any{"orderSn": orderSn})
+	if status != http.StatusOK {
+		return
+	}
+	paymentSn, _ := p["sn"].(string)
+	switch k := b.rnd.IntN(20); {
+	case k < 1: // pays after the payment expired: the money is refunded
+		time.Sleep(7 * time.Second)
+	case k < 3: // cancels while paying
+		go b.shop.send(http.MethodPost, b.shop.order+"/order/v1/orders/"+orderSn+"/cancel", b.token, nil)
+	}
+	status, _ = b.call(http.MethodPost, b.shop.pay+"/payment/v1/sandbox/pay/"+paymentSn, nil)
+	if status != http.StatusOK {
+		return
+	}
+	b.shop.seen.mu.Lock()
+	b.shop.seen.paid[paymentSn] = orderSn
+	b.shop.seen.mu.Unlock()
+	if b.rnd.IntN(4) == 0 {
+		if status, _ := b.call(http.MethodPost, b.shop.pay+"/payment/v1/payments/"+paymentSn+"/refund", nil); status == http.StatusOK {
+			b.shop.seen.mu.Lock()
+			b.shop.seen.refunded[paymentSn] = orderSn
+			b.shop.seen.mu.Unlock()
+		}
+	}
+}
+
+func openDB(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func productStocks(t *testing.T, db *sql.DB) map[int64]int64 {
+	t.Helper()
+	rows, err := db.Query("SELECT id, stock FROM products")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, stock int64
+		if err := rows.Scan(&id, &stock); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = stock
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// waitSettled waits until nothing is in flight: no pending order (auto-cancel ends those that are
+// not held), no pending payment (expiry ends those) and no undelivered outbox message.
+func waitSettled(t *testing.T, orderDB, paymentDB *sql.DB, timeout time.Duration) bool {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		var orders, payments, outbox int
+		err1 := orderDB.QueryRow("SELECT COUNT(*) FROM orders WHERE status = 'pending'").Scan(&orders)
+		err2 := paymentDB.QueryRow("SELECT COUNT(*) FROM payments WHERE status = 'pending'").Scan(&payments)
+		err3 := paymentDB.QueryRow("SELECT COUNT(*) FROM outbox WHERE status <> 'delivered'").Scan(&outbox)
+		if err1 == nil && err2 == nil && err3 == nil && orders+payments+outbox == 0 {
+			return true
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return false
+}
+
+// checkInvariants reads both databases and returns every broken invariant, one line each.
+func checkInvariants(t *testing.T, orderDB, paymentDB *sql.DB, initial map[int64]int64, seen *acks) []string {
+	t.Helper()
+	var bad []string
+	report := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
+
+	type orderRow struct {
+		status string
+		items  map[int64]int64
+	}
+	orders := map[string]*orderRow{}
+	rows := query(t, orderDB, "SELECT o.sn, o.status, i.product_id, i.quantity FROM orders o JOIN order_items i ON i.order_id = o.id")
+	for rows.Next() {
+		var sn, status string
+		var product, qty int64
+		if err := rows.Scan(&sn, &status, &product, &qty); err != nil {
+			t.Fatal(err)
+		}
+		if orders[sn] == nil {
+			orders[sn] = &orderRow{status: status, items: map[int64]int64{}}
+		}
+		orders[sn].items[product] += qty
+	}
+	closeRows(t, rows)
+
+	// Stock: what was there = what is left + what open (pending or paid) orders hold.
+	held := map[int64]int64{}
+	for _, o := range orders {
+		if o.status == "pending" || o.status == "paid" {
+			for p, q := range o.items {
+				held[p] += q
+			}
+		}
+	}
+	now := productStocks(t, orderDB)
+	for p, was := range initial {
+		if now[p]+held[p] != was {
+			report("product %d: initial stock %d, now %d + %d in open orders", p, was, now[p], held[p])
+		}
+	}
+
+	type paymentRow struct{ orderSn, status string }
+	payments := map[string]paymentRow{}
+	byOrder := map[string]string{} // order number -> payment status
+	rows = query(t, paymentDB, "SELECT sn, order_sn, status FROM payments")
+	for rows.Next() {
+		var sn string
+		var p paymentRow
+		if err := rows.Scan(&sn, &p.orderSn, &p.status); err != nil {
+			t.Fatal(err)
+		}
+		payments[sn] = p
+		byOrder[p.orderSn] = p.status
+	}
+	closeRows(t, rows)
+
+	for sn, p := range payments {
+		o := orders[p.orderSn]
+		switch {
+		case o == nil:
+			report("payment %s is for order %s, which does not exist", sn, p.orderSn)
+		case p.status == "succeeded" && o.status != "paid":
+			report("payment %s succeeded but its order %s is %s", sn, p.orderSn, o.status)
+		case p.status == "refunded" && o.status != "refunded" && o.status != "cancelled":
+			report("payment %s refunded but its order %s is %s", sn, p.orderSn, o.status)
+		case p.status == "pending":
+			report("payment %s is still pending", sn)
+		}
+	}
+	for sn, o := range orders {
+		pay := byOrder[sn]
+		switch {
+		case o.status == "paid" && pay != "succeeded":
+			report("order %s is paid but its payment is %q", sn, pay)
+		case o.status == "refunded" && pay != "refunded":
+			report("order %s is refunded but its payment is %q", sn, pay)
+		case o.status == "cancelled" && (pay == "succeeded" || pay == "pending"):
+			report("order %s is cancelled but its payment is %s: money kept for nothing", sn, pay)
+		case o.status == "pending":
+			report("order %s is still pending", sn)
+		}
+	}
+
+	var undelivered int
+	if err := paymentDB.QueryRow("SELECT COUNT(*) FROM outbox WHERE status <> 'delivered'").Scan(&undelivered); err != nil {
+		t.Fatal(err)
+	}
+	if undelivered > 0 {
+		report("%d outbox messages pending or parked", undelivered)
+	}
+
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	for sn, want := range seen.orders {
+		o := orders[sn]
+		switch {
+		case o == nil:
+			report("acknowledged order %s does not exist", sn)
+		case !sameLines(o.items, want):
+			report("acknowledged order %s has lines %v, the client was told %v", sn, o.items, want)
+		}
+	}
+	for sn := range seen.cancelled {
+		if o := orders[sn]; o == nil || o.status != "cancelled" {
+			report("acknowledged cancel of order %s, which is %v", sn, o)
+		}
+	}
+	for sn, orderSn := range seen.paid {
+		if p := payments[sn]; p.status != "succeeded" && p.status != "refunded" {
+			report("acknowledged payment %s of order %s is %q", sn, orderSn, p.status)
+		}
+	}
+	for sn, orderSn := range seen.refunded {
+		if p := payments[sn]; p.status != "refunded" {
+			report("acknowledged refund of payment %s (order %s) is %q", sn, orderSn, p.status)
+		}
+	}
+	slices.Sort(bad)
+	return bad
+}
+
+func sameLines(a, b map[int64]int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func query(t *testing.T, db *sql.DB, q string) *sql.Rows {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", strings.Fields(q)[0], err)
+	}
+	return rows
+}
+
+func closeRows(t *testing.T, rows *sql.Rows) {
+	t.Helper()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+}
