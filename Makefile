@@ -49,7 +49,7 @@ build: ## build every service into ./bin
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults fuzz
+.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos fuzz
 test: fmt-check vet lint gen-check test-go fuzz ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing
 
 lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd
@@ -77,6 +77,11 @@ test-go: ## unit, integration, e2e and fault-injection tests (real MySQL and Red
 
 test-faults: ## only the fault-injection suite (doc/resilience.md), with its figures
 	go test -count=1 -v -run 'TestFault' -timeout 15m ./e2e | grep -E 'FIGURE|^(---|ok|FAIL|PASS)'
+
+DURATION ?= 60s
+chaos: ## chaos run: buyers while processes are SIGKILLed, Redis restarts, MySQL is cut; then an invariant check (DURATION=60s)
+	@set -o pipefail; CHAOS_DURATION=$(DURATION) go test -count=1 -v -run '^TestChaos' -timeout 30m ./e2e \
+		| grep -E --line-buffered 'chaos:|violation|^(--- |ok|FAIL|PASS)'
 
 FUZZTIME ?= 5s
 FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/httpresult:FuzzJSONBody \

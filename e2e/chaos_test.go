@@ -141,6 +141,11 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 
 	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second)
 	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
+	for _, svc := range services {
+		if strings.HasPrefix(svc.Name, "payment-rpc") {
+			violations = append(violations, outboxGaugesDrained(svc.DevAddr, 15*time.Second)...)
+		}
+	}
 	if !settled {
 		violations = append(violations, "the stack did not settle within 60s (pending orders, payments or outbox messages left)")
 	}
@@ -512,4 +517,34 @@ func closeRows(t *testing.T, rows *sql.Rows) {
 		t.Fatal(err)
 	}
 	rows.Close()
+}
+
+// outboxGaugesDrained waits until a payment-rpc's /metrics reports an empty outbox, as the
+// dashboard would see it, and returns what is wrong if it never does.
+func outboxGaugesDrained(devAddr string, timeout time.Duration) []string {
+	want := []string{"zeromall_outbox_pending 0", "zeromall_outbox_parked 0", "zeromall_outbox_oldest_pending_seconds 0",
+		`zeromall_outbox_events_total{event="delivered"}`, `zeromall_outbox_events_total{event="retried"}`, `zeromall_outbox_events_total{event="parked"}`}
+	var missing []string
+	for deadline := time.Now().Add(timeout); ; time.Sleep(500 * time.Millisecond) {
+		missing = missing[:0]
+		resp, err := chaosClient.Get("http://" + devAddr + "/metrics")
+		if err == nil {
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			lines := strings.Split(string(raw), "\n")
+			for _, w := range want {
+				if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, w) }) {
+					missing = append(missing, w)
+				}
+			}
+		} else {
+			missing = append(missing, err.Error())
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return []string{fmt.Sprintf("payment-rpc at %s: /metrics lacks %v after the drain", devAddr, missing)}
+		}
+	}
 }
