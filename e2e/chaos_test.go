@@ -84,7 +84,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 
 	orderDB, paymentDB := openDB(t, s.DSN("order")), openDB(t, s.DSN("payment"))
 	initial := productStocks(t, orderDB)
-	shop := &chaosShop{user: userAPI.URL, order: orderAPI.URL, pay: payAPI.URL, seen: newAcks()}
+	shop := &chaosShop{user: userAPI.URL, order: orderAPI.URL, pay: payAPI.URL, seen: newAcks(), statuses: map[int]int{}}
 	buyers := make([]*chaosBuyer, chaosBuyers)
 	for i := range buyers {
 		buyers[i] = shop.newBuyer(t, i, rand.New(rand.NewPCG(seed, uint64(i+1))))
@@ -156,6 +156,9 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	fmt.Printf("chaos: %d operations, %d faults, %d invariant violations\n", ops, faults, len(violations))
 	t.Logf("chaos: %d operations (%d acknowledged orders, %d failed requests), %d faults, %d invariant violations",
 		ops, len(shop.seen.orders), shop.failed.Load(), faults, len(violations))
+	t.Logf("chaos: answers by status (0: none) %s", shop.answers())
+	t.Logf("chaos: acknowledged %d payments, %d refunds, %d cancels; %s", len(shop.seen.paid), len(shop.seen.refunded),
+		len(shop.seen.cancelled), outcomes(t, orderDB, paymentDB))
 	if ops == 0 || len(shop.seen.orders) == 0 {
 		t.Fatal("no purchase was acknowledged: the run proves nothing")
 	}
@@ -178,6 +181,31 @@ type chaosShop struct {
 	user, order, pay string
 	seen             *acks
 	ops, failed      atomic.Int64
+
+	mu       sync.Mutex
+	statuses map[int]int // answers by HTTP status, 0 for none
+}
+
+func (s *chaosShop) answered(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statuses[status]++
+}
+
+// answers lists how many answers of each status the buyers got.
+func (s *chaosShop) answers() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	codes := make([]int, 0, len(s.statuses))
+	for c := range s.statuses {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%d: %d", c, s.statuses[c])
+	}
+	return strings.Join(parts, ", ")
 }
 
 var chaosClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -201,6 +229,7 @@ func (s *chaosShop) send(method, url, token string, body any, headers ...string)
 	resp, err := chaosClient.Do(req)
 	if err != nil {
 		s.failed.Add(1)
+		s.answered(0)
 		return 0, nil
 	}
 	defer resp.Body.Close()
@@ -210,6 +239,7 @@ func (s *chaosShop) send(method, url, token string, body any, headers ...string)
 	if resp.StatusCode != http.StatusOK {
 		s.failed.Add(1)
 	}
+	s.answered(resp.StatusCode)
 	return resp.StatusCode, out
 }
 
@@ -547,4 +577,25 @@ func outboxGaugesDrained(devAddr string, timeout time.Duration) []string {
 			return []string{fmt.Sprintf("payment-rpc at %s: /metrics lacks %v after the drain", devAddr, missing)}
 		}
 	}
+}
+
+// outcomes summarises how orders and payments ended, to show which paths a run went through.
+func outcomes(t *testing.T, orderDB, paymentDB *sql.DB) string {
+	t.Helper()
+	count := func(db *sql.DB, q string) string {
+		rows := query(t, db, q)
+		var parts []string
+		for rows.Next() {
+			var what string
+			var n int
+			if err := rows.Scan(&what, &n); err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", what, n))
+		}
+		closeRows(t, rows)
+		return strings.Join(parts, ", ")
+	}
+	return "orders: " + count(orderDB, "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status") +
+		"; payments: " + count(paymentDB, "SELECT IF(note = '', status, CONCAT(status, ' automatically')), COUNT(*) FROM payments GROUP BY 1 ORDER BY 1")
 }

@@ -388,6 +388,9 @@ func TestIdempotencyKey_ComparesExactlyAndExpires(t *testing.T) {
 		_ = rows.Scan(&k)
 		left = append(left, k)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 || len(left) != 1 || left[0] != "cart-A" {
 		t.Fatalf("purged %d, left %v; want 1 purged and [cart-A] left", n, left)
 	}
