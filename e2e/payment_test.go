@@ -375,3 +375,53 @@ func TestPayment_OrderRpcDownThenRecovers(t *testing.T) {
 		return delivered == 1
 	})
 }
+
+// A payment not paid in time expires: the provider's page refuses it, opening it again reopens
+// it, and money that arrives for an expired payment is refunded at once. While the payment is
+// open its order is held from auto-cancel, which takes over once the hold has run out.
+func TestPayment_ExpiresReopensAndRefundsLateMoney(t *testing.T) {
+	e := startPaymentStack(t,
+		map[string]string{"ORDER_AUTO_CANCEL_AFTER": "1s", "ORDER_AUTO_CANCEL_INTERVAL": "500ms"},
+		map[string]string{"PAYMENT_EXPIRE_AFTER": "2s", "PAYMENT_SETTLE_GRACE": "1s", "PAYMENT_EXPIRY_INTERVAL": "200ms"})
+	paymentStatus := func(token, sn string) string {
+		return call(t, http.MethodGet, e.pay+"/payment/v1/payments/"+sn, token, nil).str("status")
+	}
+
+	// Reopened, then paid: the order was held past its auto-cancel time and ends paid.
+	buyer, orderSn, pay := e.purchase(t, productTee)
+	sn := pay.str("sn")
+	testkit.Eventually(t, 10*time.Second, "payment "+sn+" expires", func() bool { return paymentStatus(buyer.Token, sn) == "expired" })
+	if got := e.orderStatus(t, orderSn); got != "pending" {
+		t.Fatalf("order is %s within its payment's settle grace", got)
+	}
+	expectError(t, e.sandboxPay(t, buyer.Token, sn), http.StatusConflict, 4006, "expired")
+	again := call(t, http.MethodPost, e.pay+"/payment/v1/payments", buyer.Token, map[string]any{"orderSn": orderSn})
+	if again.Status != 200 || again.str("sn") != sn || again.str("status") != "pending" {
+		t.Fatalf("reopen: %d %s", again.Status, again.Raw)
+	}
+	if r := e.sandboxPay(t, buyer.Token, sn); r.Status != 200 || r.str("status") != "succeeded" {
+		t.Fatalf("pay the reopened payment: %d %s", r.Status, r.Raw)
+	}
+	e.eventuallyOrder(t, orderSn, "paid")
+
+	// Expired and never reopened: the money that comes late is refunded, the order auto-cancelled.
+	mugs := e.stock(t, productMug)
+	buyer, orderSn, pay = e.purchase(t, productMug)
+	sn = pay.str("sn")
+	testkit.Eventually(t, 10*time.Second, "payment "+sn+" expires", func() bool { return paymentStatus(buyer.Token, sn) == "expired" })
+	body := callbackBody(t, sn, "T-expired", int64(pay.JSON["amount"].(float64)))
+	if r := e.callback(t, body, sign(body)); r.Status != 200 {
+		t.Fatalf("late callback: %d %s", r.Status, r.Raw)
+	}
+	if r := e.callback(t, body, sign(body)); r.Status != 200 {
+		t.Fatalf("repeated late callback: %d %s", r.Status, r.Raw)
+	}
+	status, tradeNo, note := e.paymentRow(t, sn)
+	if status != "refunded" || tradeNo != "T-expired" || note == "" {
+		t.Fatalf("late money: payment %s, trade %q, note %q; want refunded with the trade and a note", status, tradeNo, note)
+	}
+	e.eventuallyOrder(t, orderSn, "cancelled")
+	if got := e.stock(t, productMug); got != mugs {
+		t.Fatalf("mug stock %d, want %d back", got, mugs)
+	}
+}

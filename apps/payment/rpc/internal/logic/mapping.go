@@ -10,6 +10,7 @@ var statuses = map[string]payment.PaymentStatus{
 	model.PaymentPending:   payment.PaymentStatus_PAYMENT_STATUS_PENDING,
 	model.PaymentSucceeded: payment.PaymentStatus_PAYMENT_STATUS_SUCCEEDED,
 	model.PaymentRefunded:  payment.PaymentStatus_PAYMENT_STATUS_REFUNDED,
+	model.PaymentExpired:   payment.PaymentStatus_PAYMENT_STATUS_EXPIRED,
 }
 
 func toPaymentInfo(p *model.Payments) *payment.PaymentInfo {
