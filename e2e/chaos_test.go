@@ -597,5 +597,5 @@ func outcomes(t *testing.T, orderDB, paymentDB *sql.DB) string {
 		return strings.Join(parts, ", ")
 	}
 	return "orders: " + count(orderDB, "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status") +
-		"; payments: " + count(paymentDB, "SELECT IF(note = '', status, CONCAT(status, ' automatically')), COUNT(*) FROM payments GROUP BY 1 ORDER BY 1")
+		"; payments: " + count(paymentDB, "SELECT IF(note = '', status, CONCAT(status, ' (', note, ')')), COUNT(*) FROM payments GROUP BY 1 ORDER BY 1")
 }
