@@ -70,10 +70,13 @@ gen-check: ## fail if make gen would change any generated file
 	deploy/scripts/gen-check.sh
 
 # The e2e and fault suites run after the rest, alone: they measure latencies and shedding on two
-# cores, which compiling and testing other packages in parallel would skew.
+# cores, which compiling and testing other packages in parallel would skew. The fault suite runs
+# without the race detector: its load generator shares the cores with the services, and under
+# -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
 test-go: ## unit, integration, e2e and fault-injection tests (real MySQL and Redis; etcd embedded)
 	go test -count=1 -race -timeout 20m $$(go list ./... | grep -v '^zeromall/e2e$$')
-	go test -count=1 -race -timeout 20m ./e2e
+	go test -count=1 -race -timeout 20m -skip '^TestFault' ./e2e
+	go test -count=1 -timeout 15m -run '^TestFault' ./e2e
 
 test-faults: ## only the fault-injection suite (doc/resilience.md), with its figures
 	go test -count=1 -v -run 'TestFault' -timeout 15m ./e2e | grep -E 'FIGURE|^(---|ok|FAIL|PASS)'
