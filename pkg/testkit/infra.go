@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -18,7 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/pkg/migrate"
+
 	"github.com/go-sql-driver/mysql"
+	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
 )
 
@@ -89,6 +93,17 @@ func NewDatabaseDSN(t testing.TB, service string) string {
 	return cfg.FormatDSN()
 }
 
+// NewMigratedDSN is NewDatabaseDSN with the service's migrations (deploy/sql, handed in by the
+// caller) already applied.
+func NewMigratedDSN(t testing.TB, service string, migrations fs.FS) string {
+	t.Helper()
+	dsn := NewDatabaseDSN(t, service)
+	if _, err := migrate.Apply(context.Background(), dsn, migrations); err != nil {
+		t.Fatalf("migrate %s: %v", service, err)
+	}
+	return dsn
+}
+
 // mysqlServer is the configuration of the MySQL server tests use, without a database.
 func mysqlServer(t testing.TB) *mysql.Config {
 	t.Helper()
@@ -124,6 +139,16 @@ func StartRedis(t testing.TB) *Redis {
 	return r
 }
 
+// Conf is how a service reaches this server (no CLIENT SETINFO, as in the services' YAML).
+func (r *Redis) Conf() redis.RedisConf {
+	return redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}
+}
+
+// CacheConf is a goctl model's cache on this server.
+func (r *Redis) CacheConf() cache.CacheConf {
+	return cache.CacheConf{{RedisConf: r.Conf(), Weight: 100}}
+}
+
 // Start (re)starts the server on its address.
 func (r *Redis) Start() {
 	r.t.Helper()
@@ -134,7 +159,9 @@ func (r *Redis) Start() {
 	}
 	// go-zero shares one client per address in a process, made with the options of the first
 	// user: this one must not send CLIENT SETINFO either (see the services' Redis config).
-	client := redis.MustNewRedis(redis.RedisConf{Host: r.Addr, Type: redis.NodeType, NonBlock: true, DisableIdentity: true})
+	conf := r.Conf()
+	conf.NonBlock = true
+	client := redis.MustNewRedis(conf)
 	Eventually(r.t, 10*time.Second, "redis answers PING", func() bool {
 		return client.PingCtx(context.Background())
 	})

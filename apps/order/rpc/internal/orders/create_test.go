@@ -7,21 +7,14 @@ import (
 
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/ids"
-	"zeromall/pkg/migrate"
 	"zeromall/pkg/testkit"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
-	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
-	r := testkit.StartRedis(t)
-	dsn := testkit.NewDatabaseDSN(t, "order")
-	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("order")); err != nil {
-		t.Fatal(err)
-	}
-	s := New(sqlx.NewMysql(dsn), time.Hour, cache.CacheConf{{RedisConf: redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}, Weight: 100}})
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	s := New(sqlx.NewMysql(dsn), time.Hour, testkit.StartRedis(t).CacheConf())
 	taken := ids.NewSN(time.Now())
 	fresh := ids.NewSN(time.Now().Add(time.Second))
 	draws := []string{taken, taken, fresh}

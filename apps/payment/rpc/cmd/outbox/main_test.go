@@ -10,21 +10,14 @@ import (
 
 	"zeromall/apps/payment/model"
 	migrations "zeromall/deploy/sql"
-	"zeromall/pkg/migrate"
 	"zeromall/pkg/testkit"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
-	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 func TestOutboxCommand_ListsAndReplaysParkedMessages(t *testing.T) {
-	r := testkit.StartRedis(t)
-	dsn := testkit.NewDatabaseDSN(t, "payment")
+	dsn := testkit.NewMigratedDSN(t, "payment", migrations.For("payment"))
 	ctx := context.Background()
-	if _, err := migrate.Apply(ctx, dsn, migrations.For("payment")); err != nil {
-		t.Fatal(err)
-	}
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +33,7 @@ func TestOutboxCommand_ListsAndReplaysParkedMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	outbox := model.NewOutboxModel(sqlx.NewMysql(dsn), cache.CacheConf{{RedisConf: redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}, Weight: 100}})
+	outbox := model.NewOutboxModel(sqlx.NewMysql(dsn), testkit.StartRedis(t).CacheConf())
 	exec := func(args ...string) (string, error) {
 		var out bytes.Buffer
 		err := run(ctx, outbox, args, &out)

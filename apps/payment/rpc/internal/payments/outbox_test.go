@@ -13,12 +13,10 @@ import (
 
 	"zeromall/apps/payment/model"
 	migrations "zeromall/deploy/sql"
-	"zeromall/pkg/migrate"
+	"zeromall/pkg/ids"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
-	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -34,8 +32,9 @@ type recordingOrders struct {
 	block chan struct{} // when set, each call waits for it to close
 }
 
-func (o *recordingOrders) Hold(context.Context, int64, string, time.Time) (Order, error) {
-	return Order{}, fmt.Errorf("not used")
+// Hold answers as order-rpc does for a pending order of owner worth 1000 cents.
+func (o *recordingOrders) Hold(_ context.Context, owner int64, sn string, _ time.Time) (Order, error) {
+	return Order{Sn: sn, UserID: owner, Amount: 1000}, nil
 }
 
 func (o *recordingOrders) MarkPaid(_ context.Context, sn string, _ int64) error {
@@ -77,11 +76,7 @@ type outboxFixture struct {
 
 func newOutboxFixture(t *testing.T) *outboxFixture {
 	t.Helper()
-	r := testkit.StartRedis(t)
-	dsn := testkit.NewDatabaseDSN(t, "payment")
-	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("payment")); err != nil {
-		t.Fatal(err)
-	}
+	dsn := testkit.NewMigratedDSN(t, "payment", migrations.For("payment"))
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -91,8 +86,7 @@ func newOutboxFixture(t *testing.T) *outboxFixture {
 	if err := db.QueryRow("SELECT DATABASE()").Scan(&f.dbName); err != nil {
 		t.Fatal(err)
 	}
-	c := cache.CacheConf{{RedisConf: redis.RedisConf{Host: r.Addr, Type: redis.NodeType, DisableIdentity: true}, Weight: 100}}
-	f.svc = New(sqlx.NewMysql(dsn), f.orders, Timing{ExpireAfter: time.Hour}, c)
+	f.svc = New(sqlx.NewMysql(dsn), f.orders, Timing{ExpireAfter: time.Hour}, testkit.StartRedis(t).CacheConf())
 	return f
 }
 
@@ -308,5 +302,29 @@ func TestDeliverDue_ParkedMessageBlocksItsOrderUntilReplayed(t *testing.T) {
 	}
 	if st, _ := f.svc.outbox.Stats(ctx); st.Parked != 0 || st.Pending != 0 {
 		t.Fatalf("stats after the replay %+v", st)
+	}
+}
+
+func TestCreate_DrawsAnotherPaymentNumberWhenOneIsTaken(t *testing.T) {
+	f := newOutboxFixture(t)
+	taken := ids.NewSN(time.Now())
+	fresh := ids.NewSN(time.Now().Add(time.Second))
+	draws := []string{taken, taken, fresh}
+	f.svc.newSN = func(time.Time) string {
+		sn := draws[0]
+		draws = draws[1:]
+		return sn
+	}
+	ctx := context.Background()
+	first, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
+	if err != nil || first.Sn != taken {
+		t.Fatalf("first payment %v, %v", first, err)
+	}
+	second, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now().Add(2*time.Second)))
+	if err != nil {
+		t.Fatalf("second payment with a taken number: %v", err)
+	}
+	if second.Sn != fresh || len(draws) != 0 || second.Status != model.PaymentPending {
+		t.Fatalf("second payment %s (%s), want %s after a redraw", second.Sn, second.Status, fresh)
 	}
 }
