@@ -1,4 +1,4 @@
-package migrate
+package migrate_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"zeromall/pkg/migrate"
 	"zeromall/pkg/testkit"
 
 	_ "github.com/go-sql-driver/mysql"
@@ -21,14 +22,14 @@ func TestApply_CreatesDatabaseAppliesInOrderOnce(t *testing.T) {
 		"README.md":       {Data: []byte("not a migration")},
 	}
 	ctx := context.Background()
-	applied, err := Apply(ctx, dsn, fsys)
+	applied, err := migrate.Apply(ctx, dsn, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(applied, ",") != "0001_create.sql,0002_add_b.sql" {
 		t.Fatalf("applied %v", applied)
 	}
-	again, err := Apply(ctx, dsn, fsys)
+	again, err := migrate.Apply(ctx, dsn, fsys)
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run applied %v, %v", again, err)
 	}
@@ -47,10 +48,10 @@ func TestApply_CreatesDatabaseAppliesInOrderOnce(t *testing.T) {
 func TestApply_RefusesEditedMigration(t *testing.T) {
 	dsn := testkit.NewDatabaseDSN(t, "migrate")
 	ctx := context.Background()
-	if _, err := Apply(ctx, dsn, fstest.MapFS{"0001_a.sql": {Data: []byte("CREATE TABLE a (id int);")}}); err != nil {
+	if _, err := migrate.Apply(ctx, dsn, fstest.MapFS{"0001_a.sql": {Data: []byte("CREATE TABLE a (id int);")}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Apply(ctx, dsn, fstest.MapFS{"0001_a.sql": {Data: []byte("CREATE TABLE a (id bigint);")}})
+	_, err := migrate.Apply(ctx, dsn, fstest.MapFS{"0001_a.sql": {Data: []byte("CREATE TABLE a (id bigint);")}})
 	if err == nil || !strings.Contains(err.Error(), "changed after it was applied") {
 		t.Fatalf("edited migration: %v", err)
 	}
@@ -68,7 +69,7 @@ func TestApply_ConcurrentStartersApplyOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			applied, err := Apply(context.Background(), dsn, fsys)
+			applied, err := migrate.Apply(context.Background(), dsn, fsys)
 			if err != nil {
 				t.Error(err)
 			}
@@ -85,7 +86,7 @@ func TestApply_ConcurrentStartersApplyOnce(t *testing.T) {
 
 func TestApply_ReportsFailingStatement(t *testing.T) {
 	dsn := testkit.NewDatabaseDSN(t, "migrate")
-	_, err := Apply(context.Background(), dsn, fstest.MapFS{"0001_bad.sql": {Data: []byte("CREATE TABLE (;")}})
+	_, err := migrate.Apply(context.Background(), dsn, fstest.MapFS{"0001_bad.sql": {Data: []byte("CREATE TABLE (;")}})
 	if err == nil || !strings.Contains(err.Error(), "0001_bad.sql") {
 		t.Fatalf("bad migration: %v", err)
 	}
