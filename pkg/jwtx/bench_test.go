@@ -8,7 +8,7 @@ import (
 func BenchmarkMint(b *testing.B) {
 	now := time.Now()
 	for b.Loop() {
-		if _, err := Mint(secret, 42, sid, now, now.Add(time.Hour)); err != nil {
+		if _, err := Mint(secret, 42, sid, RoleCustomer, now, now.Add(time.Hour)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -17,7 +17,7 @@ func BenchmarkMint(b *testing.B) {
 // The gateway's local share of authenticating a request.
 func BenchmarkVerify(b *testing.B) {
 	now := time.Now()
-	tok, _ := Mint(secret, 42, sid, now, now.Add(time.Hour))
+	tok, _ := Mint(secret, 42, sid, RoleCustomer, now, now.Add(time.Hour))
 	v := NewVerifier(secret)
 	for b.Loop() {
 		if _, err := v.Verify(tok.AccessToken); err != nil {

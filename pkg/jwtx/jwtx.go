@@ -1,5 +1,5 @@
 // Package jwtx mints and verifies zeromall access tokens: HS256 JWTs that carry the user id
-// (uid) and the session they belong to (sid). user-rpc mints them; every gateway verifies them
+// (uid), the session they belong to (sid) and the user's role when minted (role). user-rpc mints them; every gateway verifies them
 // with Verifier (through pkg/authn), never with go-zero's `jwt:` handler, which logs whole
 // requests on every rejected token.
 package jwtx
@@ -28,12 +28,22 @@ const maxTokenLen = 1024
 // ErrNoUID means the context carries no verified caller: the request is not authenticated.
 var ErrNoUID = xerr.ErrUnauthorized
 
+// The roles a token may carry (users.role). A token without one is a customer's.
+const (
+	RoleCustomer = "customer"
+	RoleAdmin    = "admin"
+)
+
 // Claims are what an access token says about its bearer.
 type Claims struct {
 	UserID    int64  `json:"uid"`
 	SessionID string `json:"sid"`
+	Role      string `json:"role,omitempty"`
 	jwt.RegisteredClaims
 }
+
+// IsAdmin reports whether the bearer was an admin when the token was minted.
+func (c *Claims) IsAdmin() bool { return c.Role == RoleAdmin }
 
 // Token is a minted access token with its expiry and the time a client should refresh it.
 type Token struct {
@@ -50,8 +60,11 @@ func CheckSecret(secret string) error {
 	return nil
 }
 
-// Mint signs an HS256 token for uid's session sid, valid from now until exp.
-func Mint(secret string, uid int64, sid string, now, exp time.Time) (Token, error) {
+// Mint signs an HS256 token for uid's session sid with uid's role, valid from now until exp.
+func Mint(secret string, uid int64, sid, role string, now, exp time.Time) (Token, error) {
+	if role != RoleCustomer && role != RoleAdmin {
+		return Token{}, fmt.Errorf("mint token: unknown role %q", role)
+	}
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return Token{}, fmt.Errorf("token id: %w", err)
@@ -59,6 +72,7 @@ func Mint(secret string, uid int64, sid string, now, exp time.Time) (Token, erro
 	claims := Claims{
 		UserID:    uid,
 		SessionID: sid,
+		Role:      role,
 		RegisteredClaims: jwt.RegisteredClaims{
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),
@@ -104,6 +118,13 @@ func (v *Verifier) Verify(token string) (*Claims, error) {
 	var claims Claims
 	_, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
 	if err != nil || claims.UserID <= 0 || claims.SessionID == "" {
+		return nil, xerr.ErrUnauthorized
+	}
+	switch claims.Role {
+	case "": // minted before roles existed (lives at most one access TTL)
+		claims.Role = RoleCustomer
+	case RoleCustomer, RoleAdmin:
+	default:
 		return nil, xerr.ErrUnauthorized
 	}
 	return &claims, nil

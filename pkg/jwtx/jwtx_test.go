@@ -17,7 +17,7 @@ const (
 
 func TestMint_IsVerifiedWithUIDAndSession(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
-	tok, err := Mint(secret, 42, sid, now, now.Add(15*time.Minute))
+	tok, err := Mint(secret, 42, sid, RoleCustomer, now, now.Add(15*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestMint_IsVerifiedWithUIDAndSession(t *testing.T) {
 	if claims.UserID != 42 || claims.SessionID != sid {
 		t.Fatalf("claims %+v", claims)
 	}
-	again, _ := Mint(secret, 42, sid, now, now.Add(time.Minute))
+	again, _ := Mint(secret, 42, sid, RoleCustomer, now, now.Add(time.Minute))
 	if again.AccessToken == tok.AccessToken {
 		t.Error("two tokens minted in the same second are identical")
 	}
@@ -74,6 +74,7 @@ func TestVerify_RejectsEveryBadToken(t *testing.T) {
 		"tampered payload":  head + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"uid":1,"sid":"x","exp":9999999999}`)) + "." + strings.Split(good, ".")[2],
 		"oversized":         good + strings.Repeat("A", maxTokenLen),
 		"signature missing": head + "." + payload,
+		"unknown role":      sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.Role = "root" })),
 	}
 	v := NewVerifier(secret)
 	if _, err := v.Verify(good); err != nil {
@@ -88,6 +89,31 @@ func TestVerify_RejectsEveryBadToken(t *testing.T) {
 	skewed := sign(jwt.SigningMethodHS256, []byte(secret), claims(func(c *Claims) { c.ExpiresAt = jwt.NewNumericDate(now.Add(-Leeway / 2)) }))
 	if _, err := v.Verify(skewed); err != nil {
 		t.Errorf("token expired %s ago (within the leeway) rejected: %v", Leeway/2, err)
+	}
+}
+
+func TestVerify_CarriesTheRole(t *testing.T) {
+	now := time.Now()
+	v := NewVerifier(secret)
+	admin, err := Mint(secret, 42, sid, RoleAdmin, now, now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := v.Verify(admin.AccessToken); err != nil || !c.IsAdmin() {
+		t.Fatalf("admin token verified as %+v, %v", c, err)
+	}
+	customer, _ := Mint(secret, 42, sid, RoleCustomer, now, now.Add(time.Minute))
+	if c, err := v.Verify(customer.AccessToken); err != nil || c.IsAdmin() || c.Role != RoleCustomer {
+		t.Fatalf("customer token verified as %+v, %v", c, err)
+	}
+	// Tokens minted before roles existed carry none: they are a customer's.
+	old, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, &Claims{UserID: 7, SessionID: sid, RegisteredClaims: jwt.RegisteredClaims{
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute))}}).SignedString([]byte(secret))
+	if c, err := v.Verify(old); err != nil || c.Role != RoleCustomer {
+		t.Fatalf("role-less token verified as %+v, %v", c, err)
+	}
+	if _, err := Mint(secret, 42, sid, "root", now, now.Add(time.Minute)); err == nil {
+		t.Error("minted a token with an unknown role")
 	}
 }
 

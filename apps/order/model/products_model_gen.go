@@ -46,13 +46,15 @@ type (
 	}
 
 	Products struct {
-		Id        int64     `db:"id"`
-		Sku       string    `db:"sku"`
-		Title     string    `db:"title"`
-		Price     int64     `db:"price"` // unit price in cents
-		Stock     int64     `db:"stock"` // units left; never negative
-		CreatedAt time.Time `db:"created_at"`
-		UpdatedAt time.Time `db:"updated_at"`
+		Id           int64     `db:"id"`
+		Sku          string    `db:"sku"`
+		Title        string    `db:"title"`
+		Price        int64     `db:"price"` // unit price in cents
+		Stock        int64     `db:"stock"` // units left; never negative
+		CreatedAt    time.Time `db:"created_at"`
+		UpdatedAt    time.Time `db:"updated_at"`
+		Active       int64     `db:"active"`        // 1 for sale, 0 archived: hidden from browsing and ordering
+		InitialStock int64     `db:"initial_stock"` // stock when its ledger began
 	}
 )
 
@@ -135,8 +137,8 @@ func (m *defaultProductsModel) Insert(ctx context.Context, data *Products) (sql.
 	productsIdKey := fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, data.Id)
 	productsSkuKey := fmt.Sprintf("%s%v", cache_orderProductsSkuPrefix, data.Sku)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?)", m.table, productsRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Sku, data.Title, data.Price, data.Stock)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?)", m.table, productsRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Sku, data.Title, data.Price, data.Stock, data.Active, data.InitialStock)
 	}, productsIdKey, productsSkuKey)
 	return ret, err
 }
@@ -151,7 +153,7 @@ func (m *defaultProductsModel) Update(ctx context.Context, newData *Products) er
 	productsSkuKey := fmt.Sprintf("%s%v", cache_orderProductsSkuPrefix, data.Sku)
 	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, productsRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, newData.Sku, newData.Title, newData.Price, newData.Stock, newData.Id)
+		return conn.ExecCtx(ctx, query, newData.Sku, newData.Title, newData.Price, newData.Stock, newData.Active, newData.InitialStock, newData.Id)
 	}, productsIdKey, productsSkuKey)
 	return err
 }

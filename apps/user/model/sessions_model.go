@@ -27,6 +27,8 @@ type (
 		// Rotate replaces the refresh token hash if it is still oldHash and the session is not
 		// revoked; false means another refresh won the race (or the session ended).
 		Rotate(ctx context.Context, id, oldHash, newHash string) (bool, error)
+		// LiveIDs returns the ids of userID's sessions that are neither revoked nor expired.
+		LiveIDs(ctx context.Context, userID int64) ([]string, error)
 		// Revoke ends a session (idempotent).
 		Revoke(ctx context.Context, id string, userID int64, reason string) error
 	}
@@ -41,6 +43,7 @@ type (
 		ExpiresAt    time.Time `db:"expires_at"`
 		Revoked      bool      `db:"revoked"`
 		UserStatus   int64     `db:"user_status"`
+		UserRole     string    `db:"user_role"`
 		SamePassword bool      `db:"same_password"`
 	}
 )
@@ -61,7 +64,7 @@ func PasswordFingerprint(passwordHash string) string {
 
 func (m *customSessionsModel) FindState(ctx context.Context, id string) (*SessionState, error) {
 	var st SessionState
-	q := fmt.Sprintf("select s.`user_id`, s.`expires_at`, s.`revoked_at` is not null as `revoked`, u.`status` as `user_status`, "+
+	q := fmt.Sprintf("select s.`user_id`, s.`expires_at`, s.`revoked_at` is not null as `revoked`, u.`status` as `user_status`, u.`role` as `user_role`, "+
 		"s.`password_fp` = left(sha2(u.`password_hash`, 256), 16) as `same_password` "+
 		"from %s s join `users` u on u.`id` = s.`user_id` where s.`id` = ? limit 1", m.table)
 	if err := m.QueryRowNoCacheCtx(ctx, &st, q, id); err != nil {
@@ -95,4 +98,13 @@ func (m *customSessionsModel) Revoke(ctx context.Context, id string, userID int6
 		return conn.ExecCtx(ctx, q, reason, id, userID)
 	}, fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, id))
 	return err
+}
+
+func (m *customSessionsModel) LiveIDs(ctx context.Context, userID int64) ([]string, error) {
+	var ids []string
+	q := fmt.Sprintf("select `id` from %s where `user_id` = ? and `revoked_at` is null and `expires_at` > utc_timestamp()", m.table)
+	if err := m.QueryRowsNoCacheCtx(ctx, &ids, q, userID); err != nil {
+		return nil, fmt.Errorf("live sessions of user %d: %w", userID, err)
+	}
+	return ids, nil
 }

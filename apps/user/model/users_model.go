@@ -15,6 +15,12 @@ const (
 	UserDisabled int64 = 2
 )
 
+// Values of users.role; the role travels in access tokens (pkg/jwtx).
+const (
+	RoleCustomer = "customer"
+	RoleAdmin    = "admin"
+)
+
 var _ UsersModel = (*customUsersModel)(nil)
 
 type (
@@ -28,6 +34,8 @@ type (
 		// costs far more than the query, and a status or password changed outside the service
 		// (in SQL, bypassing the cache) must count at once.
 		FindOneByEmailNoCache(ctx context.Context, email string) (*Users, error)
+		// SetRole gives the account with email the role; ErrNotFound when there is none.
+		SetRole(ctx context.Context, email, role string) (*Users, error)
 	}
 
 	customUsersModel struct {
@@ -61,4 +69,20 @@ func (m *customUsersModel) UpdateProfile(ctx context.Context, u *Users) error {
 		return conn.ExecCtx(ctx, q, u.Nickname, u.Id)
 	}, fmt.Sprintf("%s%v", cache_userUsersIdPrefix, u.Id), fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, u.Email))
 	return err
+}
+
+func (m *customUsersModel) SetRole(ctx context.Context, email, role string) (*Users, error) {
+	u, err := m.FindOneByEmailNoCache(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
+		q := fmt.Sprintf("update %s set `role` = ? where `id` = ?", m.table)
+		return conn.ExecCtx(ctx, q, role, u.Id)
+	}, fmt.Sprintf("%s%v", cache_userUsersIdPrefix, u.Id), fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, u.Email))
+	if err != nil {
+		return nil, err
+	}
+	u.Role = role
+	return u, nil
 }

@@ -53,6 +53,7 @@ type (
 		Status       int64     `db:"status"` // 1 active, 2 disabled
 		CreatedAt    time.Time `db:"created_at"`
 		UpdatedAt    time.Time `db:"updated_at"`
+		Role         string    `db:"role"` // customer or admin
 	}
 )
 
@@ -135,8 +136,8 @@ func (m *defaultUsersModel) Insert(ctx context.Context, data *Users) (sql.Result
 	usersEmailKey := fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, data.Email)
 	usersIdKey := fmt.Sprintf("%s%v", cache_userUsersIdPrefix, data.Id)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?)", m.table, usersRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Email, data.PasswordHash, data.Nickname, data.Status)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?)", m.table, usersRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Email, data.PasswordHash, data.Nickname, data.Status, data.Role)
 	}, usersEmailKey, usersIdKey)
 	return ret, err
 }
@@ -151,7 +152,7 @@ func (m *defaultUsersModel) Update(ctx context.Context, newData *Users) error {
 	usersIdKey := fmt.Sprintf("%s%v", cache_userUsersIdPrefix, data.Id)
 	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, usersRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, newData.Email, newData.PasswordHash, newData.Nickname, newData.Status, newData.Id)
+		return conn.ExecCtx(ctx, query, newData.Email, newData.PasswordHash, newData.Nickname, newData.Status, newData.Role, newData.Id)
 	}, usersEmailKey, usersIdKey)
 	return err
 }

@@ -8,8 +8,11 @@ CREATE TABLE `products` (
   `stock` int NOT NULL COMMENT 'units left; never negative',
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   `updated_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `active` tinyint NOT NULL DEFAULT '1' COMMENT '1 for sale, 0 archived: hidden from browsing and ordering',
+  `initial_stock` int NOT NULL DEFAULT '0' COMMENT 'stock when its ledger began',
   PRIMARY KEY (`id`),
-  UNIQUE KEY `uk_sku` (`sku`)
+  UNIQUE KEY `uk_sku` (`sku`),
+  KEY `idx_active_id` (`active`, `id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='the catalogue';
 
 CREATE TABLE `orders` (
@@ -53,3 +56,16 @@ CREATE TABLE `order_items` (
   PRIMARY KEY (`id`),
   KEY `idx_order` (`order_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='order lines';
+
+CREATE TABLE `stock_ledger` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `product_id` bigint NOT NULL,
+  `delta` int NOT NULL COMMENT 'units added (> 0) or taken (< 0)',
+  `kind` varchar(16) NOT NULL COMMENT 'order, cancel, auto-cancel, refund or adjustment',
+  `reason` varchar(128) NOT NULL DEFAULT '' COMMENT 'the admin''s reason for an adjustment',
+  `order_sn` varchar(32) NOT NULL DEFAULT '' COMMENT 'the order that moved the stock',
+  `admin_id` bigint NOT NULL DEFAULT '0' COMMENT 'the admin who adjusted it',
+  `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (`id`),
+  KEY `idx_product_id` (`product_id`, `id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='every stock change of every product';

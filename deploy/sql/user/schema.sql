@@ -9,6 +9,7 @@ CREATE TABLE `users` (
   `status` tinyint NOT NULL DEFAULT '1' COMMENT '1 active, 2 disabled',
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   `updated_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `role` varchar(16) NOT NULL DEFAULT 'customer' COMMENT 'customer or admin',
   PRIMARY KEY (`id`),
   UNIQUE KEY `uk_email` (`email`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='user accounts';

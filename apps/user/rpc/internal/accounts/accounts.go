@@ -57,7 +57,7 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 		return nil, sessions.Pair{}, fmt.Errorf("hash password: %w", err)
 	}
 
-	u := &model.Users{Email: email, PasswordHash: string(hash), Status: model.UserActive}
+	u := &model.Users{Email: email, PasswordHash: string(hash), Status: model.UserActive, Role: model.RoleCustomer}
 	applyProfile(u, profile)
 	res, err := s.Users.Insert(ctx, u)
 	if dberr.IsDuplicate(err) {
@@ -146,6 +146,39 @@ func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) 
 		return nil, fmt.Errorf("update user %d: %w", u.Id, err)
 	}
 	return u, nil
+}
+
+// SetRole makes the account with email an admin or a customer again. A new admin's tokens carry
+// the role from their next login or refresh; a demoted admin's sessions all end at once, so no
+// token keeps a role its user lost. It returns the account and how many sessions it ended.
+func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users, int, error) {
+	email, err := normalizeEmail(email)
+	if err != nil {
+		return nil, 0, err
+	}
+	if role != model.RoleAdmin && role != model.RoleCustomer {
+		return nil, 0, xerr.Field("role", "must be admin or customer")
+	}
+	u, err := s.Users.FindOneByEmailNoCache(ctx, email)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return nil, 0, xerr.ErrUserNotFound
+	case err != nil:
+		return nil, 0, fmt.Errorf("find user by email: %w", err)
+	}
+	was := u.Role
+	if u, err = s.Users.SetRole(ctx, email, role); err != nil {
+		return nil, 0, fmt.Errorf("set role of %s: %w", email, err)
+	}
+	logx.WithContext(ctx).Infow("role changed", logx.Field("userId", u.Id), logx.Field("from", was), logx.Field("to", role))
+	if was != model.RoleAdmin || role == model.RoleAdmin {
+		return u, 0, nil
+	}
+	ended, err := s.Sessions.EndAll(ctx, u.Id, sessions.ReasonRoleChanged)
+	if err != nil {
+		return u, ended, fmt.Errorf("end the sessions of demoted user %d: %w", u.Id, err)
+	}
+	return u, ended, nil
 }
 
 func normalizeProfile(p Profile) (Profile, error) {

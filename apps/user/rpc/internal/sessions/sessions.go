@@ -28,6 +28,7 @@ import (
 const (
 	ReasonLogout        = "logout"
 	ReasonRefreshReused = "refresh token reused"
+	ReasonRoleChanged   = "role changed"
 )
 
 // Pair is what a client gets at login, registration and refresh.
@@ -70,7 +71,7 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 		return Pair{}, fmt.Errorf("insert session: %w", err)
 	}
 	s.publish(ctx, sid, sessioncache.State{UserID: u.Id})
-	return s.pair(u.Id, sid, refresh, now, expires)
+	return s.pair(u.Id, u.Role, sid, refresh, now, expires)
 }
 
 // Refresh trades a refresh token for a new pair in the same session.
@@ -94,7 +95,8 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 	if subtle.ConstantTimeCompare([]byte(presented), []byte(sess.RefreshHash)) != 1 {
 		return Pair{}, s.reused(ctx, sess)
 	}
-	if err := s.Check(ctx, sess.UserId, sid); err != nil {
+	st, err := s.check(ctx, sess.UserId, sid)
+	if err != nil {
 		return Pair{}, err
 	}
 	next, err := newRefreshToken(sid)
@@ -108,7 +110,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 	if !rotated { // a concurrent refresh with the same token got there first
 		return Pair{}, s.reused(ctx, sess)
 	}
-	return s.pair(sess.UserId, sid, next, now, sess.ExpiresAt)
+	return s.pair(sess.UserId, st.UserRole, sid, next, now, sess.ExpiresAt) // the role as it is now
 }
 
 // reused ends a session whose old refresh token came back.
@@ -125,15 +127,21 @@ func (s *Service) reused(ctx context.Context, sess *model.Sessions) error {
 // revoked nor expired, and its user is active with the password the session was opened with.
 // The verdict is published for the gateways.
 func (s *Service) Check(ctx context.Context, uid int64, sid string) error {
+	_, err := s.check(ctx, uid, sid)
+	return err
+}
+
+// check is Check that also returns the session's state.
+func (s *Service) check(ctx context.Context, uid int64, sid string) (*model.SessionState, error) {
 	if !validSessionID(sid) || uid <= 0 {
-		return xerr.ErrSessionEnded
+		return nil, xerr.ErrSessionEnded
 	}
 	st, err := s.Sessions.FindState(ctx, sid)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
-		return xerr.ErrSessionEnded
+		return nil, xerr.ErrSessionEnded
 	case err != nil:
-		return fmt.Errorf("find session state: %w", err)
+		return nil, fmt.Errorf("find session state: %w", err)
 	}
 	verdict := sessioncache.State{UserID: st.UserId}
 	switch {
@@ -143,7 +151,7 @@ func (s *Service) Check(ctx context.Context, uid int64, sid string) error {
 		verdict.Refusal = xerr.ErrAccountDisabled.Code
 	}
 	s.publish(ctx, sid, verdict)
-	return verdict.Err(uid)
+	return st, verdict.Err(uid)
 }
 
 // End revokes uid's session sid at once, for every gateway; ending an ended session is not an
@@ -160,6 +168,21 @@ func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error 
 	return s.Published.End(ctx, sid, uid)
 }
 
+// EndAll revokes every live session of uid, for every gateway (a demoted admin's tokens must
+// not keep their role until they expire).
+func (s *Service) EndAll(ctx context.Context, uid int64, reason string) (int, error) {
+	ids, err := s.Sessions.LiveIDs(ctx, uid)
+	if err != nil {
+		return 0, err
+	}
+	for i, sid := range ids {
+		if err := s.End(ctx, uid, sid, reason); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}
+
 // publish shares a session's state with the gateways; without it they ask user-rpc.
 func (s *Service) publish(ctx context.Context, sid string, st sessioncache.State) {
 	if err := s.Published.Publish(ctx, sid, st); err != nil {
@@ -167,12 +190,12 @@ func (s *Service) publish(ctx context.Context, sid string, st sessioncache.State
 	}
 }
 
-func (s *Service) pair(uid int64, sid, refresh string, now, sessionEnd time.Time) (Pair, error) {
+func (s *Service) pair(uid int64, role, sid, refresh string, now, sessionEnd time.Time) (Pair, error) {
 	exp := now.Add(s.AccessTTL)
 	if exp.After(sessionEnd) {
 		exp = sessionEnd
 	}
-	access, err := jwtx.Mint(s.Secret, uid, sid, now, exp)
+	access, err := jwtx.Mint(s.Secret, uid, sid, role, now, exp)
 	if err != nil {
 		return Pair{}, fmt.Errorf("mint access token for %d: %w", uid, err)
 	}
