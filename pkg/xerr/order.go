@@ -14,4 +14,7 @@ var (
 	ErrIllegalTransition    = New(3004, codes.FailedPrecondition, http.StatusConflict, "order cannot change to that status")
 	ErrIdempotencyKeyReused = New(3005, codes.FailedPrecondition, http.StatusConflict, "Idempotency-Key already used for a different order")
 	ErrOrderCancelled       = New(3006, codes.FailedPrecondition, http.StatusConflict, "order is cancelled")
+	ErrNoSuchProduct        = New(3007, codes.NotFound, http.StatusNotFound, "product not found")
+	ErrStockBelowZero       = New(3008, codes.FailedPrecondition, http.StatusConflict, "stock cannot go below zero")
+	ErrSkuTaken             = New(3009, codes.AlreadyExists, http.StatusConflict, "sku already used by another product")
 )

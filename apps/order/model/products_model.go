@@ -2,20 +2,35 @@ package model
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"zeromall/pkg/cachex"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
-// catalogueKey caches the whole (small) catalogue; every stock change deletes it.
-const catalogueKey = "cache:order:products:all"
+// Values of products.active.
+const (
+	ProductArchived int64 = 0
+	ProductActive   int64 = 1
+)
 
-// maxCatalogue bounds the catalogue read; zeromall's catalogue is small by design.
-const maxCatalogue = 500
+// Pages of the catalogue are cached under a generation: every change of any product drops the
+// generation key, so no page cached before the change can be read again (including one a reader
+// filled with rows it read just before the commit). Pages live briefly: they pile up under old
+// generations until they expire.
+const (
+	catalogueGenKey     = "cache:order:products:gen"
+	cataloguePagePrefix = "cache:order:products:page:"
+	cataloguePageTTL    = 30 * time.Second
+)
 
 var _ ProductsModel = (*customProductsModel)(nil)
 
@@ -24,21 +39,34 @@ type (
 	// and implement the added methods in customProductsModel.
 	ProductsModel interface {
 		productsModel
-		// ListAll returns the catalogue ordered by id, from cache when possible.
-		ListAll(ctx context.Context) ([]*Products, error)
+		// ListActive returns up to limit products for sale with an id above afterID, by id,
+		// from cache when possible.
+		ListActive(ctx context.Context, afterID, limit int64) ([]*Products, error)
+		// Find reads one product, from cache when possible (MySQL when Redis fails).
+		Find(ctx context.Context, id int64) (*Products, error)
 		// FindManyTx reads products inside a transaction (no cache).
 		FindManyTx(ctx context.Context, s sqlx.Session, ids []int64) ([]*Products, error)
+		// LockTx reads a product and locks its row until the transaction ends.
+		LockTx(ctx context.Context, s sqlx.Session, id int64) (*Products, error)
+		// InsertTx adds a product; its initial stock is where its ledger begins.
+		InsertTx(ctx context.Context, s sqlx.Session, p *Products) (int64, error)
+		// UpdateListingTx writes the title, price and active flag (never the stock).
+		UpdateListingTx(ctx context.Context, s sqlx.Session, p *Products) error
 		// TakeStockTx takes qty units if that many are left; false when they are not.
 		TakeStockTx(ctx context.Context, s sqlx.Session, id, qty int64) (bool, error)
 		// PutBackStockTx returns qty units to stock.
 		PutBackStockTx(ctx context.Context, s sqlx.Session, id, qty int64) error
-		// InvalidateStock drops the cached rows of products whose stock changed, and the
-		// catalogue; call it after the transaction commits.
+		// AdjustStockTx adds delta (possibly negative) units unless stock would go below zero;
+		// false when it would, or when there is no such product.
+		AdjustStockTx(ctx context.Context, s sqlx.Session, id, delta int64) (bool, error)
+		// InvalidateStock drops the cached rows of products that changed, and every cached
+		// page of the catalogue; call it after the transaction commits.
 		InvalidateStock(ctx context.Context, ids ...int64) error
 	}
 
 	customProductsModel struct {
 		*defaultProductsModel
+		pages sqlc.CachedConn // the same cache with a short expiry
 	}
 )
 
@@ -46,26 +74,67 @@ type (
 func NewProductsModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) ProductsModel {
 	return &customProductsModel{
 		defaultProductsModel: newProductsModel(conn, c, opts...),
+		pages:                sqlc.NewConn(conn, c, append(opts, cache.WithExpiry(cataloguePageTTL))...),
 	}
 }
 
-func (m *customProductsModel) ListAll(ctx context.Context) ([]*Products, error) {
-	q := fmt.Sprintf("select %s from %s order by `id` limit %d", productsRows, m.table, maxCatalogue)
+func (m *customProductsModel) ListActive(ctx context.Context, afterID, limit int64) ([]*Products, error) {
+	q := fmt.Sprintf("select %s from %s where `active` = 1 and `id` > ? order by `id` limit ?", productsRows, m.table)
 	list, err := cachex.Read(ctx, func(ctx context.Context) ([]*Products, error) {
+		gen, err := m.generation(ctx)
+		if err != nil {
+			return nil, err
+		}
 		var list []*Products
-		err := m.QueryRowCtx(ctx, &list, catalogueKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
-			return conn.QueryRowsCtx(ctx, v, q)
+		key := fmt.Sprintf("%s%s:%d:%d", cataloguePagePrefix, gen, afterID, limit)
+		err = m.pages.QueryRowCtx(ctx, &list, key, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
+			return conn.QueryRowsCtx(ctx, v, q, afterID, limit)
 		})
 		return list, err
 	}, func() ([]*Products, error) {
 		var list []*Products
-		err := m.QueryRowsNoCacheCtx(ctx, &list, q)
+		err := m.QueryRowsNoCacheCtx(ctx, &list, q, afterID, limit)
 		return list, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list products: %w", err)
+		return nil, fmt.Errorf("list products after %d: %w", afterID, err)
 	}
 	return list, nil
+}
+
+// generation returns the catalogue's current cache generation, starting a new one when there is
+// none (two readers may each start one: the loser's pages are simply never read).
+func (m *customProductsModel) generation(ctx context.Context) (string, error) {
+	var gen string
+	err := m.pages.GetCacheCtx(ctx, catalogueGenKey, &gen)
+	if err == nil && gen != "" {
+		return gen, nil
+	}
+	if err != nil && !errors.Is(err, sqlx.ErrNotFound) {
+		return "", err
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	gen = hex.EncodeToString(b)
+	if err := m.pages.SetCacheCtx(ctx, catalogueGenKey, gen); err != nil {
+		return "", err
+	}
+	return gen, nil
+}
+
+func (m *customProductsModel) Find(ctx context.Context, id int64) (*Products, error) {
+	return cachex.Read(ctx, func(ctx context.Context) (*Products, error) {
+		return m.FindOne(ctx, id)
+	}, func() (*Products, error) {
+		var p Products
+		q := fmt.Sprintf("select %s from %s where `id` = ? limit 1", productsRows, m.table)
+		if err := m.QueryRowNoCacheCtx(ctx, &p, q, id); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	})
 }
 
 func (m *customProductsModel) FindManyTx(ctx context.Context, s sqlx.Session, ids []int64) ([]*Products, error) {
@@ -82,6 +151,39 @@ func (m *customProductsModel) FindManyTx(ctx context.Context, s sqlx.Session, id
 		return nil, fmt.Errorf("find products %v: %w", ids, err)
 	}
 	return list, nil
+}
+
+func (m *customProductsModel) LockTx(ctx context.Context, s sqlx.Session, id int64) (*Products, error) {
+	var p Products
+	q := fmt.Sprintf("select %s from %s where `id` = ? for update", productsRows, m.table)
+	if err := s.QueryRowCtx(ctx, &p, q, id); err != nil {
+		if errors.Is(err, sqlx.ErrNotFound) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("lock product %d: %w", id, err)
+	}
+	return &p, nil
+}
+
+func (m *customProductsModel) InsertTx(ctx context.Context, s sqlx.Session, p *Products) (int64, error) {
+	q := fmt.Sprintf("insert into %s (`sku`, `title`, `price`, `stock`, `active`, `initial_stock`) values (?, ?, ?, ?, ?, ?)", m.table)
+	res, err := s.ExecCtx(ctx, q, p.Sku, p.Title, p.Price, p.Stock, p.Active, p.Stock)
+	if err != nil {
+		return 0, fmt.Errorf("insert product %s: %w", p.Sku, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("insert product %s: %w", p.Sku, err)
+	}
+	return id, nil
+}
+
+func (m *customProductsModel) UpdateListingTx(ctx context.Context, s sqlx.Session, p *Products) error {
+	q := fmt.Sprintf("update %s set `title` = ?, `price` = ?, `active` = ? where `id` = ?", m.table)
+	if _, err := s.ExecCtx(ctx, q, p.Title, p.Price, p.Active, p.Id); err != nil {
+		return fmt.Errorf("update product %d: %w", p.Id, err)
+	}
+	return nil
 }
 
 func (m *customProductsModel) TakeStockTx(ctx context.Context, s sqlx.Session, id, qty int64) (bool, error) {
@@ -105,8 +207,21 @@ func (m *customProductsModel) PutBackStockTx(ctx context.Context, s sqlx.Session
 	return nil
 }
 
+func (m *customProductsModel) AdjustStockTx(ctx context.Context, s sqlx.Session, id, delta int64) (bool, error) {
+	q := fmt.Sprintf("update %s set `stock` = `stock` + ? where `id` = ? and `stock` + ? >= 0", m.table)
+	res, err := s.ExecCtx(ctx, q, delta, id, delta)
+	if err != nil {
+		return false, fmt.Errorf("adjust product %d by %d: %w", id, delta, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("adjust product %d by %d: %w", id, delta, err)
+	}
+	return n == 1, nil
+}
+
 func (m *customProductsModel) InvalidateStock(ctx context.Context, ids ...int64) error {
-	keys := []string{catalogueKey}
+	keys := []string{catalogueGenKey}
 	for _, id := range ids {
 		keys = append(keys, fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, id))
 	}

@@ -1,8 +1,21 @@
 package model
 
 import (
+	"context"
+	"fmt"
+	"strings"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+// Values of stock_ledger.kind: what moved the stock.
+const (
+	StockOrder      = "order"
+	StockCancel     = "cancel"
+	StockAutoCancel = "auto-cancel"
+	StockRefund     = "refund"
+	StockAdjustment = "adjustment"
 )
 
 var _ StockLedgerModel = (*customStockLedgerModel)(nil)
@@ -12,6 +25,11 @@ type (
 	// and implement the added methods in customStockLedgerModel.
 	StockLedgerModel interface {
 		stockLedgerModel
+		// InsertManyTx records stock changes in the transaction that makes them.
+		InsertManyTx(ctx context.Context, s sqlx.Session, changes []*StockLedger) error
+		// ListByProduct returns up to limit changes of a product older than beforeID (0: the
+		// newest), newest first, from MySQL (an audit view is read rarely and must be exact).
+		ListByProduct(ctx context.Context, productID, beforeID, limit int64) ([]*StockLedger, error)
 	}
 
 	customStockLedgerModel struct {
@@ -24,4 +42,37 @@ func NewStockLedgerModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Opt
 	return &customStockLedgerModel{
 		defaultStockLedgerModel: newStockLedgerModel(conn, c, opts...),
 	}
+}
+
+func (m *customStockLedgerModel) InsertManyTx(ctx context.Context, s sqlx.Session, changes []*StockLedger) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 6*len(changes))
+	for _, c := range changes {
+		args = append(args, c.ProductId, c.Delta, c.Kind, c.Reason, c.OrderSn, c.AdminId)
+	}
+	row := "(?, ?, ?, ?, ?, ?)"
+	q := fmt.Sprintf("insert into %s (`product_id`, `delta`, `kind`, `reason`, `order_sn`, `admin_id`) values %s",
+		m.table, strings.TrimSuffix(strings.Repeat(row+",", len(changes)), ","))
+	if _, err := s.ExecCtx(ctx, q, args...); err != nil {
+		return fmt.Errorf("record %d stock changes: %w", len(changes), err)
+	}
+	return nil
+}
+
+func (m *customStockLedgerModel) ListByProduct(ctx context.Context, productID, beforeID, limit int64) ([]*StockLedger, error) {
+	var list []*StockLedger
+	var err error
+	if beforeID > 0 {
+		q := fmt.Sprintf("select %s from %s where `product_id` = ? and `id` < ? order by `id` desc limit ?", stockLedgerRows, m.table)
+		err = m.QueryRowsNoCacheCtx(ctx, &list, q, productID, beforeID, limit)
+	} else {
+		q := fmt.Sprintf("select %s from %s where `product_id` = ? order by `id` desc limit ?", stockLedgerRows, m.table)
+		err = m.QueryRowsNoCacheCtx(ctx, &list, q, productID, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stock ledger of product %d: %w", productID, err)
+	}
+	return list, nil
 }

@@ -48,7 +48,7 @@ type (
 		ProductId int64     `db:"product_id"`
 		Delta     int64     `db:"delta"`    // units added (> 0) or taken (< 0)
 		Kind      string    `db:"kind"`     // order, cancel, auto-cancel, refund or adjustment
-		Reason    string    `db:"reason"`   // the admin''s reason for an adjustment
+		Reason    string    `db:"reason"`   // why an admin adjusted it
 		OrderSn   string    `db:"order_sn"` // the order that moved the stock
 		AdminId   int64     `db:"admin_id"` // the admin who adjusted it
 		CreatedAt time.Time `db:"created_at"`

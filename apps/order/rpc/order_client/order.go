@@ -14,24 +14,41 @@ import (
 )
 
 type (
-	CancelOrderReq    = order.CancelOrderReq
-	CreateOrderReq    = order.CreateOrderReq
-	GetOrderReq       = order.GetOrderReq
-	HoldForPaymentReq = order.HoldForPaymentReq
-	ItemReq           = order.ItemReq
-	ListOrdersReq     = order.ListOrdersReq
-	ListOrdersResp    = order.ListOrdersResp
-	ListProductsReq   = order.ListProductsReq
-	ListProductsResp  = order.ListProductsResp
-	MarkPaidReq       = order.MarkPaidReq
-	MarkRefundedReq   = order.MarkRefundedReq
-	OrderInfo         = order.OrderInfo
-	OrderItem         = order.OrderItem
-	Product           = order.Product
+	AdjustStockReq      = order.AdjustStockReq
+	CancelOrderReq      = order.CancelOrderReq
+	CreateOrderReq      = order.CreateOrderReq
+	CreateProductReq    = order.CreateProductReq
+	GetOrderReq         = order.GetOrderReq
+	GetProductReq       = order.GetProductReq
+	HoldForPaymentReq   = order.HoldForPaymentReq
+	ItemReq             = order.ItemReq
+	ListOrdersReq       = order.ListOrdersReq
+	ListOrdersResp      = order.ListOrdersResp
+	ListProductsReq     = order.ListProductsReq
+	ListProductsResp    = order.ListProductsResp
+	ListStockLedgerReq  = order.ListStockLedgerReq
+	ListStockLedgerResp = order.ListStockLedgerResp
+	MarkPaidReq         = order.MarkPaidReq
+	MarkRefundedReq     = order.MarkRefundedReq
+	OrderInfo           = order.OrderInfo
+	OrderItem           = order.OrderItem
+	Product             = order.Product
+	StockChange         = order.StockChange
+	UpdateProductReq    = order.UpdateProductReq
 
 	Order interface {
-		// ListProducts returns the catalogue (served from cache).
+		// ListProducts pages through the products for sale by id (served from cache).
 		ListProducts(ctx context.Context, in *ListProductsReq, opts ...grpc.CallOption) (*ListProductsResp, error)
+		// GetProduct reads one product for sale; NotFound when unknown or archived.
+		GetProduct(ctx context.Context, in *GetProductReq, opts ...grpc.CallOption) (*Product, error)
+		// CreateProduct adds a product for sale with its initial stock (order-api's admin routes).
+		CreateProduct(ctx context.Context, in *CreateProductReq, opts ...grpc.CallOption) (*Product, error)
+		// UpdateProduct changes a product's title, price or active flag; orders keep what they had.
+		UpdateProduct(ctx context.Context, in *UpdateProductReq, opts ...grpc.CallOption) (*Product, error)
+		// AdjustStock adds (delta > 0) or removes units, recorded in the stock ledger with the reason.
+		AdjustStock(ctx context.Context, in *AdjustStockReq, opts ...grpc.CallOption) (*Product, error)
+		// ListStockLedger pages through a product's stock changes, newest first.
+		ListStockLedger(ctx context.Context, in *ListStockLedgerReq, opts ...grpc.CallOption) (*ListStockLedgerResp, error)
 		// CreateOrder prices the items from the catalogue and takes stock in one transaction.
 		CreateOrder(ctx context.Context, in *CreateOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
 		// GetOrder reads one order of userId; NotFound for anyone else's.
@@ -59,10 +76,40 @@ func NewOrder(cli zrpc.Client) Order {
 	}
 }
 
-// ListProducts returns the catalogue (served from cache).
+// ListProducts pages through the products for sale by id (served from cache).
 func (m *defaultOrder) ListProducts(ctx context.Context, in *ListProductsReq, opts ...grpc.CallOption) (*ListProductsResp, error) {
 	client := order.NewOrderClient(m.cli.Conn())
 	return client.ListProducts(ctx, in, opts...)
+}
+
+// GetProduct reads one product for sale; NotFound when unknown or archived.
+func (m *defaultOrder) GetProduct(ctx context.Context, in *GetProductReq, opts ...grpc.CallOption) (*Product, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.GetProduct(ctx, in, opts...)
+}
+
+// CreateProduct adds a product for sale with its initial stock (order-api's admin routes).
+func (m *defaultOrder) CreateProduct(ctx context.Context, in *CreateProductReq, opts ...grpc.CallOption) (*Product, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.CreateProduct(ctx, in, opts...)
+}
+
+// UpdateProduct changes a product's title, price or active flag; orders keep what they had.
+func (m *defaultOrder) UpdateProduct(ctx context.Context, in *UpdateProductReq, opts ...grpc.CallOption) (*Product, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.UpdateProduct(ctx, in, opts...)
+}
+
+// AdjustStock adds (delta > 0) or removes units, recorded in the stock ledger with the reason.
+func (m *defaultOrder) AdjustStock(ctx context.Context, in *AdjustStockReq, opts ...grpc.CallOption) (*Product, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.AdjustStock(ctx, in, opts...)
+}
+
+// ListStockLedger pages through a product's stock changes, newest first.
+func (m *defaultOrder) ListStockLedger(ctx context.Context, in *ListStockLedgerReq, opts ...grpc.CallOption) (*ListStockLedgerResp, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.ListStockLedger(ctx, in, opts...)
 }
 
 // CreateOrder prices the items from the catalogue and takes stock in one transaction.

@@ -12,7 +12,7 @@ CREATE TABLE `stock_ledger` (
   `product_id` bigint NOT NULL,
   `delta` int NOT NULL COMMENT 'units added (> 0) or taken (< 0)',
   `kind` varchar(16) NOT NULL COMMENT 'order, cancel, auto-cancel, refund or adjustment',
-  `reason` varchar(128) NOT NULL DEFAULT '' COMMENT 'the admin''s reason for an adjustment',
+  `reason` varchar(128) NOT NULL DEFAULT '' COMMENT 'why an admin adjusted it',
   `order_sn` varchar(32) NOT NULL DEFAULT '' COMMENT 'the order that moved the stock',
   `admin_id` bigint NOT NULL DEFAULT '0' COMMENT 'the admin who adjusted it',
   `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),

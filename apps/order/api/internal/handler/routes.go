@@ -6,6 +6,7 @@ package handler
 import (
 	"net/http"
 
+	admin "zeromall/apps/order/api/internal/handler/admin"
 	catalogue "zeromall/apps/order/api/internal/handler/catalogue"
 	orders "zeromall/apps/order/api/internal/handler/orders"
 	"zeromall/apps/order/api/internal/svc"
@@ -15,12 +16,51 @@ import (
 
 func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 	server.AddRoutes(
+		rest.WithMiddlewares(
+			[]rest.Middleware{serverCtx.Auth, serverCtx.Admin},
+			[]rest.Route{
+				{
+					// Add a product for sale. Needs an admin's access token.
+					Method:  http.MethodPost,
+					Path:    "/products",
+					Handler: admin.CreateProductHandler(serverCtx),
+				},
+				{
+					// Change a product's title, price or active flag (absent fields stay). Needs an admin's access token.
+					Method:  http.MethodPut,
+					Path:    "/products/:id",
+					Handler: admin.UpdateProductHandler(serverCtx),
+				},
+				{
+					// A product's stock changes (orders, cancels, refunds, auto-cancels, adjustments), newest first. Needs an admin's access token.
+					Method:  http.MethodGet,
+					Path:    "/products/:id/ledger",
+					Handler: admin.ListStockLedgerHandler(serverCtx),
+				},
+				{
+					// Add or remove stock, recorded in the stock ledger; 409 when stock would go below zero. Needs an admin's access token.
+					Method:  http.MethodPost,
+					Path:    "/products/:id/stock",
+					Handler: admin.AdjustStockHandler(serverCtx),
+				},
+			}...,
+		),
+		rest.WithPrefix("/order/v1/admin"),
+	)
+
+	server.AddRoutes(
 		[]rest.Route{
 			{
-				// The catalogue with prices (cents) and stock.
+				// One page of the products for sale, by id, with prices (cents) and stock; follow nextCursor for the next.
 				Method:  http.MethodGet,
 				Path:    "/products",
 				Handler: catalogue.ListProductsHandler(serverCtx),
+			},
+			{
+				// One product for sale; 404 when unknown or archived.
+				Method:  http.MethodGet,
+				Path:    "/products/:id",
+				Handler: catalogue.GetProductHandler(serverCtx),
 			},
 		},
 		rest.WithPrefix("/order/v1"),

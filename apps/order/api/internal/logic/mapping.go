@@ -37,6 +37,11 @@ func ActiveCaller(ctx context.Context, svcCtx *svc.ServiceContext) (int64, error
 	return uid, nil
 }
 
+// Product maps an rpc product to the HTTP one.
+func Product(p *order_client.Product) types.Product {
+	return types.Product{Id: p.Id, Sku: p.Sku, Title: p.Title, Price: p.Price, Stock: p.Stock, Active: p.Active}
+}
+
 // Order maps an rpc order to the HTTP one.
 func Order(o *order_client.OrderInfo) *types.Order {
 	out := &types.Order{

@@ -17,6 +17,7 @@ import (
 type ServiceContext struct {
 	Config   config.Config
 	Auth     rest.Middleware
+	Admin    rest.Middleware
 	UserRpc  user_client.User
 	OrderRpc order_client.Order
 }
@@ -27,6 +28,7 @@ func NewServiceContext(c config.Config) *ServiceContext {
 	return &ServiceContext{
 		Config:   c,
 		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
+		Admin:    middleware.NewAdminMiddleware().Handle,
 		UserRpc:  users,
 		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, id.Client("order-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
 	}

@@ -3,14 +3,38 @@
 
 package types
 
+type AdjustStockReq struct {
+	Id     int64  `path:"id"`
+	Delta  int64  `json:"delta"`  // units to add (> 0) or remove (< 0), not 0, at most 1000000 either way
+	Reason string `json:"reason"` // 1 to 128 characters, kept in the ledger
+}
+
 type CreateOrderReq struct {
 	IdempotencyKey string    `header:"Idempotency-Key,optional"` // same key, same user: the same order comes back
 	Items          []ItemReq `json:"items"`                      // 1 to 20 lines, one per product
 }
 
+type CreateProductReq struct {
+	Sku   string `json:"sku,optional"` // up to 64 of [A-Za-z0-9-_.]; made up when absent
+	Title string `json:"title"`        // 1 to 128 characters
+	Price int64  `json:"price"`        // cents, 1 to 100000000
+	Stock int64  `json:"stock"`        // initial units, 0 to 1000000
+}
+
 type ItemReq struct {
 	ProductId int64 `json:"productId"`
 	Quantity  int64 `json:"quantity"` // 1 to 99
+}
+
+type LedgerReq struct {
+	Id     int64  `path:"id"`
+	Cursor string `form:"cursor,optional"` // nextCursor of the previous page; empty for the newest
+	Limit  int64  `form:"limit,optional"`  // 1 to 100 (default 20)
+}
+
+type LedgerResp struct {
+	Items      []StockChange `json:"items"`
+	NextCursor string        `json:"nextCursor"` // empty on the last page
 }
 
 type ListOrdersReq struct {
@@ -46,12 +70,40 @@ type OrderSnReq struct {
 }
 
 type Product struct {
-	Id    int64  `json:"id"`
-	Title string `json:"title"`
-	Price int64  `json:"price"` // cents
-	Stock int64  `json:"stock"`
+	Id     int64  `json:"id"`
+	Sku    string `json:"sku"`
+	Title  string `json:"title"`
+	Price  int64  `json:"price"` // cents
+	Stock  int64  `json:"stock"`
+	Active bool   `json:"active"` // false once archived (admin answers only: browsing shows products for sale)
+}
+
+type ProductIdReq struct {
+	Id int64 `path:"id"`
+}
+
+type ProductsReq struct {
+	Cursor string `form:"cursor,optional"` // nextCursor of the previous page; empty for the first
+	Limit  int64  `form:"limit,optional"`  // 1 to 100 (default 20)
 }
 
 type ProductsResp struct {
-	Items []Product `json:"items"`
+	Items      []Product `json:"items"`
+	NextCursor string    `json:"nextCursor"` // empty on the last page
+}
+
+type StockChange struct {
+	Delta     int64  `json:"delta"`     // units added (> 0) or taken (< 0)
+	Kind      string `json:"kind"`      // order, cancel, auto-cancel, refund or adjustment
+	Reason    string `json:"reason"`    // the admin's reason for an adjustment
+	OrderSn   string `json:"orderSn"`   // the order that moved the stock, if any
+	AdminId   int64  `json:"adminId"`   // the admin who adjusted it, 0 otherwise
+	CreatedAt string `json:"createdAt"` // RFC 3339 with milliseconds, UTC
+}
+
+type UpdateProductReq struct {
+	Id     int64   `path:"id"`
+	Title  *string `json:"title,optional"`  // 1 to 128 characters
+	Price  *int64  `json:"price,optional"`  // cents, 1 to 100000000; orders keep the price they were made with
+	Active *bool   `json:"active,optional"` // false archives (hidden from browsing, cannot be ordered), true restores
 }

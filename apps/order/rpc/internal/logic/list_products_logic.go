@@ -23,15 +23,15 @@ func NewListProductsLogic(ctx context.Context, svcCtx *svc.ServiceContext) *List
 	}
 }
 
-// ListProducts returns the catalogue (served from cache).
+// ListProducts pages through the products for sale by id (served from cache).
 func (l *ListProductsLogic) ListProducts(in *order.ListProductsReq) (*order.ListProductsResp, error) {
-	products, err := l.svcCtx.Orders.Products(l.ctx)
+	products, next, err := l.svcCtx.Orders.Products(l.ctx, in.GetCursor(), in.GetLimit())
 	if err != nil {
 		return nil, err
 	}
-	resp := &order.ListProductsResp{Items: make([]*order.Product, len(products))}
+	resp := &order.ListProductsResp{Items: make([]*order.Product, len(products)), NextCursor: next}
 	for i, p := range products {
-		resp.Items[i] = &order.Product{Id: p.Id, Sku: p.Sku, Title: p.Title, Price: p.Price, Stock: p.Stock}
+		resp.Items[i] = toProduct(p)
 	}
 	return resp, nil
 }

@@ -46,6 +46,11 @@ func toOrderInfo(o *orders.Order) *order.OrderInfo {
 	return info
 }
 
+func toProduct(p *model.Products) *order.Product {
+	return &order.Product{Id: p.Id, Sku: p.Sku, Title: p.Title, Price: p.Price, Stock: p.Stock,
+		Active: p.Active == model.ProductActive}
+}
+
 func toLines(items []*order.ItemReq) []orders.Line {
 	lines := make([]orders.Line, len(items))
 	for i, it := range items {

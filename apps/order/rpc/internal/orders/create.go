@@ -101,9 +101,7 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 		return nil, err
 	}
 
-	if err := s.products.InvalidateStock(ctx, productIDs...); err != nil {
-		logx.WithContext(ctx).Errorf("invalidate products %v: %v", productIDs, err)
-	}
+	s.invalidateProducts(ctx, productIDs...)
 	if key != "" {
 		if err := s.idempotency.Invalidate(ctx, &model.OrderIdempotency{UserId: buyer, IdempotencyKey: key}); err != nil {
 			logx.WithContext(ctx).Errorf("invalidate idempotency key: %v", err)
@@ -127,26 +125,32 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 		byID[p.Id] = p
 	}
 
+	sn := s.newSN(time.Now())
 	items := make([]*model.OrderItems, 0, len(lines))
+	taken := make([]*model.StockLedger, 0, len(lines))
 	var total int64
 	for _, ln := range lines {
 		p, ok := byID[ln.ProductID]
 		if !ok {
 			return 0, xerr.ErrProductNotFound.WithMsgf("items: unknown product %d", ln.ProductID)
 		}
-		taken, err := s.products.TakeStockTx(ctx, tx, p.Id, ln.Quantity)
+		if p.Active != model.ProductActive {
+			return 0, xerr.ErrProductNotFound.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
+		}
+		ok, err := s.products.TakeStockTx(ctx, tx, p.Id, ln.Quantity)
 		if err != nil {
 			return 0, err
 		}
-		if !taken {
+		if !ok {
 			return 0, xerr.ErrOutOfStock.WithMsgf("out of stock: %s", p.Title)
 		}
+		taken = append(taken, &model.StockLedger{ProductId: p.Id, Delta: -ln.Quantity, Kind: model.StockOrder, OrderSn: sn})
 		items = append(items, &model.OrderItems{ProductId: p.Id, Title: p.Title, Price: p.Price, Quantity: ln.Quantity})
 		total += p.Price * ln.Quantity
 	}
 
 	orderID, err := s.orders.InsertTx(ctx, tx, &model.Orders{
-		Sn:          s.newSN(time.Now()),
+		Sn:          sn,
 		UserId:      buyer,
 		Status:      model.StatusPending,
 		TotalAmount: total,
@@ -155,6 +159,9 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 		return 0, err
 	}
 	if err := s.items.InsertManyTx(ctx, tx, orderID, items); err != nil {
+		return 0, err
+	}
+	if err := s.ledger.InsertManyTx(ctx, tx, taken); err != nil {
 		return 0, err
 	}
 	if key != "" {

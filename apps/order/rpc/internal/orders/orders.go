@@ -1,4 +1,5 @@
-// Package orders is order-rpc's domain: the catalogue's stock, orders and their state machine.
+// Package orders is order-rpc's domain: the catalogue with its stock ledger, orders and their
+// state machine.
 // Every rule and every transaction of the service lives here; the goctl logic files only decode
 // a request, call a Service method and map the answer.
 package orders
@@ -30,6 +31,7 @@ type Service struct {
 	orders      model.OrdersModel
 	items       model.OrderItemsModel
 	idempotency model.OrderIdempotencyModel
+	ledger      model.StockLedgerModel
 	keyTTL      time.Duration
 	newSN       func(time.Time) string
 }
@@ -43,14 +45,10 @@ func New(db sqlx.SqlConn, keyTTL time.Duration, c cache.CacheConf, opts ...cache
 		orders:      model.NewOrdersModel(db, c, opts...),
 		items:       model.NewOrderItemsModel(db, c, opts...),
 		idempotency: model.NewOrderIdempotencyModel(db, c, opts...),
+		ledger:      model.NewStockLedgerModel(db, c, opts...),
 		keyTTL:      keyTTL,
 		newSN:       ids.NewSN,
 	}
-}
-
-// Products returns the catalogue (served from cache).
-func (s *Service) Products(ctx context.Context) ([]*model.Products, error) {
-	return s.products.ListAll(ctx)
 }
 
 // Get reads one order of owner; anyone else's is ErrOrderNotFound.

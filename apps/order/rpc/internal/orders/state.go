@@ -51,7 +51,7 @@ func (s *Service) Cancel(ctx context.Context, owner int64, sn string) (*Order, e
 	if err != nil {
 		return nil, err
 	}
-	moved, err := s.move(ctx, o, model.StatusCancelled, time.Now())
+	moved, err := s.move(ctx, o, model.StatusCancelled, model.StockCancel, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Service) MarkPaid(ctx context.Context, sn string, paidAt time.Time) (*O
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.move(ctx, o, model.StatusPaid, paidAt); err != nil {
+	if _, err := s.move(ctx, o, model.StatusPaid, "", paidAt); err != nil {
 		return nil, err
 	}
 	return s.withItems(ctx, o)
@@ -82,7 +82,7 @@ func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.move(ctx, o, model.StatusRefunded, time.Now())
+	_, err = s.move(ctx, o, model.StatusRefunded, model.StockRefund, time.Now())
 	closedAlready := errors.Is(err, xerr.ErrIllegalTransition) && o.Status == model.StatusCancelled
 	if err != nil && !closedAlready {
 		return nil, err
@@ -140,7 +140,7 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 	}
 	cancelled := 0
 	for _, o := range expired {
-		moved, err := s.move(ctx, o, model.StatusCancelled, now, unheld)
+		moved, err := s.move(ctx, o, model.StatusCancelled, model.StockAutoCancel, now, unheld)
 		switch {
 		case errors.Is(err, xerr.ErrIllegalTransition), errors.Is(err, errHeld):
 			// Paid or held in the meantime: nothing to do.
@@ -162,8 +162,9 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 // order). On return o holds the order as committed, also after ErrIllegalTransition. Caches are
 // invalidated after the commit.
 //
-// allowed, when given, may veto the move after the lock (with its error).
-func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.Time,
+// A restock is recorded in the stock ledger as kind (model.StockCancel...). allowed, when given,
+// may veto the move after the lock (with its error).
+func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at time.Time,
 	allowed ...func(cur *model.Orders) error) (moved bool, err error) {
 	var items []*model.OrderItems
 	if restocks(to) {
@@ -194,10 +195,15 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to string, at time.
 		if _, err := s.orders.TransitionTx(ctx, tx, o.Id, cur.Status, to, at); err != nil {
 			return err
 		}
-		for _, it := range items {
+		restocked := make([]*model.StockLedger, len(items))
+		for i, it := range items {
 			if err := s.products.PutBackStockTx(ctx, tx, it.ProductId, it.Quantity); err != nil {
 				return err
 			}
+			restocked[i] = &model.StockLedger{ProductId: it.ProductId, Delta: it.Quantity, Kind: kind, OrderSn: cur.Sn}
+		}
+		if err := s.ledger.InsertManyTx(ctx, tx, restocked); err != nil {
+			return err
 		}
 		moved = true
 		return nil
@@ -237,7 +243,5 @@ func (s *Service) invalidate(ctx context.Context, o *model.Orders, items []*mode
 	for i, it := range items {
 		ids[i] = it.ProductId
 	}
-	if err := s.products.InvalidateStock(ctx, ids...); err != nil {
-		logx.WithContext(ctx).Errorf("invalidate products %v: %v", ids, err)
-	}
+	s.invalidateProducts(ctx, ids...)
 }

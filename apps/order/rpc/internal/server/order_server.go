@@ -23,10 +23,40 @@ func NewOrderServer(svcCtx *svc.ServiceContext) *OrderServer {
 	}
 }
 
-// ListProducts returns the catalogue (served from cache).
+// ListProducts pages through the products for sale by id (served from cache).
 func (s *OrderServer) ListProducts(ctx context.Context, in *order.ListProductsReq) (*order.ListProductsResp, error) {
 	l := logic.NewListProductsLogic(ctx, s.svcCtx)
 	return l.ListProducts(in)
+}
+
+// GetProduct reads one product for sale; NotFound when unknown or archived.
+func (s *OrderServer) GetProduct(ctx context.Context, in *order.GetProductReq) (*order.Product, error) {
+	l := logic.NewGetProductLogic(ctx, s.svcCtx)
+	return l.GetProduct(in)
+}
+
+// CreateProduct adds a product for sale with its initial stock (order-api's admin routes).
+func (s *OrderServer) CreateProduct(ctx context.Context, in *order.CreateProductReq) (*order.Product, error) {
+	l := logic.NewCreateProductLogic(ctx, s.svcCtx)
+	return l.CreateProduct(in)
+}
+
+// UpdateProduct changes a product's title, price or active flag; orders keep what they had.
+func (s *OrderServer) UpdateProduct(ctx context.Context, in *order.UpdateProductReq) (*order.Product, error) {
+	l := logic.NewUpdateProductLogic(ctx, s.svcCtx)
+	return l.UpdateProduct(in)
+}
+
+// AdjustStock adds (delta > 0) or removes units, recorded in the stock ledger with the reason.
+func (s *OrderServer) AdjustStock(ctx context.Context, in *order.AdjustStockReq) (*order.Product, error) {
+	l := logic.NewAdjustStockLogic(ctx, s.svcCtx)
+	return l.AdjustStock(in)
+}
+
+// ListStockLedger pages through a product's stock changes, newest first.
+func (s *OrderServer) ListStockLedger(ctx context.Context, in *order.ListStockLedgerReq) (*order.ListStockLedgerResp, error) {
+	l := logic.NewListStockLedgerLogic(ctx, s.svcCtx)
+	return l.ListStockLedger(in)
 }
 
 // CreateOrder prices the items from the catalogue and takes stock in one transaction.

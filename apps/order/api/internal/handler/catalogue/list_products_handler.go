@@ -9,13 +9,20 @@ import (
 	"github.com/zeromicro/go-zero/rest/httpx"
 	"zeromall/apps/order/api/internal/logic/catalogue"
 	"zeromall/apps/order/api/internal/svc"
+	"zeromall/apps/order/api/internal/types"
 )
 
-// The catalogue with prices (cents) and stock.
+// One page of the products for sale, by id, with prices (cents) and stock; follow nextCursor for the next.
 func ListProductsHandler(svcCtx *svc.ServiceContext) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		var req types.ProductsReq
+		if err := httpx.Parse(r, &req); err != nil {
+			httpx.ErrorCtx(r.Context(), w, err)
+			return
+		}
+
 		l := catalogue.NewListProductsLogic(r.Context(), svcCtx)
-		resp, err := l.ListProducts()
+		resp, err := l.ListProducts(&req)
 		if err != nil {
 			httpx.ErrorCtx(r.Context(), w, err)
 		} else {

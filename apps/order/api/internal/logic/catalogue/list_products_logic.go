@@ -6,6 +6,7 @@ package catalogue
 import (
 	"context"
 
+	"zeromall/apps/order/api/internal/logic"
 	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
 	"zeromall/apps/order/rpc/order_client"
@@ -19,7 +20,7 @@ type ListProductsLogic struct {
 	svcCtx *svc.ServiceContext
 }
 
-// The catalogue with prices (cents) and stock.
+// One page of the products for sale, by id, with prices (cents) and stock; follow nextCursor for the next.
 func NewListProductsLogic(ctx context.Context, svcCtx *svc.ServiceContext) *ListProductsLogic {
 	return &ListProductsLogic{
 		Logger: logx.WithContext(ctx),
@@ -28,14 +29,14 @@ func NewListProductsLogic(ctx context.Context, svcCtx *svc.ServiceContext) *List
 	}
 }
 
-func (l *ListProductsLogic) ListProducts() (resp *types.ProductsResp, err error) {
-	out, err := l.svcCtx.OrderRpc.ListProducts(l.ctx, &order_client.ListProductsReq{})
+func (l *ListProductsLogic) ListProducts(req *types.ProductsReq) (resp *types.ProductsResp, err error) {
+	out, err := l.svcCtx.OrderRpc.ListProducts(l.ctx, &order_client.ListProductsReq{Cursor: req.Cursor, Limit: req.Limit})
 	if err != nil {
 		return nil, err
 	}
-	resp = &types.ProductsResp{Items: make([]types.Product, len(out.Items))}
+	resp = &types.ProductsResp{Items: make([]types.Product, len(out.Items)), NextCursor: out.NextCursor}
 	for i, p := range out.Items {
-		resp.Items[i] = types.Product{Id: p.Id, Title: p.Title, Price: p.Price, Stock: p.Stock}
+		resp.Items[i] = logic.Product(p)
 	}
 	return resp, nil
 }

@@ -1,0 +1,47 @@
+// Code scaffolded by goctl. Safe to edit.
+// goctl 1.9.2
+
+package admin
+
+import (
+	"context"
+	"time"
+
+	"zeromall/apps/order/api/internal/logic"
+	"zeromall/apps/order/api/internal/svc"
+	"zeromall/apps/order/api/internal/types"
+	"zeromall/apps/order/rpc/order_client"
+
+	"github.com/zeromicro/go-zero/core/logx"
+)
+
+type ListStockLedgerLogic struct {
+	logx.Logger
+	ctx    context.Context
+	svcCtx *svc.ServiceContext
+}
+
+// A product's stock changes (orders, cancels, refunds, auto-cancels, adjustments), newest first. Needs an admin's access token.
+func NewListStockLedgerLogic(ctx context.Context, svcCtx *svc.ServiceContext) *ListStockLedgerLogic {
+	return &ListStockLedgerLogic{
+		Logger: logx.WithContext(ctx),
+		ctx:    ctx,
+		svcCtx: svcCtx,
+	}
+}
+
+func (l *ListStockLedgerLogic) ListStockLedger(req *types.LedgerReq) (resp *types.LedgerResp, err error) {
+	if _, err := logic.ActiveCaller(l.ctx, l.svcCtx); err != nil {
+		return nil, err
+	}
+	out, err := l.svcCtx.OrderRpc.ListStockLedger(l.ctx, &order_client.ListStockLedgerReq{Id: req.Id, Cursor: req.Cursor, Limit: req.Limit})
+	if err != nil {
+		return nil, err
+	}
+	resp = &types.LedgerResp{Items: make([]types.StockChange, len(out.Items)), NextCursor: out.NextCursor}
+	for i, c := range out.Items {
+		resp.Items[i] = types.StockChange{Delta: c.Delta, Kind: c.Kind, Reason: c.Reason, OrderSn: c.OrderSn, AdminId: c.AdminId,
+			CreatedAt: time.UnixMilli(c.CreatedAt).UTC().Format("2006-01-02T15:04:05.000Z07:00")}
+	}
+	return resp, nil
+}
