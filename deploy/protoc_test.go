@@ -50,7 +50,7 @@ func TestProtocVersion_OnlyTheNormalisedLineDependsOnIt(t *testing.T) {
 	}
 	capture := filepath.Join(dir, "protoc-gen-capture")
 	//nolint:gosec // protoc runs the plugin: it must be executable
-	if err := os.WriteFile(capture, []byte("#!/bin/sh\ncat > \"$CAPTURE\"\n"), 0o700); err != nil {
+	if err := os.WriteFile(capture, []byte("#!/bin/sh\ncat > \"$CAPTURE\"\n# answer: supported_features = FEATURE_PROTO3_OPTIONAL\nprintf '\\020\\001'\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 

@@ -23,6 +23,6 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	}
 	server := rest.MustNewServer(c.RestConf)
 	passThrough := func(next http.HandlerFunc) http.HandlerFunc { return next }
-	RegisterHandlers(server, &svc.ServiceContext{Config: c, Auth: passThrough})
+	RegisterHandlers(server, &svc.ServiceContext{Config: c, Auth: passThrough, Admin: passThrough})
 	testkit.CheckRoutesMatchOpenAPI(t, server.Routes(), root+"/doc/api/order.json")
 }

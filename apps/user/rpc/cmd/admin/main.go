@@ -17,7 +17,6 @@ import (
 	"zeromall/apps/user/rpc/internal/accounts"
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/svc"
-	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -40,9 +39,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	db := c.MustOpen(c.Log, "user", migrations.For("user"))
-	sqlx.DisableLog()
 	logx.Disable()
+	db := sqlx.NewMysql(c.DB.DataSource) // user-rpc applies the migrations; this only sets a role
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := run(ctx, svc.NewServiceContext(c, db).Accounts, flag.Arg(0), *role, os.Stdout); err != nil {
