@@ -286,6 +286,7 @@ func (e *orderEnv) concurrentBuyersNeverOversell(t *testing.T) {
 	if sold != 20 {
 		t.Fatalf("%d books in orders, want 20", sold)
 	}
+	e.checkLedger(t)
 }
 
 func (e *orderEnv) idempotencyKeyReturnsTheSameOrder(t *testing.T) {

@@ -367,9 +367,18 @@ func TestAdmin_RejectsBadInputNamingTheField(t *testing.T) {
 		{"long title", func() error { _, err := s.CreateProduct(ctx, admin, NewProduct{Title: long, Price: 1}); return err }, "title"},
 		{"control char", func() error { _, err := s.CreateProduct(ctx, admin, NewProduct{Title: "a\x00b", Price: 1}); return err }, "title"},
 		{"free", func() error { _, err := s.CreateProduct(ctx, admin, NewProduct{Title: "a", Price: 0}); return err }, "price"},
-		{"too dear", func() error { _, err := s.CreateProduct(ctx, admin, NewProduct{Title: "a", Price: tooDear}); return err }, "price"},
-		{"negative stock", func() error { _, err := s.CreateProduct(ctx, admin, NewProduct{Title: "a", Price: 1, Stock: -1}); return err }, "stock"},
-		{"bad sku", func() error { _, err := s.CreateProduct(ctx, admin, NewProduct{Sku: "a b", Title: "a", Price: 1}); return err }, "sku"},
+		{"too dear", func() error {
+			_, err := s.CreateProduct(ctx, admin, NewProduct{Title: "a", Price: tooDear})
+			return err
+		}, "price"},
+		{"negative stock", func() error {
+			_, err := s.CreateProduct(ctx, admin, NewProduct{Title: "a", Price: 1, Stock: -1})
+			return err
+		}, "stock"},
+		{"bad sku", func() error {
+			_, err := s.CreateProduct(ctx, admin, NewProduct{Sku: "a b", Title: "a", Price: 1})
+			return err
+		}, "sku"},
 		{"empty change", func() error { _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{}); return err }, "title"},
 		{"blank title", func() error { _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Title: &empty}); return err }, "title"},
 		{"zero price", func() error { _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Price: &zero}); return err }, "price"},
