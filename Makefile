@@ -100,7 +100,12 @@ fuzz: ## run every fuzz target briefly (FUZZTIME each)
 
 # ---- operating ---------------------------------------------------------------
 
-.PHONY: outbox
+.PHONY: outbox admin
+ROLE ?= admin
+admin: ## make an existing account an admin: EMAIL=a@b.c (ROLE=customer takes it back and ends its sessions)
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=someone@example.com [ROLE=customer]"; exit 2; }
+	go run ./apps/user/rpc/cmd/admin -f apps/user/rpc/etc/user-rpc.yaml -role $(ROLE) $(EMAIL)
+
 outbox: ## payment outbox: backlog and parked messages; ARGS="replay <id>" or ARGS="replay all" replays them
 	go run ./apps/payment/rpc/cmd/outbox -f apps/payment/rpc/etc/payment-rpc.yaml $(or $(ARGS),list)
 
