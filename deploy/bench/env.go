@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -57,8 +58,9 @@ func (e *env) prepare() error {
 	// contention on that row, not the write path.
 	for i := range benchProducts {
 		sku := fmt.Sprintf("BENCH-STOCK-%02d", i)
-		if _, err := db.Exec("INSERT INTO products (sku, title, price, stock) VALUES (?, 'Bench item', 100, 1000000000) "+
-			"ON DUPLICATE KEY UPDATE stock = 1000000000", sku); err != nil {
+		// Stock set in SQL is a new opening balance (initial_stock): the ledger records changes.
+		if _, err := db.Exec("INSERT INTO products (sku, title, price, stock, initial_stock) VALUES (?, 'Bench item', 100, 1000000000, 1000000000) "+
+			"ON DUPLICATE KEY UPDATE stock = 1000000000, initial_stock = 1000000000", sku); err != nil {
 			return fmt.Errorf("stock the bench products: %w", err)
 		}
 		var id int64
@@ -125,6 +127,12 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 		base = e.userAPI
 	}
 	lua := fmt.Sprintf("wrk.method = %q\nwrk.headers[\"Authorization\"] = \"Bearer %s\"\n", method, e.token)
+	if strings.Contains(path, "{") { // a family of paths: each request draws one
+		paths := e.catalogueSample(path)
+		path = strings.Split(paths[0], "?")[0]
+		lua += "local paths = {\"" + strings.Join(paths, "\",\"") + "\"}\n" +
+			"request = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
+	}
 	if method == http.MethodPost {
 		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(e.productIDs)), ","), "[]")
 		lua += "wrk.headers[\"Content-Type\"] = \"application/json\"\n" +
@@ -147,6 +155,28 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 		must(fmt.Errorf("wrk %s: %w\n%s", endpoint, err, out))
 	}
 	return parseWrk(scenario, endpoint, conns, string(out))
+}
+
+// catalogueSpread is how many distinct pages or products a browsing run draws from.
+const catalogueSpread = 2000
+
+// catalogueSample expands a path family over the whole catalogue, so that a run reads pages and
+// products from its beginning to its end, not one cached page: "{cursor}" becomes cursors just
+// after random product ids (the bench knows the cursor's format, orders/catalogue.go; clients
+// treat it as opaque), "{id}" random product ids.
+func (e *env) catalogueSample(family string) []string {
+	db, err := sql.Open("mysql", e.orderDSN)
+	must(err)
+	defer db.Close()
+	var lo, hi int64
+	must(db.QueryRow("SELECT MIN(id), MAX(id) FROM products").Scan(&lo, &hi))
+	paths := make([]string, catalogueSpread)
+	for i := range paths {
+		id := lo + rand.Int64N(hi-lo+1)
+		cursor := base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(id-1, 10)))
+		paths[i] = strings.NewReplacer("{cursor}", cursor, "{id}", strconv.FormatInt(id, 10)).Replace(family)
+	}
+	return paths
 }
 
 var (

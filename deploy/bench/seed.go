@@ -38,8 +38,8 @@ func (e *env) seed(n int) error {
 		{users, "users", "email LIKE 'seed-%'", "email, password_hash, nickname, status", func(i int) []any {
 			return []any{fmt.Sprintf("seed-%d@bench.invalid", i), seedHash, "Seed", 1}
 		}},
-		{orders, "products", "sku LIKE 'SEED-%'", "sku, title, price, stock", func(i int) []any {
-			return []any{fmt.Sprintf("SEED-%d", i), fmt.Sprintf("Seeded product %d", i), 100 + i%900, 1000}
+		{orders, "products", "sku LIKE 'SEED-%'", "sku, title, price, stock, initial_stock", func(i int) []any {
+			return []any{fmt.Sprintf("SEED-%d", i), fmt.Sprintf("Seeded product %d", i), 100 + i%900, 1000, 1000}
 		}},
 		{orders, "orders", "sn LIKE '19700101%'", "sn, user_id, status, total_amount, paid_at", func(i int) []any {
 			return []any{fmt.Sprintf("19700101000000%010d", i), 1_000_000_000 + i%5000, "paid", 1999, time.Now().UTC()}
