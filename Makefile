@@ -89,7 +89,7 @@ chaos: ## chaos run: buyers while processes are SIGKILLed, Redis restarts, MySQL
 FUZZTIME ?= 5s
 FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/httpresult:FuzzJSONBody \
 	apps/user/rpc/internal/accounts:FuzzNormalizeEmail apps/order/rpc/internal/orders:FuzzCheckLines \
-	apps/order/rpc/internal/orders:FuzzCheckIdempotencyKey
+	apps/order/rpc/internal/orders:FuzzCheckIdempotencyKey apps/order/rpc/internal/orders:FuzzDecodeCursor
 fuzz: ## run every fuzz target briefly (FUZZTIME each)
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \

@@ -173,7 +173,7 @@ func (e *env) catalogueSample(family string) []string {
 	paths := make([]string, catalogueSpread)
 	for i := range paths {
 		id := lo + rand.Int64N(hi-lo+1)
-		cursor := base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(id-1, 10)))
+		cursor := base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(id, 10)))
 		paths[i] = strings.NewReplacer("{cursor}", cursor, "{id}", strconv.FormatInt(id, 10)).Replace(family)
 	}
 	return paths

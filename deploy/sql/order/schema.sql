@@ -11,8 +11,7 @@ CREATE TABLE `products` (
   `active` tinyint NOT NULL DEFAULT '1' COMMENT '1 for sale, 0 archived: hidden from browsing and ordering',
   `initial_stock` int NOT NULL DEFAULT '0' COMMENT 'stock when its ledger began',
   PRIMARY KEY (`id`),
-  UNIQUE KEY `uk_sku` (`sku`),
-  KEY `idx_active_id` (`active`, `id`)
+  UNIQUE KEY `uk_sku` (`sku`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='the catalogue';
 
 CREATE TABLE `orders` (

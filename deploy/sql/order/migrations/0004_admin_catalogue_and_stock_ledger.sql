@@ -3,8 +3,7 @@
 -- stock, so stock = initial_stock + sum(delta) holds for every product at every commit.
 ALTER TABLE `products`
   ADD COLUMN `active` tinyint NOT NULL DEFAULT '1' COMMENT '1 for sale, 0 archived: hidden from browsing and ordering',
-  ADD COLUMN `initial_stock` int NOT NULL DEFAULT '0' COMMENT 'stock when its ledger began',
-  ADD KEY `idx_active_id` (`active`, `id`);
+  ADD COLUMN `initial_stock` int NOT NULL DEFAULT '0' COMMENT 'stock when its ledger began';
 UPDATE `products` SET `initial_stock` = `stock`;
 
 CREATE TABLE `stock_ledger` (

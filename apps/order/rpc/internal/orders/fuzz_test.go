@@ -49,3 +49,27 @@ func FuzzCheckIdempotencyKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeCursor: whatever a client sends as a cursor is a 400 or a positive id (never a panic,
+// never a negative offset into the catalogue).
+func FuzzDecodeCursor(f *testing.F) {
+	f.Add(encodeCursor(productCursor, 42))
+	f.Add(encodeCursor(ledgerCursor, 42))
+	f.Add("cC0x")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, cursor string) {
+		id, err := decodeCursor(productCursor, cursor)
+		switch {
+		case err != nil:
+			if !errors.Is(err, xerr.ErrBadRequest) {
+				t.Fatalf("%q: %v is not a 400", cursor, err)
+			}
+		case cursor == "":
+			if id != 0 {
+				t.Fatalf("the empty cursor decoded to %d", id)
+			}
+		case id <= 0:
+			t.Fatalf("%q decoded to %d", cursor, id)
+		}
+	})
+}
