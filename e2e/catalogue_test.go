@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"os"
@@ -221,21 +222,28 @@ func (e *orderEnv) adminRestocksASoldOutProduct(t *testing.T) {
 // checkLedger asserts stock = initial stock + the sum of the ledger, for every product.
 func (e *orderEnv) checkLedger(t *testing.T) {
 	t.Helper()
-	rows, err := e.db(t).Query("SELECT p.id, p.stock, p.initial_stock + COALESCE(SUM(l.delta), 0) FROM products p " +
-		"LEFT JOIN stock_ledger l ON l.product_id = p.id GROUP BY p.id, p.stock, p.initial_stock")
-	if err != nil {
-		t.Fatal(err)
+	for _, bad := range ledgerMismatches(t, e.db(t)) {
+		t.Error(bad)
 	}
-	defer rows.Close()
+}
+
+// ledgerMismatches lists the products whose stock is not their initial stock plus their ledger.
+func ledgerMismatches(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	var bad []string
+	rows := query(t, db, "SELECT p.id, p.stock, p.initial_stock + COALESCE(SUM(l.delta), 0) FROM products p "+
+		"LEFT JOIN stock_ledger l ON l.product_id = p.id GROUP BY p.id, p.stock, p.initial_stock")
 	for rows.Next() {
-		var id, stock, booked int
+		var id, stock, booked int64
 		if err := rows.Scan(&id, &stock, &booked); err != nil {
 			t.Fatal(err)
 		}
 		if stock != booked {
-			t.Errorf("product %d: stock %d, initial stock + ledger %d", id, stock, booked)
+			bad = append(bad, fmt.Sprintf("product %d: stock %d, but initial stock + ledger = %d", id, stock, booked))
 		}
 	}
+	closeRows(t, rows)
+	return bad
 }
 
 func (e *orderEnv) priceChangesAndArchivingLeaveOrdersAlone(t *testing.T) {

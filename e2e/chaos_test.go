@@ -440,18 +440,7 @@ func checkInvariants(t *testing.T, orderDB, paymentDB *sql.DB, initial map[int64
 		}
 	}
 	// ...and every change of it is in the stock ledger.
-	rows = query(t, orderDB, "SELECT p.id, p.stock, p.initial_stock + COALESCE(SUM(l.delta), 0) FROM products p "+
-		"LEFT JOIN stock_ledger l ON l.product_id = p.id GROUP BY p.id, p.stock, p.initial_stock")
-	for rows.Next() {
-		var id, stock, booked int64
-		if err := rows.Scan(&id, &stock, &booked); err != nil {
-			t.Fatal(err)
-		}
-		if stock != booked {
-			report("product %d: stock %d, but initial stock + ledger = %d", id, stock, booked)
-		}
-	}
-	closeRows(t, rows)
+	bad = append(bad, ledgerMismatches(t, orderDB)...)
 
 	type paymentRow struct{ orderSn, status string }
 	payments := map[string]paymentRow{}
