@@ -52,6 +52,7 @@ func TestCatalogue(t *testing.T) {
 	t.Run("AdminRestocksASoldOutProductABuyerThenOrders", e.adminRestocksASoldOutProduct)
 	t.Run("PriceChangesAndArchivingLeaveOrdersAlone", e.priceChangesAndArchivingLeaveOrdersAlone)
 	t.Run("AdminBadInputIsRejectedAndChangesNothing", e.adminBadInputIsRejected)
+	t.Run("EveryEditableFieldRoundTrips", e.everyEditableFieldRoundTrips)
 }
 
 func (e *orderEnv) products(t *testing.T, query string) response {
