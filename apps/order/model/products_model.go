@@ -42,8 +42,6 @@ type (
 		// ListActive returns up to limit products for sale with an id above afterID, by id,
 		// from cache when possible.
 		ListActive(ctx context.Context, afterID, limit int64) ([]*Products, error)
-		// Find reads one product, from cache when possible (MySQL when Redis fails).
-		Find(ctx context.Context, id int64) (*Products, error)
 		// FindManyTx reads products inside a transaction (no cache).
 		FindManyTx(ctx context.Context, s sqlx.Session, ids []int64) ([]*Products, error)
 		// LockTx reads a product and locks its row until the transaction ends.
@@ -54,11 +52,9 @@ type (
 		UpdateListingTx(ctx context.Context, s sqlx.Session, p *Products) error
 		// TakeStockTx takes qty units if that many are left; false when they are not.
 		TakeStockTx(ctx context.Context, s sqlx.Session, id, qty int64) (bool, error)
-		// PutBackStockTx returns qty units to stock.
-		PutBackStockTx(ctx context.Context, s sqlx.Session, id, qty int64) error
-		// AdjustStockTx adds delta (possibly negative) units unless stock would go below zero;
-		// false when it would, or when there is no such product.
-		AdjustStockTx(ctx context.Context, s sqlx.Session, id, delta int64) (bool, error)
+		// AddStockTx adds delta units (fewer when negative): a restock, or an adjustment made
+		// under the product's row lock after checking it keeps stock at zero or above.
+		AddStockTx(ctx context.Context, s sqlx.Session, id, delta int64) error
 		// InvalidateStock drops the cached rows of products that changed, and every cached
 		// page of the catalogue; call it after the transaction commits.
 		InvalidateStock(ctx context.Context, ids ...int64) error
@@ -124,19 +120,6 @@ func (m *customProductsModel) generation(ctx context.Context) (string, error) {
 	return gen, nil
 }
 
-func (m *customProductsModel) Find(ctx context.Context, id int64) (*Products, error) {
-	return cachex.Read(ctx, func(ctx context.Context) (*Products, error) {
-		return m.FindOne(ctx, id)
-	}, func() (*Products, error) {
-		var p Products
-		q := fmt.Sprintf("select %s from %s where `id` = ? limit 1", productsRows, m.table)
-		if err := m.QueryRowNoCacheCtx(ctx, &p, q, id); err != nil {
-			return nil, err
-		}
-		return &p, nil
-	})
-}
-
 func (m *customProductsModel) FindManyTx(ctx context.Context, s sqlx.Session, ids []int64) ([]*Products, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -199,25 +182,12 @@ func (m *customProductsModel) TakeStockTx(ctx context.Context, s sqlx.Session, i
 	return n == 1, nil
 }
 
-func (m *customProductsModel) PutBackStockTx(ctx context.Context, s sqlx.Session, id, qty int64) error {
+func (m *customProductsModel) AddStockTx(ctx context.Context, s sqlx.Session, id, delta int64) error {
 	q := fmt.Sprintf("update %s set `stock` = `stock` + ? where `id` = ?", m.table)
-	if _, err := s.ExecCtx(ctx, q, qty, id); err != nil {
-		return fmt.Errorf("put back %d of product %d: %w", qty, id, err)
+	if _, err := s.ExecCtx(ctx, q, delta, id); err != nil {
+		return fmt.Errorf("add %d to product %d: %w", delta, id, err)
 	}
 	return nil
-}
-
-func (m *customProductsModel) AdjustStockTx(ctx context.Context, s sqlx.Session, id, delta int64) (bool, error) {
-	q := fmt.Sprintf("update %s set `stock` = `stock` + ? where `id` = ? and `stock` + ? >= 0", m.table)
-	res, err := s.ExecCtx(ctx, q, delta, id, delta)
-	if err != nil {
-		return false, fmt.Errorf("adjust product %d by %d: %w", id, delta, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("adjust product %d by %d: %w", id, delta, err)
-	}
-	return n == 1, nil
 }
 
 func (m *customProductsModel) InvalidateStock(ctx context.Context, ids ...int64) error {

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -62,16 +63,12 @@ func (m *customStockLedgerModel) InsertManyTx(ctx context.Context, s sqlx.Sessio
 }
 
 func (m *customStockLedgerModel) ListByProduct(ctx context.Context, productID, beforeID, limit int64) ([]*StockLedger, error) {
-	var list []*StockLedger
-	var err error
-	if beforeID > 0 {
-		q := fmt.Sprintf("select %s from %s where `product_id` = ? and `id` < ? order by `id` desc limit ?", stockLedgerRows, m.table)
-		err = m.QueryRowsNoCacheCtx(ctx, &list, q, productID, beforeID, limit)
-	} else {
-		q := fmt.Sprintf("select %s from %s where `product_id` = ? order by `id` desc limit ?", stockLedgerRows, m.table)
-		err = m.QueryRowsNoCacheCtx(ctx, &list, q, productID, limit)
+	if beforeID <= 0 {
+		beforeID = math.MaxInt64
 	}
-	if err != nil {
+	var list []*StockLedger
+	q := fmt.Sprintf("select %s from %s where `product_id` = ? and `id` < ? order by `id` desc limit ?", stockLedgerRows, m.table)
+	if err := m.QueryRowsNoCacheCtx(ctx, &list, q, productID, beforeID, limit); err != nil {
 		return nil, fmt.Errorf("stock ledger of product %d: %w", productID, err)
 	}
 	return list, nil

@@ -34,8 +34,8 @@ type (
 		// costs far more than the query, and a status or password changed outside the service
 		// (in SQL, bypassing the cache) must count at once.
 		FindOneByEmailNoCache(ctx context.Context, email string) (*Users, error)
-		// SetRole gives the account with email the role; ErrNotFound when there is none.
-		SetRole(ctx context.Context, email, role string) (*Users, error)
+		// SetRole writes u's role and invalidates the cached rows.
+		SetRole(ctx context.Context, u *Users, role string) error
 	}
 
 	customUsersModel struct {
@@ -71,18 +71,14 @@ func (m *customUsersModel) UpdateProfile(ctx context.Context, u *Users) error {
 	return err
 }
 
-func (m *customUsersModel) SetRole(ctx context.Context, email, role string) (*Users, error) {
-	u, err := m.FindOneByEmailNoCache(ctx, email)
-	if err != nil {
-		return nil, err
-	}
-	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
+func (m *customUsersModel) SetRole(ctx context.Context, u *Users, role string) error {
+	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
 		q := fmt.Sprintf("update %s set `role` = ? where `id` = ?", m.table)
 		return conn.ExecCtx(ctx, q, role, u.Id)
 	}, fmt.Sprintf("%s%v", cache_userUsersIdPrefix, u.Id), fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, u.Email))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	u.Role = role
-	return u, nil
+	return nil
 }

@@ -46,11 +46,8 @@ func (s *Service) Products(ctx context.Context, cursor string, limit int64) ([]*
 	if err != nil {
 		return nil, "", err
 	}
-	if int64(len(list)) <= limit {
-		return list, "", nil
-	}
-	list = list[:limit]
-	return list, encodeCursor(productCursor, list[len(list)-1].Id), nil
+	list, last := cutPage(list, limit, func(p *model.Products) int64 { return p.Id })
+	return list, encodeCursor(productCursor, last), nil
 }
 
 // Product reads one product for sale; an unknown or archived one is ErrNoSuchProduct.
@@ -69,7 +66,7 @@ func (s *Service) findProduct(ctx context.Context, id int64) (*model.Products, e
 	if id <= 0 {
 		return nil, xerr.ErrNoSuchProduct
 	}
-	p, err := s.products.Find(ctx, id)
+	p, err := s.products.FindOne(ctx, id) // MySQL answers when Redis fails (the goctl template)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, xerr.ErrNoSuchProduct
 	}
@@ -180,10 +177,10 @@ func (s *Service) AdjustStock(ctx context.Context, admin, id, delta int64, reaso
 		if p.Stock+delta < 0 {
 			return xerr.ErrStockBelowZero.WithMsgf("delta: stock is %d, %d cannot be removed", p.Stock, -delta)
 		}
-		if _, err := s.products.AdjustStockTx(ctx, tx, id, delta); err != nil {
+		if err := s.products.AddStockTx(ctx, tx, id, delta); err != nil {
 			return err
 		}
-		p.Stock += delta // the row is locked: this is what was committed
+		p.Stock += delta // the row is locked: this is what is committed
 		return s.ledger.InsertManyTx(ctx, tx, []*model.StockLedger{{
 			ProductId: id, Delta: delta, Kind: model.StockAdjustment, Reason: reason, AdminId: admin,
 		}})
@@ -213,11 +210,18 @@ func (s *Service) Ledger(ctx context.Context, id int64, cursor string, limit int
 	if err != nil {
 		return nil, "", err
 	}
+	list, last := cutPage(list, limit, func(c *model.StockLedger) int64 { return c.Id })
+	return list, encodeCursor(ledgerCursor, last), nil
+}
+
+// cutPage trims a list read with limit+1 rows to the page, and returns the id its cursor continues
+// after: 0 when the extra row is absent, that is on the last page.
+func cutPage[T any](list []T, limit int64, id func(T) int64) ([]T, int64) {
 	if int64(len(list)) <= limit {
-		return list, "", nil
+		return list, 0
 	}
 	list = list[:limit]
-	return list, encodeCursor(ledgerCursor, list[len(list)-1].Id), nil
+	return list, id(list[len(list)-1])
 }
 
 func (s *Service) lockProduct(ctx context.Context, tx sqlx.Session, id int64) (*model.Products, error) {
@@ -346,7 +350,11 @@ const (
 	ledgerCursor  = "l"
 )
 
+// encodeCursor returns the cursor of the page after id; "" for 0 (no next page).
 func encodeCursor(kind string, id int64) string {
+	if id == 0 {
+		return ""
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(kind + strconv.FormatInt(id, 10)))
 }
 

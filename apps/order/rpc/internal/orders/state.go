@@ -197,7 +197,7 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 		}
 		restocked := make([]*model.StockLedger, len(items))
 		for i, it := range items {
-			if err := s.products.PutBackStockTx(ctx, tx, it.ProductId, it.Quantity); err != nil {
+			if err := s.products.AddStockTx(ctx, tx, it.ProductId, it.Quantity); err != nil {
 				return err
 			}
 			restocked[i] = &model.StockLedger{ProductId: it.ProductId, Delta: it.Quantity, Kind: kind, OrderSn: cur.Sn}

@@ -167,8 +167,8 @@ func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users
 		return nil, 0, fmt.Errorf("find user by email: %w", err)
 	}
 	was := u.Role
-	if u, err = s.Users.SetRole(ctx, email, role); err != nil {
-		return nil, 0, fmt.Errorf("set role of %s: %w", email, err)
+	if err := s.Users.SetRole(ctx, u, role); err != nil {
+		return nil, 0, fmt.Errorf("set role of user %d: %w", u.Id, err)
 	}
 	logx.WithContext(ctx).Infow("role changed", logx.Field("userId", u.Id), logx.Field("from", was), logx.Field("to", role))
 	if was != model.RoleAdmin || role == model.RoleAdmin {
