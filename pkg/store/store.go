@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"zeromall/pkg/dberr"
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/migrate"
 
@@ -24,6 +25,13 @@ type Config struct {
 		DataSource string
 		// Migrate applies the service's migrations at start (serialized across instances).
 		Migrate bool `json:",default=true"`
+		// Replica is a read replica's DSN: Replica.Read sends lag-tolerant reads there while it
+		// replicates within MaxReplicaLag. Empty: every read goes to DataSource.
+		Replica       string        `json:",optional"`
+		MaxReplicaLag time.Duration `json:",default=2s"`
+		// OwnWritesFor keeps a user's reads of their own data on the primary this long after
+		// they changed it; it must outlast MaxReplicaLag and a probe interval.
+		OwnWritesFor time.Duration `json:",default=10s"`
 	}
 	Cache               cache.CacheConf
 	CacheExpiry         time.Duration `json:",default=1h"`
@@ -36,8 +44,17 @@ func (c Config) Check(env deployenv.Env, dsnVar string) error {
 	if c.DB.DataSource == "" {
 		empty = errors.New("DB.DataSource is empty")
 	}
+	var replica error
+	if c.DB.Replica != "" {
+		replica = env.DSN("the replica DSN (DB.Replica)", c.DB.Replica)
+		if c.DB.OwnWritesFor <= c.DB.MaxReplicaLag+probeEvery {
+			replica = errors.Join(replica, fmt.Errorf("DB.OwnWritesFor %s must exceed DB.MaxReplicaLag %s + %s",
+				c.DB.OwnWritesFor, c.DB.MaxReplicaLag, probeEvery))
+		}
+	}
 	return errors.Join(
 		env.DSN(dsnVar+" (DB.DataSource)", c.DB.DataSource),
+		replica,
 		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
 		empty,
 	)
@@ -50,7 +67,8 @@ func (c Config) CacheOptions() []cache.Option {
 
 // MustOpen sets up logging, applies migrations when DB.Migrate is set, exiting with the reason
 // when they fail (before the server registers in etcd), and returns the connection the models
-// share. Per-statement logging is turned off; slow statements are still logged.
+// share: with DB.Replica set, go-zero's read/write split sends the reads marked by Replica.Read
+// there. Per-statement logging is turned off; slow statements are still logged.
 func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sqlx.SqlConn {
 	logx.MustSetup(log)
 	if c.DB.Migrate {
@@ -62,5 +80,18 @@ func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sql
 		logx.Infof("%s migrations applied: %v", service, applied)
 	}
 	sqlx.DisableStmtLog()
-	return sqlx.NewMysql(c.DB.DataSource)
+	if c.DB.Replica == "" {
+		return sqlx.NewMysql(c.DB.DataSource)
+	}
+	conf := sqlx.SqlConf{DataSource: c.DB.DataSource, DriverName: "mysql", Replicas: []string{c.DB.Replica}}
+	// as sqlx.NewMysql does: a duplicate key is an answer, not a fault for the breaker
+	return sqlx.MustNewConn(conf, sqlx.WithAcceptable(dberr.IsDuplicate))
+}
+
+// OpenReplica starts watching DB.Replica's replication; nil when no replica is configured.
+func (c Config) OpenReplica() *Replica {
+	if c.DB.Replica == "" {
+		return nil
+	}
+	return NewReplica(ReplicationLag(c.DB.Replica), c.DB.MaxReplicaLag)
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,6 +42,10 @@ type (
 		// HoldTx extends an order's payment deadline to until (never shortens it); call it with
 		// the row locked by LockTx.
 		HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error
+		// NoteWriteBy remembers for ttl that userID's orders just changed; WroteRecently tells
+		// whether they did (reads that must see a user's own writes skip the replica meanwhile).
+		NoteWriteBy(ctx context.Context, userID int64, ttl time.Duration) error
+		WroteRecently(ctx context.Context, userID int64) (bool, error)
 	}
 
 	customOrdersModel struct {
@@ -123,4 +128,22 @@ func (m *customOrdersModel) HoldTx(ctx context.Context, s sqlx.Session, id int64
 		return fmt.Errorf("hold order %d: %w", id, err)
 	}
 	return nil
+}
+
+func wroteKey(userID int64) string { return fmt.Sprintf("cache:order:orders:wrote:%d", userID) }
+
+func (m *customOrdersModel) NoteWriteBy(ctx context.Context, userID int64, ttl time.Duration) error {
+	return m.SetCacheWithExpireCtx(ctx, wroteKey(userID), 1, ttl)
+}
+
+func (m *customOrdersModel) WroteRecently(ctx context.Context, userID int64) (bool, error) {
+	var v int
+	switch err := m.GetCacheCtx(ctx, wroteKey(userID), &v); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, sqlx.ErrNotFound):
+		return false, nil
+	default:
+		return false, err
+	}
 }

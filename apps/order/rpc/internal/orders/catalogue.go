@@ -42,7 +42,11 @@ func (s *Service) Products(ctx context.Context, cursor string, limit int64) ([]*
 	if limit, err = checkLimit(limit); err != nil {
 		return nil, "", err
 	}
-	list, err := s.products.ListActive(ctx, after, limit+1) // one more tells whether a next page exists
+	var list []*model.Products
+	err = s.replica.Read(ctx, func(ctx context.Context) error {
+		list, err = s.products.ListActive(ctx, after, limit+1) // one more tells whether a next page exists
+		return err
+	})
 	if err != nil {
 		return nil, "", err
 	}

@@ -101,6 +101,7 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 		return nil, err
 	}
 
+	s.wrote(ctx, buyer)
 	s.invalidateProducts(ctx, productIDs...)
 	if key != "" {
 		if err := s.idempotency.Invalidate(ctx, &model.OrderIdempotency{UserId: buyer, IdempotencyKey: key}); err != nil {

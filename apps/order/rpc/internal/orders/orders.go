@@ -12,8 +12,10 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/ids"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
+	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -34,6 +36,8 @@ type Service struct {
 	ledger      model.StockLedgerModel
 	keyTTL      time.Duration
 	newSN       func(time.Time) string
+	replica     *store.Replica // nil: every read on the primary
+	ownWrites   time.Duration
 }
 
 // New builds the service on one MySQL connection and the cache configuration of its models. An
@@ -48,6 +52,35 @@ func New(db sqlx.SqlConn, keyTTL time.Duration, c cache.CacheConf, opts ...cache
 		ledger:      model.NewStockLedgerModel(db, c, opts...),
 		keyTTL:      keyTTL,
 		newSN:       ids.NewSN,
+	}
+}
+
+// UseReplica sends the reads that tolerate lag to r (see doc/scaling.md, "Stale reads"): the
+// catalogue's pages, and a user's order list unless that user changed an order within ownWrites,
+// which must outlast the replica's lag.
+func (s *Service) UseReplica(r *store.Replica, ownWrites time.Duration) {
+	s.replica, s.ownWrites = r, ownWrites
+}
+
+// readOwn runs read, which reads owner's own data, on the replica unless owner wrote recently
+// (or that cannot be told): a user sees their own changes at once.
+func (s *Service) readOwn(ctx context.Context, owner int64, read func(ctx context.Context) error) error {
+	if !s.replica.Healthy() {
+		return read(ctx)
+	}
+	if wrote, err := s.orders.WroteRecently(ctx, owner); err != nil || wrote {
+		return read(ctx)
+	}
+	return s.replica.Read(ctx, read)
+}
+
+// wrote records that owner's orders changed, for readOwn.
+func (s *Service) wrote(ctx context.Context, owner int64) {
+	if s.replica == nil {
+		return
+	}
+	if err := s.orders.NoteWriteBy(ctx, owner, s.ownWrites); err != nil {
+		logx.WithContext(ctx).Errorf("note a write by user %d: %v", owner, err)
 	}
 }
 
@@ -73,15 +106,23 @@ func (s *Service) List(ctx context.Context, owner int64, status string, page, pa
 	if err != nil {
 		return nil, 0, err
 	}
-	list, total, err := s.orders.ListByUser(ctx, owner, status, (page-1)*pageSize, pageSize)
-	if err != nil {
-		return nil, 0, err
-	}
-	orderIDs := make([]int64, len(list))
-	for i, o := range list {
-		orderIDs[i] = o.Id
-	}
-	items, err := s.items.ListByOrders(ctx, orderIDs)
+	var (
+		list  []*model.Orders
+		total int64
+		items map[int64][]*model.OrderItems
+	)
+	err = s.readOwn(ctx, owner, func(ctx context.Context) error {
+		var err error
+		if list, total, err = s.orders.ListByUser(ctx, owner, status, (page-1)*pageSize, pageSize); err != nil {
+			return err
+		}
+		orderIDs := make([]int64, len(list))
+		for i, o := range list {
+			orderIDs[i] = o.Id
+		}
+		items, err = s.items.ListByOrders(ctx, orderIDs)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}

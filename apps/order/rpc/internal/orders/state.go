@@ -233,6 +233,7 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 // invalidate drops the cached rows a committed change made stale: the order's and, when stock
 // moved, its products' and the catalogue's.
 func (s *Service) invalidate(ctx context.Context, o *model.Orders, items []*model.OrderItems) {
+	s.wrote(ctx, o.UserId)
 	if err := s.orders.Invalidate(ctx, o); err != nil {
 		logx.WithContext(ctx).Errorf("invalidate order %s: %v", o.Sn, err)
 	}

@@ -14,8 +14,7 @@ type ServiceContext struct {
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
-	return &ServiceContext{
-		Config: c,
-		Orders: orders.New(db, c.Idempotency.KeyTTL, c.Cache, c.CacheOptions()...),
-	}
+	o := orders.New(db, c.Idempotency.KeyTTL, c.Cache, c.CacheOptions()...)
+	o.UseReplica(c.OpenReplica(), c.DB.OwnWritesFor)
+	return &ServiceContext{Config: c, Orders: o}
 }
