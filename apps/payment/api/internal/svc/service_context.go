@@ -30,9 +30,9 @@ func NewServiceContext(c config.Config) *ServiceContext {
 	id := rpcauth.MustLoad(c.RpcIdentity)
 	return &ServiceContext{
 		Config:            c,
-		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))).Handle,
+		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))).Handle,
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
-		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc, id.Client("payment-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog))),
+		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc, id.Client("payment-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

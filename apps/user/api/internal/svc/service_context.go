@@ -21,7 +21,7 @@ type ServiceContext struct {
 
 func NewServiceContext(c config.Config) *ServiceContext {
 	id := rpcauth.MustLoad(c.RpcIdentity)
-	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.ClientLog)))
+	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))
 	return &ServiceContext{
 		Config:  c,
 		Auth:    middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
