@@ -16,7 +16,7 @@ import (
 
 const (
 	// probeEvery is how often the replica's replication state is read.
-	probeEvery = time.Second
+	probeEvery  = time.Second
 	probeBudget = 500 * time.Millisecond
 )
 
