@@ -17,7 +17,7 @@ help: ## list targets
 
 # ---- running ---------------------------------------------------------------
 
-.PHONY: run dev stop build
+.PHONY: run run-ha dev stop build
 run: ## run MySQL, Redis, etcd and every service locally (foreground; Ctrl-C stops)
 	deploy/scripts/run.sh
 
@@ -25,7 +25,10 @@ dev: ## like run, with hot reload by modd (modd.conf)
 	deploy/scripts/run.sh --infra
 	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
 
-stop: ## stop what run started
+run-ha: ## the HA topology on loopback: 3 etcd, Redis Cluster 3+3, MariaDB primary+replica, 2 of every service, HAProxy on 8888-8890 (foreground)
+	deploy/scripts/run-ha.sh
+
+stop: ## stop what run or run-ha started
 	deploy/scripts/stop.sh
 
 COMPOSE := docker compose -f deploy/docker-compose.yml

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
-# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk]   (no argument: protoc mysql redis)
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha]   (no argument: protoc mysql redis)
+#   ha: the engines of make run-ha (etcd, redis-server, MariaDB, HAProxy), installed, not started
 set -euo pipefail
 
 MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
@@ -43,6 +44,15 @@ need_wrk() {
 	command -v wrk >/dev/null || apt_install wrk
 }
 
+need_ha() {
+	local missing=()
+	command -v etcd >/dev/null || missing+=(etcd-server)
+	command -v redis-server >/dev/null || missing+=(redis-server)
+	command -v mariadb-install-db >/dev/null || missing+=(mariadb-server mariadb-client)
+	command -v haproxy >/dev/null || missing+=(haproxy)
+	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 need_mysql() {
 	if tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; then return; fi
 	[ "$MYSQL_HOST" = 127.0.0.1 ] || die "MySQL at $MYSQL_HOST:$MYSQL_PORT is not reachable"
@@ -80,6 +90,7 @@ for t in "${targets[@]}"; do
 	mysql) need_mysql ;;
 	redis) need_redis ;;
 	wrk) need_wrk ;;
+	ha) need_ha ;;
 	*) die "unknown target $t" ;;
 	esac
 done

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# Stops every process deploy/scripts/run.sh started (services first, etcd last), gracefully.
+# Stops every process deploy/scripts/run.sh or run-ha.sh started (the load balancer and services
+# first, the engines last), gracefully.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-PIDS=.run/pids
-[ -d "$PIDS" ] || exit 0
 
-stop() { # pid file
+stop() { # pid file [seconds to wait before SIGKILL]
 	local f=$1 pid
 	pid=$(cat "$f")
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -TERM "$pid"
-		for _ in $(seq 1 50); do
+		for _ in $(seq 1 $((${2:-10} * 5))); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.2
 		done
@@ -20,7 +19,18 @@ stop() { # pid file
 	rm -f "$f"
 }
 
+PIDS=.run/pids
 for f in "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/etcd.pid; do
+	[ -e "$f" ] && stop "$f"
+done
+HA=.run/ha/pids
+for f in "$HA"/haproxy.pid "$HA"/*-api-?.pid "$HA"/*-rpc-?.pid "$HA"/redis-*.pid; do
+	[ -e "$f" ] && stop "$f"
+done
+for f in "$HA"/mysql-*.pid; do
+	[ -e "$f" ] && stop "$f" 60 # InnoDB flushes its buffer pool on the way out
+done
+for f in "$HA"/etcd-*.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 exit 0

@@ -92,7 +92,7 @@ func (r *Replica) check(ctx context.Context) {
 	ok := err == nil && lag <= r.maxLag
 	if was := r.healthy.Swap(ok); was != ok && ctx.Err() == nil {
 		if ok {
-			logx.Infof("read replica in use again (lag %s)", lag)
+			logx.Infof("read replica in use (lag %s)", lag)
 		} else {
 			logx.Errorf("read replica not used: lag %s, max %s, %v", lag, r.maxLag, err)
 		}
