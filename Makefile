@@ -52,7 +52,7 @@ build: ## build every service into ./bin
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos fuzz
+.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos ha-faults fuzz
 test: fmt-check vet lint gen-check test-go fuzz ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing
 
 lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd
@@ -88,6 +88,9 @@ DURATION ?= 60s
 chaos: ## chaos run: buyers while processes are SIGKILLed, Redis restarts, MySQL is cut; then an invariant check (DURATION=60s)
 	@set -o pipefail; CHAOS_DURATION=$(DURATION) go test -count=1 -v -run '^TestChaos' -timeout 30m ./e2e \
 		| grep -E --line-buffered 'chaos:|violation|^(--- |ok|FAIL|PASS)'
+
+ha-faults: ## under load through HAProxy, kill/stop each part of the HA topology in turn; one line per fault (starts run-ha if needed)
+	deploy/scripts/ha-faults.sh $(HA_ARGS)
 
 FUZZTIME ?= 5s
 FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/httpresult:FuzzJSONBody \

@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// safeToRepeat are the calls a gateway may send twice: reads. A request carrying an idempotency
+// safeToRepeat are the calls a gateway may send twice: reads, and writes idempotent by contract. A request carrying an idempotency
 // key (CreateOrder with one) is safe too: the server answers a repeat with the first result.
 var safeToRepeat = map[string]bool{
 	"/user.User/CheckSession":      true,
@@ -20,6 +20,8 @@ var safeToRepeat = map[string]bool{
 	"/order.Order/GetOrder":        true,
 	"/order.Order/ListOrders":      true,
 	"/payment.Payment/GetPayment":  true,
+	// one payment per order: a repeat returns the payment the first call opened
+	"/payment.Payment/CreatePayment": true,
 }
 
 type idempotent interface{ GetIdempotencyKey() string }

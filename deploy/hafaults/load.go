@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+const (
+	userAPI    = "http://127.0.0.1:8888"
+	orderAPI   = "http://127.0.0.1:8889"
+	paymentAPI = "http://127.0.0.1:8890"
+	// purchaseTries bounds how often a buyer repeats one step of a purchase (with the same
+	// Idempotency-Key, or on an idempotent call) before giving the purchase up.
+	purchaseTries = 20
+)
+
+var client = &http.Client{
+	Timeout:   10 * time.Second,
+	Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second},
+}
+
+// sample is one request as its client saw it.
+type sample struct {
+	at      time.Time
+	write   bool
+	ok      bool
+	latency time.Duration
+}
+
+// acked is a write the shop acknowledged: an order created, or an order's payment confirmed.
+type acked struct {
+	at   time.Time
+	sn   string
+	paid bool
+}
+
+type recorder struct {
+	mu      sync.Mutex
+	samples []sample
+	acks    []acked
+}
+
+func (r *recorder) add(s sample) {
+	r.mu.Lock()
+	r.samples = append(r.samples, s)
+	r.mu.Unlock()
+}
+
+func (r *recorder) ack(a acked) {
+	r.mu.Lock()
+	r.acks = append(r.acks, a)
+	r.mu.Unlock()
+}
+
+// window is what clients saw between from and to.
+type window struct {
+	reads, writes           int
+	readErrors, writeErrors int
+	p99                     time.Duration
+	firstError, lastError   time.Time
+	acks                    []acked
+}
+
+func (r *recorder) window(from, to time.Time) window {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var w window
+	var lat []time.Duration
+	for _, s := range r.samples {
+		if s.at.Before(from) || s.at.After(to) {
+			continue
+		}
+		lat = append(lat, s.latency)
+		if s.write {
+			w.writes++
+		} else {
+			w.reads++
+		}
+		if s.ok {
+			continue
+		}
+		if s.write {
+			w.writeErrors++
+		} else {
+			w.readErrors++
+		}
+		if w.firstError.IsZero() {
+			w.firstError = s.at
+		}
+		w.lastError = s.at
+	}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		w.p99 = lat[(len(lat)*99)/100]
+	}
+	for _, a := range r.acks {
+		if !a.at.Before(from) && !a.at.After(to) {
+			w.acks = append(w.acks, a)
+		}
+	}
+	return w
+}
+
+type shopper struct {
+	token string
+	ip    string // the client address it calls from, as HAProxy forwards it
+}
+
+// call sends one request and records it; the answer's body is decoded into out when it is 2xx.
+func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, url string, body, out any, header ...string) bool {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		panic(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", sh.ip)
+	if sh.token != "" {
+		req.Header.Set("Authorization", "Bearer "+sh.token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	ok := false
+	if err == nil {
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ok = resp.StatusCode/100 == 2
+		if ok && out != nil {
+			ok = json.Unmarshal(data, out) == nil
+		}
+	}
+	if ctx.Err() != nil { // the run ended mid-request: not the shop's answer
+		return false
+	}
+	r.add(sample{at: start, write: write, ok: ok, latency: time.Since(start)})
+	return ok
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// signUp registers and logs in one shopper.
+func signUp(ctx context.Context, i int) (shopper, error) {
+	sh := shopper{ip: fmt.Sprintf("10.77.%d.%d", i/250, i%250+1)}
+	email := fmt.Sprintf("ha-%s-%d@example.com", randomHex(4), i)
+	creds := map[string]string{"email": email, "password": "correct horse battery", "nickname": "HA"}
+	var scratch recorder
+	if !scratch.call(ctx, sh, true, http.MethodPost, userAPI+"/user/v1/register", creds, nil) {
+		return sh, fmt.Errorf("register %s failed", email)
+	}
+	var login struct {
+		AccessToken string `json:"accessToken"`
+	}
+	if !scratch.call(ctx, sh, true, http.MethodPost, userAPI+"/user/v1/login", creds, &login) {
+		return sh, fmt.Errorf("login %s failed", email)
+	}
+	sh.token = login.AccessToken
+	return sh, nil
+}
+
+// every runs fn every period until ctx ends (fn's own time included).
+func every(ctx context.Context, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
+
+// browse is one reader's loop: its profile, the catalogue, a product page and its orders.
+func (r *recorder) browse(ctx context.Context, sh shopper, product int64, period time.Duration) {
+	urls := []string{
+		userAPI + "/user/v1/me",
+		orderAPI + "/order/v1/products?limit=20",
+		fmt.Sprintf("%s/order/v1/products/%d", orderAPI, product),
+		orderAPI + "/order/v1/orders?page=1&pageSize=10",
+	}
+	i := 0
+	every(ctx, period, func() {
+		r.call(ctx, sh, false, http.MethodGet, urls[i%len(urls)], nil, nil)
+		i++
+	})
+}
+
+// buy is one buyer's loop of whole purchases: order (with an Idempotency-Key), open the payment,
+// pay at the sandbox provider. Each step is repeated until it is answered 2xx, as a real client
+// would; every answer counts, and only what was answered 2xx is acknowledged.
+func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period time.Duration) {
+	every(ctx, period, func() {
+		key := "ha-" + randomHex(8)
+		var order struct {
+			Sn string `json:"sn"`
+		}
+		order.Sn = ""
+		body := map[string]any{"items": []map[string]any{{"productId": product, "quantity": 1}}}
+		if !r.retry(ctx, func() bool {
+			return r.call(ctx, sh, true, http.MethodPost, orderAPI+"/order/v1/orders", body, &order, "Idempotency-Key", key)
+		}) || order.Sn == "" {
+			return
+		}
+		r.ack(acked{at: time.Now(), sn: order.Sn})
+		var payment struct {
+			PayURL string `json:"payUrl"`
+		}
+		if !r.retry(ctx, func() bool {
+			return r.call(ctx, sh, true, http.MethodPost, paymentAPI+"/payment/v1/payments", map[string]string{"orderSn": order.Sn}, &payment)
+		}) {
+			return
+		}
+		if r.retry(ctx, func() bool { return r.call(ctx, sh, true, http.MethodPost, payment.PayURL, nil, nil) }) {
+			r.ack(acked{at: time.Now(), sn: order.Sn, paid: true})
+		}
+	})
+}
+
+func (r *recorder) retry(ctx context.Context, step func() bool) bool {
+	for i := 0; i < purchaseTries && ctx.Err() == nil; i++ {
+		if step() {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return false
+}

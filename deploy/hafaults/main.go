@@ -1,0 +1,203 @@
+// Command hafaults breaks the HA topology of make run-ha one part at a time under steady load
+// through HAProxy (reads and whole purchases) and prints, per fault, what clients saw:
+//
+//	ha: <fault> errors=<n> p99_ms=<n> recovered_s=<n> lost=<n>
+//
+// errors are non-2xx answers (and failed connections) seen by clients from the fault until 3 s
+// after the part recovered; recovered_s is how long the part took to serve again after it was
+// started again; lost counts writes acknowledged in that window (an order created, a payment
+// confirmed) that the primary does not hold afterwards (for a payment: its order not paid within
+// 30 s). A detail line splits the errors into reads and writes and gives their time span.
+// Loopback only: the load generator shares the machine's CPUs with everything it measures.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+)
+
+func main() {
+	var (
+		hold     = flag.Duration("hold", 10*time.Second, "how long each fault is held before the part is started again")
+		settle   = flag.Duration("settle", 3*time.Second, "load after a part recovered that still counts towards its fault")
+		shoppers = flag.Int("shoppers", 12, "signed-up users the load is spread over")
+		readers  = flag.Int("readers", 6, "reader loops (each alternates profile, catalogue, product page, order list)")
+		readRate = flag.Duration("read-every", 40*time.Millisecond, "pause between one reader's requests")
+		buyers   = flag.Int("buyers", 3, "buyer loops (whole purchases)")
+		buyRate  = flag.Duration("buy-every", 300*time.Millisecond, "pause between one buyer's purchases")
+		only     = flag.String("only", "", "run only the faults whose name contains this")
+		primary  = flag.String("primary", "root:@tcp(127.0.0.1:3307)/?parseTime=true", "the MySQL primary (for the lost-write check)")
+		replica  = flag.String("replica", "root:@tcp(127.0.0.1:3308)/", "the MySQL replica")
+	)
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *hold, *settle, *shoppers, *readers, *buyers, *readRate, *buyRate, *only, *primary, *replica); err != nil {
+		fmt.Fprintln(os.Stderr, "hafaults:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buyers int,
+	readEvery, buyEvery time.Duration, only, primaryDSN, replicaDSN string) error {
+	primary, err := sql.Open("mysql", primaryDSN)
+	if err != nil {
+		return err
+	}
+	defer primary.Close()
+	replica, err := sql.Open("mysql", replicaDSN)
+	if err != nil {
+		return err
+	}
+	defer replica.Close()
+
+	product, err := loadProduct(ctx, primary)
+	if err != nil {
+		return err
+	}
+	var users []shopper
+	for i := range shoppers {
+		sh, err := signUp(ctx, i)
+		if err != nil {
+			return fmt.Errorf("sign up (is make run-ha running?): %w", err)
+		}
+		users = append(users, sh)
+	}
+	fmt.Printf("ha: load through HAProxy: %d readers every %s, %d buyers every %s, %d users, product %d\n",
+		readers, readEvery, buyers, buyEvery, shoppers, product)
+
+	rec := &recorder{}
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for i := range readers {
+		wg.Go(func() { rec.browse(loadCtx, users[i%len(users)], product, readEvery) })
+	}
+	for i := range buyers {
+		wg.Go(func() { rec.buy(loadCtx, users[(readers+i)%len(users)], product, buyEvery) })
+	}
+	defer func() { stopLoad(); wg.Wait() }()
+
+	faults := []fault{
+		killInstance("user-rpc"), killInstance("order-rpc"), killInstance("payment-rpc"),
+		killInstance("user-api"), killInstance("order-api"), killInstance("payment-api"),
+		killEtcdMember(), killRedisMaster(), stopReplica(replica),
+	}
+	time.Sleep(3 * time.Second) // warm: connections, caches, the balancer's checks
+	base := rec.window(time.Now().Add(-3*time.Second), time.Now())
+	fmt.Printf("ha: %-24s errors=%d p99_ms=%d (before any fault, %d requests)\n", "baseline", base.readErrors+base.writeErrors,
+		base.p99.Milliseconds(), base.reads+base.writes)
+	var lostTotal int
+	var failed []string
+	for _, f := range faults {
+		if only != "" && !strings.Contains(f.name, only) {
+			continue
+		}
+		lost, err := runFault(ctx, f, rec, primary, hold, settle)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+		lostTotal += lost
+		if lost > 0 {
+			failed = append(failed, f.name)
+		}
+		time.Sleep(2 * time.Second) // the next fault starts from a quiet system
+	}
+	if lostTotal > 0 {
+		return fmt.Errorf("%d acknowledged writes lost (%s)", lostTotal, strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func runFault(ctx context.Context, f fault, rec *recorder, primary *sql.DB, hold, settle time.Duration) (int, error) {
+	from := time.Now()
+	if err := f.inject(ctx); err != nil {
+		return 0, err
+	}
+	var tookOver time.Duration
+	for end := from.Add(hold); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		if f.takenOver != nil && tookOver == 0 && f.takenOver(ctx) {
+			tookOver = time.Since(from)
+		}
+	}
+	if err := f.restore(ctx); err != nil {
+		return 0, err
+	}
+	restarted := time.Now()
+	for !f.recovered(ctx) {
+		if time.Since(restarted) > time.Minute {
+			return 0, errors.New("not recovered within a minute")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	recovered := time.Since(restarted)
+	time.Sleep(settle)
+	w := rec.window(from, time.Now())
+	lost, err := countLost(ctx, primary, w.acks)
+	if err != nil {
+		return 0, err
+	}
+	fmt.Printf("ha: %-24s errors=%d p99_ms=%d recovered_s=%.1f lost=%d\n", f.name, w.readErrors+w.writeErrors,
+		w.p99.Milliseconds(), recovered.Seconds(), lost)
+	span := "none"
+	if !w.firstError.IsZero() {
+		span = fmt.Sprintf("%.1fs from %.1fs after the fault", w.lastError.Sub(w.firstError).Seconds(), w.firstError.Sub(from).Seconds())
+	}
+	fmt.Printf("    reads %d (errors %d), writes %d (errors %d), errors span %s, %d writes acknowledged\n",
+		w.reads, w.readErrors, w.writes, w.writeErrors, span, len(w.acks))
+	if f.takenOver != nil {
+		fmt.Printf("    failed over %.1fs after the fault\n", tookOver.Seconds())
+	}
+	return lost, nil
+}
+
+// loadProduct adds a product with stock enough for any run, straight on the primary (its ledger
+// opening balance is its stock), so no purchase of the run is refused for want of stock.
+func loadProduct(ctx context.Context, primary *sql.DB) (int64, error) {
+	res, err := primary.ExecContext(ctx, "insert into zeromall_order.products (sku, title, price, stock, initial_stock) values (?, 'HA load product', 100, 100000000, 100000000)",
+		"HA-"+randomHex(6))
+	if err != nil {
+		return 0, fmt.Errorf("add the load's product (is make run-ha running?): %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// countLost checks every acknowledged write on the primary: a created order must exist, a
+// confirmed payment must have paid its order (through the outbox) within 30 s.
+func countLost(ctx context.Context, primary *sql.DB, acks []acked) (int, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	lost := 0
+	for _, a := range acks {
+		for {
+			var status string
+			err := primary.QueryRowContext(ctx, "select status from zeromall_order.orders where sn = ?", a.sn).Scan(&status)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return 0, fmt.Errorf("check order %s: %w", a.sn, err)
+			}
+			done := err == nil && (!a.paid || status == "paid")
+			if done {
+				break
+			}
+			if errors.Is(err, sql.ErrNoRows) || time.Now().After(deadline) {
+				fmt.Printf("    LOST: order %s (paid acknowledged: %v) has status %q\n", a.sn, a.paid, status)
+				lost++
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	return lost, nil
+}
