@@ -80,12 +80,42 @@ func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sql
 		logx.Infof("%s migrations applied: %v", service, applied)
 	}
 	sqlx.DisableStmtLog()
+	var db sqlx.SqlConn
 	if c.DB.Replica == "" {
-		return sqlx.NewMysql(c.DB.DataSource)
+		db = sqlx.NewMysql(c.DB.DataSource)
+	} else {
+		conf := sqlx.SqlConf{DataSource: c.DB.DataSource, DriverName: "mysql", Replicas: []string{c.DB.Replica}}
+		// as sqlx.NewMysql does: a duplicate key is an answer, not a fault for the breaker
+		db = sqlx.MustNewConn(conf, sqlx.WithAcceptable(dberr.IsDuplicate))
 	}
-	conf := sqlx.SqlConf{DataSource: c.DB.DataSource, DriverName: "mysql", Replicas: []string{c.DB.Replica}}
-	// as sqlx.NewMysql does: a duplicate key is an answer, not a fault for the breaker
-	return sqlx.MustNewConn(conf, sqlx.WithAcceptable(dberr.IsDuplicate))
+	if err := reach(db, reachFor); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: MySQL: %v\n", service, err)
+		os.Exit(1)
+	}
+	return db
+}
+
+// reachFor bounds how long a starting process waits for MySQL before it gives up (and its
+// orchestrator restarts it). Until MySQL answers the server is not started, so it is neither
+// registered in etcd nor ready (go-zero's cache connects to Redis the same way, in the models).
+const reachFor = time.Minute
+
+func reach(db sqlx.SqlConn, within time.Duration) error {
+	raw, err := db.RawDB()
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(within)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err = raw.PingContext(ctx)
+		cancel()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		logx.Errorf("waiting for MySQL: %v", err)
+		time.Sleep(time.Second)
+	}
 }
 
 // OpenReplica starts watching DB.Replica's replication; nil when no replica is configured.
