@@ -29,7 +29,7 @@ import (
 
 func main() {
 	var (
-		hold     = flag.Duration("hold", 10*time.Second, "how long each fault is held before the part is started again")
+		hold     = flag.Duration("hold", 15*time.Second, "how long each fault is held before the part is started again (above the 10 s etcd lease of a killed server)")
 		settle   = flag.Duration("settle", 3*time.Second, "load after a part recovered that still counts towards its fault")
 		shoppers = flag.Int("shoppers", 12, "signed-up users the load is spread over")
 		readers  = flag.Int("readers", 6, "reader loops (each alternates profile, catalogue, product page, order list)")
@@ -94,9 +94,15 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		killEtcdMember(), killRedisMaster(), stopReplica(replica),
 	}
 	time.Sleep(3 * time.Second) // warm: connections, caches, the balancer's checks
-	base := rec.window(time.Now().Add(-3*time.Second), time.Now())
-	fmt.Printf("ha: %-24s errors=%d p99_ms=%d (before any fault, %d requests)\n", "baseline", base.readErrors+base.writeErrors,
-		base.p99.Milliseconds(), base.reads+base.writes)
+	from, cpuBefore := time.Now(), cpuTimes()
+	time.Sleep(baselineFor)
+	elapsed := time.Since(from)
+	shares, total := cpuShare(cpuBefore, cpuTimes(), elapsed)
+	base := rec.window(from, time.Now())
+	fmt.Printf("ha: %-24s errors=%d p99_ms=%d (before any fault: %.0f reads/s, %.0f writes/s, %.1f purchases/s)\n", "baseline",
+		base.readErrors+base.writeErrors, base.p99.Milliseconds(), float64(base.reads)/elapsed.Seconds(),
+		float64(base.writes)/elapsed.Seconds(), float64(countPaid(base.acks))/elapsed.Seconds())
+	fmt.Printf("    CPU, share of one core, %.0f%% in all:%s\n", 100*total, shares)
 	var lostTotal int
 	var failed []string
 	for _, f := range faults {
@@ -117,6 +123,19 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		return fmt.Errorf("%d acknowledged writes lost (%s)", lostTotal, strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// baselineFor is how long the load runs without a fault, for its figures and CPU shares.
+const baselineFor = 10 * time.Second
+
+func countPaid(acks []acked) int {
+	n := 0
+	for _, a := range acks {
+		if a.paid {
+			n++
+		}
+	}
+	return n
 }
 
 func runFault(ctx context.Context, f fault, rec *recorder, primary *sql.DB, hold, settle time.Duration) (int, error) {
