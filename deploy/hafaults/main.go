@@ -77,6 +77,11 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 	fmt.Printf("ha: load through HAProxy: %d readers every %s, %d buyers every %s, %d users, product %d\n",
 		readers, readEvery, buyers, buyEvery, shoppers, product)
 
+	idleFrom, idleBefore := time.Now(), cpuTimes()
+	time.Sleep(idleFor)
+	idle, idleTotal := cpuShare(idleBefore, cpuTimes(), time.Since(idleFrom))
+	fmt.Printf("ha: idle (no load) CPU, share of one core, %.0f%% in all:%s\n", 100*idleTotal, idle)
+
 	rec := &recorder{}
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -125,8 +130,12 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 	return nil
 }
 
-// baselineFor is how long the load runs without a fault, for its figures and CPU shares.
-const baselineFor = 10 * time.Second
+// baselineFor is how long the load runs without a fault, for its figures and CPU shares; idleFor
+// how long the CPU shares are read before any load, so the load's own cost can be told apart.
+const (
+	baselineFor = 10 * time.Second
+	idleFor     = 5 * time.Second
+)
 
 func countPaid(acks []acked) int {
 	n := 0
