@@ -52,8 +52,8 @@ build: ## build every service into ./bin
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos ha-faults fuzz
-test: fmt-check vet lint gen-check test-go fuzz ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing
+.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos ha-faults ha-short fuzz
+test: fmt-check vet lint gen-check test-go fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing, a short HA fault run
 
 lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd
 	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
@@ -91,6 +91,9 @@ chaos: ## chaos run: buyers while processes are SIGKILLed, Redis restarts, MySQL
 
 ha-faults: ## under load through HAProxy, kill/stop each part of the HA topology in turn; one line per fault (starts run-ha if needed)
 	deploy/scripts/ha-faults.sh $(HA_ARGS)
+
+ha-short: ## make ha-faults with every fault held 4 s (part of make test): fails if an acknowledged write is lost
+	deploy/scripts/ha-faults.sh -hold 4s -settle 1s
 
 FUZZTIME ?= 5s
 FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/httpresult:FuzzJSONBody \

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=""
-if ! (exec 3<>/dev/tcp/127.0.0.1/8889) 2>/dev/null; then
+if ! { [ -e .run/ha/pids/haproxy.pid ] && kill -0 "$(cat .run/ha/pids/haproxy.pid)" 2>/dev/null; }; then
 	echo "[ha-faults] starting the HA stack (deploy/scripts/run-ha.sh --detach)"
 	deploy/scripts/run-ha.sh --detach
 	started=1

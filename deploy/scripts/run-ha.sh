@@ -32,7 +32,9 @@ if [ -d "$HA/pids" ] && compgen -G "$HA/pids/*.pid" >/dev/null; then
 		kill -0 "$(cat "$f")" 2>/dev/null && die "an HA stack is running ($f); stop it with make stop"
 	done
 fi
-[ ! -e .run/pids ] || ! compgen -G ".run/pids/*.pid" >/dev/null || die "make run's stack is running; stop it with make stop"
+for f in .run/pids/*.pid; do
+	[ -e "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && die "make run's stack is running (it holds the same ports); stop it with make stop"
+done
 for port in 8888 8889 8890 3307 3308 7001 12379; do
 	tcp_open "$port" && die "port $port is taken"
 done
