@@ -224,6 +224,7 @@ func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period ti
 		}
 		r.ack(acked{at: time.Now(), sn: order.Sn})
 		var payment struct {
+			Sn     string `json:"sn"`
 			PayURL string `json:"payUrl"`
 		}
 		if !r.retry(ctx, func() bool {
@@ -231,7 +232,19 @@ func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period ti
 		}) {
 			return
 		}
-		if r.retry(ctx, func() bool { return r.call(ctx, sh, true, http.MethodPost, payment.PayURL, nil, nil) }) {
+		// After a failed attempt a client asks how its payment stands before paying again: the
+		// attempt may have gone through (a provider does not take the same payment twice).
+		paid := r.retry(ctx, func() bool {
+			if r.call(ctx, sh, true, http.MethodPost, payment.PayURL, nil, nil) {
+				return true
+			}
+			var st struct {
+				Status string `json:"status"`
+			}
+			return r.call(ctx, sh, false, http.MethodGet, paymentAPI+"/payment/v1/payments/"+payment.Sn, nil, &st) &&
+				st.Status == "succeeded"
+		})
+		if paid {
 			r.ack(acked{at: time.Now(), sn: order.Sn, paid: true})
 		}
 	})
