@@ -55,12 +55,22 @@ func stopped(ctx context.Context, name string) error {
 		return err
 	}
 	for ctx.Err() == nil {
-		if syscall.Kill(pid, 0) != nil {
-			return nil
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) || zombie(pid) {
+			return nil // gone (a zombie waits only for its parent to reap it)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	return ctx.Err()
+}
+
+func zombie(pid int) bool {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(raw)
+	i := strings.LastIndexByte(s, ')')
+	return i > 0 && i+2 < len(s) && s[i+2] == 'Z'
 }
 
 // launch starts name again with its launcher, in its own session, as run-ha.sh did.
@@ -229,7 +239,7 @@ func replicaCaughtUp(ctx context.Context, replica *sql.DB) bool {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	if rows.Scan(ptrs...) != nil {
+	if rows.Scan(ptrs...) != nil || rows.Err() != nil {
 		return false
 	}
 	st := map[string]string{}

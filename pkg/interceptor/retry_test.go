@@ -2,6 +2,7 @@ package interceptor
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"zeromall/pkg/xerr"
@@ -50,7 +51,7 @@ func TestRetryOnLostServer_RepeatsOnlyWhatIsSafeAfterALostServer(t *testing.T) {
 		if tc.calls == 2 && err != nil {
 			t.Errorf("%s: the second attempt's success is lost: %v", tc.name, err)
 		}
-		if tc.calls == 1 && err != tc.first {
+		if tc.calls == 1 && !errors.Is(err, tc.first) {
 			t.Errorf("%s: err %v, want the first attempt's %v", tc.name, err, tc.first)
 		}
 	}
