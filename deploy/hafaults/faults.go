@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"zeromall/pkg/store"
 )
 
 // haDir is where deploy/scripts/run-ha.sh keeps each process's launcher and pid.
@@ -223,33 +224,14 @@ func killRedisMaster() fault {
 	}
 }
 
-// replicaCaughtUp reports whether the replica replicates again with no lag.
-func replicaCaughtUp(ctx context.Context, replica *sql.DB) bool {
-	rows, err := replica.QueryContext(ctx, "SHOW SLAVE STATUS")
-	if err != nil {
-		return false
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	if !rows.Next() {
-		return false
-	}
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if rows.Scan(ptrs...) != nil || rows.Err() != nil {
-		return false
-	}
-	st := map[string]string{}
-	for i, c := range cols {
-		st[c] = vals[i].String
-	}
-	return st["Slave_IO_Running"] == "Yes" && st["Slave_SQL_Running"] == "Yes" && st["Seconds_Behind_Master"] == "0"
+// replicaCaughtUp reports whether the replica replicates again with no lag, read as order-rpc
+// reads it (store.ReplicationLag).
+func replicaCaughtUp(ctx context.Context, probe store.Probe) bool {
+	lag, err := probe(ctx)
+	return err == nil && lag == 0
 }
 
-func stopReplica(replica *sql.DB) fault {
+func stopReplica(replica store.Probe) fault {
 	return fault{
 		name: "stop the mysql replica",
 		inject: func(ctx context.Context) error {

@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"time"
 
+	"zeromall/pkg/store"
+
 	_ "github.com/go-sql-driver/mysql"
 )
 
@@ -56,11 +58,7 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		return err
 	}
 	defer primary.Close()
-	replica, err := sql.Open("mysql", replicaDSN)
-	if err != nil {
-		return err
-	}
-	defer replica.Close()
+	replica := store.ReplicationLag(replicaDSN)
 
 	product, err := loadProduct(ctx, primary)
 	if err != nil {
