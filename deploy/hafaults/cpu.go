@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,12 +22,7 @@ func cpuTimes() map[string]time.Duration {
 		if err != nil {
 			continue
 		}
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// the fields after the command (which may hold spaces) start after its closing paren
-		fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+		fields := procStat(pid) // utime and stime are its 12th and 13th
 		if len(fields) < 13 {
 			continue
 		}

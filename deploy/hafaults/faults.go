@@ -65,13 +65,23 @@ func stopped(ctx context.Context, name string) error {
 }
 
 func zombie(pid int) bool {
+	f := procStat(pid)
+	return len(f) > 0 && f[0] == "Z"
+}
+
+// procStat is /proc/<pid>/stat's fields after the command (which may hold spaces): the state
+// first; nil when the process is gone.
+func procStat(pid int) []string {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return false
+		return nil
 	}
 	s := string(raw)
 	i := strings.LastIndexByte(s, ')')
-	return i > 0 && i+2 < len(s) && s[i+2] == 'Z'
+	if i < 0 || i+2 > len(s) {
+		return nil
+	}
+	return strings.Fields(s[i+2:])
 }
 
 // launch starts name again with its launcher, in its own session, as run-ha.sh did.

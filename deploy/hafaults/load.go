@@ -215,7 +215,6 @@ func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period ti
 		var order struct {
 			Sn string `json:"sn"`
 		}
-		order.Sn = ""
 		body := map[string]any{"items": []map[string]any{{"productId": product, "quantity": 1}}}
 		if !r.retry(ctx, func() bool {
 			return r.call(ctx, sh, true, http.MethodPost, orderAPI+"/order/v1/orders", body, &order, "Idempotency-Key", key)
