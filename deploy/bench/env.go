@@ -24,6 +24,7 @@ import (
 
 type env struct {
 	userAPI, orderAPI, payAPI string
+	floorAPI                  string // the hand-wired floor's gateway (deploy/bench/floor)
 	userDSN, orderDSN         string
 	token                     string
 	productIDs                []int64 // bench products, each stocked so no run sells out
@@ -35,6 +36,7 @@ func newEnv() *env {
 		userAPI:  envOr("USER_API", "http://127.0.0.1:8888"),
 		orderAPI: envOr("ORDER_API", "http://127.0.0.1:8889"),
 		payAPI:   envOr("PAYMENT_API", "http://127.0.0.1:8890"),
+		floorAPI: envOr("FLOOR_API", "http://127.0.0.1:8991"),
 		userDSN:  envOr("USER_DB_DSN", "root:@tcp(127.0.0.1:3306)/zeromall_user?parseTime=true"),
 		orderDSN: envOr("ORDER_DB_DSN", "root:@tcp(127.0.0.1:3306)/zeromall_order?parseTime=true"),
 		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 512}},
@@ -121,11 +123,33 @@ func (e *env) do(req *http.Request, token string, out any) error {
 
 // wrk runs the load tool against one endpoint and parses its report.
 func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
-	method, path, _ := strings.Cut(endpoint, " ")
 	base := e.orderAPI
-	if strings.HasPrefix(path, "/user/") {
+	if strings.HasPrefix(strings.SplitN(endpoint, " ", 2)[1], "/user/") {
 		base = e.userAPI
 	}
+	res := e.runWrk(wrkRun{base: base, endpoint: endpoint, conns: conns, threads: 2, d: d, products: e.productIDs})
+	res.row.Scenario = scenario
+	return res.row
+}
+
+// wrkRun is one run of wrk: endpoint ("METHOD /path", where {cursor} and {id} draw from the
+// catalogue) at base; orders spread over products.
+type wrkRun struct {
+	base, endpoint string
+	conns, threads int
+	d              time.Duration
+	products       []int64
+}
+
+type wrkResult struct {
+	row      row
+	requests int           // every answer, 2xx or not
+	seconds  float64       // how long wrk says it ran
+	cpu      time.Duration // what wrk itself used
+}
+
+func (e *env) runWrk(w wrkRun) wrkResult {
+	method, path, _ := strings.Cut(w.endpoint, " ")
 	lua := fmt.Sprintf("wrk.method = %q\nwrk.headers[\"Authorization\"] = \"Bearer %s\"\n", method, e.token)
 	if strings.Contains(path, "{") { // a family of paths: each request draws one
 		paths := e.catalogueSample(path)
@@ -134,7 +158,7 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 			"request = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
 	}
 	if method == http.MethodPost {
-		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(e.productIDs)), ","), "[]")
+		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(w.products)), ","), "[]")
 		lua += "wrk.headers[\"Content-Type\"] = \"application/json\"\n" +
 			"local ids = {" + ids + "}\n" +
 			"request = function()\n" +
@@ -149,12 +173,18 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 		must(fmt.Errorf("write wrk script: %w", err))
 	}
 	must(script.Close())
-	out, err := exec.Command("wrk", "-t2", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
-		"--latency", "-s", script.Name(), base+path).CombinedOutput()
+	cmd := exec.Command("wrk", fmt.Sprintf("-t%d", w.threads), fmt.Sprintf("-c%d", w.conns), fmt.Sprintf("-d%ds", int(w.d.Seconds())),
+		"--latency", "-s", script.Name(), w.base+path)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		must(fmt.Errorf("wrk %s: %w\n%s", endpoint, err, out))
+		must(fmt.Errorf("wrk %s: %w\n%s", w.endpoint, err, out))
 	}
-	return parseWrk(scenario, endpoint, conns, string(out))
+	res := wrkResult{row: parseWrk("", w.endpoint, w.conns, string(out)), cpu: childCPU(cmd.ProcessState)}
+	if m := wrkTotal.FindStringSubmatch(string(out)); m != nil {
+		res.requests, _ = strconv.Atoi(m[1])
+		res.seconds, _ = strconv.ParseFloat(m[2], 64)
+	}
+	return res
 }
 
 // catalogueSpread is how many distinct pages or products a browsing run draws from.
@@ -181,6 +211,7 @@ func (e *env) catalogueSample(family string) []string {
 
 var (
 	wrkRPS     = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	wrkTotal   = regexp.MustCompile(`(\d+) requests in ([\d.]+)s`)
 	wrkPct     = regexp.MustCompile(`(?m)^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$`)
 	wrkNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 	wrkSockErr = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)

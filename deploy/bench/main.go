@@ -36,6 +36,7 @@ type report struct {
 	Rows     []row              `json:"rows,omitempty"`
 	Growth   map[string]float64 `json:"growth_ratio_1m_vs_10k,omitempty"`
 	Overload []overloadSuite    `json:"overload,omitempty"`
+	Floor    []floorPath        `json:"floor,omitempty"`
 }
 
 func main() {
@@ -45,7 +46,9 @@ func main() {
 		growth      = flag.Bool("growth", true, "also measure with 10k and 1M seeded rows")
 		bigRows     = flag.Int("rows", 1_000_000, "rows per table for the large growth step")
 		outDir      = flag.String("out", ".bench", "where to write the JSON report")
-		suite       = flag.String("suite", "all", "all; overload: only the saturation and overload rounds; growth: only the baseline and growth rows")
+		suite       = flag.String("suite", "all", "all; overload: only the saturation and overload rounds; growth: only the baseline and growth rows; floor: only the comparison with the hand-wired floor")
+		floorRounds = flag.Int("floor-rounds", 3, "rounds per side and path of the floor comparison (0: skip it)")
+		floorRound  = flag.Duration("floor-round", 8*time.Second, "length of a floor comparison round")
 		roundLen    = flag.Duration("round", 10*time.Second, "length of a saturation or overload round")
 		rounds      = flag.Int("rounds", 6, "saturation rounds per connection count")
 		openRate    = flag.Float64("open", 0, "only one open-loop round at this rate (with -path), e.g. to profile it")
@@ -71,6 +74,15 @@ func main() {
 			}
 		}
 		must(fmt.Errorf("-path %q is not one of the overload targets", *onlyPath))
+	}
+	// First, on the small fresh databases, before anything trips a breaker.
+	if (*suite == "all" || *suite == "floor") && *floorRounds > 0 {
+		rep.Floor = env.compareFloor(*floorRounds, *floorRound)
+		if *suite == "floor" {
+			printFloor(rep.Floor)
+			must(writeJSON(*outDir, rep))
+			return
+		}
 	}
 	if *suite == "overload" {
 		overload()
@@ -119,6 +131,7 @@ func main() {
 
 	printTable(rep)
 	printOverload(rep.Overload)
+	printFloor(rep.Floor)
 	must(writeJSON(*outDir, rep))
 }
 

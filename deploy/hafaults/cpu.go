@@ -4,33 +4,15 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-)
 
-// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on Linux everywhere).
-const clockTicks = 100
+	"zeromall/deploy/internal/proc"
+)
 
 // cpuTimes reads the CPU time used so far by every process run-ha.sh started, by name.
 func cpuTimes() map[string]time.Duration {
-	files, _ := filepath.Glob(filepath.Join(haDir, "pids", "*.pid"))
-	times := map[string]time.Duration{}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".pid")
-		pid, err := pidOf(name)
-		if err != nil {
-			continue
-		}
-		fields := procStat(pid) // utime and stime are its 12th and 13th
-		if len(fields) < 13 {
-			continue
-		}
-		user, _ := strconv.ParseInt(fields[11], 10, 64)
-		sys, _ := strconv.ParseInt(fields[12], 10, 64)
-		times[name] = time.Duration(user+sys) * time.Second / clockTicks
-	}
-	return times
+	return proc.CPUTimes(proc.PidFiles(filepath.Join(haDir, "pids")))
 }
 
 // cpuShare prints each process's share of a core between two readings over elapsed, the

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"zeromall/deploy/internal/proc"
 	"zeromall/pkg/store"
 )
 
@@ -31,11 +31,11 @@ type fault struct {
 }
 
 func pidOf(name string) (int, error) {
-	b, err := os.ReadFile(filepath.Join(haDir, "pids", name+".pid"))
+	pid, err := proc.ReadPid(filepath.Join(haDir, "pids", name+".pid"))
 	if err != nil {
 		return 0, fmt.Errorf("pid of %s: %w", name, err)
 	}
-	return strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid, nil
 }
 
 func signalProcess(name string, sig syscall.Signal) error {
@@ -65,23 +65,8 @@ func stopped(ctx context.Context, name string) error {
 }
 
 func zombie(pid int) bool {
-	f := procStat(pid)
+	f := proc.Stat(pid)
 	return len(f) > 0 && f[0] == "Z"
-}
-
-// procStat is /proc/<pid>/stat's fields after the command (which may hold spaces): the state
-// first; nil when the process is gone.
-func procStat(pid int) []string {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return nil
-	}
-	s := string(raw)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 || i+2 > len(s) {
-		return nil
-	}
-	return strings.Fields(s[i+2:])
 }
 
 // launch starts name again with its launcher, in its own session, as run-ha.sh did.

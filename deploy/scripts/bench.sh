@@ -2,6 +2,7 @@
 # make bench: makes sure wrk is installed, starts the stack with local binaries on fresh
 # zeromall_bench_* databases, runs the benchmark driver (deploy/bench) and stops the stack.
 # Arguments go to the driver, e.g. deploy/scripts/bench.sh -duration 3s -rows 100000.
+# It also starts the hand-wired floor (deploy/bench/floor) the driver compares zeromall with.
 # BENCH_CPUS=separate runs the services on CPUs 1.. and the load generator on CPU 0 (taskset), so
 # the generator does not eat the services' CPU budget; MySQL and Redis, the machine's own
 # services, keep the CPUs they have. Default: shared, everything on every CPU.
@@ -68,5 +69,17 @@ for _ in $(seq 1 240); do
 done
 healthy || { echo "[bench] the stack did not become healthy"; tail -20 .run/bench-stack.log; exit 1; }
 
+# The hand-wired floor the benchmark compares zeromall with (deploy/bench/floor), on the same
+# databases and Redis, pinned as the services are. stop.sh stops it with them (floor-api, floor-rpc).
 go build -o .run/bench ./deploy/bench
+go build -o .run/floor ./deploy/bench/floor
+"${svc_pin[@]}" .run/floor -role rpc -listen 127.0.0.1:9191 -user-dsn "$USER_DB_DSN" -order-dsn "$ORDER_DB_DSN" \
+	>.run/logs/floor-rpc.log 2>&1 &
+echo $! >.run/pids/floor-rpc.pid
+"${svc_pin[@]}" .run/floor -role http -listen 127.0.0.1:8991 -rpc 127.0.0.1:9191 >.run/logs/floor-api.log 2>&1 &
+echo $! >.run/pids/floor-api.pid
+for _ in $(seq 1 40); do
+	(exec 3<>/dev/tcp/127.0.0.1/8991) 2>/dev/null && break
+	sleep 0.25
+done
 "${gen_pin[@]}" .run/bench "$@"
