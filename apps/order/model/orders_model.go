@@ -60,9 +60,14 @@ func NewOrdersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) 
 	}
 }
 
+// InsertTx inserts o with its CreatedAt (MySQL's clock when zero) and returns its id.
 func (m *customOrdersModel) InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error) {
-	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
-	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt, o.PaymentDeadline)
+	q := fmt.Sprintf("insert into %s (%s, `created_at`) values (?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))", m.table, ordersRowsExpectAutoSet)
+	var created any
+	if !o.CreatedAt.IsZero() {
+		created = o.CreatedAt
+	}
+	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt, o.PaymentDeadline, created)
 	if err != nil {
 		return 0, fmt.Errorf("insert order %s: %w", o.Sn, err)
 	}

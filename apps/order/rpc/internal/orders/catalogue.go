@@ -14,6 +14,7 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -240,8 +241,10 @@ func (s *Service) lockProduct(ctx context.Context, tx sqlx.Session, id int64) (*
 }
 
 // invalidateProducts drops the cached rows of products whose row changed, and the catalogue's
-// pages; a failure is logged (go-zero retries the delete in memory).
+// pages, even if the caller has gone; a failure is logged (go-zero retries the delete in memory).
 func (s *Service) invalidateProducts(ctx context.Context, ids ...int64) {
+	ctx, cancel := store.AfterCommit(ctx)
+	defer cancel()
 	if err := s.products.InvalidateStock(ctx, ids...); err != nil {
 		logx.WithContext(ctx).Errorf("invalidate products %v: %v", ids, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -45,10 +46,7 @@ func (s *Service) Create(ctx context.Context, buyer int64, requested []Line, key
 		// A concurrent request with the same key committed first; ours rolled back, stock included.
 		return s.replay(ctx, buyer, key, hash, true)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s.withItems(ctx, o)
+	return o, err
 }
 
 // snAttempts is how many order numbers Create draws before it gives up.
@@ -85,22 +83,25 @@ func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fre
 }
 
 // create writes the order, its lines and its idempotency key and takes the stock, all in one
-// transaction; a line that cannot be served rolls everything back.
-func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, hash string) (*model.Orders, error) {
+// transaction; a line that cannot be served rolls everything back. It answers with what the
+// transaction wrote, without reading it back.
+func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, hash string) (*Order, error) {
 	productIDs := make([]int64, len(lines))
 	for i, ln := range lines {
 		productIDs[i] = ln.ProductID
 	}
-	var orderID int64
+	var o *Order
 	err := s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
 		var err error
-		orderID, err = s.insertTx(ctx, tx, buyer, lines, productIDs, key, hash)
+		o, err = s.insertTx(ctx, tx, buyer, lines, productIDs, key, hash)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 
+	ctx, cancel := store.AfterCommit(ctx)
+	defer cancel()
 	s.wrote(ctx, buyer)
 	s.invalidateProducts(ctx, productIDs...)
 	if key != "" {
@@ -108,75 +109,80 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 			logx.WithContext(ctx).Errorf("invalidate idempotency key: %v", err)
 		}
 	}
-	o, err := s.orders.FindOne(ctx, orderID)
-	if err != nil {
-		return nil, fmt.Errorf("read new order %d: %w", orderID, err)
-	}
 	return o, nil
 }
 
 func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, lines []Line,
-	productIDs []int64, key, hash string) (int64, error) {
+	productIDs []int64, key, hash string) (*Order, error) {
 	products, err := s.products.FindManyTx(ctx, tx, productIDs)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	byID := make(map[int64]*model.Products, len(products))
 	for _, p := range products {
 		byID[p.Id] = p
 	}
 
-	sn := s.newSN(time.Now())
+	// The order's time is set here, not by MySQL's clock, so the answer is what a read returns.
+	now := time.Now().UTC().Truncate(time.Second)
+	sn := s.newSN(now)
 	items := make([]*model.OrderItems, 0, len(lines))
 	taken := make([]*model.StockLedger, 0, len(lines))
 	var total int64
 	for _, ln := range lines {
 		p, ok := byID[ln.ProductID]
 		if !ok {
-			return 0, xerr.ErrProductNotFound.WithMsgf("items: unknown product %d", ln.ProductID)
+			return nil, xerr.ErrProductNotFound.WithMsgf("items: unknown product %d", ln.ProductID)
 		}
 		if p.Active != model.ProductActive {
-			return 0, xerr.ErrProductNotFound.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
+			return nil, xerr.ErrProductNotFound.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
 		}
 		ok, err := s.products.TakeStockTx(ctx, tx, p.Id, ln.Quantity)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if !ok {
-			return 0, xerr.ErrOutOfStock.WithMsgf("out of stock: %s", p.Title)
+			return nil, xerr.ErrOutOfStock.WithMsgf("out of stock: %s", p.Title)
 		}
 		taken = append(taken, &model.StockLedger{ProductId: p.Id, Delta: -ln.Quantity, Kind: model.StockOrder, OrderSn: sn})
 		items = append(items, &model.OrderItems{ProductId: p.Id, Title: p.Title, Price: p.Price, Quantity: ln.Quantity})
 		total += p.Price * ln.Quantity
 	}
 
-	orderID, err := s.orders.InsertTx(ctx, tx, &model.Orders{
+	order := &model.Orders{
 		Sn:          sn,
 		UserId:      buyer,
 		Status:      model.StatusPending,
 		TotalAmount: total,
-	})
-	if err != nil {
-		return 0, err
+		CreatedAt:   now,
+		UpdatedAt:   now,
 	}
+	orderID, err := s.orders.InsertTx(ctx, tx, order)
+	if err != nil {
+		return nil, err
+	}
+	order.Id = orderID
 	if err := s.items.InsertManyTx(ctx, tx, orderID, items); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := s.ledger.InsertManyTx(ctx, tx, taken); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if key != "" {
 		if err := s.idempotency.DeleteExpiredTx(ctx, tx, buyer, key, s.keyCutoff()); err != nil {
-			return 0, err
+			return nil, err
 		}
 		err := s.idempotency.InsertTx(ctx, tx, &model.OrderIdempotency{
 			UserId: buyer, IdempotencyKey: key, OrderId: orderID, RequestHash: hash,
 		})
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
-	return orderID, nil
+	for _, it := range items {
+		it.OrderId = orderID
+	}
+	return &Order{Orders: order, Items: items}, nil
 }
 
 // keyCutoff is the creation time before which an idempotency key has expired.

@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/apps/order/model"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/testkit"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -42,4 +44,74 @@ func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 	if stock != 500-3 {
 		t.Fatalf("stock %d, want 497: the collided attempt must have rolled back", stock)
 	}
+}
+
+// A buyer who hangs up right after the commit must not leave the cache stale: the cached
+// product (and, for a cancel, the cached order) is gone when the call returns, not when go-zero's
+// in-memory retry gets to it seconds later.
+func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	rds := testkit.StartRedis(t)
+	s := New(sqlx.NewMysql(dsn), time.Hour, rds.CacheConf())
+	cached := func(key string) bool {
+		t.Helper()
+		n, err := redis.MustNewRedis(rds.Conf()).Exists(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	bg := context.Background()
+	before, err := s.Product(bg, 1) // now cached
+	if err != nil || !cached("cache:order:products:id:1") {
+		t.Fatalf("product 1 not cached: %v, %v", before, err)
+	}
+
+	ctx, hangUp := context.WithCancel(bg)
+	s.committed = hangUp
+	o, err := s.Create(ctx, 7, []Line{{ProductID: 1, Quantity: 2}}, "")
+	if err != nil {
+		t.Fatalf("create with the caller gone after the commit: %v", err)
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the caller was not gone after the commit: the test proves nothing")
+	}
+	if cached("cache:order:products:id:1") {
+		t.Fatal("the product's cached row survived the order")
+	}
+	after, err := s.Product(bg, 1)
+	if err != nil || after.Stock != before.Stock-2 {
+		t.Fatalf("stock read after the order: %v, %v; want %d", after, err, before.Stock-2)
+	}
+	// What Create answered without reading back is what a read returns.
+	s.committed = nil
+	got, err := s.Get(bg, 7, o.Sn)
+	if err != nil || got.Id != o.Id || !got.CreatedAt.Equal(o.CreatedAt) || got.TotalAmount != o.TotalAmount ||
+		len(got.Items) != 1 || line(got.Items[0]) != line(o.Items[0]) {
+		t.Fatalf("read back %+v %+v, %v; Create answered %+v %+v", got.Orders, got.Items[0], err, o.Orders, o.Items[0])
+	}
+	if !cached("cache:order:orders:sn:" + o.Sn) {
+		t.Fatal("the order was not cached by the read")
+	}
+
+	ctx, hangUp = context.WithCancel(bg)
+	s.committed = hangUp
+	if _, err := s.Cancel(ctx, 7, o.Sn); err != nil && ctx.Err() == nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the caller was not gone after the cancel's commit")
+	}
+	if cached("cache:order:orders:sn:"+o.Sn) || cached("cache:order:products:id:1") {
+		t.Fatal("the cancelled order or its product kept its cached row")
+	}
+	s.committed = nil
+	if got, err := s.Get(bg, 7, o.Sn); err != nil || got.Status != model.StatusCancelled {
+		t.Fatalf("order after the cancel: %v, %v", got, err)
+	}
+}
+
+// line is what an order line says, without the row's own id and time.
+func line(it *model.OrderItems) model.OrderItems {
+	return model.OrderItems{OrderId: it.OrderId, ProductId: it.ProductId, Title: it.Title, Price: it.Price, Quantity: it.Quantity}
 }

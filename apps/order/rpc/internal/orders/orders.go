@@ -38,6 +38,7 @@ type Service struct {
 	newSN       func(time.Time) string
 	replica     *store.Replica // nil: every read on the primary
 	ownWrites   time.Duration
+	committed   func() // tests: runs after every commit, before what follows it
 }
 
 // New builds the service on one MySQL connection and the cache configuration of its models. An
@@ -74,11 +75,13 @@ func (s *Service) readOwn(ctx context.Context, owner int64, read func(ctx contex
 	return s.replica.Read(ctx, read)
 }
 
-// wrote records that owner's orders changed, for readOwn.
+// wrote records that owner's orders changed, for readOwn, even if the caller has gone.
 func (s *Service) wrote(ctx context.Context, owner int64) {
 	if s.replica == nil {
 		return
 	}
+	ctx, cancel := store.AfterCommit(ctx)
+	defer cancel()
 	if err := s.orders.NoteWriteBy(ctx, owner, s.ownWrites); err != nil {
 		logx.WithContext(ctx).Errorf("note a write by user %d: %v", owner, err)
 	}

@@ -113,7 +113,11 @@ func checkPaging(page, pageSize int64, status string) (int64, int64, error) {
 func (s *Service) transact(ctx context.Context, fn func(ctx context.Context, tx sqlx.Session) error) error {
 	var err error
 	for attempt := 0; attempt < deadlockRetries; attempt++ {
-		if err = s.db.TransactCtx(ctx, fn); err == nil || !dberr.IsRetryable(err) {
+		err = s.db.TransactCtx(ctx, fn)
+		if err == nil && s.committed != nil {
+			s.committed()
+		}
+		if err == nil || !dberr.IsRetryable(err) {
 			return err
 		}
 		select {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -231,8 +232,10 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 }
 
 // invalidate drops the cached rows a committed change made stale: the order's and, when stock
-// moved, its products' and the catalogue's.
+// moved, its products' and the catalogue's. It runs to the end even if the caller has gone.
 func (s *Service) invalidate(ctx context.Context, o *model.Orders, items []*model.OrderItems) {
+	ctx, cancel := store.AfterCommit(ctx)
+	defer cancel()
 	s.wrote(ctx, o.UserId)
 	if err := s.orders.Invalidate(ctx, o); err != nil {
 		logx.WithContext(ctx).Errorf("invalidate order %s: %v", o.Sn, err)

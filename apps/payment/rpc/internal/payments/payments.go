@@ -14,6 +14,7 @@ import (
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/dberr"
 	"zeromall/pkg/ids"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -137,9 +138,12 @@ func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, e
 	return s.reload(ctx, p)
 }
 
-// reload drops p's cached rows and reads it again from MySQL.
+// reload drops p's cached rows, even if the caller has gone, and reads it again from MySQL.
 func (s *Service) reload(ctx context.Context, p *model.Payments) (*model.Payments, error) {
-	if err := s.payments.Invalidate(ctx, p); err != nil {
+	ictx, cancel := store.AfterCommit(ctx)
+	err := s.payments.Invalidate(ictx, p)
+	cancel()
+	if err != nil {
 		logx.WithContext(ctx).Errorf("invalidate payment %s: %v", p.Sn, err)
 	}
 	fresh, err := s.payments.FindOneBySnFresh(ctx, p.Sn)

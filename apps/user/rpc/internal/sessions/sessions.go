@@ -19,6 +19,7 @@ import (
 	"zeromall/apps/user/model"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -163,8 +164,11 @@ func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error 
 	if err := s.Sessions.Revoke(ctx, sid, uid, reason); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
-	// The gateways must not go on trusting a published live state. If Redis cannot take the
-	// tombstone, the session is still ended in MySQL but the caller must hear of the failure.
+	// The gateways must not go on trusting a published live state, even if the caller has gone
+	// since the revoke. If Redis cannot take the tombstone, the session is still ended in MySQL
+	// but the caller must hear of the failure.
+	ctx, cancel := store.AfterCommit(ctx)
+	defer cancel()
 	return s.Published.End(ctx, sid, uid)
 }
 
