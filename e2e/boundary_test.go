@@ -35,7 +35,7 @@ var mayCall = map[string][]string{
 	"/user.User/RefreshToken":  {"user-api"},
 	"/user.User/Logout":        {"user-api"},
 	"/user.User/UpdateProfile": {"user-api"},
-	"/user.User/GetUser":       {"user-api", "order-api"},
+	"/user.User/GetUser":       {"user-api"},
 	"/user.User/CheckSession":  {"user-api", "order-api", "payment-api"},
 
 	"/order.Order/ListProducts":    {"order-api"},

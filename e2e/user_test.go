@@ -69,11 +69,13 @@ func TestUserGateway(t *testing.T) {
 	// Everything above sent passwords and tokens; none of them, nor a hash or the signing
 	// secret, may appear in any log line.
 	t.Run("LogsHoldNoSecrets", func(t *testing.T) {
+		// user-api logs each request (httpresult.AccessLog); user-rpc only faults and slow calls,
+		// never a request's content (interceptor.ServerSlow's own test), so here maybe nothing.
+		if !strings.Contains(api.Logs(), "/user/v1/me") {
+			t.Fatalf("%s logged no requests; the check below would prove nothing", api.Name)
+		}
 		for _, p := range []*testkit.Service{rpc, api} {
 			logs := p.Logs()
-			if !strings.Contains(logs, "/user.User/GetUser") && !strings.Contains(logs, "/user/v1/me") {
-				t.Fatalf("%s logged no requests; the check below would prove nothing", p.Name)
-			}
 			secrets := append([]string{"s3cret-pass", "correct horse", "wrong password", testkit.TestJWTSecret, "$2a$"}, env.issuedTokens()...)
 			for _, secret := range secrets {
 				if strings.Contains(logs, secret) {

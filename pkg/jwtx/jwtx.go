@@ -146,7 +146,8 @@ func Caller(ctx context.Context) (*Claims, error) {
 	return c, nil
 }
 
-// UID returns the verified caller's user id.
+// UID returns the verified caller's user id. Behind pkg/authn the caller's session was live and its
+// account active (within SESSION_CHECK_CACHE_FOR): no need to ask user-rpc again.
 func UID(ctx context.Context) (int64, error) {
 	c, err := Caller(ctx)
 	if err != nil {

@@ -22,6 +22,6 @@ func MustNewServer(c zrpc.RpcServerConf, o overload.Config, id *rpcauth.Identity
 	s.AddOptions(grpc.Creds(id.ServerCredentials()),
 		grpc.ChainUnaryInterceptor(policy.Unary, overload.UnaryServerInterceptor(o, o.Enabled(c.Mode))),
 		grpc.ChainStreamInterceptor(policy.Stream))
-	s.AddUnaryInterceptors(interceptor.ServerErrors)
+	s.AddUnaryInterceptors(interceptor.ServerSlow, interceptor.ServerErrors)
 	return s
 }

@@ -2,40 +2,14 @@
 package logic
 
 import (
-	"context"
-	"errors"
 	"time"
 
-	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
 	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/order/rpc/order_client"
-	"zeromall/apps/user/rpc/user"
-	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/enumword"
-	"zeromall/pkg/jwtx"
 	"zeromall/pkg/xerr"
 )
-
-// ActiveCaller returns the caller's id after asking user-rpc that the account still exists and
-// is active: a valid token outlives a deleted or disabled account by up to its expiry.
-func ActiveCaller(ctx context.Context, svcCtx *svc.ServiceContext) (int64, error) {
-	uid, err := jwtx.UID(ctx)
-	if err != nil {
-		return 0, err
-	}
-	u, err := svcCtx.UserRpc.GetUser(ctx, &user_client.GetUserReq{Id: uid})
-	if err != nil {
-		if errors.Is(xerr.FromError(err), xerr.ErrUserNotFound) {
-			return 0, xerr.ErrUnauthorized
-		}
-		return 0, err
-	}
-	if u.Status != user.UserStatus_USER_STATUS_ACTIVE {
-		return 0, xerr.ErrAccountDisabled
-	}
-	return uid, nil
-}
 
 // Product maps an rpc product to the HTTP one.
 func Product(p *order_client.Product) types.Product {

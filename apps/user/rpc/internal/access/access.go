@@ -14,6 +14,6 @@ var Policy = rpcauth.Policy{
 	user.User_RefreshToken_FullMethodName:  {"user-api"},
 	user.User_Logout_FullMethodName:        {"user-api"},
 	user.User_UpdateProfile_FullMethodName: {"user-api"},
-	user.User_GetUser_FullMethodName:       {"user-api", "order-api"},
+	user.User_GetUser_FullMethodName:       {"user-api"},
 	user.User_CheckSession_FullMethodName:  {"user-api", "order-api", "payment-api"},
 }
