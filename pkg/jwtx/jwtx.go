@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"sync"
 	"time"
 
 	"zeromall/pkg/xerr"
@@ -95,26 +96,59 @@ func Mint(secret string, uid int64, sid, role string, now, exp time.Time) (Token
 type Verifier struct {
 	key    []byte
 	parser *jwt.Parser
+	now    func() time.Time
+
+	// verified remembers the tokens that passed, by their whole text (signature included), until
+	// they expire: a client's next request with the same token costs a map lookup instead of a
+	// signature check and a JSON decode (a tenth of user-api's CPU on GET /user/v1/me).
+	mu       sync.RWMutex
+	verified map[string]*Claims
 }
+
+// maxVerified bounds the remembered tokens; past it they are all forgotten at once.
+const maxVerified = 1 << 16
 
 // NewVerifier returns a Verifier for tokens signed with secret.
 func NewVerifier(secret string) *Verifier {
-	return &Verifier{
-		key: []byte(secret),
-		parser: jwt.NewParser(
-			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-			jwt.WithExpirationRequired(),
-			jwt.WithIssuedAt(),
-			jwt.WithLeeway(Leeway),
-		),
-	}
+	v := &Verifier{key: []byte(secret), now: time.Now, verified: make(map[string]*Claims)}
+	v.parser = jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(Leeway),
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
+	)
+	return v
 }
 
-// Verify returns the claims of a valid token, or xerr.ErrUnauthorized.
+// Verify returns the claims of a valid token, or xerr.ErrUnauthorized. The claims are the
+// caller's own copy.
 func (v *Verifier) Verify(token string) (*Claims, error) {
 	if token == "" || len(token) > maxTokenLen {
 		return nil, xerr.ErrUnauthorized
 	}
+	v.mu.RLock()
+	known := v.verified[token]
+	v.mu.RUnlock()
+	if known != nil && v.now().Before(known.ExpiresAt.Add(Leeway)) {
+		c := *known
+		return &c, nil
+	}
+	claims, err := v.verify(token)
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	if len(v.verified) >= maxVerified {
+		clear(v.verified)
+	}
+	v.verified[token] = claims
+	v.mu.Unlock()
+	c := *claims
+	return &c, nil
+}
+
+func (v *Verifier) verify(token string) (*Claims, error) {
 	var claims Claims
 	_, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
 	if err != nil || claims.UserID <= 0 || claims.SessionID == "" {

@@ -3,9 +3,12 @@ package jwtx
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"zeromall/pkg/xerr"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -133,5 +136,34 @@ func TestCheckSecret(t *testing.T) {
 	}
 	if err := CheckSecret(secret); err != nil {
 		t.Error(err)
+	}
+}
+
+// A remembered token is as good as a verified one, and no better: it still expires, and the
+// caller cannot change what the next request is told.
+func TestVerify_RemembersATokenOnlyUntilItExpires(t *testing.T) {
+	now := time.Now()
+	tok, err := Mint(secret, 42, sid, RoleCustomer, now, now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVerifier(secret)
+	first, err := v.Verify(tok.AccessToken)
+	if err != nil || len(v.verified) != 1 {
+		t.Fatalf("first verification: %v, %v (%d remembered)", first, err, len(v.verified))
+	}
+	first.UserID = 7 // the caller's copy
+	again, err := v.Verify(tok.AccessToken)
+	if err != nil || again.UserID != 42 || again.SessionID != sid {
+		t.Fatalf("remembered token: %+v, %v", again, err)
+	}
+	v.now = func() time.Time { return now.Add(time.Minute + Leeway + time.Second) }
+	if _, err := v.Verify(tok.AccessToken); !errors.Is(err, xerr.ErrUnauthorized) {
+		t.Fatalf("a remembered token past its expiry: %v, want unauthorized", err)
+	}
+	forged := tok.AccessToken[:len(tok.AccessToken)-2] + "xx"
+	v.now = time.Now
+	if _, err := v.Verify(forged); !errors.Is(err, xerr.ErrUnauthorized) {
+		t.Fatalf("a token differing from a remembered one in its signature: %v", err)
 	}
 }
