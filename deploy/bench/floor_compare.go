@@ -54,8 +54,9 @@ const (
 	sideFloor    = "floor"
 )
 
-// compareFloor runs rounds alternating rounds of length d per side and path.
-func (e *env) compareFloor(rounds int, d time.Duration) []floorPath {
+// compareFloor runs rounds alternating rounds of length d per side and path (those containing
+// only, when it is set).
+func (e *env) compareFloor(rounds int, d time.Duration, only string) []floorPath {
 	bases := map[string]map[string]string{
 		sideZeromall: {"/user/": e.userAPI, "/order/": e.orderAPI},
 		sideFloor:    {"/user/": e.floorAPI, "/order/": e.floorAPI},
@@ -66,6 +67,9 @@ func (e *env) compareFloor(rounds int, d time.Duration) []floorPath {
 	}
 	var out []floorPath
 	for _, path := range floorPaths {
+		if !strings.Contains(path, only) {
+			continue
+		}
 		fp := floorPath{Path: path}
 		for i := range 2 * rounds {
 			side := sideZeromall

@@ -49,6 +49,7 @@ func main() {
 		suite       = flag.String("suite", "all", "all; overload: only the saturation and overload rounds; growth: only the baseline and growth rows; floor: only the comparison with the hand-wired floor")
 		floorRounds = flag.Int("floor-rounds", 3, "rounds per side and path of the floor comparison (0: skip it)")
 		floorRound  = flag.Duration("floor-round", 8*time.Second, "length of a floor comparison round")
+		floorOnly   = flag.String("floor-path", "", "only the floor comparison's paths containing this, e.g. /me")
 		roundLen    = flag.Duration("round", 10*time.Second, "length of a saturation or overload round")
 		rounds      = flag.Int("rounds", 6, "saturation rounds per connection count")
 		openRate    = flag.Float64("open", 0, "only one open-loop round at this rate (with -path), e.g. to profile it")
@@ -77,7 +78,7 @@ func main() {
 	}
 	// First, on the small fresh databases, before anything trips a breaker.
 	if (*suite == "all" || *suite == "floor") && *floorRounds > 0 {
-		rep.Floor = env.compareFloor(*floorRounds, *floorRound)
+		rep.Floor = env.compareFloor(*floorRounds, *floorRound, *floorOnly)
 		if *suite == "floor" {
 			printFloor(rep.Floor)
 			must(writeJSON(*outDir, rep))
