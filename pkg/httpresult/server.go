@@ -3,6 +3,7 @@ package httpresult
 import (
 	"zeromall/pkg/clientip"
 	"zeromall/pkg/overload"
+	"zeromall/pkg/telemetry"
 
 	"github.com/zeromicro/go-zero/rest"
 )
@@ -17,6 +18,7 @@ func MustNewServer(c rest.RestConf, trustedProxies []string) *rest.Server {
 		panic(err)
 	}
 	Setup()
+	c.Telemetry = telemetry.Recorded(c.Telemetry)
 	server := rest.MustNewServer(c, ServerOptions()...)
 	server.Use(TraceID)
 	server.Use(AccessLog)

@@ -5,6 +5,7 @@ import (
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/telemetry"
 
 	"github.com/zeromicro/go-zero/zrpc"
 	"google.golang.org/grpc"
@@ -18,6 +19,7 @@ import (
 // breaker and never reaches the stat log with its content. go-zero's CPU shedder is replaced by
 // the lanes: set CpuThreshold to 0.
 func MustNewServer(c zrpc.RpcServerConf, o overload.Config, id *rpcauth.Identity, policy rpcauth.Policy, register func(*grpc.Server)) *zrpc.RpcServer {
+	c.Telemetry = telemetry.Recorded(c.Telemetry)
 	s := zrpc.MustNewServer(c, register)
 	s.AddOptions(grpc.Creds(id.ServerCredentials()),
 		grpc.ChainUnaryInterceptor(policy.Unary, overload.UnaryServerInterceptor(o, o.Enabled(c.Mode))),

@@ -68,7 +68,8 @@ func (c Config) CacheOptions() []cache.Option {
 // MustOpen sets up logging, applies migrations when DB.Migrate is set, exiting with the reason
 // when they fail (before the server registers in etcd), and returns the connection the models
 // share: with DB.Replica set, go-zero's read/write split sends the reads marked by Replica.Read
-// there. Per-statement logging is turned off; slow statements are still logged.
+// there. Per-statement logging is turned off; slow statements are still logged. Statements
+// travel with their arguments interpolated (OneRoundTrip).
 func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sqlx.SqlConn {
 	logx.MustSetup(log)
 	if c.DB.Migrate {
@@ -82,9 +83,10 @@ func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sql
 	sqlx.DisableStmtLog()
 	var db sqlx.SqlConn
 	if c.DB.Replica == "" {
-		db = sqlx.NewMysql(c.DB.DataSource)
+		db = sqlx.NewMysql(mustOneRoundTrip(c.DB.DataSource))
 	} else {
-		conf := sqlx.SqlConf{DataSource: c.DB.DataSource, DriverName: "mysql", Replicas: []string{c.DB.Replica}}
+		conf := sqlx.SqlConf{DataSource: mustOneRoundTrip(c.DB.DataSource), DriverName: "mysql",
+			Replicas: []string{mustOneRoundTrip(c.DB.Replica)}}
 		// as sqlx.NewMysql does: a duplicate key is an answer, not a fault for the breaker
 		db = sqlx.MustNewConn(conf, sqlx.WithAcceptable(dberr.IsDuplicate))
 	}

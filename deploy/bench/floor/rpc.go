@@ -13,7 +13,7 @@ import (
 	"zeromall/pkg/ids"
 	"zeromall/pkg/rpcauth"
 
-	_ "github.com/go-sql-driver/mysql"
+	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -42,11 +42,11 @@ type rpcServer struct {
 }
 
 func newRPCServer(useTLS bool, userDSN, orderDSN, redisAddr string) (*grpc.Server, error) {
-	users, err := sql.Open("mysql", userDSN)
+	users, err := open(userDSN)
 	if err != nil {
 		return nil, err
 	}
-	orders, err := sql.Open("mysql", orderDSN)
+	orders, err := open(orderDSN)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +66,17 @@ func newRPCServer(useTLS bool, userDSN, orderDSN, redisAddr string) (*grpc.Serve
 	user.RegisterUserServer(srv, s)
 	order.RegisterOrderServer(srv, s)
 	return srv, nil
+}
+
+// open connects with the driver interpolating arguments, one round trip a statement, as
+// zeromall's pkg/store does.
+func open(dsn string) (*sql.DB, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.InterpolateParams = true
+	return sql.Open("mysql", cfg.FormatDSN())
 }
 
 // GetUser answers from the cached row, reading MySQL and caching it on a miss.
