@@ -51,7 +51,7 @@ func main() {
 		floorRound  = flag.Duration("floor-round", 8*time.Second, "length of a floor comparison round")
 		floorOnly   = flag.String("floor-path", "", "only the floor comparison's paths containing this, e.g. /me")
 		roundLen    = flag.Duration("round", 10*time.Second, "length of a saturation or overload round")
-		rounds      = flag.Int("rounds", 6, "saturation rounds per connection count")
+		rounds      = flag.Int("rounds", 4, "saturation rounds per connection count")
 		openRate    = flag.Float64("open", 0, "only one open-loop round at this rate (with -path), e.g. to profile it")
 		onlyPath    = flag.String("path", "GET /user/v1/me", "the endpoint of the -open round")
 	)
