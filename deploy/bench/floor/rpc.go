@@ -101,8 +101,11 @@ func (s *rpcServer) GetUser(ctx context.Context, in *user.GetUserReq) (*user.Use
 	default:
 		return nil, status.Error(codes.Unavailable, err.Error())
 	}
-	return &user.UserInfo{Id: u.Id, Email: u.Email, Nickname: u.Nickname, CreatedAt: u.CreatedAt.Unix(),
-		Status: user.UserStatus(u.Status)}, nil
+	st := user.UserStatus_USER_STATUS_DISABLED
+	if u.Status == 1 {
+		st = user.UserStatus_USER_STATUS_ACTIVE
+	}
+	return &user.UserInfo{Id: u.Id, Email: u.Email, Nickname: u.Nickname, CreatedAt: u.CreatedAt.Unix(), Status: st}, nil
 }
 
 // CreateOrder takes the stock, reads the price and writes the order, its lines and their ledger

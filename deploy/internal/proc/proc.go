@@ -42,7 +42,7 @@ func CPUTime(pid int) (time.Duration, bool) {
 
 // ReadPid reads a pid file.
 func ReadPid(file string) (int, error) {
-	b, err := os.ReadFile(file)
+	b, err := os.ReadFile(filepath.Clean(file))
 	if err != nil {
 		return 0, fmt.Errorf("read pid: %w", err)
 	}
