@@ -54,17 +54,18 @@ func newGateway(rpcAddr, secret string, useTLS bool) (http.Handler, error) {
 	return mux, nil
 }
 
-// caller verifies the bearer token; 0 when it is missing or invalid.
-func (g *gateway) caller(r *http.Request) int64 {
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return 0
-	}
+// caller verifies the bearer token and returns its user; without a valid one it answers 401.
+func (g *gateway) caller(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	var c claims
-	if _, err := g.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return g.secret, nil }); err != nil {
-		return 0
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if ok {
+		_, err := g.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return g.secret, nil })
+		ok = err == nil && c.UserID > 0
 	}
-	return c.UserID
+	if !ok {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 1401, "msg": "unauthorized"})
+	}
+	return c.UserID, ok
 }
 
 type profile struct {
@@ -75,9 +76,8 @@ type profile struct {
 }
 
 func (g *gateway) me(w http.ResponseWriter, r *http.Request) {
-	uid := g.caller(r)
-	if uid == 0 {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 1401, "msg": "unauthorized"})
+	uid, ok := g.caller(w, r)
+	if !ok {
 		return
 	}
 	u, err := g.users.GetUser(r.Context(), &user.GetUserReq{Id: uid})
@@ -113,9 +113,8 @@ type orderResp struct {
 }
 
 func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
-	uid := g.caller(r)
-	if uid == 0 {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 1401, "msg": "unauthorized"})
+	uid, ok := g.caller(w, r)
+	if !ok {
 		return
 	}
 	var req orderReq
