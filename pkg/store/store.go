@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"time"
 
 	"zeromall/pkg/dberr"
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/migrate"
+	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -81,20 +83,28 @@ func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sql
 		logx.Infof("%s migrations applied: %v", service, applied)
 	}
 	sqlx.DisableStmtLog()
-	var db sqlx.SqlConn
-	if c.DB.Replica == "" {
-		db = sqlx.NewMysql(mustOneRoundTrip(c.DB.DataSource))
-	} else {
-		conf := sqlx.SqlConf{DataSource: mustOneRoundTrip(c.DB.DataSource), DriverName: "mysql",
-			Replicas: []string{mustOneRoundTrip(c.DB.Replica)}}
-		// as sqlx.NewMysql does: a duplicate key is an answer, not a fault for the breaker
-		db = sqlx.MustNewConn(conf, sqlx.WithAcceptable(dberr.IsDuplicate))
+	conf := sqlx.SqlConf{DataSource: mustOneRoundTrip(c.DB.DataSource), DriverName: "mysql"}
+	if c.DB.Replica != "" {
+		conf.Replicas = []string{mustOneRoundTrip(c.DB.Replica)}
 	}
+	db := sqlx.MustNewConn(conf, sqlx.WithAcceptable(answered))
 	if err := reach(db, reachFor); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: MySQL: %v\n", service, err)
 		os.Exit(1)
 	}
 	return db
+}
+
+// answered reports whether MySQL answered a failed statement or transaction: a duplicate key, or
+// a business rule a transaction refused on (out of stock, an illegal transition). Neither counts
+// against go-zero's breaker, which is shared by every query of the process: a burst of sold-out
+// orders must not open it for everyone.
+func answered(err error) bool {
+	if dberr.IsDuplicate(err) {
+		return true
+	}
+	var ce *xerr.CodeError
+	return errors.As(err, &ce) && ce.HTTPStatus < http.StatusInternalServerError
 }
 
 // reachFor bounds how long a starting process waits for MySQL before it gives up (and its

@@ -1,10 +1,15 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"zeromall/pkg/deployenv"
+	"zeromall/pkg/xerr"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -25,5 +30,23 @@ func TestCheck_NamesTheVariableOfEachProblem(t *testing.T) {
 	c.DB.DataSource = "root:@tcp(127.0.0.1:3306)/zeromall_order"
 	if err := c.Check(deployenv.Development, "ORDER_DB_DSN"); err != nil {
 		t.Errorf("development refuses the local defaults: %v", err)
+	}
+}
+
+func TestAnswered_BusinessRefusalsAndDuplicatesDoNotTripTheBreaker(t *testing.T) {
+	dup := fmt.Errorf("record idempotency key: %w", &mysql.MySQLError{Number: 1062, Message: "Duplicate entry"})
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{xerr.ErrOutOfStock.WithMsg("out of stock: mug"), true},
+		{fmt.Errorf("move: %w", xerr.ErrIllegalTransition), true},
+		{dup, true},
+		{errors.New("invalid connection"), false},
+		{&mysql.MySQLError{Number: 1205, Message: "Lock wait timeout exceeded"}, false},
+	} {
+		if got := answered(tc.err); got != tc.want {
+			t.Errorf("answered(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
