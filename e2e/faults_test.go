@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/testkit"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -153,6 +154,8 @@ func TestFault_RpcDown_BreakerOpensFastAndRecovers(t *testing.T) {
 	t.Logf("FIGURE rpc-down: recovered %s after order-rpc restarted", time.Since(restarted).Round(10*time.Millisecond))
 }
 
+const listProducts = order.Order_ListProducts_FullMethodName
+
 // 2. One of two order-rpc instances is killed under steady load: almost nothing fails, and a
 // new instance takes traffic within seconds.
 func TestFault_InstanceKilledUnderLoad(t *testing.T) {
@@ -161,7 +164,7 @@ func TestFault_InstanceKilledUnderLoad(t *testing.T) {
 	products := func() timedResult { return hit(http.MethodGet, e.base+"/order/v1/products", "", nil) }
 	testkit.Eventually(t, 10*time.Second, "both instances take traffic", func() bool {
 		run(200*time.Millisecond, 4, products)
-		return strings.Contains(second.Logs(), "ListProducts") && strings.Contains(e.rpc.Logs(), "ListProducts")
+		return second.Served(listProducts) > 0 && e.rpc.Served(listProducts) > 0
 	})
 
 	var killedAt time.Time
@@ -190,7 +193,7 @@ func TestFault_InstanceKilledUnderLoad(t *testing.T) {
 	joined := time.Now()
 	testkit.Eventually(t, 10*time.Second, "a new instance takes traffic", func() bool {
 		run(100*time.Millisecond, 4, products)
-		return strings.Contains(third.Logs(), "ListProducts")
+		return third.Served(listProducts) > 0
 	})
 	t.Logf("FIGURE instance-killed: new instance served traffic %s after it was healthy", time.Since(joined).Round(10*time.Millisecond))
 }
@@ -221,7 +224,7 @@ func TestFault_EtcdDownAfterStart(t *testing.T) {
 	e.rpc.Kill()
 	testkit.Eventually(t, 20*time.Second, "order-api reaches the new instance found through etcd", func() bool {
 		return hit(http.MethodGet, e.base+"/order/v1/orders", a.Token, nil).Status == 200 &&
-			strings.Contains(replacement.Logs(), "ListOrders")
+			replacement.Served(order.Order_ListOrders_FullMethodName) > 0
 	})
 }
 
@@ -446,7 +449,7 @@ func TestFault_GracefulShutdown(t *testing.T) {
 	products := func() timedResult { return hit(http.MethodGet, e.base+"/order/v1/products", "", nil) }
 	testkit.Eventually(t, 10*time.Second, "both instances take traffic", func() bool {
 		run(200*time.Millisecond, 4, products)
-		return strings.Contains(second.Logs(), "ListProducts") && strings.Contains(e.rpc.Logs(), "ListProducts")
+		return second.Served(listProducts) > 0 && e.rpc.Served(listProducts) > 0
 	})
 
 	var (
