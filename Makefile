@@ -55,9 +55,10 @@ LINT_MOD := deploy/tools/lint/go.mod
 .PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos ha-faults ha-short fuzz
 test: fmt-check vet lint gen-check test-go fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing, a short HA fault run
 
-lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd
+lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd; actionlint on .github/workflows
 	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
 	cd deploy/devetcd && go tool -modfile=../tools/lint/go.mod golangci-lint run --config ../../.golangci.yml ./...
+	go tool -modfile=deploy/tools/actionlint/go.mod actionlint
 
 vuln: ## govulncheck on production code; skipped (and says so) when its database is unreachable
 	deploy/scripts/vuln.sh

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
-# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha]   (no argument: protoc mysql redis)
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint]   (no argument: protoc mysql redis)
 #   ha: the engines of make run-ha (etcd, redis-server, MariaDB, HAProxy), installed, not started
+#   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
+#   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
 set -euo pipefail
 
 MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
@@ -42,6 +44,14 @@ need_protoc() {
 
 need_wrk() {
 	command -v wrk >/dev/null || apt_install wrk
+}
+
+need_prometheus() {
+	command -v prometheus >/dev/null && command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
+}
+
+need_lint() {
+	command -v shellcheck >/dev/null || apt_install shellcheck
 }
 
 need_ha() {
@@ -91,6 +101,8 @@ for t in "${targets[@]}"; do
 	redis) need_redis ;;
 	wrk) need_wrk ;;
 	ha) need_ha ;;
+	prometheus) need_prometheus ;;
+	lint) need_lint ;;
 	*) die "unknown target $t" ;;
 	esac
 done

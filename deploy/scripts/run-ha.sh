@@ -75,12 +75,16 @@ for i in 1 2 3; do
 done
 
 # ---- MariaDB: a primary and a GTID replica ---------------------------------------------
+# mariadbd refuses to run as root unless told to; as anyone else (a CI runner) it runs as that user,
+# and mariadb-install-db must then not be given a --user at all.
+as_root=()
+[ "$(id -u)" != 0 ] || as_root=(--user=root)
 mysql_instance() { # name port server-id extra flags...
 	local name=$1 port=$2 id=$3
 	shift 3
-	mariadb-install-db --no-defaults --datadir="$ROOT/$HA/$name" --user=root --auth-root-authentication-method=normal \
+	mariadb-install-db --no-defaults --datadir="$ROOT/$HA/$name" "${as_root[@]}" --auth-root-authentication-method=normal \
 		--skip-test-db >"$HA/logs/$name-install.log" 2>&1 || die "mariadb-install-db $name failed (see $HA/logs/$name-install.log)"
-	launcher "$name" mariadbd --no-defaults --user=root --datadir="$ROOT/$HA/$name" --port="$port" --bind-address=127.0.0.1 \
+	launcher "$name" mariadbd --no-defaults "${as_root[@]}" --datadir="$ROOT/$HA/$name" --port="$port" --bind-address=127.0.0.1 \
 		--socket="$ROOT/$HA/$name.sock" --pid-file="$ROOT/$HA/$name.mpid" --server-id="$id" \
 		--log-bin=binlog --binlog-format=ROW --log-slave-updates --sync-binlog=1 --gtid-strict-mode=1 \
 		--innodb-buffer-pool-size=256M --max-connections=1000 "$@"

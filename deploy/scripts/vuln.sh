@@ -3,7 +3,8 @@
 # deploy/devetcd and the tools are separate modules and never ship). It needs its vulnerability
 # database: GOVULNDB (a URL or file:///path to a snapshot), by default https://vuln.go.dev. When
 # the database cannot be reached the check is skipped, loudly, and the target succeeds: an offline
-# machine cannot know about vulnerabilities, and pretending it checked would be worse.
+# machine cannot know about vulnerabilities, and pretending it checked would be worse. Where the
+# database must be reachable (the GitHub workflow), ZEROMALL_VULN_REQUIRED=1 makes that a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,6 +16,10 @@ reachable() {
 	esac
 }
 if ! reachable; then
+	if [ -n "${ZEROMALL_VULN_REQUIRED:-}" ]; then
+		echo "vuln: FAILED - the vulnerability database $DB cannot be reached and ZEROMALL_VULN_REQUIRED is set" >&2
+		exit 1
+	fi
 	echo "vuln: SKIPPED - the vulnerability database $DB cannot be reached from this machine (set GOVULNDB to a snapshot, file:///path)"
 	exit 0
 fi
