@@ -52,8 +52,8 @@ build: ## build every service into ./bin
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test fmt-check vet lint vuln gen-check test-go test-faults chaos ha-faults ha-short fuzz
-test: fmt-check vet lint gen-check test-go fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, short fuzzing, a short HA fault run
+.PHONY: test fmt-check vet lint vuln gen-check test-go test-prometheus test-faults chaos ha-faults ha-short fuzz
+test: fmt-check vet lint gen-check test-go test-prometheus fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, short fuzzing, a short HA fault run
 
 lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd; actionlint on .github/workflows
 	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
@@ -78,9 +78,12 @@ gen-check: ## fail if make gen would change any generated file
 # without the race detector: its load generator shares the cores with the services, and under
 # -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
 test-go: ## unit, integration, e2e and fault-injection tests (real MySQL and Redis; etcd embedded)
-	go test -count=1 -race -timeout 20m $$(go list ./... | grep -v '^zeromall/e2e$$')
+	go test -count=1 -race -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$')
 	go test -count=1 -race -timeout 20m -skip '^TestFault' ./e2e
 	go test -count=1 -timeout 15m -run '^TestFault' ./e2e
+
+test-prometheus: ## make run's stack and Debian's prometheus: every dashboard and rules.yml expression returns data (needs make run's ports free)
+	go test -count=1 -v -timeout 10m ./deploy/promcheck
 
 test-faults: ## only the fault-injection suite (doc/resilience.md), with its figures
 	go test -count=1 -v -run 'TestFault' -timeout 15m ./e2e | grep -E 'FIGURE|^(---|ok|FAIL|PASS)'

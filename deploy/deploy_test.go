@@ -268,6 +268,7 @@ func TestObservability_PrometheusScrapesEveryProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p struct {
+		RuleFiles     []string `yaml:"rule_files"`
 		ScrapeConfigs []struct {
 			MetricsPath   string                       `yaml:"metrics_path"`
 			StaticConfigs []struct{ Targets []string } `yaml:"static_configs"`
@@ -275,6 +276,12 @@ func TestObservability_PrometheusScrapesEveryProcess(t *testing.T) {
 	}
 	if err := yaml.Unmarshal(raw, &p); err != nil {
 		t.Fatal(err)
+	}
+	prom := loadCompose(t).Services["prometheus"]
+	for _, f := range append([]string{"prometheus.yml"}, p.RuleFiles...) {
+		if !slices.Contains(prom.Volumes, "./prometheus/"+f+":/etc/prometheus/"+f+":ro") {
+			t.Errorf("Compose's prometheus does not mount %s next to its config", f)
+		}
 	}
 	var targets []string
 	for _, sc := range p.ScrapeConfigs {

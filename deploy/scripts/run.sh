@@ -4,6 +4,7 @@
 # until Ctrl-C (or `make stop` from another shell), then stops what it started.
 #   deploy/scripts/run.sh            build and run everything
 #   deploy/scripts/run.sh --infra    only make sure MySQL, Redis and etcd are up (used by make dev)
+#   deploy/scripts/run.sh --detach   start everything and return once all serve (make stop stops it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -76,7 +77,7 @@ if [ "${1:-}" = "--infra" ]; then
 	exit 0
 fi
 
-trap 'echo; deploy/scripts/stop.sh; exit 0' INT TERM
+[ "${1:-}" = --detach ] || trap 'echo; deploy/scripts/stop.sh; exit 0' INT TERM
 
 for svc in $SERVICES; do
 	for kind in rpc api; do
@@ -99,6 +100,7 @@ for svc in $SERVICES; do
 	printf '  %-12s grpc 127.0.0.1:%s    dev http://127.0.0.1:%s/healthz  (etcd key %s.rpc)\n' "$svc-rpc" "${PORT[$svc-rpc]}" "${DEV_PORT[$svc-rpc]}" "$svc"
 done
 printf '  %-12s %s\n' etcd "$ETCD_ENDPOINT"
+[ "${1:-}" != --detach ] || exit 0
 while true; do
 	sleep 3600 &
 	wait $!

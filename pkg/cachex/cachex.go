@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/metric"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/timex"
 )
@@ -28,14 +28,19 @@ const (
 var (
 	bypassUntil atomic.Int64 // timex.Now() value until which reads go straight to MySQL
 
-	fallbacks = metric.NewCounterVec(&metric.CounterVecOpts{
-		Namespace: "zeromall",
-		Subsystem: "cache",
-		Name:      "fallback_total",
-		Help:      "cached reads answered by MySQL because Redis failed or was bypassed",
-		Labels:    []string{"reason"},
-	})
+	// Registered directly (not through go-zero's metric package) so both series exist at 0 from
+	// the start: a healthy process shows no fallbacks, not no data.
+	fallbacks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "zeromall", Subsystem: "cache", Name: "fallback_total",
+		Help: "cached reads answered by MySQL because Redis failed or was bypassed",
+	}, []string{"reason"})
+	bypassed = fallbacks.WithLabelValues("bypass")
+	failed   = fallbacks.WithLabelValues("error")
 )
+
+func init() {
+	prometheus.MustRegister(fallbacks)
+}
 
 // Read returns cached(); when that fails with anything but not-found (Redis unreachable, its
 // breaker open), it returns direct(), the same query straight to MySQL, whose own breaker
@@ -43,7 +48,7 @@ var (
 // cached gets a context bounded by cachedBudget.
 func Read[T any](ctx context.Context, cached func(ctx context.Context) (T, error), direct func() (T, error)) (T, error) {
 	if now := timex.Now(); now < time.Duration(bypassUntil.Load()) {
-		fallbacks.Inc("bypass")
+		bypassed.Inc()
 		return direct()
 	}
 	cctx, cancel := context.WithTimeout(ctx, cachedBudget)
@@ -56,7 +61,7 @@ func Read[T any](ctx context.Context, cached func(ctx context.Context) (T, error
 		return v, err // the caller gave up, not Redis
 	}
 	bypassUntil.Store(int64(timex.Now() + bypassFor))
-	fallbacks.Inc("error")
+	failed.Inc()
 	logx.WithContext(ctx).Errorf("cache read failed, reading MySQL directly for %s: %v", bypassFor, err)
 	return direct()
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"zeromall/pkg/breakerstat"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -33,6 +34,7 @@ func ClientLog(ctx context.Context, method string, req, reply any, cc *grpc.Clie
 		if elapsed > slowCall {
 			logx.WithContext(ctx).WithDuration(elapsed).Slowf("[RPC] slowcall - %s", method)
 		}
+	case breakerstat.Observe(err, breakerstat.RPCClient):
 	case errors.Is(ctx.Err(), context.Canceled), xerr.IsRejection(err):
 	default:
 		if ce := xerr.FromError(err); ce.HTTPStatus >= http.StatusInternalServerError {

@@ -4,6 +4,7 @@ package interceptor
 import (
 	"context"
 
+	"zeromall/pkg/breakerstat"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -19,6 +20,9 @@ func ServerErrors(ctx context.Context, req any, info *grpc.UnaryServerInfo, hand
 		return resp, nil
 	}
 	st, fault := xerr.ToStatus(err)
+	if breakerstat.Observe(err, breakerstat.Dependency) {
+		fault = false // counted; one line per refusal would make an outage cost more the longer it lasts
+	}
 	if fault {
 		logx.WithContext(ctx).Errorf("%s: %v", info.FullMethod, err)
 	}

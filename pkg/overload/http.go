@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"zeromall/pkg/breakerstat"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/breaker"
@@ -74,6 +75,7 @@ func (g *Gate) Handler(next http.Handler) http.Handler {
 		}
 		promise, err := rg.brk.Allow()
 		if err != nil {
+			breakerstat.Rejected(breakerstat.Route)
 			if rg.lane != nil {
 				rg.lane.stat.reject(ReasonBreaker)
 			}

@@ -1,0 +1,47 @@
+// Package breakerstat counts calls that an open go-zero breaker refused, by where the breaker
+// sits, for the "breaker open" alert (deploy/prometheus/rules.yml). go-zero's breakers report
+// only in log lines; this is the series an alert can watch.
+package breakerstat
+
+import (
+	"errors"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/zeromicro/go-zero/core/breaker"
+)
+
+// Where a refusing breaker sits.
+const (
+	Route      = "route"      // a gateway route's breaker (pkg/overload's gate)
+	RPCClient  = "rpc_client" // a gateway's breaker on one rpc method
+	Dependency = "dependency" // an rpc's breaker on MySQL or Redis
+)
+
+var rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Namespace: "zeromall", Subsystem: "breaker", Name: "rejected_total",
+	Help: "Calls an open breaker refused without trying them, by where the breaker sits: route, rpc_client, dependency.",
+}, []string{"breaker"})
+
+// Every series exists from the start at 0, so a rate over it is 0 rather than no data.
+var counters = map[string]prometheus.Counter{}
+
+func init() {
+	prometheus.MustRegister(rejected)
+	for _, w := range []string{Route, RPCClient, Dependency} {
+		counters[w] = rejected.WithLabelValues(w)
+	}
+}
+
+// Rejected counts one refusal by the breaker at where.
+func Rejected(where string) {
+	counters[where].Inc()
+}
+
+// Observe counts err if an open breaker refused the call, and reports whether it did.
+func Observe(err error, where string) bool {
+	if !errors.Is(err, breaker.ErrServiceUnavailable) {
+		return false
+	}
+	Rejected(where)
+	return true
+}
