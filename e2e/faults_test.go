@@ -144,7 +144,14 @@ func TestFault_RpcDown_BreakerOpensFastAndRecovers(t *testing.T) {
 	if me.Rate(200) != 1 {
 		t.Errorf("user-api affected by the order outage: %v", me.ByStatus)
 	}
-	t.Logf("FIGURE rpc-down: all failures %s; after 3s: %s; user-api meanwhile: %s", all, late, me)
+	// The route's breaker at the edge opens first (it sees the 503s), so the rpc client's
+	// rarely gets to refuse anything; either way the breaker-open alert's series must move.
+	route := e.api.Metric(`zeromall_breaker_rejected_total{breaker="route"}`)
+	client := e.api.Metric(`zeromall_breaker_rejected_total{breaker="rpc_client"}`)
+	if route+client == 0 {
+		t.Error("order-api's zeromall_breaker_rejected_total did not move: the breaker-open alert would not fire")
+	}
+	t.Logf("FIGURE rpc-down: all failures %s; after 3s: %s; user-api meanwhile: %s; breaker refusals counted: route %.0f, rpc client %.0f", all, late, me, route, client)
 
 	e.rpc.Start()
 	restarted := time.Now()
@@ -332,6 +339,12 @@ func TestFault_MySQLDown(t *testing.T) {
 	if ws.P99 > time.Second {
 		t.Errorf("writes with MySQL down took p99 %s, want fast failures", ws.P99)
 	}
+	dependency := e.rpc.Metric(`zeromall_breaker_rejected_total{breaker="dependency"}`)
+	route := e.api.Metric(`zeromall_breaker_rejected_total{breaker="route"}`)
+	if dependency+route == 0 {
+		t.Error("no breaker refusal counted (zeromall_breaker_rejected_total) with MySQL down")
+	}
+	t.Logf("FIGURE mysql-down: breaker refusals counted: order-rpc's on MySQL %.0f, order-api's route %.0f", dependency, route)
 	reads := stats(run(time.Second, 2, func() timedResult {
 		if time.Now().UnixNano()%2 == 0 {
 			return hit(http.MethodGet, e.base+"/order/v1/orders/"+sn, a.Token, nil)

@@ -29,6 +29,7 @@ type orderEnv struct {
 	users *userEnv
 	stack *testkit.Stack
 	base  string // order-api
+	api   *testkit.Service
 	rpc   *testkit.Service
 }
 
@@ -41,7 +42,8 @@ func startOrderServices(s *testkit.Stack, userRPCEnv, orderRPCEnv map[string]str
 	s.StartRPC("user", userRPCEnv)
 	orderRPC := s.StartRPC("order", orderRPCEnv)
 	users := &userEnv{stack: s, base: s.StartAPI("user", nil).URL}
-	return &orderEnv{users: users, stack: s, base: s.StartAPI("order", nil).URL, rpc: orderRPC}
+	api := s.StartAPI("order", nil)
+	return &orderEnv{users: users, stack: s, base: api.URL, api: api, rpc: orderRPC}
 }
 
 func (e *orderEnv) db(t *testing.T) *sql.DB {
