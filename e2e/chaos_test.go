@@ -64,6 +64,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	}
 	t.Logf("chaos: seed %d, %s", seed, duration)
 
+	t.Log("chaos: starting the stack (etcd, Redis, MySQL proxy, 8 processes)")
 	s := testkit.NewStack(t)
 	mysqlCut := s.ProxyMySQL()
 	services := []*testkit.Service{
@@ -109,26 +110,32 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 
 	faults := 0
 	chaos := rand.New(rand.NewPCG(seed, 0))
-	deadline := time.Now().Add(duration)
+	began := time.Now()
+	deadline := began.Add(duration)
+	// at says how far the run is, on every fault line.
+	at := func() string {
+		return fmt.Sprintf("[%s of %s, fault %d, %d operations]", time.Since(began).Round(time.Second), duration, faults+1, shop.ops.Load())
+	}
+	t.Logf("chaos: %d buyers shopping; faults start in 1s", len(buyers))
 	time.Sleep(time.Second) // some traffic first
 	for time.Now().Before(deadline) {
 		hold := time.Duration(300+chaos.IntN(1200)) * time.Millisecond
 		switch k := chaos.IntN(10); {
 		case k < 6:
 			svc := services[chaos.IntN(len(services))]
-			t.Logf("chaos: kill -9 %s for %s", svc.Name, hold)
+			t.Logf("chaos: %s kill -9 %s for %s", at(), svc.Name, hold)
 			svc.Kill()
 			time.Sleep(hold)
 			svc.Start()
 			svc.WaitHealthy(svc.DevAddr, 60*time.Second)
 		case k < 8:
-			t.Logf("chaos: restart Redis after %s", hold)
+			t.Logf("chaos: %s restart Redis after %s", at(), hold)
 			s.Redis.Stop()
 			time.Sleep(hold)
 			s.Redis.Start()
 		default:
 			hold += 1500 * time.Millisecond
-			t.Logf("chaos: cut MySQL connections for %s", hold)
+			t.Logf("chaos: %s cut MySQL connections for %s", at(), hold)
 			mysqlCut.Stop()
 			time.Sleep(hold)
 			mysqlCut.Start()
@@ -139,6 +146,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	close(stop)
 	wg.Wait()
 
+	t.Logf("chaos: load stopped after %d faults; waiting (up to 60s) for the stack to settle, then checking the invariants", faults)
 	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second)
 	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
 	for _, svc := range services {

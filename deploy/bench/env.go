@@ -149,6 +149,7 @@ type wrkResult struct {
 }
 
 func (e *env) runWrk(w wrkRun) wrkResult {
+	announce(fmt.Sprintf("wrk %s, %d connections, %s", w.endpoint, w.conns, w.d))
 	method, path, _ := strings.Cut(w.endpoint, " ")
 	lua := fmt.Sprintf("wrk.method = %q\nwrk.headers[\"Authorization\"] = \"Bearer %s\"\n", method, e.token)
 	if strings.Contains(path, "{") { // a family of paths: each request draws one
@@ -253,6 +254,7 @@ func parseWrk(scenario, endpoint string, conns int, out string) row {
 
 // purchases runs whole purchases (order → payment → sandbox pay → order paid) from workers.
 func (e *env) purchases(workers int, d time.Duration) row {
+	announce(fmt.Sprintf("whole purchases, %d buyers, %s", workers, d))
 	var (
 		mu      sync.Mutex
 		lat     []time.Duration

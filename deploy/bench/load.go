@@ -126,6 +126,7 @@ func (t *tally) record(status int, err error, since time.Time) {
 // closedLoop is wrk's model: conns connections, each sending its next request as soon as the
 // previous answer arrives, for d.
 func closedLoop(t target, label string, conns int, d time.Duration) round {
+	announce(fmt.Sprintf("%s %s, %s", t.name, label, d))
 	r := round{Label: label, Conns: conns, Seconds: d.Seconds()}
 	tallies := make([]tally, conns)
 	deadline := time.Now().Add(d)
@@ -171,6 +172,7 @@ func closedLoop(t target, label string, conns int, d time.Duration) round {
 // queue by slowing the generator down. A request finding no idle connection opens one, up to
 // maxConns; beyond that it is counted as not sent.
 func openLoop(t target, label string, rate float64, d time.Duration, maxConns int) round {
+	announce(fmt.Sprintf("%s %s, %s", t.name, label, d))
 	r := round{Label: label, Offered: rate, Seconds: d.Seconds()}
 	type job struct {
 		due time.Time

@@ -61,6 +61,7 @@ func main() {
 	rep.Host, _ = os.Hostname()
 
 	must(env.prepare())
+	progress.planned = plannedRuns(*suite, *floorRounds, *floorOnly, *growth, *rounds, len(env.overloadTargets()))
 	overload := func() {
 		for _, t := range env.overloadTargets() {
 			rep.Overload = append(rep.Overload, runOverload(t, overloadConfig{round: *roundLen, rounds: *rounds}))
@@ -151,7 +152,43 @@ var began = time.Now()
 
 // step announces a part of the run with the time since the start, so a long run shows where it is.
 func step(name string) {
-	fmt.Fprintf(os.Stderr, "== [%4.0fs] %s\n", time.Since(began).Seconds(), name)
+	fmt.Fprintf(os.Stderr, "== [%4.0fs] %s (load run %d of %d next)\n", time.Since(began).Seconds(), name, progress.started+1, progress.planned)
+}
+
+// progress counts the load runs this invocation plans and has started, so each one says how far
+// the whole run is.
+var progress struct{ started, planned int }
+
+// announce starts one load run.
+func announce(what string) {
+	progress.started++
+	fmt.Fprintf(os.Stderr, "   run %d/%d [%4.0fs] %s\n", progress.started, progress.planned, time.Since(began).Seconds(), what)
+}
+
+// plannedRuns is how many load runs main will start with these flags (the -open round aside).
+func plannedRuns(suite string, floorRounds int, floorOnly string, growth bool, rounds, overloadTargets int) int {
+	floor := 0
+	if (suite == "all" || suite == "floor") && floorRounds > 0 {
+		for _, p := range floorPaths {
+			if strings.Contains(p, floorOnly) {
+				floor += 2 * floorRounds
+			}
+		}
+	}
+	overload := overloadTargets * (3 + 2*rounds + 3) // as runOverload: references, saturation, open loop
+	main := len(endpoints) + 1                       // the baseline and the purchases
+	if growth {
+		main += 2 * len(endpoints)
+	}
+	switch suite {
+	case "floor":
+		return floor
+	case "overload":
+		return overload
+	case "growth":
+		return main
+	}
+	return floor + main + overload
 }
 
 func label(n int) string {

@@ -96,6 +96,7 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		killInstance("user-api"), killInstance("order-api"), killInstance("payment-api"),
 		killEtcdMember(), killRedisMaster(), stopReplica(replica),
 	}
+	fmt.Printf("ha: warming up 3s, then %s of load without a fault\n", baselineFor)
 	time.Sleep(3 * time.Second) // warm: connections, caches, the balancer's checks
 	from, cpuBefore := time.Now(), cpuTimes()
 	time.Sleep(baselineFor)
@@ -106,12 +107,16 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		base.readErrors+base.writeErrors, base.p99.Milliseconds(), float64(base.reads)/elapsed.Seconds(),
 		float64(base.writes)/elapsed.Seconds(), float64(countPaid(base.acks))/elapsed.Seconds())
 	fmt.Printf("    CPU, share of one core, %.0f%% in all:%s\n", 100*total, shares)
+	var chosen []fault
+	for _, f := range faults {
+		if only == "" || strings.Contains(f.name, only) {
+			chosen = append(chosen, f)
+		}
+	}
 	var lostTotal int
 	var failed []string
-	for _, f := range faults {
-		if only != "" && !strings.Contains(f.name, only) {
-			continue
-		}
+	for i, f := range chosen {
+		fmt.Printf("ha: [%d/%d, %.0fs] %s: injecting, held %s, then restored\n", i+1, len(chosen), time.Since(began).Seconds(), f.name, hold)
 		lost, err := runFault(ctx, f, rec, primary, hold, settle)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
@@ -127,6 +132,9 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 	}
 	return nil
 }
+
+// began is when the run started; progress lines say how long it has been going.
+var began = time.Now()
 
 // baselineFor is how long the load runs without a fault, for its figures and CPU shares; idleFor
 // how long the CPU shares are read before any load, so the load's own cost can be told apart.

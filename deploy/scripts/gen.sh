@@ -27,18 +27,27 @@ before=$(mktemp)
 trap 'rm -f "$before"' EXIT
 snapshot >"$before"
 
-step() { # step <label> <make target>
-	printf 'gen: %-28s' "$1"
-	if make --no-print-directory -s "$2" >>"$LOG" 2>&1; then
-		echo ok
+# Each step prints its number, what it does and, when it ends, how long it took: the first run
+# compiles goctl and the protoc plugins (a minute or two), later ones take seconds.
+read -ra services <<<"$SERVICES"
+total=$((2 + 3 * ${#services[@]})) n=0
+run_step() { # run_step <label> <command...>
+	local label=$1 started=$SECONDS
+	shift
+	n=$((n + 1))
+	printf 'gen: [%2d/%d] %-44s ' "$n" "$total" "$label"
+	if "$@" >>"$LOG" 2>&1; then
+		echo "ok ($((SECONDS - started))s)"
 	else
 		echo FAILED
 		cat "$LOG" >&2
 		exit 1
 	fi
 }
+step() { run_step "$1" make --no-print-directory -s "$2"; } # step <label> <make target>
 
-step "protoc plugins" gen-tools
+run_step "goctl (the first run compiles it)" go tool -modfile=deploy/tools/go.mod goctl --version
+step "protoc plugins (the first run compiles them)" gen-tools
 for s in $SERVICES; do
 	step "$s model (schema.sql)" "gen-$s-model"
 	step "$s rpc ($s.proto)" "gen-$s-rpc"
