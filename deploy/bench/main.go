@@ -152,7 +152,7 @@ var began = time.Now()
 
 // step announces a part of the run with the time since the start, so a long run shows where it is.
 func step(name string) {
-	fmt.Fprintf(os.Stderr, "== [%4.0fs] %s (load run %d of %d next)\n", time.Since(began).Seconds(), name, progress.started+1, progress.planned)
+	fmt.Fprintf(os.Stderr, "== [%4.0fs] %s\n", time.Since(began).Seconds(), name)
 }
 
 // progress counts the load runs this invocation plans and has started, so each one says how far
