@@ -27,6 +27,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// httpc bounds every call to the stack and to Prometheus.
+var httpc = &http.Client{Timeout: 10 * time.Second}
+
 // stackPorts are what make run listens on: the gateways, the rpcs, their dev servers, etcd.
 var stackPorts = []int{8888, 8889, 8890, 9001, 9002, 9003, 6470, 6471, 6472, 6473, 6474, 6475}
 
@@ -159,7 +162,7 @@ func startPrometheus(t *testing.T, promDir string) string {
 	}, nil)
 	base := "http://" + addr
 	waitFor(t, 30*time.Second, "prometheus ready", func() error {
-		resp, err := http.Get(base + "/-/ready")
+		resp, err := httpc.Get(base + "/-/ready")
 		if err != nil {
 			return err
 		}
@@ -224,7 +227,7 @@ func driveTraffic(t *testing.T, root string) {
 			t.Fatal(err)
 		}
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := httpc.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +244,7 @@ func driveTraffic(t *testing.T, root string) {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
 				for _, u := range []string{"http://127.0.0.1:8889/order/v1/products", "http://127.0.0.1:8889/order/v1/products/1"} {
-					if resp, err := http.Get(u); err == nil {
+					if resp, err := httpc.Get(u); err == nil {
 						_, _ = io.Copy(io.Discard, resp.Body)
 						_ = resp.Body.Close()
 					}
@@ -413,7 +416,7 @@ func get(api, path string, q url.Values, data any) error {
 	if q != nil {
 		u += "?" + q.Encode()
 	}
-	resp, err := http.Get(u)
+	resp, err := httpc.Get(u)
 	if err != nil {
 		return err
 	}
