@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 // workflow is the part of .github/workflows/ci.yml this test reads; actionlint (make lint)
@@ -30,24 +28,12 @@ type workflow struct {
 	}
 }
 
-func readWorkflow(t *testing.T) workflow {
-	t.Helper()
-	raw, err := os.ReadFile("../.github/workflows/ci.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w workflow
-	if err := yaml.Unmarshal(raw, &w); err != nil {
-		t.Fatalf("ci.yml: %v", err)
-	}
-	return w
-}
-
 // The hosted workflow must run what .ci/run runs: the same OS packages, the same make targets,
 // MySQL and Redis where the tests look for them, Go's caches, and a vulnerability check that
 // fails rather than skips when its database is unreachable.
 func TestWorkflow_RunsWhatCIRunRuns(t *testing.T) {
-	w := readWorkflow(t)
+	var w workflow
+	readYAML(t, "../.github/workflows/ci.yml", &w)
 	ciRun, err := os.ReadFile("../.ci/run")
 	if err != nil {
 		t.Fatal(err)
@@ -115,10 +101,6 @@ func TestWorkflow_RunsWhatCIRunRuns(t *testing.T) {
 // Every Go module in the repository gets weekly updates, as do the workflow's actions and the
 // images.
 func TestDependabot_CoversEveryModuleWeekly(t *testing.T) {
-	raw, err := os.ReadFile("../.github/dependabot.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var d struct {
 		Version int
 		Updates []struct {
@@ -128,8 +110,9 @@ func TestDependabot_CoversEveryModuleWeekly(t *testing.T) {
 			Schedule    struct{ Interval string }
 		} `yaml:"updates"`
 	}
-	if err := yaml.Unmarshal(raw, &d); err != nil || d.Version != 2 {
-		t.Fatalf("dependabot.yml: version %d, %v", d.Version, err)
+	readYAML(t, "../.github/dependabot.yml", &d)
+	if d.Version != 2 {
+		t.Fatalf("dependabot.yml: version %d, want 2", d.Version)
 	}
 	covered := map[string][]string{}
 	for _, u := range d.Updates {

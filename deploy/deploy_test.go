@@ -50,15 +50,21 @@ var processes = map[string][2]string{
 
 func loadCompose(t *testing.T) composeFile {
 	t.Helper()
-	raw, err := os.ReadFile("docker-compose.yml")
+	var c composeFile
+	readYAML(t, "docker-compose.yml", &c)
+	return c
+}
+
+// readYAML decodes the YAML file at path (relative to deploy/) into v.
+func readYAML(t *testing.T, path string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c composeFile
-	if err := yaml.Unmarshal(raw, &c); err != nil {
-		t.Fatalf("docker-compose.yml does not parse: %v", err)
+	if err := yaml.Unmarshal(raw, v); err != nil {
+		t.Fatalf("%s does not parse: %v", path, err)
 	}
-	return c
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}`)
@@ -263,10 +269,6 @@ func TestDockerfile_MultiStageStaticNonRoot(t *testing.T) {
 }
 
 func TestObservability_PrometheusScrapesEveryProcess(t *testing.T) {
-	raw, err := os.ReadFile("prometheus/prometheus.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var p struct {
 		RuleFiles     []string `yaml:"rule_files"`
 		ScrapeConfigs []struct {
@@ -274,9 +276,7 @@ func TestObservability_PrometheusScrapesEveryProcess(t *testing.T) {
 			StaticConfigs []struct{ Targets []string } `yaml:"static_configs"`
 		} `yaml:"scrape_configs"`
 	}
-	if err := yaml.Unmarshal(raw, &p); err != nil {
-		t.Fatal(err)
-	}
+	readYAML(t, "prometheus/prometheus.yml", &p)
 	prom := loadCompose(t).Services["prometheus"]
 	for _, f := range append([]string{"prometheus.yml"}, p.RuleFiles...) {
 		if !slices.Contains(prom.Volumes, "./prometheus/"+f+":/etc/prometheus/"+f+":ro") {

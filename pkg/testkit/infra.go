@@ -217,7 +217,7 @@ func (e *Etcd) waitReady(starts int) {
 	e.t.Helper()
 	Eventually(e.t, 30*time.Second, "etcd serves clients on "+e.Endpoint, func() bool {
 		if e.proc.Exited() {
-			e.t.Fatalf("etcd exited:\n%s", tail(e.proc.Logs(), 20))
+			e.t.Fatalf("etcd exited:\n%s", Tail(e.proc.Logs(), 20))
 		}
 		return strings.Count(e.proc.Logs(), etcdReady) >= starts
 	})

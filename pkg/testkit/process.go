@@ -79,7 +79,7 @@ func StartProcess(t testing.TB, name, bin string, args []string, env map[string]
 	t.Cleanup(func() {
 		p.Stop()
 		if t.Failed() {
-			t.Logf("---- %s output ----\n%s", p.Name, tail(p.Logs(), 60))
+			t.Logf("---- %s output ----\n%s", p.Name, Tail(p.Logs(), 60))
 		}
 	})
 	return p
@@ -147,7 +147,7 @@ func (p *Process) WaitHealthy(devAddr string, timeout time.Duration) {
 	client := &http.Client{Timeout: time.Second}
 	Eventually(p.t, timeout, p.Name+" is healthy", func() bool {
 		if p.Exited() {
-			p.t.Fatalf("%s exited while starting:\n%s", p.Name, tail(p.Logs(), 40))
+			p.t.Fatalf("%s exited while starting:\n%s", p.Name, Tail(p.Logs(), 40))
 		}
 		resp, err := client.Get(url)
 		if err != nil {
@@ -175,7 +175,8 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func tail(s string, lines int) string {
+// Tail returns the last lines of s, for a failure message.
+func Tail(s string, lines int) string {
 	parts := strings.Split(s, "\n")
 	if len(parts) > lines {
 		parts = parts[len(parts)-lines:]
