@@ -106,7 +106,6 @@ func startStack(t *testing.T, root string) {
 	run := exec.Command("deploy/scripts/run.sh", "--detach")
 	run.Dir = root
 	run.Env = append(os.Environ(),
-		"ZEROMALL_LOCAL=1", // local binaries even where a Docker engine runs
 		// Every sign-up and login of this test comes from 127.0.0.1, and make run's limiter
 		// counts live in the machine's Redis across runs: repeated runs would meet a 429.
 		"REGISTER_LIMIT_IP=1000000", "LOGIN_LIMIT_IP=1000000")

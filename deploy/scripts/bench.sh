@@ -60,7 +60,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "[bench] starting the stack on zeromall_bench_* databases, CPUs $BENCH_CPUS (log: .run/bench-stack.log)"
-ZEROMALL_LOCAL=1 "${svc_pin[@]}" deploy/scripts/run.sh >.run/bench-stack.log 2>&1 &
+"${svc_pin[@]}" deploy/scripts/run.sh >.run/bench-stack.log 2>&1 &
 started=$!
 for _ in $(seq 1 240); do
 	healthy && break

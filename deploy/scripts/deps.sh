@@ -5,6 +5,7 @@
 #   ha: the engines of make run-ha (etcd, redis-server, MariaDB, HAProxy), installed, not started
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
 #   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
+#   docker: starts the Docker daemon when it is installed but does not answer (nothing when absent)
 set -euo pipefail
 
 MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
@@ -92,6 +93,19 @@ need_redis() {
 	wait_tcp "$REDIS_HOST" "$REDIS_PORT" || die "Redis did not start"
 }
 
+need_docker() {
+	command -v docker >/dev/null || { log "no Docker client: the Compose checks are skipped"; return; }
+	docker info >/dev/null 2>&1 && return
+	command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || { log "no Docker daemon installed"; return; }
+	log "starting the Docker daemon (log: /var/log/zeromall-dockerd.log)"
+	$SUDO sh -c 'nohup dockerd >/var/log/zeromall-dockerd.log 2>&1 &'
+	for _ in $(seq 1 60); do
+		docker info >/dev/null 2>&1 && return
+		sleep 0.5
+	done
+	die "the Docker daemon did not answer within 30 s; see /var/log/zeromall-dockerd.log"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(protoc mysql redis)
 for t in "${targets[@]}"; do
@@ -103,6 +117,7 @@ for t in "${targets[@]}"; do
 	ha) need_ha ;;
 	prometheus) need_prometheus ;;
 	lint) need_lint ;;
+	docker) need_docker ;;
 	*) die "unknown target $t" ;;
 	esac
 done

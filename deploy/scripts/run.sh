@@ -62,15 +62,6 @@ wait_healthy() { # name
 	return 1
 }
 
-# With a Docker engine (and not asked for local binaries), the stack runs on Compose.
-if [ "${1:-}" != "--infra" ] && [ -z "${ZEROMALL_LOCAL:-}" ] && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-	log "Docker engine found: running on Compose (ZEROMALL_LOCAL=1 for local binaries)"
-	docker compose -f deploy/docker-compose.yml up -d --build --wait
-	docker compose -f deploy/docker-compose.yml ps
-	log "stop with: make compose-down"
-	exit 0
-fi
-
 deploy/scripts/deps.sh mysql redis
 ensure_etcd
 if [ "${1:-}" = "--infra" ]; then
