@@ -67,18 +67,23 @@ need_ha() {
 need_mysql() {
 	if tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; then return; fi
 	[ "$MYSQL_HOST" = 127.0.0.1 ] || die "MySQL at $MYSQL_HOST:$MYSQL_PORT is not reachable"
-	local fresh=""
 	if ! command -v mariadbd >/dev/null && [ ! -x /usr/sbin/mariadbd ]; then
 		apt_install mariadb-server mariadb-client
-		fresh=1
+	fi
+	if [ ! -d /var/lib/mysql/mysql ]; then
+		log "initialising the MariaDB data directory"
+		$SUDO mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
 	fi
 	log "starting MariaDB"
-	$SUDO mkdir -p /run/mysqld && $SUDO chown mysql:mysql /run/mysqld 2>/dev/null || true
-	$SUDO start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+	$SUDO mkdir -p /run/mysqld && $SUDO chown mysql:mysql /run/mysqld
+	# mariadbd refuses to run as root; --user makes it drop to the package's mysql account.
+	$SUDO start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
 	wait_tcp "$MYSQL_HOST" "$MYSQL_PORT" || die "MariaDB did not start"
-	if [ -n "$fresh" ]; then
+	if ! mariadb -h "$MYSQL_HOST" -P "$MYSQL_PORT" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
 		# A fresh Debian MariaDB lets root in only over the socket; the dev stack logs in over TCP.
+		log "letting root log in over TCP with an empty password (development only)"
 		$SUDO mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD(''); FLUSH PRIVILEGES;"
+		mariadb -h "$MYSQL_HOST" -P "$MYSQL_PORT" -uroot -e 'SELECT 1' >/dev/null || die "root still cannot log in over TCP"
 	fi
 }
 
