@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Builds zeromall's six images from deploy/Dockerfile: one build stage compiles every process, then
+# each image takes its binary from it (make images).
+#   deploy/scripts/images.sh           the Dockerfile's public base image (golang from a registry)
+#   deploy/scripts/images.sh --local   on a machine without a registry (make images-local): first
+#       makes the base images from Debian bookworm's packages with mmdebstrap and docker import,
+#       the Go image with this machine's own Go toolchain, then runs the same Dockerfile on them.
+#       A base image already present is kept (--rebuild-bases makes them again).
+# Tags: ${ZEROMALL_IMAGE_REPO:-zeromall}/<service>-<kind>:${ZEROMALL_IMAGE_TAG:-dev}.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+REPO=${ZEROMALL_IMAGE_REPO:-zeromall}
+TAG=${ZEROMALL_IMAGE_TAG:-dev}
+SERVICES=${SERVICES:-user order payment}
+LOCAL_ENV=deploy/docker/local-images.env
+SUITE=bookworm
+
+local_bases="" rebuild=""
+for arg in "$@"; do
+	case $arg in
+	--local) local_bases=1 ;;
+	--rebuild-bases) rebuild=1 ;;
+	*) echo "usage: $0 [--local [--rebuild-bases]]" >&2; exit 2 ;;
+	esac
+done
+
+log() { printf '[images] %s\n' "$*"; }
+die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
+since() { echo "$(($(date +%s) - $1))s"; }
+
+# The Dockerfile's cache mounts need BuildKit: Docker 23+ has it through buildx; older clients (such
+# as Debian's docker.io) through DOCKER_BUILDKIT=1. A machine may have a newer client without buildx
+# beside an older one that has BuildKit built in, so try each client found.
+builder=""
+for c in docker /usr/bin/docker; do
+	if command -v "$c" >/dev/null && DOCKER_BUILDKIT=1 "$c" build --help >/dev/null 2>&1; then
+		builder=$c
+		break
+	fi
+done
+[ -n "$builder" ] || die "no Docker client with BuildKit here: install the buildx plugin (docker-buildx)"
+build() { DOCKER_BUILDKIT=1 "$builder" build --progress=plain "$@"; }
+
+# base TAG PACKAGES [mmdebstrap options…] -- [docker import --change options…]
+base() {
+	local tag=$1 pkgs=$2 start
+	shift 2
+	local mm=() imp=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do mm+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	imp=("$@")
+	if [ -z "$rebuild" ] && docker image inspect "$tag" >/dev/null 2>&1; then
+		log "$tag: present"
+		return
+	fi
+	start=$(date +%s)
+	log "$tag: mmdebstrap $SUITE with $pkgs"
+	mmdebstrap --quiet --variant=essential --include="$pkgs" \
+		--aptopt='APT::Install-Recommends "false"' \
+		--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
+		"${mm[@]}" "$SUITE" - | docker import "${imp[@]}" - "$tag" >/dev/null
+	log "$tag: made in $(since "$start")"
+}
+
+local_bases() {
+	command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: deploy/scripts/deps.sh compose installs it"
+	# shellcheck source=../docker/local-images.env
+	. "$LOCAL_ENV"
+	local goroot path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	goroot=$(go env GOROOT)
+	GO_IMAGE=zeromall-local/golang:$(go env GOVERSION | sed 's/^go//')-$SUITE
+	# The machine's own CA bundle: it reaches the Go module proxy through whatever it trusts.
+	base "$GO_IMAGE" ca-certificates \
+		--customize-hook='upload /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt' \
+		--customize-hook='mkdir -p "$1/usr/local/go"' --customize-hook="sync-in $goroot /usr/local/go" -- \
+		--change "ENV PATH=/usr/local/go/bin:/go/bin:$path" --change 'ENV GOPATH=/go' --change 'ENV GOTOOLCHAIN=local'
+	# The package's postinst initialises a data directory; the entry point makes one on first start.
+	base "$MYSQL_IMAGE" mariadb-server,mariadb-client \
+		--customize-hook='rm -rf "$1"/var/lib/mysql/*' \
+		--customize-hook='copy-in deploy/docker/mariadb-entrypoint.sh /usr/local/bin' -- \
+		--change "ENV PATH=$path" --change 'ENTRYPOINT ["/usr/local/bin/mariadb-entrypoint.sh"]' \
+		--change 'VOLUME /var/lib/mysql' --change 'EXPOSE 3306'
+	base "$REDIS_IMAGE" redis-server \
+		--customize-hook='chroot "$1" sh -c "mkdir -p /data && chown redis:redis /data"' -- \
+		--change "ENV PATH=$path" --change 'USER redis' --change 'WORKDIR /data' --change 'VOLUME /data' \
+		--change 'CMD ["redis-server"]' --change 'EXPOSE 6379'
+	base "$ETCD_IMAGE" etcd-server,etcd-client -- \
+		--change "ENV PATH=$path" --change 'CMD ["etcd"]' --change 'EXPOSE 2379 2380'
+	# wget: Compose's health check of Prometheus, as in the official image (busybox's).
+	base "$PROMETHEUS_IMAGE" prometheus,wget \
+		--customize-hook='chroot "$1" sh -c "mkdir -p /prometheus && chown nobody:nogroup /prometheus"' -- \
+		--change "ENV PATH=$path" --change 'USER nobody' --change 'WORKDIR /prometheus' \
+		--change 'ENTRYPOINT ["/usr/bin/prometheus"]' --change 'EXPOSE 9090'
+}
+
+go_args=()
+if [ -n "$local_bases" ]; then
+	local_bases
+	go_args=(--build-arg "GO_IMAGE=$GO_IMAGE")
+fi
+
+for svc in $SERVICES; do
+	for kind in rpc api; do
+		start=$(date +%s)
+		log "$REPO/$svc-$kind:$TAG"
+		build -f deploy/Dockerfile "${go_args[@]}" --build-arg "GOPROXY=$(go env GOPROXY)" \
+			--build-arg "SERVICE=$svc" --build-arg "KIND=$kind" -t "$REPO/$svc-$kind:$TAG" . >.images-build.log 2>&1 ||
+			{ tail -40 .images-build.log; die "building $svc-$kind failed (whole log: .images-build.log)"; }
+		log "$REPO/$svc-$kind:$TAG built in $(since "$start"), $(docker image inspect -f '{{.Size}}' "$REPO/$svc-$kind:$TAG" | awk '{printf "%.1f MB", $1/1e6}')"
+	done
+done
+rm -f .images-build.log
