@@ -1,5 +1,7 @@
 // Package deploy holds no code: its test checks deploy/docker-compose.yml, deploy/Dockerfile and
-// the observability config against the services' own YAML, since no Docker engine runs in CI.
+// the observability config against the services' own YAML, in seconds and without an engine.
+// deploy/composecheck (make test-compose) runs the same files on a real Docker engine; Grafana and
+// Jaeger, which no image can be made of without a registry, are checked only here.
 package deploy
 
 import (
@@ -36,6 +38,7 @@ type composeService struct {
 	Healthcheck *struct{ Test []string }
 	Profiles    []string
 	Volumes     []string
+	ReadOnly    bool `yaml:"read_only"`
 }
 
 // readByCode are the variables every process reads in code (pkg/deployenv), not in its YAML.
@@ -154,6 +157,9 @@ func TestCompose_EveryProcessIsWiredLikeItsConfig(t *testing.T) {
 			if !slices.Equal(s.Ports, published) {
 				t.Errorf("publishes %v, want %v (gateways only, on loopback)", s.Ports, published)
 			}
+			if !s.ReadOnly {
+				t.Error("its root filesystem is writable: the processes write nothing but stdout (read_only: true)")
+			}
 			if s.Environment["ZEROMALL_ENV"] != "development" {
 				t.Errorf("ZEROMALL_ENV %q: Compose is a development stack (dev secrets, dev rpc identities)", s.Environment["ZEROMALL_ENV"])
 			}
@@ -220,15 +226,25 @@ func TestCompose_PublishesOnlyGatewaysAndUIsOnLoopback(t *testing.T) {
 	}
 }
 
+// imageVar is how every image is named: from the environment, with a default.
+var imageVar = regexp.MustCompile(`^\$\{[A-Z_]+_IMAGE:-([^}]+)\}$|^\$\{ZEROMALL_IMAGE_REPO:-zeromall\}/[a-z-]+:\$\{ZEROMALL_IMAGE_TAG:-dev\}$`)
+
 func TestCompose_InfraHasHealthChecksVolumesAndPinnedImages(t *testing.T) {
 	c := loadCompose(t)
 	for name, s := range c.Services {
 		if s.Healthcheck == nil || len(s.Healthcheck.Test) == 0 {
 			t.Errorf("%s has no health check", name)
 		}
-		if s.Image != "" && s.Build == nil && !pinned(s.Image) {
-			t.Errorf("%s image %q is not pinned to a version", name, s.Image)
+		m := imageVar.FindStringSubmatch(s.Image)
+		switch {
+		case m == nil:
+			t.Errorf("%s image %q cannot be set from the environment (${NAME_IMAGE:-default})", name, s.Image)
+		case s.Build == nil && !pinned(m[1]):
+			t.Errorf("%s image %q is not pinned to a version", name, m[1])
 		}
+	}
+	if m := imageVar.FindStringSubmatch(c.Services["mysql"].Image); m == nil || !strings.HasPrefix(m[1], "mariadb:10.11") {
+		t.Errorf("the database image is %q, want MariaDB 10.11, the engine every test runs on", c.Services["mysql"].Image)
 	}
 	for _, infra := range []string{"mysql", "redis", "etcd"} {
 		if len(c.Services[infra].Volumes) == 0 {

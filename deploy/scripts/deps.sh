@@ -6,6 +6,8 @@
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
 #   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
 #   docker: starts the Docker daemon when it is installed but does not answer (nothing when absent)
+#   compose: what make test-compose and make images-local need beside the engine: a Compose tool
+#     (Debian's docker-compose when there is no docker compose plugin) and mmdebstrap
 set -euo pipefail
 
 MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
@@ -111,6 +113,13 @@ need_docker() {
 	die "the Docker daemon did not answer within 30 s; see /var/log/zeromall-dockerd.log"
 }
 
+need_compose() {
+	local missing=()
+	docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || missing+=(docker-compose)
+	command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(protoc mysql redis)
 for t in "${targets[@]}"; do
@@ -123,6 +132,7 @@ for t in "${targets[@]}"; do
 	prometheus) need_prometheus ;;
 	lint) need_lint ;;
 	docker) need_docker ;;
+	compose) need_compose ;;
 	*) die "unknown target $t" ;;
 	esac
 done

@@ -97,7 +97,7 @@ wait_until 60 "MariaDB replica" mariadb -h127.0.0.1 -P3308 -uroot -e 'select 1'
 mariadb -h127.0.0.1 -P3307 -uroot -e "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl-dev-only'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';"
 mariadb -h127.0.0.1 -P3308 -uroot -e "SET GLOBAL gtid_slave_pos = ''; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=3307,
 	MASTER_USER='repl', MASTER_PASSWORD='repl-dev-only', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE;"
-replicating() { mariadb -h127.0.0.1 -P3308 -uroot -e 'SHOW SLAVE STATUS\G' | grep -q 'Slave_SQL_Running: Yes'; }
+replicating() { mariadb -h127.0.0.1 -P3308 -uroot -e 'SHOW REPLICA STATUS\G' | grep -q 'Slave_SQL_Running: Yes'; }
 wait_until 30 "replication" replicating
 
 # ---- Redis Cluster: three masters, three replicas ----------------------------------------

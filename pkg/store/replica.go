@@ -121,7 +121,9 @@ func ReplicationLag(dsn string) Probe {
 		if openErr != nil {
 			return 0, fmt.Errorf("open replica: %w", openErr)
 		}
-		rows, err := db.QueryContext(ctx, "SHOW SLAVE STATUS")
+		// SHOW REPLICA STATUS: both MariaDB (10.5+) and MySQL (8.0.22+) accept it; MySQL 8.4 dropped
+		// SHOW SLAVE STATUS.
+		rows, err := db.QueryContext(ctx, "SHOW REPLICA STATUS")
 		if err != nil {
 			return 0, fmt.Errorf("read replication status: %w", err)
 		}

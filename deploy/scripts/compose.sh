@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# zeromall on Docker Compose (make compose-up / make compose-down), with Compose v2 (docker compose)
+# or Debian's docker-compose 1.29, whichever is installed.
+#   deploy/scripts/compose.sh up     build the six images, start the stack, wait until every
+#                                    container is healthy (what up --wait does on Compose v2)
+#   deploy/scripts/compose.sh down   stop it; volumes are kept (add -v to drop them)
+#   deploy/scripts/compose.sh ARGS   any other Compose command on the project, e.g. logs -f order-rpc
+# PROFILE=observability adds Prometheus, Grafana and Jaeger. LOCAL=1 uses make images-local's
+# base images (deploy/docker/local-images.env), for a machine without a container registry.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+log() { printf '[compose] %s\n' "$*"; }
+die() { printf '[compose] error: %s\n' "$*" >&2; exit 1; }
+
+if docker compose version >/dev/null 2>&1; then
+	cli=(docker compose)
+elif command -v docker-compose >/dev/null; then
+	cli=(docker-compose)
+else
+	die "no Compose tool: install the docker compose plugin, or docker-compose (deploy/scripts/deps.sh compose)"
+fi
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer (deploy/scripts/deps.sh docker starts it)"
+
+args=(-p zeromall -f deploy/docker-compose.yml)
+[ -z "${LOCAL:-}" ] || args+=(--env-file deploy/docker/local-images.env)
+profile=()
+if [ -n "${PROFILE:-}" ]; then
+	profile=(--profile "$PROFILE")
+	# The services send their spans to Jaeger only when it runs.
+	[ "$PROFILE" != observability ] || export OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-jaeger:4317}
+fi
+compose() { "${cli[@]}" "${args[@]}" "${profile[@]}" "$@"; }
+
+wait_healthy() {
+	local start ids id state waiting said=""
+	start=$(date +%s)
+	ids=$(compose ps -q)
+	while true; do
+		waiting=""
+		for id in $ids; do
+			state=$(docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")
+			case $state in
+			*" healthy") ;;
+			*" unhealthy" | *" exited" | *" dead")
+				compose logs --tail 20
+				die "${state#/}: see the log lines above" ;;
+			*) waiting="$waiting ${state#/}," ;;
+			esac
+		done
+		[ -n "$waiting" ] || break
+		[ "$waiting" = "$said" ] || log "waiting for${waiting%,}"
+		said=$waiting
+		[ $(($(date +%s) - start)) -lt 300 ] || die "not healthy after 300 s:${waiting%,}"
+		sleep 2
+	done
+	log "every container is healthy ($(($(date +%s) - start)) s)"
+}
+
+case "${1:-}" in
+up)
+	deploy/scripts/images.sh ${LOCAL:+--local}
+	compose up -d --no-build
+	wait_healthy
+	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890"
+	[ -z "${PROFILE:-}" ] || log "observability: Prometheus http://127.0.0.1:9090, Grafana http://127.0.0.1:3000, Jaeger http://127.0.0.1:16686"
+	;;
+down)
+	shift
+	profile=(--profile observability)
+	compose down "$@"
+	;;
+"") die "usage: $0 up|down|<compose command>" ;;
+*) compose "$@" ;;
+esac
