@@ -57,10 +57,26 @@ wait_healthy() {
 	log "every container is healthy ($(($(date +%s) - start)) s)"
 }
 
+# Compose would create half the stack before failing on a taken port; say which one first.
+check_ports() {
+	local port ports=(8888 8889 8890)
+	[ -z "${PROFILE:-}" ] || ports+=(9090 3000 16686)
+	for port in "${ports[@]}"; do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			die "127.0.0.1:$port is taken (make run's stack? make stop stops it; or: ss -ltnp 'sport = :$port')"
+		fi
+	done
+}
+
 case "${1:-}" in
 up)
+	[ -n "$(compose ps -q)" ] || check_ports
 	deploy/scripts/images.sh ${LOCAL:+--local}
-	compose up -d --no-build
+	if ! compose up -d --no-build; then
+		# Compose v1 stops at the first dependency that is not healthy; its reason is in the logs.
+		compose logs --no-color --tail 5
+		die "the stack did not come up: the log lines above say why (doc/troubleshooting.md, Compose)"
+	fi
 	wait_healthy
 	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890"
 	[ -z "${PROFILE:-}" ] || log "observability: Prometheus http://127.0.0.1:9090, Grafana http://127.0.0.1:3000, Jaeger http://127.0.0.1:16686"

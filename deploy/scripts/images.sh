@@ -107,7 +107,13 @@ for svc in $SERVICES; do
 		log "$REPO/$svc-$kind:$TAG"
 		build -f deploy/Dockerfile "${go_args[@]}" --build-arg "GOPROXY=$(go env GOPROXY)" \
 			--build-arg "SERVICE=$svc" --build-arg "KIND=$kind" -t "$REPO/$svc-$kind:$TAG" . >.images-build.log 2>&1 ||
-			{ tail -40 .images-build.log; die "building $svc-$kind failed (whole log: .images-build.log)"; }
+			{
+				tail -40 .images-build.log
+				if [ -z "$local_bases" ] && grep -q 'failed to do request\|pull access denied\|no such host' .images-build.log; then
+					die "the base image cannot be pulled: no container registry reachable? make images-local (or LOCAL=1 make compose-up) makes it from Debian's packages"
+				fi
+				die "building $svc-$kind failed (whole log: .images-build.log)"
+			}
 		log "$REPO/$svc-$kind:$TAG built in $(since "$start"), $(docker image inspect -f '{{.Size}}' "$REPO/$svc-$kind:$TAG" | awk '{printf "%.1f MB", $1/1e6}')"
 	done
 done
