@@ -64,9 +64,11 @@ base() {
 	log "$tag: made in $(since "$start")"
 }
 
+# The hooks' "$1" is mmdebstrap's: the root of the tree it is making.
+# shellcheck disable=SC2016
 local_bases() {
 	command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: deploy/scripts/deps.sh compose installs it"
-	# shellcheck source=../docker/local-images.env
+	# shellcheck source=/dev/null
 	. "$LOCAL_ENV"
 	local goroot path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	goroot=$(go env GOROOT)
