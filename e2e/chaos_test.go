@@ -7,7 +7,6 @@ package e2e
 // make test, 60s in make chaos), CHAOS_SEED replays a run's choices.
 
 import (
-	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -221,18 +220,11 @@ var chaosClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transp
 // send makes one request and returns its status (0 when no answer came) and JSON body.
 func (s *chaosShop) send(method, url, token string, body any, headers ...string) (int, map[string]any) {
 	s.ops.Add(1)
-	var rd io.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+	req, err := testkit.NewRequest(method, url, token, body, headers...)
+	if err != nil {
+		s.failed.Add(1)
+		s.answered(0)
+		return 0, nil
 	}
 	resp, err := chaosClient.Do(req)
 	if err != nil {

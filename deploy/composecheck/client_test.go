@@ -1,13 +1,14 @@
 package composecheck
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"testing"
 	"time"
+
+	"zeromall/pkg/testkit"
 )
 
 var httpc = &http.Client{Timeout: 10 * time.Second}
@@ -25,24 +26,9 @@ func (r response) str(key string) string {
 
 // try sends one JSON request; a transport error comes back as status 0.
 func try(method, url, token string, body any, header ...string) response {
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return response{Raw: []byte(err.Error())}
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, url, rd)
+	req, err := testkit.NewRequest(method, url, token, body, header...)
 	if err != nil {
 		return response{Raw: []byte(err.Error())}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := httpc.Do(req)
 	if err != nil {

@@ -218,13 +218,7 @@ func (s *stack) crashOrderRPC(t *testing.T) {
 		return inspect(t, "{{.RestartCount}}", id) != restarts && inspect(t, "{{.State.Health.Status}}", id) == "healthy"
 	})
 	t.Logf("compose: order-rpc restarted by its restart policy and healthy %.1fs after the kill", time.Since(killed).Seconds())
-	before := load.count()
-	time.Sleep(3 * time.Second)
-	acked := load.stop(t)
-	if len(acked) <= before {
-		t.Errorf("no purchase acknowledged after order-rpc came back (%d before, %d after)", before, len(acked))
-	}
-	s.checkAcked(t, load.token, acked)
+	s.buyOnThenCheck(t, load, "order-rpc")
 }
 
 func (s *stack) restartMySQL(t *testing.T) {
@@ -237,11 +231,18 @@ func (s *stack) restartMySQL(t *testing.T) {
 		return inspect(t, "{{.State.Health.Status}}", id) == "healthy"
 	})
 	t.Logf("compose: MariaDB restarted and healthy in %.1fs", time.Since(start).Seconds())
+	s.buyOnThenCheck(t, load, "MariaDB")
+}
+
+// buyOnThenCheck lets the buyer go on for 3 s after the fault healed, then checks that purchases
+// were acknowledged again and that none acknowledged at any time is missing.
+func (s *stack) buyOnThenCheck(t *testing.T, load *buying, healed string) {
+	t.Helper()
 	before := load.count()
 	time.Sleep(3 * time.Second)
 	acked := load.stop(t)
 	if len(acked) <= before {
-		t.Errorf("no purchase acknowledged after MariaDB came back (%d before, %d after)", before, len(acked))
+		t.Errorf("no purchase acknowledged after %s came back (%d before, %d after)", healed, before, len(acked))
 	}
 	s.checkAcked(t, load.token, acked)
 }
