@@ -24,11 +24,17 @@ docker info >/dev/null 2>&1 || die "the Docker engine does not answer (deploy/sc
 
 args=(-p zeromall -f deploy/docker-compose.yml)
 [ -z "${LOCAL:-}" ] || args+=(--env-file deploy/docker/local-images.env)
-profile=()
+profile=() only=()
 if [ -n "${PROFILE:-}" ]; then
 	profile=(--profile "$PROFILE")
-	# The services send their spans to Jaeger only when it runs.
-	[ "$PROFILE" != observability ] || export OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-jaeger:4317}
+	if [ "$PROFILE" = observability ] && [ -n "${LOCAL:-}" ]; then
+		# Grafana and Jaeger are no Debian packages: without a registry only Prometheus can run.
+		read -r -a only <<<"$("${cli[@]}" "${args[@]}" config --services | grep -vx -e grafana -e jaeger | tr '\n' ' ')"
+		log "LOCAL=1: of the observability profile only Prometheus runs (no image of Grafana or Jaeger can be made without a registry)"
+	elif [ "$PROFILE" = observability ]; then
+		# The services send their spans to Jaeger only when it runs.
+		export OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-jaeger:4317}
+	fi
 fi
 compose() { "${cli[@]}" "${args[@]}" "${profile[@]}" "$@"; }
 
@@ -72,14 +78,18 @@ case "${1:-}" in
 up)
 	[ -n "$(compose ps -q)" ] || check_ports
 	deploy/scripts/images.sh ${LOCAL:+--local}
-	if ! compose up -d --no-build; then
+	if ! compose up -d --no-build "${only[@]}"; then
 		# Compose v1 stops at the first dependency that is not healthy; its reason is in the logs.
 		compose logs --no-color --tail 5
 		die "the stack did not come up: the log lines above say why (doc/troubleshooting.md, Compose)"
 	fi
 	wait_healthy
 	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890"
-	[ -z "${PROFILE:-}" ] || log "observability: Prometheus http://127.0.0.1:9090, Grafana http://127.0.0.1:3000, Jaeger http://127.0.0.1:16686"
+	if [ ${#only[@]} -gt 0 ]; then
+		log "observability: Prometheus http://127.0.0.1:9090"
+	elif [ -n "${PROFILE:-}" ]; then
+		log "observability: Prometheus http://127.0.0.1:9090, Grafana http://127.0.0.1:3000, Jaeger http://127.0.0.1:16686"
+	fi
 	;;
 down)
 	shift
