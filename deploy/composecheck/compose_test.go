@@ -7,6 +7,7 @@
 package composecheck
 
 import (
+	"bufio"
 	"fmt"
 	"net"
 	"os"
@@ -76,11 +77,20 @@ func buildImages(t *testing.T, root string) {
 	}
 	cmd := exec.Command("deploy/scripts/images.sh", args...)
 	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		t.Logf("compose: %s", line)
-	}
+	out, err := cmd.StdoutPipe()
 	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Line by line as they come: a cold build takes minutes.
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		t.Logf("compose: %s", lines.Text())
+	}
+	if err := cmd.Wait(); err != nil {
 		t.Fatalf("images.sh: %v", err)
 	}
 }
