@@ -99,16 +99,16 @@ func buildImages(t *testing.T, root string) {
 type stack struct {
 	root   string
 	cli    []string // docker compose, or docker-compose
-	files  []string
+	flags  []string // the project, the Compose file and the env file
 	bought purchased
 	// acked are the orders the gateways acknowledged during the fault steps.
 	acked []string
 }
 
 func newCompose(t *testing.T, root string) *stack {
-	s := &stack{root: root, files: []string{"-p", project, "-f", "deploy/docker-compose.yml"}}
+	s := &stack{root: root, flags: []string{"-p", project, "-f", "deploy/docker-compose.yml"}}
 	if os.Getenv("ZEROMALL_COMPOSE_BASES") != "public" {
-		s.files = append(s.files, "--env-file", "deploy/docker/local-images.env")
+		s.flags = append(s.flags, "--env-file", "deploy/docker/local-images.env")
 	}
 	switch {
 	case exec.Command("docker", "compose", "version").Run() == nil:
@@ -137,7 +137,7 @@ func newCompose(t *testing.T, root string) *stack {
 }
 
 func (s *stack) output(args ...string) (string, error) {
-	full := append(append(append([]string{}, s.cli[1:]...), s.files...), args...)
+	full := append(append(append([]string{}, s.cli[1:]...), s.flags...), args...)
 	cmd := exec.Command(s.cli[0], full...)
 	cmd.Dir = s.root
 	out, err := cmd.CombinedOutput()
