@@ -13,11 +13,13 @@ import (
 
 	"zeromall/pkg/dberr"
 	"zeromall/pkg/deployenv"
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/migrate"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -54,12 +56,30 @@ func (c Config) Check(env deployenv.Env, dsnVar string) error {
 				c.DB.OwnWritesFor, c.DB.MaxReplicaLag, probeEvery))
 		}
 	}
+	var caches error
+	if len(c.Cache) != 1 {
+		// The invalidation journal deletes keys in that one Redis (pkg/invalidation).
+		caches = fmt.Errorf("Cache has %d entries, want 1: a Redis node, or a Redis Cluster (every node in Host, Type cluster)", len(c.Cache))
+	}
 	return errors.Join(
 		env.DSN(dsnVar+" (DB.DataSource)", c.DB.DataSource),
+		caches,
 		replica,
 		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
 		empty,
 	)
+}
+
+// OpenJournal returns the service's cache invalidation journal on db, its open connection, in the
+// one Redis of Cache. Its records are drained a second after their commit, or after
+// MaxReplicaLag when reads may come from a replica: a page a reader filled from a replica that
+// had not yet applied the commit is deleted too.
+func (c Config) OpenJournal(db sqlx.SqlConn) *invalidation.Journal {
+	delay := time.Second
+	if c.DB.Replica != "" {
+		delay = max(delay, c.DB.MaxReplicaLag)
+	}
+	return invalidation.New(db, redis.MustNewRedis(c.Cache[0].RedisConf), delay)
 }
 
 // CacheOptions are the cache expiries for goctl's cached models (go-zero's default is 7 days).

@@ -19,11 +19,13 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/migrate"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // MySQLServerEnv names the variable holding the DSN (without database) of the MySQL server
@@ -147,6 +149,12 @@ func (r *Redis) Conf() redis.RedisConf {
 // CacheConf is a goctl model's cache on this server.
 func (r *Redis) CacheConf() cache.CacheConf {
 	return cache.CacheConf{{RedisConf: r.Conf(), Weight: 100}}
+}
+
+// Journal is a cache invalidation journal on db whose keys live on this server, drained at one
+// second as in a service without a replica.
+func (r *Redis) Journal(db sqlx.SqlConn) *invalidation.Journal {
+	return invalidation.New(db, redis.MustNewRedis(r.Conf()), time.Second)
 }
 
 // Start (re)starts the server on its address.

@@ -35,8 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*OrderIdempotency, error)
 		FindOneByUserIdIdempotencyKey(ctx context.Context, userId int64, idempotencyKey string) (*OrderIdempotency, error)
 		Update(ctx context.Context, data *OrderIdempotency) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *OrderIdempotency) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *OrderIdempotency) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -155,13 +155,13 @@ func (m *defaultOrderIdempotencyModel) Update(ctx context.Context, newData *Orde
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultOrderIdempotencyModel) Invalidate(ctx context.Context, data *OrderIdempotency) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultOrderIdempotencyModel) CacheKeys(data *OrderIdempotency) []string {
 	orderIdempotencyIdKey := fmt.Sprintf("%s%v", cache_orderOrderIdempotencyIdPrefix, data.Id)
 	orderIdempotencyUserIdIdempotencyKeyKey := fmt.Sprintf("%s%v:%v", cache_orderOrderIdempotencyUserIdIdempotencyKeyPrefix, data.UserId, data.IdempotencyKey)
-	return m.DelCacheCtx(ctx, orderIdempotencyIdKey, orderIdempotencyUserIdIdempotencyKeyKey)
+	return []string{orderIdempotencyIdKey, orderIdempotencyUserIdIdempotencyKeyKey}
 }
 
 func (m *defaultOrderIdempotencyModel) formatPrimary(primary any) string {

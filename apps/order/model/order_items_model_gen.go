@@ -33,8 +33,8 @@ type (
 		Insert(ctx context.Context, data *OrderItems) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*OrderItems, error)
 		Update(ctx context.Context, data *OrderItems) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *OrderItems) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *OrderItems) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -113,12 +113,12 @@ func (m *defaultOrderItemsModel) Update(ctx context.Context, data *OrderItems) e
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultOrderItemsModel) Invalidate(ctx context.Context, data *OrderItems) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultOrderItemsModel) CacheKeys(data *OrderItems) []string {
 	orderItemsIdKey := fmt.Sprintf("%s%v", cache_orderOrderItemsIdPrefix, data.Id)
-	return m.DelCacheCtx(ctx, orderItemsIdKey)
+	return []string{orderItemsIdKey}
 }
 
 func (m *defaultOrderItemsModel) formatPrimary(primary any) string {

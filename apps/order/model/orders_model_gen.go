@@ -35,8 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*Orders, error)
 		FindOneBySn(ctx context.Context, sn string) (*Orders, error)
 		Update(ctx context.Context, data *Orders) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *Orders) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *Orders) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -159,13 +159,13 @@ func (m *defaultOrdersModel) Update(ctx context.Context, newData *Orders) error 
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultOrdersModel) Invalidate(ctx context.Context, data *Orders) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultOrdersModel) CacheKeys(data *Orders) []string {
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
-	return m.DelCacheCtx(ctx, ordersIdKey, ordersSnKey)
+	return []string{ordersIdKey, ordersSnKey}
 }
 
 func (m *defaultOrdersModel) formatPrimary(primary any) string {

@@ -55,9 +55,9 @@ type (
 		// AddStockTx adds delta units (fewer when negative): a restock, or an adjustment made
 		// under the product's row lock after checking it keeps stock at zero or above.
 		AddStockTx(ctx context.Context, s sqlx.Session, id, delta int64) error
-		// InvalidateStock drops the cached rows of products that changed, and every cached
-		// page of the catalogue; call it after the transaction commits.
-		InvalidateStock(ctx context.Context, ids ...int64) error
+		// StaleKeys returns the cache keys a change of products ids makes stale: their rows
+		// and the catalogue's generation (every cached page), for the invalidation journal.
+		StaleKeys(ids ...int64) []string
 	}
 
 	customProductsModel struct {
@@ -190,12 +190,13 @@ func (m *customProductsModel) AddStockTx(ctx context.Context, s sqlx.Session, id
 	return nil
 }
 
-func (m *customProductsModel) InvalidateStock(ctx context.Context, ids ...int64) error {
+func (m *customProductsModel) StaleKeys(ids ...int64) []string {
 	keys := []string{catalogueGenKey}
 	for _, id := range ids {
+		// The sku key caches only the sku's id (goctl's index cache), which never changes.
 		keys = append(keys, fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, id))
 	}
-	return m.DelCacheCtx(ctx, keys...)
+	return keys
 }
 
 func placeholders(n int) string {

@@ -35,8 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*Products, error)
 		FindOneBySku(ctx context.Context, sku string) (*Products, error)
 		Update(ctx context.Context, data *Products) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *Products) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *Products) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -158,13 +158,13 @@ func (m *defaultProductsModel) Update(ctx context.Context, newData *Products) er
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultProductsModel) Invalidate(ctx context.Context, data *Products) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultProductsModel) CacheKeys(data *Products) []string {
 	productsIdKey := fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, data.Id)
 	productsSkuKey := fmt.Sprintf("%s%v", cache_orderProductsSkuPrefix, data.Sku)
-	return m.DelCacheCtx(ctx, productsIdKey, productsSkuKey)
+	return []string{productsIdKey, productsSkuKey}
 }
 
 func (m *defaultProductsModel) formatPrimary(primary any) string {

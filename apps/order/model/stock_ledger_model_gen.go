@@ -33,8 +33,8 @@ type (
 		Insert(ctx context.Context, data *StockLedger) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*StockLedger, error)
 		Update(ctx context.Context, data *StockLedger) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *StockLedger) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *StockLedger) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -114,12 +114,12 @@ func (m *defaultStockLedgerModel) Update(ctx context.Context, data *StockLedger)
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultStockLedgerModel) Invalidate(ctx context.Context, data *StockLedger) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultStockLedgerModel) CacheKeys(data *StockLedger) []string {
 	stockLedgerIdKey := fmt.Sprintf("%s%v", cache_orderStockLedgerIdPrefix, data.Id)
-	return m.DelCacheCtx(ctx, stockLedgerIdKey)
+	return []string{stockLedgerIdKey}
 }
 
 func (m *defaultStockLedgerModel) formatPrimary(primary any) string {

@@ -39,6 +39,9 @@ func main() {
 	})
 	defer s.Stop()
 
+	// Before serving: drains what a crashed predecessor left.
+	drainer := ctx.Journal.StartDrainer()
+	proc.AddShutdownListener(drainer.Stop)
 	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)
 	purge := workers.StartIdempotencyPurge(ctx.Orders, c.Idempotency.PurgeInterval, c.Idempotency.PurgeBatch)
 	proc.AddShutdownListener(canceller.Stop)

@@ -33,8 +33,8 @@ type (
 		Insert(ctx context.Context, data *Outbox) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*Outbox, error)
 		Update(ctx context.Context, data *Outbox) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *Outbox) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *Outbox) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -118,12 +118,12 @@ func (m *defaultOutboxModel) Update(ctx context.Context, data *Outbox) error {
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultOutboxModel) Invalidate(ctx context.Context, data *Outbox) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultOutboxModel) CacheKeys(data *Outbox) []string {
 	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, data.Id)
-	return m.DelCacheCtx(ctx, outboxIdKey)
+	return []string{outboxIdKey}
 }
 
 func (m *defaultOutboxModel) formatPrimary(primary any) string {

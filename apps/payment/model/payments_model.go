@@ -38,11 +38,13 @@ type (
 		RefundLateTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time, note string) (bool, error)
 		// FindExpired returns up to limit pending payments that expired by now.
 		FindExpired(ctx context.Context, now time.Time, limit int) ([]*Payments, error)
-		// Expire marks a pending payment that expired by now expired; false when it was not.
-		Expire(ctx context.Context, id int64, now time.Time) (bool, error)
-		// Reopen gives an expired payment (or a pending one past its expiry) a new expiry; false
+		// InsertTx adds a payment inside a transaction.
+		InsertTx(ctx context.Context, s sqlx.Session, p *Payments) error
+		// ExpireTx marks a pending payment that expired by now expired; false when it was not.
+		ExpireTx(ctx context.Context, s sqlx.Session, id int64, now time.Time) (bool, error)
+		// ReopenTx gives an expired payment (or a pending one past its expiry) a new expiry; false
 		// when it was neither.
-		Reopen(ctx context.Context, id int64, now, expiresAt time.Time) (bool, error)
+		ReopenTx(ctx context.Context, s sqlx.Session, id int64, now, expiresAt time.Time) (bool, error)
 		// RefundTx moves a succeeded payment to refunded, noting why; false when it was not succeeded.
 		RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error)
 	}
@@ -100,14 +102,20 @@ func (m *customPaymentsModel) FindExpired(ctx context.Context, now time.Time, li
 	return list, nil
 }
 
-func (m *customPaymentsModel) Expire(ctx context.Context, id int64, now time.Time) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ? where `id` = ? and `status` = ? and `expires_at` <= ?", m.table)
-	return affectedOne(m.ExecNoCacheCtx(ctx, q, PaymentExpired, id, PaymentPending, now.UTC()))
+func (m *customPaymentsModel) InsertTx(ctx context.Context, s sqlx.Session, p *Payments) error {
+	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", m.table, paymentsRowsExpectAutoSet)
+	_, err := s.ExecCtx(ctx, q, p.Sn, p.OrderSn, p.UserId, p.Amount, p.Status, p.TradeNo, p.Note, p.PaidAt, p.RefundedAt, p.ExpiresAt)
+	return err
 }
 
-func (m *customPaymentsModel) Reopen(ctx context.Context, id int64, now, expiresAt time.Time) (bool, error) {
+func (m *customPaymentsModel) ExpireTx(ctx context.Context, s sqlx.Session, id int64, now time.Time) (bool, error) {
+	q := fmt.Sprintf("update %s set `status` = ? where `id` = ? and `status` = ? and `expires_at` <= ?", m.table)
+	return affectedOne(s.ExecCtx(ctx, q, PaymentExpired, id, PaymentPending, now.UTC()))
+}
+
+func (m *customPaymentsModel) ReopenTx(ctx context.Context, s sqlx.Session, id int64, now, expiresAt time.Time) (bool, error) {
 	q := fmt.Sprintf("update %s set `status` = ?, `expires_at` = ? where `id` = ? and `status` in (?, ?) and `expires_at` <= ?", m.table)
-	return affectedOne(m.ExecNoCacheCtx(ctx, q, PaymentPending, expiresAt.UTC(), id, PaymentPending, PaymentExpired, now.UTC()))
+	return affectedOne(s.ExecCtx(ctx, q, PaymentPending, expiresAt.UTC(), id, PaymentPending, PaymentExpired, now.UTC()))
 }
 
 func (m *customPaymentsModel) RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error) {

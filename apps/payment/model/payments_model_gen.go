@@ -37,8 +37,8 @@ type (
 		FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error)
 		FindOneBySn(ctx context.Context, sn string) (*Payments, error)
 		Update(ctx context.Context, data *Payments) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *Payments) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *Payments) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -195,14 +195,14 @@ func (m *defaultPaymentsModel) Update(ctx context.Context, newData *Payments) er
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultPaymentsModel) Invalidate(ctx context.Context, data *Payments) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultPaymentsModel) CacheKeys(data *Payments) []string {
 	paymentsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, data.Id)
 	paymentsOrderSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, data.OrderSn)
 	paymentsSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, data.Sn)
-	return m.DelCacheCtx(ctx, paymentsIdKey, paymentsOrderSnKey, paymentsSnKey)
+	return []string{paymentsIdKey, paymentsOrderSnKey, paymentsSnKey}
 }
 
 func (m *defaultPaymentsModel) formatPrimary(primary any) string {

@@ -40,6 +40,9 @@ func main() {
 	})
 	defer s.Stop()
 
+	// Before serving: drains what a crashed predecessor left.
+	drainer := ctx.Journal.StartDrainer()
+	proc.AddShutdownListener(drainer.Stop)
 	relay := workers.StartOutboxRelay(ctx.Payments, payments.Delivery{
 		Owner: workers.RelayOwner(), Lease: c.Relay.Lease, Batch: c.Relay.Batch,
 		MinBackoff: c.Relay.MinBackoff, MaxBackoff: c.Relay.MaxBackoff,

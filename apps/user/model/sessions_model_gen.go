@@ -33,8 +33,8 @@ type (
 		Insert(ctx context.Context, data *Sessions) (sql.Result, error)
 		FindOne(ctx context.Context, id string) (*Sessions, error)
 		Update(ctx context.Context, data *Sessions) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *Sessions) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *Sessions) []string
 		Delete(ctx context.Context, id string) error
 	}
 
@@ -114,12 +114,12 @@ func (m *defaultSessionsModel) Update(ctx context.Context, data *Sessions) error
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultSessionsModel) Invalidate(ctx context.Context, data *Sessions) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultSessionsModel) CacheKeys(data *Sessions) []string {
 	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, data.Id)
-	return m.DelCacheCtx(ctx, sessionsIdKey)
+	return []string{sessionsIdKey}
 }
 
 func (m *defaultSessionsModel) formatPrimary(primary any) string {

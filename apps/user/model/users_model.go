@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -28,14 +27,14 @@ type (
 	// and implement the added methods in customUsersModel.
 	UsersModel interface {
 		usersModel
-		// UpdateProfile writes the editable profile fields and invalidates the cached rows.
-		UpdateProfile(ctx context.Context, u *Users) error
+		// UpdateProfileTx writes the editable profile fields inside a transaction.
+		UpdateProfileTx(ctx context.Context, s sqlx.Session, u *Users) error
 		// FindOneByEmailNoCache reads an account straight from MySQL, for login: a bcrypt check
 		// costs far more than the query, and a status or password changed outside the service
 		// (in SQL, bypassing the cache) must count at once.
 		FindOneByEmailNoCache(ctx context.Context, email string) (*Users, error)
-		// SetRole writes u's role and invalidates the cached rows.
-		SetRole(ctx context.Context, u *Users, role string) error
+		// SetRoleTx writes u's role inside a transaction.
+		SetRoleTx(ctx context.Context, s sqlx.Session, u *Users, role string) error
 	}
 
 	customUsersModel struct {
@@ -59,26 +58,16 @@ func (m *customUsersModel) FindOneByEmailNoCache(ctx context.Context, email stri
 	return &u, nil
 }
 
-// UpdateProfile writes one column per editable profile field (user-rpc's accounts.Profile; a new
-// field is added here too, doc/codegen.md). It does not read through the cache first (the
-// generated Update does, and fails while Redis is down); the email never changes, so the keys to
-// invalidate are known.
-func (m *customUsersModel) UpdateProfile(ctx context.Context, u *Users) error {
-	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
-		q := fmt.Sprintf("update %s set `nickname` = ? where `id` = ?", m.table)
-		return conn.ExecCtx(ctx, q, u.Nickname, u.Id)
-	}, fmt.Sprintf("%s%v", cache_userUsersIdPrefix, u.Id), fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, u.Email))
+// UpdateProfileTx writes one column per editable profile field (user-rpc's accounts.Profile; a new
+// field is added here too, doc/codegen.md).
+func (m *customUsersModel) UpdateProfileTx(ctx context.Context, s sqlx.Session, u *Users) error {
+	q := fmt.Sprintf("update %s set `nickname` = ? where `id` = ?", m.table)
+	_, err := s.ExecCtx(ctx, q, u.Nickname, u.Id)
 	return err
 }
 
-func (m *customUsersModel) SetRole(ctx context.Context, u *Users, role string) error {
-	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (sql.Result, error) {
-		q := fmt.Sprintf("update %s set `role` = ? where `id` = ?", m.table)
-		return conn.ExecCtx(ctx, q, role, u.Id)
-	}, fmt.Sprintf("%s%v", cache_userUsersIdPrefix, u.Id), fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, u.Email))
-	if err != nil {
-		return err
-	}
-	u.Role = role
-	return nil
+func (m *customUsersModel) SetRoleTx(ctx context.Context, s sqlx.Session, u *Users, role string) error {
+	q := fmt.Sprintf("update %s set `role` = ? where `id` = ?", m.table)
+	_, err := s.ExecCtx(ctx, q, role, u.Id)
+	return err
 }

@@ -35,8 +35,8 @@ type (
 		FindOne(ctx context.Context, id int64) (*Users, error)
 		FindOneByEmail(ctx context.Context, email string) (*Users, error)
 		Update(ctx context.Context, data *Users) error
-		// Invalidate deletes every cache key of data; call it after the commit of a transaction that changed it.
-		Invalidate(ctx context.Context, data *Users) error
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		CacheKeys(data *Users) []string
 		Delete(ctx context.Context, id int64) error
 	}
 
@@ -157,13 +157,13 @@ func (m *defaultUsersModel) Update(ctx context.Context, newData *Users) error {
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *defaultUsersModel) Invalidate(ctx context.Context, data *Users) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *defaultUsersModel) CacheKeys(data *Users) []string {
 	usersEmailKey := fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, data.Email)
 	usersIdKey := fmt.Sprintf("%s%v", cache_userUsersIdPrefix, data.Id)
-	return m.DelCacheCtx(ctx, usersEmailKey, usersIdKey)
+	return []string{usersEmailKey, usersIdKey}
 }
 
 func (m *defaultUsersModel) formatPrimary(primary any) string {

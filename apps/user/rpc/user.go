@@ -14,6 +14,7 @@ import (
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
+	"github.com/zeromicro/go-zero/core/proc"
 	"github.com/zeromicro/go-zero/core/service"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"google.golang.org/grpc"
@@ -39,6 +40,10 @@ func main() {
 		}
 	})
 	defer s.Stop()
+
+	// Before serving: drains what a crashed predecessor left.
+	drainer := ctx.Journal.StartDrainer()
+	proc.AddShutdownListener(drainer.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
 	s.Start()

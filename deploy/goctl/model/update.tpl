@@ -13,10 +13,10 @@ func (m *default{{.upperStartCamelObject}}Model) Update(ctx context.Context, {{i
 	return err
 }
 
-// Invalidate deletes every cache key of data. Inside TransactCtx the generated methods delete
-// keys before the commit, so a concurrent read can cache the old row again: call this after the
-// commit of any transaction that changed the row (zeromall template).
-func (m *default{{.upperStartCamelObject}}Model) Invalidate(ctx context.Context, data *{{.upperStartCamelObject}}) error {
+// CacheKeys returns every cache key of data: what a transaction that changed the row records in
+// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// template).
+func (m *default{{.upperStartCamelObject}}Model) CacheKeys(data *{{.upperStartCamelObject}}) []string {
 	{{.keys}}
-	return m.DelCacheCtx(ctx, {{.keyValues}})
+	return []string{ {{.keyValues}} }
 }

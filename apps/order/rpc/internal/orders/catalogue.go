@@ -14,7 +14,6 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
-	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -98,13 +97,17 @@ func (s *Service) CreateProduct(ctx context.Context, admin int64, np NewProduct)
 	if err != nil {
 		return nil, err
 	}
+	var keys []string
 	err = s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
 		id, err := s.products.InsertTx(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		p, err = s.products.LockTx(ctx, tx, id)
-		return err
+		if p, err = s.products.LockTx(ctx, tx, id); err != nil {
+			return err
+		}
+		keys = s.products.StaleKeys(id) // a not-found for the new id may be cached
+		return s.journal.RecordTx(ctx, tx, keys...)
 	})
 	if dberr.IsDuplicateOf(err, "uk_sku") {
 		return nil, xerr.ErrSkuTaken.WithMsgf("sku: %s is already used by another product", np.Sku)
@@ -112,7 +115,7 @@ func (s *Service) CreateProduct(ctx context.Context, admin int64, np NewProduct)
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateProducts(ctx, p.Id) // a not-found for the new id may be cached
+	s.journal.Drop(ctx, "product.created", keys...)
 	logx.WithContext(ctx).Infow("admin created product", logx.Field("adminId", admin), logx.Field("productId", p.Id),
 		logx.Field("sku", p.Sku), logx.Field("price", p.Price), logx.Field("stock", p.Stock))
 	return p, nil
@@ -135,6 +138,7 @@ func (s *Service) UpdateProduct(ctx context.Context, admin, id int64, change Pro
 		return nil, err
 	}
 	var p *model.Products
+	keys := s.products.StaleKeys(id)
 	err := s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
 		var err error
 		if p, err = s.lockProduct(ctx, tx, id); err != nil {
@@ -152,12 +156,15 @@ func (s *Service) UpdateProduct(ctx context.Context, admin, id int64, change Pro
 				p.Active = model.ProductActive
 			}
 		}
-		return s.products.UpdateListingTx(ctx, tx, p)
+		if err := s.products.UpdateListingTx(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.journal.RecordTx(ctx, tx, keys...)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateProducts(ctx, p.Id)
+	s.journal.Drop(ctx, "product.updated", keys...)
 	logx.WithContext(ctx).Infow("admin updated product", logx.Field("adminId", admin), logx.Field("productId", p.Id),
 		logx.Field("title", p.Title), logx.Field("price", p.Price), logx.Field("active", p.Active == model.ProductActive))
 	return p, nil
@@ -174,6 +181,7 @@ func (s *Service) AdjustStock(ctx context.Context, admin, id, delta int64, reaso
 		return nil, err
 	}
 	var p *model.Products
+	keys := s.products.StaleKeys(id)
 	err = s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
 		var err error
 		if p, err = s.lockProduct(ctx, tx, id); err != nil {
@@ -186,14 +194,17 @@ func (s *Service) AdjustStock(ctx context.Context, admin, id, delta int64, reaso
 			return err
 		}
 		p.Stock += delta // the row is locked: this is what is committed
-		return s.ledger.InsertManyTx(ctx, tx, []*model.StockLedger{{
+		if err := s.ledger.InsertManyTx(ctx, tx, []*model.StockLedger{{
 			ProductId: id, Delta: delta, Kind: model.StockAdjustment, Reason: reason, AdminId: admin,
-		}})
+		}}); err != nil {
+			return err
+		}
+		return s.journal.RecordTx(ctx, tx, keys...)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateProducts(ctx, id)
+	s.journal.Drop(ctx, "product.stock", keys...)
 	logx.WithContext(ctx).Infow("admin adjusted stock", logx.Field("adminId", admin), logx.Field("productId", id),
 		logx.Field("delta", delta), logx.Field("stock", p.Stock), logx.Field("reason", reason))
 	return p, nil
@@ -238,16 +249,6 @@ func (s *Service) lockProduct(ctx context.Context, tx sqlx.Session, id int64) (*
 		return nil, xerr.ErrNoSuchProduct
 	}
 	return p, err
-}
-
-// invalidateProducts drops the cached rows of products whose row changed, and the catalogue's
-// pages, even if the caller has gone; a failure is logged (go-zero retries the delete in memory).
-func (s *Service) invalidateProducts(ctx context.Context, ids ...int64) {
-	ctx, cancel := store.AfterCommit(ctx)
-	defer cancel()
-	if err := s.products.InvalidateStock(ctx, ids...); err != nil {
-		logx.WithContext(ctx).Errorf("invalidate products %v: %v", ids, err)
-	}
 }
 
 func checkNewProduct(np NewProduct) (*model.Products, error) {

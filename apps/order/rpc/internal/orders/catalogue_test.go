@@ -23,7 +23,8 @@ func newCatalogue(t *testing.T) (*Service, sqlx.SqlConn) {
 	t.Helper()
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
 	db := sqlx.NewMysql(dsn)
-	return New(db, time.Hour, testkit.StartRedis(t).CacheConf()), db
+	r := testkit.StartRedis(t)
+	return New(db, time.Hour, r.Journal(db), r.CacheConf()), db
 }
 
 func mustProduct(t *testing.T, s *Service, title string, price, stock int64) *model.Products {

@@ -8,10 +8,8 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
-	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
-	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -90,25 +88,23 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 	for i, ln := range lines {
 		productIDs[i] = ln.ProductID
 	}
+	// The key's cached not-found, if a replay left one, is stale too.
+	keys := s.products.StaleKeys(productIDs...)
+	if key != "" {
+		keys = append(keys, s.idempotency.CacheKeys(&model.OrderIdempotency{UserId: buyer, IdempotencyKey: key})...)
+	}
 	var o *Order
 	err := s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
 		var err error
-		o, err = s.insertTx(ctx, tx, buyer, lines, productIDs, key, hash)
-		return err
+		if o, err = s.insertTx(ctx, tx, buyer, lines, productIDs, key, hash); err != nil {
+			return err
+		}
+		return s.journal.RecordTx(ctx, tx, keys...)
 	})
 	if err != nil {
 		return nil, err
 	}
-
-	ctx, cancel := store.AfterCommit(ctx)
-	defer cancel()
-	s.wrote(ctx, buyer)
-	s.invalidateProducts(ctx, productIDs...)
-	if key != "" {
-		if err := s.idempotency.Invalidate(ctx, &model.OrderIdempotency{UserId: buyer, IdempotencyKey: key}); err != nil {
-			logx.WithContext(ctx).Errorf("invalidate idempotency key: %v", err)
-		}
-	}
+	s.afterCommit(ctx, "order.created", buyer, keys)
 	return o, nil
 }
 

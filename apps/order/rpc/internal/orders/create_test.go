@@ -16,7 +16,8 @@ import (
 
 func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
-	s := New(sqlx.NewMysql(dsn), time.Hour, testkit.StartRedis(t).CacheConf())
+	db, r := sqlx.NewMysql(dsn), testkit.StartRedis(t)
+	s := New(db, time.Hour, r.Journal(db), r.CacheConf())
 	taken := ids.NewSN(time.Now())
 	fresh := ids.NewSN(time.Now().Add(time.Second))
 	draws := []string{taken, taken, fresh}
@@ -52,7 +53,8 @@ func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
 	rds := testkit.StartRedis(t)
-	s := New(sqlx.NewMysql(dsn), time.Hour, rds.CacheConf())
+	db := sqlx.NewMysql(dsn)
+	s := New(db, time.Hour, rds.Journal(db), rds.CacheConf())
 	cached := func(key string) bool {
 		t.Helper()
 		n, err := redis.MustNewRedis(rds.Conf()).Exists(key)

@@ -12,6 +12,7 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/ids"
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
@@ -34,6 +35,7 @@ type Service struct {
 	items       model.OrderItemsModel
 	idempotency model.OrderIdempotencyModel
 	ledger      model.StockLedgerModel
+	journal     *invalidation.Journal
 	keyTTL      time.Duration
 	newSN       func(time.Time) string
 	replica     *store.Replica // nil: every read on the primary
@@ -41,9 +43,10 @@ type Service struct {
 	committed   func() // tests: runs after every commit, before what follows it
 }
 
-// New builds the service on one MySQL connection and the cache configuration of its models. An
-// Idempotency-Key is remembered for keyTTL: after that the same key creates a new order.
-func New(db sqlx.SqlConn, keyTTL time.Duration, c cache.CacheConf, opts ...cache.Option) *Service {
+// New builds the service on one MySQL connection, the cache configuration of its models and the
+// journal its transactions record stale cache keys in. An Idempotency-Key is remembered for
+// keyTTL: after that the same key creates a new order.
+func New(db sqlx.SqlConn, keyTTL time.Duration, journal *invalidation.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
 	return &Service{
 		db:          db,
 		products:    model.NewProductsModel(db, c, opts...),
@@ -51,6 +54,7 @@ func New(db sqlx.SqlConn, keyTTL time.Duration, c cache.CacheConf, opts ...cache
 		items:       model.NewOrderItemsModel(db, c, opts...),
 		idempotency: model.NewOrderIdempotencyModel(db, c, opts...),
 		ledger:      model.NewStockLedgerModel(db, c, opts...),
+		journal:     journal,
 		keyTTL:      keyTTL,
 		newSN:       ids.NewSN,
 	}

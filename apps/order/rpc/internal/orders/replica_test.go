@@ -28,7 +28,8 @@ func TestStaleReads_WhatTheReplicaServesAndWhatStaysOnThePrimary(t *testing.T) {
 	var lag atomic.Int64
 	replica := store.NewReplica(func(context.Context) (time.Duration, error) { return time.Duration(lag.Load()), nil }, 2*time.Second)
 	t.Cleanup(replica.Close)
-	s := New(db, time.Hour, testkit.StartRedis(t).CacheConf())
+	r := testkit.StartRedis(t)
+	s := New(db, time.Hour, r.Journal(db), r.CacheConf())
 	const ownWrites = 2 * time.Second
 	s.UseReplica(replica, ownWrites)
 	if !replica.Healthy() {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -102,6 +101,7 @@ func (s *Service) Hold(ctx context.Context, payer int64, sn string, until time.T
 	if err != nil {
 		return nil, err
 	}
+	keys := s.orders.CacheKeys(o)
 	err = s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
 		cur, err := s.orders.LockTx(ctx, tx, o.Id)
 		if err != nil {
@@ -110,12 +110,15 @@ func (s *Service) Hold(ctx context.Context, payer int64, sn string, until time.T
 		if cur.Status != model.StatusPending {
 			return xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", cur.Status)
 		}
-		return s.orders.HoldTx(ctx, tx, o.Id, until)
+		if err := s.orders.HoldTx(ctx, tx, o.Id, until); err != nil {
+			return err
+		}
+		return s.journal.RecordTx(ctx, tx, keys...)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.invalidate(ctx, o, nil)
+	s.afterCommit(ctx, "order.held", o.UserId, keys)
 	return s.withItems(ctx, o)
 }
 
@@ -160,8 +163,9 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 // back. So racing moves of one order (cancel vs. payment, two auto-cancellers) run one after the
 // other and exactly one wins. It reports moved=false, with no error, when the order already was
 // in `to`; an illegal move is ErrIllegalTransition (ErrOrderCancelled for paying a cancelled
-// order). On return o holds the order as committed, also after ErrIllegalTransition. Caches are
-// invalidated after the commit.
+// order). On return o holds the order as committed, also after ErrIllegalTransition. The cache
+// keys the move makes stale are recorded in the transaction and dropped after the commit, at the
+// crash point "order.<to>".
 //
 // A restock is recorded in the stock ledger as kind (model.StockCancel...). allowed, when given,
 // may veto the move after the lock (with its error).
@@ -173,6 +177,14 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 		if items, err = s.items.ListByOrder(ctx, o.Id); err != nil {
 			return false, err
 		}
+	}
+	keys := s.orders.CacheKeys(o)
+	if len(items) > 0 {
+		ids := make([]int64, len(items))
+		for i, it := range items {
+			ids[i] = it.ProductId
+		}
+		keys = append(keys, s.products.StaleKeys(ids...)...)
 	}
 	var cur *model.Orders
 	err = s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
@@ -207,7 +219,7 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 			return err
 		}
 		moved = true
-		return nil
+		return s.journal.RecordTx(ctx, tx, keys...)
 	})
 	if err != nil {
 		if cur != nil && errors.Is(err, xerr.ErrIllegalTransition) {
@@ -219,10 +231,7 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 		*o = *cur
 		return false, nil
 	}
-	if !restocks(to) {
-		items = nil
-	}
-	s.invalidate(ctx, o, items)
+	s.afterCommit(ctx, "order."+to, o.UserId, keys)
 	fresh, err := s.orders.FindOne(ctx, o.Id)
 	if err != nil {
 		return false, fmt.Errorf("reload order %s: %w", o.Sn, err)
@@ -231,21 +240,10 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 	return true, nil
 }
 
-// invalidate drops the cached rows a committed change made stale: the order's and, when stock
-// moved, its products' and the catalogue's. It runs to the end even if the caller has gone.
-func (s *Service) invalidate(ctx context.Context, o *model.Orders, items []*model.OrderItems) {
-	ctx, cancel := store.AfterCommit(ctx)
-	defer cancel()
-	s.wrote(ctx, o.UserId)
-	if err := s.orders.Invalidate(ctx, o); err != nil {
-		logx.WithContext(ctx).Errorf("invalidate order %s: %v", o.Sn, err)
-	}
-	if len(items) == 0 {
-		return
-	}
-	ids := make([]int64, len(items))
-	for i, it := range items {
-		ids[i] = it.ProductId
-	}
-	s.invalidateProducts(ctx, ids...)
+// afterCommit does what a commit that changed owner's orders obliges, even if the caller has
+// gone: it drops the cache keys the transaction recorded (at crash point `point`) and notes the
+// write for readOwn.
+func (s *Service) afterCommit(ctx context.Context, point string, owner int64, keys []string) {
+	s.journal.Drop(ctx, point, keys...)
+	s.wrote(ctx, owner)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // ExpireDue marks up to batch pending payments whose time ran out expired and returns how many
@@ -18,16 +19,15 @@ func (s *Service) ExpireDue(ctx context.Context, batch int) (int, error) {
 	}
 	expired := 0
 	for _, p := range due {
-		ok, err := s.payments.Expire(ctx, p.Id, now)
+		ok, err := s.journal.Change(ctx, "payment.expired", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+			return s.payments.ExpireTx(ctx, tx, p.Id, now)
+		})
 		if err != nil {
 			logx.WithContext(ctx).Errorf("expire payment %s: %v", p.Sn, err)
 			continue
 		}
 		if ok {
 			expired++
-			if err := s.payments.Invalidate(ctx, p); err != nil {
-				logx.WithContext(ctx).Errorf("invalidate payment %s: %v", p.Sn, err)
-			}
 		}
 	}
 	return expired, nil

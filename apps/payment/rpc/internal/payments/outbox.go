@@ -109,23 +109,19 @@ func (s *Service) deliverOne(ctx context.Context, d Delivery, row *model.Outbox)
 // refundCancelled refunds a payment whose order was cancelled before the money arrived and marks
 // its message delivered, in one transaction; it reports whether the lease still held.
 func (s *Service) refundCancelled(ctx context.Context, d Delivery, row *model.Outbox, msg orderMessage) (bool, error) {
-	var held bool
-	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
-		var err error
-		if held, err = s.outbox.DeliveredTx(ctx, tx, row.Id, d.Owner); err != nil || !held {
-			return err
+	keys := s.payments.CacheKeys(&model.Payments{Id: msg.PaymentID, Sn: msg.PaymentSn, OrderSn: msg.OrderSn})
+	held, err := s.journal.Change(ctx, "payment.refunded-late", keys, func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		held, err := s.outbox.DeliveredTx(ctx, tx, row.Id, d.Owner)
+		if err != nil || !held {
+			return false, err
 		}
 		_, err = s.payments.RefundTx(ctx, tx, msg.PaymentID, lateRefundNote, time.Now())
-		return err
+		return true, err
 	})
 	if err != nil || !held {
 		return held, err
 	}
 	logx.WithContext(ctx).Errorf("late payment %s for cancelled order %s: refunded automatically", msg.PaymentSn, msg.OrderSn)
-	p := &model.Payments{Id: msg.PaymentID, Sn: msg.PaymentSn, OrderSn: msg.OrderSn}
-	if err := s.payments.Invalidate(ctx, p); err != nil {
-		logx.WithContext(ctx).Errorf("invalidate payment %s: %v", msg.PaymentSn, err)
-	}
 	return true, nil
 }
 

@@ -86,7 +86,8 @@ func newOutboxFixture(t *testing.T) *outboxFixture {
 	if err := db.QueryRow("SELECT DATABASE()").Scan(&f.dbName); err != nil {
 		t.Fatal(err)
 	}
-	f.svc = New(sqlx.NewMysql(dsn), f.orders, Timing{ExpireAfter: time.Hour}, testkit.StartRedis(t).CacheConf())
+	conn, r := sqlx.NewMysql(dsn), testkit.StartRedis(t)
+	f.svc = New(conn, f.orders, Timing{ExpireAfter: time.Hour}, r.Journal(conn), r.CacheConf())
 	return f
 }
 

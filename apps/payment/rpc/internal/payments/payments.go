@@ -14,7 +14,7 @@ import (
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/dberr"
 	"zeromall/pkg/ids"
-	"zeromall/pkg/store"
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -33,6 +33,7 @@ type Timing struct {
 // Service owns the payment database and talks to order-rpc.
 type Service struct {
 	db       sqlx.SqlConn
+	journal  *invalidation.Journal
 	payments model.PaymentsModel
 	outbox   model.OutboxModel
 	orders   Orders
@@ -41,11 +42,12 @@ type Service struct {
 	newSN    func(time.Time) string
 }
 
-// New builds the service on one MySQL connection, order-rpc and the cache configuration of its
-// models.
-func New(db sqlx.SqlConn, orders Orders, timing Timing, c cache.CacheConf, opts ...cache.Option) *Service {
+// New builds the service on one MySQL connection, order-rpc, the journal its transactions record
+// stale cache keys in and the cache configuration of its models.
+func New(db sqlx.SqlConn, orders Orders, timing Timing, journal *invalidation.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
 	return &Service{
 		db:       db,
+		journal:  journal,
 		payments: model.NewPaymentsModel(db, c, opts...),
 		outbox:   model.NewOutboxModel(db, c, opts...),
 		orders:   orders,
@@ -106,13 +108,17 @@ func (s *Service) insert(ctx context.Context, o Order, expiresAt time.Time) erro
 	const attempts = 3
 	var err error
 	for range attempts {
-		_, err = s.payments.Insert(ctx, &model.Payments{
+		p := &model.Payments{
 			Sn:        s.newSN(time.Now()),
 			OrderSn:   o.Sn,
 			UserId:    o.UserID,
 			Amount:    o.Amount,
 			Status:    model.PaymentPending,
 			ExpiresAt: sql.NullTime{Time: expiresAt.UTC(), Valid: true},
+		}
+		// Create's lookup may have cached "no payment for this order".
+		_, err = s.journal.Change(ctx, "payment.created", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+			return true, s.payments.InsertTx(ctx, tx, p)
 		})
 		switch {
 		case err == nil, dberr.IsDuplicateOf(err, "uk_order_sn"):
@@ -132,20 +138,17 @@ func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, e
 	if !expired {
 		return p, nil
 	}
-	if _, err := s.payments.Reopen(ctx, p.Id, now, expiresAt); err != nil {
+	_, err := s.journal.Change(ctx, "payment.reopened", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		return s.payments.ReopenTx(ctx, tx, p.Id, now, expiresAt)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reopen payment %s: %w", p.Sn, err)
 	}
 	return s.reload(ctx, p)
 }
 
-// reload drops p's cached rows, even if the caller has gone, and reads it again from MySQL.
+// reload reads p again from MySQL.
 func (s *Service) reload(ctx context.Context, p *model.Payments) (*model.Payments, error) {
-	ictx, cancel := store.AfterCommit(ctx)
-	err := s.payments.Invalidate(ictx, p)
-	cancel()
-	if err != nil {
-		logx.WithContext(ctx).Errorf("invalidate payment %s: %v", p.Sn, err)
-	}
 	fresh, err := s.payments.FindOneBySnFresh(ctx, p.Sn)
 	if err != nil {
 		return nil, fmt.Errorf("reload payment %s: %w", p.Sn, err)
@@ -179,7 +182,7 @@ func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 	now, paidAt := time.Now(), time.Unix(in.PaidAt, 0).UTC()
 	if p.Status == model.PaymentPending {
 		msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: in.PaidAt}
-		_, err := s.settle(ctx, p, model.TopicOrderPaid, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		_, err := s.settle(ctx, p, "payment.paid", model.TopicOrderPaid, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
 			return s.payments.SucceedTx(ctx, tx, p.Id, in.TradeNo, paidAt, now)
 		})
 		if err != nil {
@@ -210,7 +213,7 @@ func (s *Service) Refund(ctx context.Context, owner int64, sn string) (*model.Pa
 		return nil, err
 	}
 	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn}
-	refunded, err := s.settle(ctx, p, model.TopicOrderRefunded, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
+	refunded, err := s.settle(ctx, p, "payment.refunded", model.TopicOrderRefunded, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
 		return s.payments.RefundTx(ctx, tx, p.Id, "refunded at the owner's request", time.Now())
 	})
 	if err != nil {
@@ -243,21 +246,20 @@ func (s *Service) find(ctx context.Context, sn string, owner int64) (*model.Paym
 
 // settle moves payment p to its next status with change (a conditional update) and queues msg on
 // topic in the same transaction: the payment's new status and the order's news are committed
-// together or not at all. It reports whether this call made the change; p is reloaded either way.
-func (s *Service) settle(ctx context.Context, p *model.Payments, topic string, msg orderMessage,
+// together or not at all (point names the write, pkg/invalidation). It reports whether this call
+// made the change; p is reloaded either way.
+func (s *Service) settle(ctx context.Context, p *model.Payments, point, topic string, msg orderMessage,
 	change func(ctx context.Context, tx sqlx.Session) (bool, error)) (bool, error) {
 	payload, err := json.Marshal(msg)
 	if err != nil {
 		return false, fmt.Errorf("encode %s message: %w", topic, err)
 	}
-	var changed bool
-	err = s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+	changed, err := s.journal.Change(ctx, point, s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
 		ok, err := change(ctx, tx)
 		if err != nil || !ok {
-			return err
+			return false, err
 		}
-		changed = true
-		return s.outbox.AddTx(ctx, tx, p.OrderSn, topic, string(payload))
+		return true, s.outbox.AddTx(ctx, tx, p.OrderSn, topic, string(payload))
 	})
 	if err != nil {
 		return false, err
@@ -279,11 +281,8 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, topic string, m
 // refundLate records money that arrived for payment p after it expired and refunds it at once;
 // p is reloaded.
 func (s *Service) refundLate(ctx context.Context, p *model.Payments, tradeNo string, paidAt, now time.Time) error {
-	var refunded bool
-	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
-		var err error
-		refunded, err = s.payments.RefundLateTx(ctx, tx, p.Id, tradeNo, paidAt, now, expiredRefundNote)
-		return err
+	refunded, err := s.journal.Change(ctx, "payment.refunded-late", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		return s.payments.RefundLateTx(ctx, tx, p.Id, tradeNo, paidAt, now, expiredRefundNote)
 	})
 	if err != nil {
 		return fmt.Errorf("refund late payment %s: %w", p.Sn, err)

@@ -5,6 +5,7 @@ import (
 	"zeromall/apps/payment/rpc/internal/config"
 	"zeromall/apps/payment/rpc/internal/orderrpc"
 	"zeromall/apps/payment/rpc/internal/payments"
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/rpcauth"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -14,15 +15,18 @@ import (
 type ServiceContext struct {
 	Config   config.Config
 	Payments *payments.Service
+	Journal  *invalidation.Journal
 }
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	orders := orderrpc.New(order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
+	journal := c.OpenJournal(db)
 	return &ServiceContext{
-		Config: c,
+		Config:  c,
+		Journal: journal,
 		Payments: payments.New(db, orders, payments.Timing{
 			ExpireAfter: c.PaymentExpiry.After, SettleGrace: c.PaymentExpiry.SettleGrace,
-		}, c.Cache, c.CacheOptions()...),
+		}, journal, c.Cache, c.CacheOptions()...),
 	}
 }

@@ -12,15 +12,18 @@ import (
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
 	"zeromall/pkg/dberr"
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"golang.org/x/crypto/bcrypt"
 )
 
 // Service owns the users table and the sign-in limits.
 type Service struct {
 	Users      model.UsersModel
+	Journal    *invalidation.Journal // records the cache keys of changed users
 	Sessions   *sessions.Service
 	BcryptCost int
 	// LoginFailures counts an account's logins since its last success (its failures, and the
@@ -32,7 +35,7 @@ type Service struct {
 }
 
 // Profile holds the fields a user may edit. Every field is validated by normalizeProfile and
-// written by model.UsersModel.UpdateProfile: a new field goes in all three (doc/codegen.md).
+// written by model.UsersModel.UpdateProfileTx: a new field goes in all three (doc/codegen.md).
 type Profile struct {
 	Nickname string
 }
@@ -142,7 +145,10 @@ func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) 
 		return nil, err
 	}
 	applyProfile(u, profile)
-	if err := s.Users.UpdateProfile(ctx, u); err != nil {
+	_, err = s.Journal.Change(ctx, "user.profile", s.Users.CacheKeys(u), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		return true, s.Users.UpdateProfileTx(ctx, tx, u)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", u.Id, err)
 	}
 	return u, nil
@@ -167,9 +173,13 @@ func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users
 		return nil, 0, fmt.Errorf("find user by email: %w", err)
 	}
 	was := u.Role
-	if err := s.Users.SetRole(ctx, u, role); err != nil {
+	_, err = s.Journal.Change(ctx, "user.role", s.Users.CacheKeys(u), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		return true, s.Users.SetRoleTx(ctx, tx, u, role)
+	})
+	if err != nil {
 		return nil, 0, fmt.Errorf("set role of user %d: %w", u.Id, err)
 	}
+	u.Role = role
 	logx.WithContext(ctx).Infow("role changed", logx.Field("userId", u.Id), logx.Field("from", was), logx.Field("to", role))
 	if was != model.RoleAdmin || role == model.RoleAdmin {
 		return u, 0, nil

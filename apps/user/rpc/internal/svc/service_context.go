@@ -8,6 +8,7 @@ import (
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
+	"zeromall/pkg/invalidation"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/sessioncache"
 
@@ -19,6 +20,7 @@ type ServiceContext struct {
 	Config   config.Config
 	Accounts *accounts.Service
 	Sessions *sessions.Service
+	Journal  *invalidation.Journal
 }
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
@@ -34,11 +36,14 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 		MaxAge:    c.Session.MaxAge,
 		Now:       time.Now,
 	}
+	journal := c.OpenJournal(db)
 	return &ServiceContext{
 		Config:   c,
 		Sessions: sess,
+		Journal:  journal,
 		Accounts: &accounts.Service{
 			Users:         model.NewUsersModel(db, c.Cache, opts...),
+			Journal:       journal,
 			Sessions:      sess,
 			BcryptCost:    c.BcryptCost,
 			LoginFailures: limiter.New(rds, "user:login:failures:", c.LoginLimit.AccountFailures, c.LoginLimit.Period),
