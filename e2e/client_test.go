@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -39,22 +40,31 @@ func call(t *testing.T, method, url, token string, body any, headers ...string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := httpClient.Do(req)
+	out, err := do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	return out
+}
+
+// do sends req and reads the answer; a body that is not a JSON object is an error.
+func do(req *http.Request) (response, error) {
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return response{}, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
 	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %q", method, url, raw)
+			return out, fmt.Errorf("body is not a JSON object: %q", raw)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // expectError asserts an error answer: status, business code and a message that mentions want.

@@ -20,8 +20,8 @@ var (
 	built    = map[string]string{}
 )
 
-// Build compiles a main package (e.g. "./apps/user/rpc") once per test process and returns the
-// binary's path.
+// Build compiles a main package (e.g. "./apps/user/rpc") once per test process, with the crash
+// points compiled in, and returns the binary's path.
 func Build(t testing.TB, pkg string) string {
 	t.Helper()
 	return buildIn(t, "", pkg)
@@ -45,7 +45,8 @@ func buildIn(t testing.TB, dir, pkg string) string {
 		builtDir = dir
 	}
 	bin := filepath.Join(builtDir, strings.NewReplacer("./", "", "/", "-").Replace(key))
-	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	// With crash points (pkg/crashpoint): inert unless a test arms one in ZEROMALL_CRASH_AT.
+	cmd := exec.Command("go", "build", "-tags", "crashpoints", "-o", bin, pkg)
 	cmd.Dir = filepath.Join(RepoRoot(t), dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", key, err, out)

@@ -1,0 +1,172 @@
+package invalidation_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	migrations "zeromall/deploy/sql"
+	"zeromall/pkg/invalidation"
+	"zeromall/pkg/testkit"
+
+	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+type fixture struct {
+	db    sqlx.SqlConn
+	redis *testkit.Redis
+	rds   *redis.Redis
+	j     *invalidation.Journal
+}
+
+func newFixture(t *testing.T, delay time.Duration) *fixture {
+	t.Helper()
+	db := sqlx.NewMysql(testkit.NewMigratedDSN(t, "order", migrations.For("order")))
+	r := testkit.StartRedis(t)
+	rds := redis.MustNewRedis(r.Conf())
+	return &fixture{db: db, redis: r, rds: rds, j: invalidation.New(db, rds, delay)}
+}
+
+func (f *fixture) set(t *testing.T, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if err := f.rds.Set(k, "stale"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (f *fixture) exists(t *testing.T, key string) bool {
+	t.Helper()
+	ok, err := f.rds.Exists(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+func (f *fixture) records(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := f.db.QueryRow(&n, "select count(*) from cache_invalidation"); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// commit records keys in a committed transaction and stops there, as a writer that dies between
+// its commit and its delete does.
+func (f *fixture) commit(t *testing.T, keys ...string) {
+	t.Helper()
+	err := f.db.Transact(func(tx sqlx.Session) error {
+		return f.j.RecordTx(context.Background(), tx, keys...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDrain_DeletesWhatAWriterThatDiedAfterItsCommitLeft(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 300*time.Millisecond)
+	f.set(t, "cache:a", "cache:b", "cache:other")
+	f.commit(t, "cache:a", "cache:b")
+
+	// Too young: the second delete waits for the delay, so nothing is drained yet.
+	if n, err := f.j.Drain(ctx, time.Hour); err != nil || n != 0 {
+		t.Fatalf("drained %d records younger than the delay (%v)", n, err)
+	}
+	if !f.exists(t, "cache:a") {
+		t.Fatal("a key was deleted before its record was old enough")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n, err := f.j.Drain(ctx, 300*time.Millisecond); err != nil || n != 1 {
+		t.Fatalf("drained %d records, want 1 (%v)", n, err)
+	}
+	if f.exists(t, "cache:a") || f.exists(t, "cache:b") {
+		t.Error("a recorded key survived the drain")
+	}
+	if !f.exists(t, "cache:other") {
+		t.Error("the drain deleted a key no record named")
+	}
+	if n := f.records(t); n != 0 {
+		t.Errorf("%d records left after the drain", n)
+	}
+}
+
+func TestChange_RecordsOnlyChangesAndKeepsNothingOfARollback(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, time.Second)
+	f.set(t, "cache:changed")
+	changed, err := f.j.Change(ctx, "test.change", []string{"cache:changed"}, func(context.Context, sqlx.Session) (bool, error) {
+		return true, nil
+	})
+	if err != nil || !changed {
+		t.Fatalf("Change = %v, %v", changed, err)
+	}
+	if f.exists(t, "cache:changed") {
+		t.Error("the fast path left the key")
+	}
+	if n := f.records(t); n != 1 {
+		t.Errorf("%d records after a change, want 1 (the second delete is still due)", n)
+	}
+	if _, err := f.j.Change(ctx, "test.nochange", []string{"cache:x"}, func(context.Context, sqlx.Session) (bool, error) {
+		return false, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if _, err := f.j.Change(ctx, "test.fail", []string{"cache:y"}, func(context.Context, sqlx.Session) (bool, error) {
+		return true, boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("Change = %v, want the change's error", err)
+	}
+	if n := f.records(t); n != 1 {
+		t.Errorf("%d records, want 1: no change and a rollback record nothing", n)
+	}
+}
+
+func TestDrop_WhenRedisFailsTheRecordStaysUntilADrainSucceeds(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	f.set(t, "cache:order")
+	f.redis.Stop()
+	if _, err := f.j.Change(ctx, "test.redis-down", []string{"cache:order"}, func(context.Context, sqlx.Session) (bool, error) {
+		return true, nil
+	}); err != nil {
+		t.Fatalf("a commit failed because Redis is down: %v", err)
+	}
+	if _, err := f.j.Drain(ctx, 0); err == nil {
+		t.Fatal("a drain with Redis down reports success")
+	}
+	if n := f.records(t); n != 1 {
+		t.Fatalf("%d records after a failed drain, want 1", n)
+	}
+	// Redis comes back with its data (a replica promoted, an AOF replayed): the key is there.
+	f.redis.Start()
+	f.set(t, "cache:order")
+	testkit.Eventually(t, 10*time.Second, "a drain after Redis is back", func() bool {
+		n, err := f.j.Drain(ctx, 0)
+		return err == nil && n == 1
+	})
+	if f.exists(t, "cache:order") {
+		t.Error("the drain left the key")
+	}
+}
+
+func TestDrain_LargeBacklogInBatches(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	for i := range 1200 {
+		f.commit(t, "cache:k:"+time.Duration(i).String())
+	}
+	n, err := f.j.Drain(ctx, 0)
+	if err != nil || n != 1200 {
+		t.Fatalf("drained %d of 1200 (%v)", n, err)
+	}
+	if left := f.records(t); left != 0 {
+		t.Errorf("%d records left", left)
+	}
+}
