@@ -148,6 +148,11 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	t.Logf("chaos: load stopped after %d faults; waiting (up to 60s) for the stack to settle, then checking the invariants", faults)
 	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second)
 	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
+	// The caches may lag MySQL by up to the staleness bound after the last commit, no longer.
+	time.Sleep(staleBound)
+	compared, stale := shop.compareGatewayReads(t, orderDB, paymentDB)
+	violations = append(violations, stale...)
+	fmt.Printf("chaos: gateway reads %s after settling: %d orders and payments compared with MySQL, %d disagree\n", staleBound, compared, len(stale))
 	for _, svc := range services {
 		if strings.HasPrefix(svc.Name, "payment-rpc") {
 			violations = append(violations, outboxGaugesDrained(svc.DevAddr, 15*time.Second)...)
@@ -178,10 +183,13 @@ type acks struct {
 	paid      map[string]string          // payment number -> order number (sandbox pay answered 200)
 	refunded  map[string]string          // payment number -> order number (refund answered 200)
 	cancelled map[string]bool            // order number (cancel answered 200)
+	payments  map[string]*chaosBuyer     // payment number (create answered 200) -> its buyer
+	buyers    map[string]*chaosBuyer     // order number -> its buyer
 }
 
 func newAcks() *acks {
-	return &acks{orders: map[string]map[int64]int64{}, paid: map[string]string{}, refunded: map[string]string{}, cancelled: map[string]bool{}}
+	return &acks{orders: map[string]map[int64]int64{}, paid: map[string]string{}, refunded: map[string]string{},
+		cancelled: map[string]bool{}, payments: map[string]*chaosBuyer{}, buyers: map[string]*chaosBuyer{}}
 }
 
 type chaosShop struct {
@@ -310,6 +318,7 @@ func (b *chaosBuyer) visit() {
 	orderSn, _ := o["sn"].(string)
 	b.shop.seen.mu.Lock()
 	b.shop.seen.orders[orderSn] = lines
+	b.shop.seen.buyers[orderSn] = b
 	b.shop.seen.mu.Unlock()
 
 	switch k := b.rnd.IntN(20); {
@@ -328,6 +337,9 @@ func (b *chaosBuyer) visit() {
 		return
 	}
 	paymentSn, _ := p["sn"].(string)
+	b.shop.seen.mu.Lock()
+	b.shop.seen.payments[paymentSn] = b
+	b.shop.seen.mu.Unlock()
 	switch k := b.rnd.IntN(20); {
 	case k < 1: // pays after the payment expired: the money is refunded
 		time.Sleep(7 * time.Second)
@@ -520,6 +532,33 @@ func checkInvariants(t *testing.T, orderDB, paymentDB *sql.DB, initial map[int64
 	}
 	slices.Sort(bad)
 	return bad
+}
+
+// compareGatewayReads reads every acknowledged order and payment through the gateways, as its
+// buyer, and returns how many it compared and one line for each whose status differs from MySQL's.
+func (s *chaosShop) compareGatewayReads(t *testing.T, orderDB, paymentDB *sql.DB) (int, []string) {
+	t.Helper()
+	s.seen.mu.Lock()
+	defer s.seen.mu.Unlock()
+	var bad []string
+	compare := func(kind, sn, url string, b *chaosBuyer, db *sql.DB, table string) {
+		var want string
+		if err := db.QueryRow("SELECT status FROM "+table+" WHERE sn = ?", sn).Scan(&want); err != nil {
+			bad = append(bad, fmt.Sprintf("%s %s: read MySQL: %v", kind, sn, err))
+			return
+		}
+		status, body := b.call(http.MethodGet, url, nil)
+		if got, _ := body["status"].(string); status != http.StatusOK || got != want {
+			bad = append(bad, fmt.Sprintf("%s %s reads %d %q through the gateway, MySQL has %q", kind, sn, status, got, want))
+		}
+	}
+	for sn, b := range s.seen.buyers {
+		compare("order", sn, s.order+"/order/v1/orders/"+sn, b, orderDB, "orders")
+	}
+	for sn, b := range s.seen.payments {
+		compare("payment", sn, s.pay+"/payment/v1/payments/"+sn, b, paymentDB, "payments")
+	}
+	return len(s.seen.buyers) + len(s.seen.payments), bad
 }
 
 func sameLines(a, b map[int64]int64) bool {
