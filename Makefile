@@ -78,6 +78,7 @@ gen-check: ## fail if make gen would change any generated file
 # -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
 test-go: ## unit, integration, e2e and fault-injection tests (real MySQL and Redis; etcd embedded)
 	go test -count=1 -race -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$')
+	go test -count=1 -tags crashpoints ./pkg/crashpoint
 	go test -count=1 -race -timeout 20m -skip '^TestFault' ./e2e
 	go test -count=1 -timeout 15m -run '^TestFault' ./e2e
 

@@ -3,6 +3,7 @@
 package crashpoint
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"syscall"
@@ -20,8 +21,8 @@ func TestHit_KillsOnlyAtArmedPoints(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestHit_KillsOnlyAtArmedPoints$")
 	cmd.Env = append(os.Environ(), "CRASHPOINT_CHILD=order.paid", EnvVar+"=user.profile, order.paid")
 	err := cmd.Run()
-	ee, ok := err.(*exec.ExitError)
-	if !ok {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
 		t.Fatalf("the child was not killed: %v", err)
 	}
 	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {

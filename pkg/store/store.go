@@ -59,7 +59,7 @@ func (c Config) Check(env deployenv.Env, dsnVar string) error {
 	var caches error
 	if len(c.Cache) != 1 {
 		// The invalidation journal deletes keys in that one Redis (pkg/invalidation).
-		caches = fmt.Errorf("Cache has %d entries, want 1: a Redis node, or a Redis Cluster (every node in Host, Type cluster)", len(c.Cache))
+		caches = fmt.Errorf("cache: %d entries in Cache, want 1: a Redis node, or a Redis Cluster (every node in Host, Type cluster)", len(c.Cache))
 	}
 	return errors.Join(
 		env.DSN(dsnVar+" (DB.DataSource)", c.DB.DataSource),

@@ -31,6 +31,11 @@ func TestCheck_NamesTheVariableOfEachProblem(t *testing.T) {
 	if err := c.Check(deployenv.Development, "ORDER_DB_DSN"); err != nil {
 		t.Errorf("development refuses the local defaults: %v", err)
 	}
+	// The invalidation journal deletes in one Redis: go-zero's client-side sharding is refused.
+	c.Cache = append(c.Cache, c.Cache[0])
+	if err := c.Check(deployenv.Development, "ORDER_DB_DSN"); err == nil || !strings.Contains(err.Error(), "2 entries in Cache") {
+		t.Errorf("two cache nodes: %v", err)
+	}
 }
 
 func TestAnswered_BusinessRefusalsAndDuplicatesDoNotTripTheBreaker(t *testing.T) {
