@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/pkg/crashpoint"
 	"zeromall/pkg/testkit"
 )
 
@@ -43,6 +44,23 @@ var chaosEnv = struct{ order, payment map[string]string }{
 }
 
 const chaosBuyers = 12
+
+// chaosCrashes arms the rpcs' post-commit crash points at a small share of their hits
+// (pkg/crashpoint): a random SIGKILL almost never lands between a commit and its cache delete, so
+// these do, and the gateway-read check at the end has something to catch if the drains fail.
+var chaosCrashes = map[string]string{
+	"order":   "order.created@0.01,order.held@0.01,order.paid@0.02,order.cancelled@0.02,order.refunded@0.02",
+	"payment": "payment.created@0.01,payment.paid@0.02,payment.refunded@0.02,payment.expired@0.02,payment.refunded-late@0.05",
+}
+
+// withCrashes adds service's armed crash points to env.
+func withCrashes(service string, env map[string]string) map[string]string {
+	out := map[string]string{crashpoint.EnvVar: chaosCrashes[service]}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
+}
 
 func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	duration := 20 * time.Second
@@ -68,10 +86,10 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	mysqlCut := s.ProxyMySQL()
 	services := []*testkit.Service{
 		s.StartRPC("user", map[string]string{"LOGIN_LIMIT_IP": "1000000"}),
-		s.StartRPC("order", chaosEnv.order),
-		s.StartRPC("order", chaosEnv.order),
-		s.StartRPC("payment", chaosEnv.payment),
-		s.StartRPC("payment", chaosEnv.payment), // two relays, two expiry workers
+		s.StartRPC("order", withCrashes("order", chaosEnv.order)),
+		s.StartRPC("order", withCrashes("order", chaosEnv.order)),
+		s.StartRPC("payment", withCrashes("payment", chaosEnv.payment)),
+		s.StartRPC("payment", withCrashes("payment", chaosEnv.payment)), // two relays, two expiry workers
 	}
 	userAPI := s.StartAPI("user", nil)
 	orderAPI := s.StartAPI("order", nil)
@@ -107,7 +125,25 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 		}()
 	}
 
-	faults := 0
+	faults, crashes := 0, 0
+	// restartCrashed starts again the processes that died at a crash point; any other death is a
+	// crash of the code, and fails the run.
+	seenCrashes := map[*testkit.Service]int{}
+	restartCrashed := func() {
+		for _, svc := range services {
+			if svc.Exited() {
+				n := strings.Count(svc.Logs(), "crashpoint: ")
+				if n == seenCrashes[svc] {
+					t.Errorf("violation: %s died, not at a crash point:\n%s", svc.Name, testkit.Tail(svc.Logs(), 30))
+				}
+				seenCrashes[svc] = n
+				crashes++
+				t.Logf("chaos: %s died at a crash point; restarting it", svc.Name)
+				svc.Start()
+				svc.WaitHealthy(svc.DevAddr, 60*time.Second)
+			}
+		}
+	}
 	chaos := rand.New(rand.NewPCG(seed, 0))
 	began := time.Now()
 	deadline := began.Add(duration)
@@ -118,6 +154,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	t.Logf("chaos: %d buyers shopping; faults start in 1s", len(buyers))
 	time.Sleep(time.Second) // some traffic first
 	for time.Now().Before(deadline) {
+		restartCrashed()
 		hold := time.Duration(300+chaos.IntN(1200)) * time.Millisecond
 		switch k := chaos.IntN(10); {
 		case k < 6:
@@ -144,12 +181,14 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+	restartCrashed()
 
 	t.Logf("chaos: load stopped after %d faults; waiting (up to 60s) for the stack to settle, then checking the invariants", faults)
-	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second)
+	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second, restartCrashed)
 	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
 	// The caches may lag MySQL by up to the staleness bound after the last commit, no longer.
 	time.Sleep(staleBound)
+	restartCrashed()
 	compared, stale := shop.compareGatewayReads(t, orderDB, paymentDB)
 	violations = append(violations, stale...)
 	fmt.Printf("chaos: gateway reads %s after settling: %d orders and payments compared with MySQL, %d disagree\n", staleBound, compared, len(stale))
@@ -165,7 +204,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 		t.Errorf("violation: %s", v)
 	}
 	ops := shop.ops.Load()
-	fmt.Printf("chaos: %d operations, %d faults, %d invariant violations\n", ops, faults, len(violations))
+	fmt.Printf("chaos: %d operations, %d faults, %d deaths at crash points, %d invariant violations\n", ops, faults, crashes, len(violations))
 	t.Logf("chaos: %d operations (%d acknowledged orders, %d failed requests), %d faults, %d invariant violations",
 		ops, len(shop.seen.orders), shop.failed.Load(), faults, len(violations))
 	t.Logf("chaos: answers by status (0: none) %s", shop.answers())
@@ -395,10 +434,11 @@ func productStocks(t *testing.T, db *sql.DB) map[int64]int64 {
 
 // waitSettled waits until nothing is in flight: no pending order (auto-cancel ends those that are
 // not held), no pending payment (expiry ends those) and no undelivered outbox message.
-func waitSettled(t *testing.T, orderDB, paymentDB *sql.DB, timeout time.Duration) bool {
+func waitSettled(t *testing.T, orderDB, paymentDB *sql.DB, timeout time.Duration, restartCrashed func()) bool {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
+		restartCrashed() // the relays and expiry workers still hit crash points
 		var orders, payments, outbox int
 		err1 := orderDB.QueryRow("SELECT COUNT(*) FROM orders WHERE status = 'pending'").Scan(&orders)
 		err2 := paymentDB.QueryRow("SELECT COUNT(*) FROM payments WHERE status = 'pending'").Scan(&payments)

@@ -4,7 +4,8 @@
 // Crash points exist only in binaries built with the crashpoints build tag (the end-to-end tests
 // build the services that way); in every other build Hit is an empty function. In a tagged build
 // the variable ZEROMALL_CRASH_AT lists the points (comma-separated) at which the process
-// SIGKILLs itself: no deferred function runs and nothing is flushed, as in a real crash.
+// SIGKILLs itself: no deferred function runs and nothing is flushed, as in a real crash. A point
+// written name@0.05 crashes at 5 % of its hits (the chaos run's random crashes).
 package crashpoint
 
 // EnvVar names the points a tagged build crashes at.

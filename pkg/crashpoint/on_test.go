@@ -35,3 +35,20 @@ func TestHit_KillsOnlyAtArmedPoints(t *testing.T) {
 		t.Fatalf("an unarmed point killed the child: %v", err)
 	}
 }
+
+func TestParse_SharesOfHits(t *testing.T) {
+	got := parse(" order.paid, payment.refunded@0.05 ,,")
+	if len(got) != 2 || got["order.paid"] != 1 || got["payment.refunded"] != 0.05 {
+		t.Fatalf("parse = %v", got)
+	}
+	for _, bad := range []string{"a@0", "a@1.5", "a@x"} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%q is accepted", bad)
+				}
+			}()
+			parse(bad)
+		}()
+	}
+}

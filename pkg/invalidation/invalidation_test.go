@@ -21,7 +21,7 @@ type fixture struct {
 	j     *invalidation.Journal
 }
 
-func newFixture(t *testing.T, delay time.Duration) *fixture {
+func newFixture(t testing.TB, delay time.Duration) *fixture {
 	t.Helper()
 	db := sqlx.NewMysql(testkit.NewMigratedDSN(t, "order", migrations.For("order")))
 	r := testkit.StartRedis(t)
@@ -29,7 +29,7 @@ func newFixture(t *testing.T, delay time.Duration) *fixture {
 	return &fixture{db: db, redis: r, rds: rds, j: invalidation.New(db, rds, delay)}
 }
 
-func (f *fixture) set(t *testing.T, keys ...string) {
+func (f *fixture) set(t testing.TB, keys ...string) {
 	t.Helper()
 	for _, k := range keys {
 		if err := f.rds.Set(k, "stale"); err != nil {
@@ -38,7 +38,7 @@ func (f *fixture) set(t *testing.T, keys ...string) {
 	}
 }
 
-func (f *fixture) exists(t *testing.T, key string) bool {
+func (f *fixture) exists(t testing.TB, key string) bool {
 	t.Helper()
 	ok, err := f.rds.Exists(key)
 	if err != nil {
@@ -58,7 +58,7 @@ func (f *fixture) records(t *testing.T) int {
 
 // commit records keys in a committed transaction and stops there, as a writer that dies between
 // its commit and its delete does.
-func (f *fixture) commit(t *testing.T, keys ...string) {
+func (f *fixture) commit(t testing.TB, keys ...string) {
 	t.Helper()
 	err := f.db.Transact(func(tx sqlx.Session) error {
 		return f.j.RecordTx(context.Background(), tx, keys...)
