@@ -138,7 +138,9 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 				}
 				seenCrashes[svc] = n
 				crashes++
-				t.Logf("chaos: %s died at a crash point; restarting it", svc.Name)
+				logs := svc.Logs()
+				point, _, _ := strings.Cut(logs[strings.LastIndex(logs, "crashpoint: ")+len("crashpoint: "):], " ")
+				t.Logf("chaos: %s died at crash point %s; restarting it", svc.Name, point)
 				svc.Start()
 				svc.WaitHealthy(svc.DevAddr, 60*time.Second)
 			}
@@ -359,6 +361,7 @@ func (b *chaosBuyer) visit() {
 	b.shop.seen.orders[orderSn] = lines
 	b.shop.seen.buyers[orderSn] = b
 	b.shop.seen.mu.Unlock()
+	b.call(http.MethodGet, b.shop.order+"/order/v1/orders/"+orderSn, nil) // the order page: now cached
 
 	switch k := b.rnd.IntN(20); {
 	case k < 3: // changes their mind
