@@ -138,8 +138,10 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 				}
 				seenCrashes[svc] = n
 				crashes++
-				logs := svc.Logs()
-				point, _, _ := strings.Cut(logs[strings.LastIndex(logs, "crashpoint: ")+len("crashpoint: "):], " ")
+				point := "?"
+				if logs := svc.Logs(); n > 0 {
+					point, _, _ = strings.Cut(logs[strings.LastIndex(logs, "crashpoint: ")+len("crashpoint: "):], " ")
+				}
 				t.Logf("chaos: %s died at crash point %s; restarting it", svc.Name, point)
 				svc.Start()
 				svc.WaitHealthy(svc.DevAddr, 60*time.Second)
