@@ -233,36 +233,31 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 		t.Fatalf("create product: %d %s", created.Status, created.Raw)
 	}
 	id := int(created.JSON["id"].(float64))
-	product := fmt.Sprintf("%s/order/v1/products/%d", e.base, id)
+	productURL := fmt.Sprintf("%s/order/v1/products/%d", e.base, id)
 	page := e.base + "/order/v1/products?limit=100"
 
+	// changeProduct reads field of the product and of its catalogue line (so both are cached),
+	// sends the admin's change and measures how long both go on showing before.
+	changeProduct := func(t *testing.T, name, field, before, after, method, path string, body any) {
+		product, line := readField(productURL, "", field), readListed(page, id, field)
+		for what, read := range map[string]func() (string, bool){"product": product, "catalogue line": line} {
+			if got, _ := read(); got != before {
+				t.Fatalf("%s %s reads %q before the change, want %q", what, field, got, before)
+			}
+		}
+		req, _ := testkit.NewRequest(method, e.base+path, admin.Token, body)
+		_, _ = do(req)
+		report(name, staleFor(t,
+			freshness{"product " + field, product, after, orders},
+			freshness{"catalogue " + field, line, after, orders})...)
+	}
+	edit := fmt.Sprintf("/order/v1/admin/products/%d", id)
 	t.Run("ProductEdit", func(t *testing.T) {
-		if got, _ := readField(product, "", "title")(); got != "Crash-safe mug" {
-			t.Fatalf("product reads %q", got)
-		}
-		if got, _ := readListed(page, id, "title")(); got != "Crash-safe mug" {
-			t.Fatalf("catalogue page lists %q", got)
-		}
-		req, _ := testkit.NewRequest(http.MethodPut, fmt.Sprintf("%s/order/v1/admin/products/%d", e.base, id),
-			admin.Token, map[string]any{"title": "Renamed mug"})
-		_, _ = do(req)
-		report("product edit (product, catalogue page)", staleFor(t,
-			freshness{"product title", readField(product, "", "title"), "Renamed mug", orders},
-			freshness{"catalogue title", readListed(page, id, "title"), "Renamed mug", orders})...)
+		changeProduct(t, "product edit (product, catalogue page)", "title", "Crash-safe mug", "Renamed mug",
+			http.MethodPut, edit, map[string]any{"title": "Renamed mug"})
 	})
-
 	t.Run("StockAdjustment", func(t *testing.T) {
-		if got, _ := readField(product, "", "stock")(); got != "10" {
-			t.Fatalf("product stock reads %q", got)
-		}
-		if got, _ := readListed(page, id, "stock")(); got != "10" {
-			t.Fatalf("catalogue page lists stock %q", got)
-		}
-		req, _ := testkit.NewRequest(http.MethodPost, fmt.Sprintf("%s/order/v1/admin/products/%d/stock", e.base, id),
-			admin.Token, map[string]any{"delta": 5, "reason": "crash test"})
-		_, _ = do(req)
-		report("stock adjustment (product, catalogue page)", staleFor(t,
-			freshness{"product stock", readField(product, "", "stock"), "15", orders},
-			freshness{"catalogue stock", readListed(page, id, "stock"), "15", orders})...)
+		changeProduct(t, "stock adjustment (product, catalogue page)", "stock", "10", "15",
+			http.MethodPost, edit+"/stock", map[string]any{"delta": 5, "reason": "crash test"})
 	})
 }
