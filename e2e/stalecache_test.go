@@ -96,6 +96,69 @@ func restartDead(t *testing.T, services []*testkit.Service) {
 	}
 }
 
+// retried sends a request until it is answered below 500 (after a crash and restart, breakers
+// and connections recover for a moment, as they do for any client), for up to 20 s.
+func retried(t *testing.T, method, url, token string, body any, headers ...string) response {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		req, err := testkit.NewRequest(method, url, token, body, headers...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := do(req)
+		if err == nil && r.Status < http.StatusInternalServerError {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s %s: %d %s %v, after 20s of retries", method, url, r.Status, r.Raw, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// readNow reads until the read is answered, for up to 20 s, and returns the value.
+func readNow(t *testing.T, read func() (string, bool)) string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if v, ok := read(); ok {
+			return v
+		}
+	}
+	t.Fatal("no answer to a read within 20s")
+	return ""
+}
+
+// crashWith sends the write under test until one of writers dies at its crash point. An answer of
+// 500 or more (or none) with every writer alive is retried: the request did not get as far as a
+// commit. A lower answer means the write ran without reaching its crash point, which fails.
+func crashWith(t *testing.T, writers []*testkit.Service, method, url, token string, body any) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		req, err := testkit.NewRequest(method, url, token, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := do(req)
+		// The answer to a request whose handler died comes as the connection drops, a moment
+		// before the process is reaped.
+		for wait := time.Now().Add(time.Second); time.Now().Before(wait); time.Sleep(5 * time.Millisecond) {
+			for _, w := range writers {
+				if w.Exited() {
+					return
+				}
+			}
+		}
+		if err == nil && r.Status < http.StatusInternalServerError {
+			t.Fatalf("%s %s answered %d %s and no writer died at its crash point", method, url, r.Status, r.Raw)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s %s: no writer died at its crash point within 20s (last answer %d %v)", method, url, r.Status, err)
+		}
+	}
+}
+
 // readField reads url with token and returns one field of its JSON answer.
 func readField(url, token, field string) func() (string, bool) {
 	return func() (string, bool) {
@@ -157,8 +220,18 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 	all := append(append(append([]*testkit.Service{}, users...), orders...), payments...)
 	userAPI, orderAPI := s.StartAPI("user", nil), s.StartAPI("order", nil)
 	e := &orderEnv{users: &userEnv{stack: s, base: userAPI.URL}, stack: s, base: orderAPI.URL, api: orderAPI, rpc: orders[0]}
-	p := startPaymentServices(t, e, nil)
+	payAPI := s.StartAPI("payment", map[string]string{
+		"PAYMENT_SANDBOX":              "true",
+		"PAYMENT_SANDBOX_CALLBACK_URL": testkit.Self + "/payment/v1/callback",
+		"PAYMENT_PAY_URL":              testkit.Self + "/payment/v1/sandbox/pay/",
+	})
+	// Accounts first: once instances start dying, every step may meet a breaker or a connection
+	// that is still recovering, and retries (retried, readNow).
 	admin := e.admin(t)
+	buyers := map[string]account{}
+	for _, c := range []string{"paid", "cancelled", "refund", "profile"} {
+		buyers[c] = e.buyer(t)
+	}
 
 	report := func(name string, stale ...time.Duration) {
 		parts := make([]string, len(stale))
@@ -171,63 +244,75 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 	orderRead := func(token, sn string) func() (string, bool) {
 		return readField(e.base+"/order/v1/orders/"+sn, token, "status")
 	}
-
-	t.Run("OrderPaid", func(t *testing.T) {
-		buyer, sn, pay := p.purchase(t, productSticker)
-		if got, _ := orderRead(buyer.Token, sn)(); got != "pending" {
-			t.Fatalf("order reads %q before the payment", got)
+	// order places an order of one sticker and returns its number.
+	order := func(t *testing.T, buyer account) string {
+		o := retried(t, http.MethodPost, e.base+"/order/v1/orders", buyer.Token,
+			map[string]any{"items": []map[string]any{{"productId": productSticker, "quantity": 1}}}, "Idempotency-Key", fmt.Sprintf("crash-%d", time.Now().UnixNano()))
+		if o.Status != http.StatusOK {
+			t.Fatalf("order: %d %s", o.Status, o.Raw)
 		}
-		if r := p.sandboxPay(t, buyer.Token, pay.str("sn")); r.Status != http.StatusOK {
+		return o.str("sn")
+	}
+	// pay opens the payment of order sn and pays it at the sandbox; it returns the payment number.
+	pay := func(t *testing.T, buyer account, sn string) string {
+		pm := retried(t, http.MethodPost, payAPI.URL+"/payment/v1/payments", buyer.Token, map[string]any{"orderSn": sn})
+		if pm.Status != http.StatusOK {
+			t.Fatalf("create payment: %d %s", pm.Status, pm.Raw)
+		}
+		if r := retried(t, http.MethodPost, payAPI.URL+"/payment/v1/sandbox/pay/"+pm.str("sn"), buyer.Token, nil); r.Status != http.StatusOK {
 			t.Fatalf("pay: %d %s", r.Status, r.Raw)
 		}
+		return pm.str("sn")
+	}
+
+	t.Run("OrderPaid", func(t *testing.T) {
+		buyer := buyers["paid"]
+		sn := order(t, buyer)
+		if got := readNow(t, orderRead(buyer.Token, sn)); got != "pending" {
+			t.Fatalf("order reads %q before the payment", got)
+		}
+		pay(t, buyer, sn) // order-rpc hears of it from the relay, commits, dies
 		report("order paid", staleFor(t, freshness{"order status", orderRead(buyer.Token, sn), "paid", orders})...)
 	})
 
 	t.Run("OrderCancelled", func(t *testing.T) {
-		buyer := e.buyer(t)
-		o := e.order(t, buyer.Token, [2]int{productSticker, 1})
-		if got, _ := orderRead(buyer.Token, o.str("sn"))(); got != "pending" {
+		buyer := buyers["cancelled"]
+		sn := order(t, buyer)
+		if got := readNow(t, orderRead(buyer.Token, sn)); got != "pending" {
 			t.Fatalf("order reads %q before the cancel", got)
 		}
-		// The answer is lost with the instance; the cancel is committed.
-		req, _ := testkit.NewRequest(http.MethodPost, e.base+"/order/v1/orders/"+o.str("sn")+"/cancel", buyer.Token, nil)
-		_, _ = do(req)
-		report("order cancelled", staleFor(t, freshness{"order status", orderRead(buyer.Token, o.str("sn")), "cancelled", orders})...)
+		crashWith(t, orders, http.MethodPost, e.base+"/order/v1/orders/"+sn+"/cancel", buyer.Token, nil)
+		report("order cancelled", staleFor(t, freshness{"order status", orderRead(buyer.Token, sn), "cancelled", orders})...)
 	})
 
 	t.Run("Refund", func(t *testing.T) {
-		buyer, sn, pay := p.purchase(t, productSticker)
-		paySn := pay.str("sn")
-		if r := p.sandboxPay(t, buyer.Token, paySn); r.Status != http.StatusOK {
-			t.Fatalf("pay: %d %s", r.Status, r.Raw)
-		}
-		paymentRead := readField(p.pay+"/payment/v1/payments/"+paySn, buyer.Token, "status")
+		buyer := buyers["refund"]
+		sn := order(t, buyer)
+		paySn := pay(t, buyer, sn)
+		paymentRead := readField(payAPI.URL+"/payment/v1/payments/"+paySn, buyer.Token, "status")
 		testkit.Eventually(t, 20*time.Second, "the order and the payment read as paid", func() bool {
 			o, _ := orderRead(buyer.Token, sn)()
 			pm, _ := paymentRead()
 			return o == "paid" && pm == "succeeded"
 		})
 		restartDead(t, all) // order.paid is armed too
-		req, _ := testkit.NewRequest(http.MethodPost, p.pay+"/payment/v1/payments/"+paySn+"/refund", buyer.Token, nil)
-		_, _ = do(req)
+		crashWith(t, payments, http.MethodPost, payAPI.URL+"/payment/v1/payments/"+paySn+"/refund", buyer.Token, nil)
 		report("refund (payment, order)", staleFor(t,
 			freshness{"payment status", paymentRead, "refunded", payments},
 			freshness{"order status", orderRead(buyer.Token, sn), "refunded", orders})...)
 	})
 
 	t.Run("ProfileUpdate", func(t *testing.T) {
-		buyer := e.buyer(t)
+		buyer := buyers["profile"]
 		me := readField(userAPI.URL+"/user/v1/me", buyer.Token, "nickname")
-		before, _ := me()
-		req, _ := testkit.NewRequest(http.MethodPut, userAPI.URL+"/user/v1/me", buyer.Token, map[string]any{"nickname": "After the crash"})
-		_, _ = do(req)
-		if before == "After the crash" {
+		if before := readNow(t, me); before == "After the crash" {
 			t.Fatal("the nickname was already the new one")
 		}
+		crashWith(t, users, http.MethodPut, userAPI.URL+"/user/v1/me", buyer.Token, map[string]any{"nickname": "After the crash"})
 		report("profile update", staleFor(t, freshness{"nickname", me, "After the crash", users})...)
 	})
 
-	created := call(t, http.MethodPost, e.base+"/order/v1/admin/products", admin.Token,
+	created := retried(t, http.MethodPost, e.base+"/order/v1/admin/products", admin.Token,
 		map[string]any{"title": "Crash-safe mug", "price": 1500, "stock": 10})
 	if created.Status != http.StatusOK {
 		t.Fatalf("create product: %d %s", created.Status, created.Raw)
@@ -241,12 +326,11 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 	changeProduct := func(t *testing.T, name, field, before, after, method, path string, body any) {
 		product, line := readField(productURL, "", field), readListed(page, id, field)
 		for what, read := range map[string]func() (string, bool){"product": product, "catalogue line": line} {
-			if got, _ := read(); got != before {
+			if got := readNow(t, read); got != before {
 				t.Fatalf("%s %s reads %q before the change, want %q", what, field, got, before)
 			}
 		}
-		req, _ := testkit.NewRequest(method, e.base+path, admin.Token, body)
-		_, _ = do(req)
+		crashWith(t, orders, method, e.base+path, admin.Token, body)
 		report(name, staleFor(t,
 			freshness{"product " + field, product, after, orders},
 			freshness{"catalogue " + field, line, after, orders})...)
