@@ -30,7 +30,8 @@ const (
 	Interval = 500 * time.Millisecond
 	// batch bounds one drain query; a pass drains batch after batch until none is left.
 	batch = 500
-	// dropBudget bounds the fast path's delete.
+	// dropBudget bounds the fast path's delete, as store.AfterCommitTimeout bounds other
+	// post-commit work (store imports this package, so it cannot use store.AfterCommit).
 	dropBudget = 2 * time.Second
 )
 
