@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"zeromall/pkg/clientip"
 	"zeromall/pkg/confx"
 
 	"gopkg.in/yaml.v3"
@@ -530,6 +531,42 @@ func TestK8s_ProductionIdentityDisruptionBudgetAndNetworkPolicy(t *testing.T) {
 			}
 			if len(allowed) != 2 {
 				t.Errorf("ports admitted %v, want only %v", allowed, ports)
+			}
+		})
+	}
+}
+
+// A gateway reached only through the ingress controller must believe its X-Forwarded-For: with no
+// trusted proxy every client has the controller's address, and one client's bad logins or sign-ups
+// would throttle everyone.
+func TestK8s_GatewaysBehindTheIngressTrustIt(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("k8s", "engines.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var engines struct{ Data map[string]string }
+	if err := yaml.Unmarshal(raw, &engines); err != nil {
+		t.Fatal(err)
+	}
+	cidrs := strings.Split(engines.Data["trusted-proxies"], ",")
+	if _, err := clientip.New(cidrs); err != nil || strings.TrimSpace(cidrs[0]) == "" {
+		t.Errorf("engines.yaml trusted-proxies %q: %v, want the ingress controller's CIDRs", engines.Data["trusted-proxies"], err)
+	}
+	for process := range processes {
+		if !strings.HasSuffix(process, "-api") {
+			continue
+		}
+		t.Run(process, func(t *testing.T) {
+			docs := k8sDocs(t, process)
+			var from any
+			for _, e := range dig(docs["Deployment"], "spec", "template", "spec", "containers", 0, "env").([]any) {
+				if dig(e, "name") == "TRUSTED_PROXIES" {
+					from = dig(e, "valueFrom", "configMapKeyRef")
+				}
+			}
+			want := map[string]any{"name": "zeromall-engines", "key": "trusted-proxies"}
+			if !reflect.DeepEqual(from, want) {
+				t.Errorf("TRUSTED_PROXIES from %v, want %v", from, want)
 			}
 		})
 	}

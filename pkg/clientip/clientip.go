@@ -11,6 +11,10 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/zeromicro/go-zero/core/logx"
 )
 
 type ctxKey struct{}
@@ -18,7 +22,12 @@ type ctxKey struct{}
 // Resolver tells a request's client IP.
 type Resolver struct {
 	trusted []netip.Prefix
+	// warnedAt is when a forwarded request from an untrusted peer was last logged (unix seconds).
+	warnedAt atomic.Int64
 }
+
+// warnEvery spaces the warnings about forwarded requests nobody trusts.
+const warnEvery = time.Minute
 
 // New parses the trusted proxy CIDRs (a bare address means that one host).
 func New(trustedProxies []string) (*Resolver, error) {
@@ -52,6 +61,9 @@ func (res *Resolver) ClientIP(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	if !res.isTrusted(host) {
+		if len(res.trusted) == 0 && r.Header.Get("X-Forwarded-For") != "" {
+			res.warnUntrustedProxy(host)
+		}
 		return host
 	}
 	hops := r.Header.Values("X-Forwarded-For")
@@ -70,6 +82,19 @@ func (res *Resolver) ClientIP(r *http.Request) string {
 		}
 	}
 	return host // every hop is a trusted proxy: the leftmost one is the best we know
+}
+
+// warnUntrustedProxy says, at most once a minute, that a request came forwarded while no proxy is
+// trusted: behind a real proxy, every client would share the proxy's per-IP limits. A client may
+// send the header itself, so this is a warning, not a refusal.
+func (res *Resolver) warnUntrustedProxy(peer string) {
+	now := time.Now().Unix()
+	last := res.warnedAt.Load()
+	if now-last < int64(warnEvery/time.Second) || !res.warnedAt.CompareAndSwap(last, now) {
+		return
+	}
+	logx.Errorf("a request from %s carries X-Forwarded-For but no proxy is trusted (TRUSTED_PROXIES): "+
+		"if this gateway sits behind a proxy, every client shares its per-IP limits", peer)
 }
 
 func (res *Resolver) isTrusted(ip string) bool {

@@ -2,7 +2,10 @@ package clientip
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/zeromicro/go-zero/core/logx/logtest"
 )
 
 func TestClientIP(t *testing.T) {
@@ -52,5 +55,23 @@ func TestNew_RejectsBadCIDRs(t *testing.T) {
 	}
 	if _, err := New([]string{"", " 10.0.0.0/8 "}); err != nil {
 		t.Errorf("blank and padded entries: %v", err)
+	}
+}
+
+// A forwarded request while no proxy is trusted is what a gateway behind an unconfigured proxy
+// sees: it is said loudly, but once a minute, not per request.
+func TestClientIP_WarnsOfForwardedRequestsWhenNoProxyIsTrusted(t *testing.T) {
+	logs := logtest.NewCollector(t)
+	res, _ := New(nil)
+	for range 3 {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "10.244.1.7:4000"
+		r.Header.Set("X-Forwarded-For", "203.0.113.9")
+		if got := res.ClientIP(r); got != "10.244.1.7" {
+			t.Fatalf("client %s, want the peer", got)
+		}
+	}
+	if n := strings.Count(logs.String(), "no proxy is trusted"); n != 1 {
+		t.Errorf("%d warnings for 3 forwarded requests, want 1:\n%s", n, logs)
 	}
 }

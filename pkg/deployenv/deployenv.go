@@ -108,3 +108,17 @@ func (e Env) CachePasswords(variable string, c cache.CacheConf) error {
 	}
 	return errors.Join(errs...)
 }
+
+// inKubernetes is set by the kubelet in every container of a pod.
+const inKubernetes = "KUBERNETES_SERVICE_HOST"
+
+// TrustedProxies refuses, in production inside Kubernetes, a gateway that trusts no proxy: there
+// its traffic comes through a Service or an ingress controller, so without the proxy's CIDRs every
+// client would have the proxy's address and share one per-IP login and sign-up limit.
+func (e Env) TrustedProxies(variable string, proxies []string) error {
+	if e != Production || os.Getenv(inKubernetes) == "" || len(proxies) > 0 {
+		return nil
+	}
+	return fmt.Errorf("%s is empty, but this gateway runs in Kubernetes behind a proxy: every client "+
+		"would share the proxy's per-IP limits; set it to the ingress controller's pod CIDRs", variable)
+}

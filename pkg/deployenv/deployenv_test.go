@@ -70,3 +70,23 @@ func TestService_NoPprofOrDevModeInProduction(t *testing.T) {
 		t.Errorf("dev mode in production: %v", err)
 	}
 }
+
+// Behind a Kubernetes ingress with no trusted proxy, every client would be the ingress pod: one
+// client's bad logins would throttle everyone.
+func TestTrustedProxies_RequiredInKubernetesProduction(t *testing.T) {
+	t.Setenv(inKubernetes, "10.96.0.1")
+	err := Production.TrustedProxies("TRUSTED_PROXIES", nil)
+	if err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES is empty") {
+		t.Errorf("production in Kubernetes without proxies: %v", err)
+	}
+	if err := Production.TrustedProxies("TRUSTED_PROXIES", []string{"10.244.0.0/16"}); err != nil {
+		t.Errorf("with the ingress CIDR: %v", err)
+	}
+	if err := Development.TrustedProxies("TRUSTED_PROXIES", nil); err != nil {
+		t.Errorf("development: %v", err)
+	}
+	t.Setenv(inKubernetes, "")
+	if err := Production.TrustedProxies("TRUSTED_PROXIES", nil); err != nil {
+		t.Errorf("production outside Kubernetes, where the peer may be the client: %v", err)
+	}
+}

@@ -46,6 +46,7 @@ func (c Config) Check(env deployenv.Env) error {
 		env.Secret("JWT_SECRET (Auth.AccessSecret)", c.Auth.AccessSecret, jwtx.MinSecretLen),
 		env.RedisPassword("REDIS_PASSWORD (SessionRedis.Pass)", c.SessionRedis.Pass),
 		c.RpcIdentity.Check(env),
+		env.TrustedProxies("TRUSTED_PROXIES (TrustedProxies)", c.TrustedProxies),
 		proxies,
 	)
 }
