@@ -47,7 +47,7 @@ type (
 
 	Users struct {
 		Id           int64     `db:"id"`
-		Email        string    `db:"email"`         // lower-cased login email
+		Email        string    `db:"email"`         // canonical login email: lower-case ASCII
 		PasswordHash string    `db:"password_hash"` // bcrypt hash
 		Nickname     string    `db:"nickname"`
 		Status       int64     `db:"status"` // 1 active, 2 disabled

@@ -5,7 +5,7 @@
 -- infrastructure, not the domain, and has no goctl model.
 CREATE TABLE `users` (
   `id` bigint NOT NULL AUTO_INCREMENT,
-  `email` varchar(254) NOT NULL COMMENT 'lower-cased login email',
+  `email` varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL COMMENT 'canonical login email: lower-case ASCII',
   `password_hash` varchar(100) NOT NULL COMMENT 'bcrypt hash',
   `nickname` varchar(64) NOT NULL,
   `status` tinyint NOT NULL DEFAULT '1' COMMENT '1 active, 2 disabled',

@@ -9,11 +9,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
+	"zeromall/pkg/plaintext"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -296,30 +295,14 @@ func checkAdjustment(delta int64, reason string) (string, error) {
 	if delta == 0 || delta < -maxDelta || delta > maxDelta {
 		return "", xerr.Field("delta", fmt.Sprintf("must be between -%d and %d, and not 0", maxDelta, maxDelta))
 	}
-	reason, err := checkText("reason", reason, maxReasonLen)
+	reason, err := plaintext.Check("reason", reason, maxReasonLen)
 	if err != nil {
 		return "", err
 	}
 	return reason, nil
 }
 
-func checkTitle(title string) (string, error) { return checkText("title", title, maxTitleLen) }
-
-// checkText trims s and accepts 1 to max characters of printable UTF-8.
-func checkText(field, s string, maxLen int) (string, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return "", xerr.Field(field, "is required")
-	case !utf8.ValidString(s):
-		return "", xerr.Field(field, "must be UTF-8")
-	case utf8.RuneCountInString(s) > maxLen:
-		return "", xerr.Field(field, fmt.Sprintf("must be at most %d characters", maxLen))
-	case strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
-		return "", xerr.Field(field, "must not hold control characters")
-	}
-	return s, nil
-}
+func checkTitle(title string) (string, error) { return plaintext.Check("title", title, maxTitleLen) }
 
 func checkPrice(price int64) error {
 	if price < 1 || price > maxPrice {

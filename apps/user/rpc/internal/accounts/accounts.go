@@ -22,16 +22,27 @@ import (
 
 // Service owns the users table and the sign-in limits.
 type Service struct {
-	Users      model.UsersModel
-	Journal    *invalidation.Journal // records the cache keys of changed users
-	Sessions   *sessions.Service
-	BcryptCost int
-	// LoginFailures counts an account's logins since its last success (its failures, and the
-	// attempts in flight); LoginAttempts every login per client IP; Registrations every
-	// registration per client IP.
-	LoginFailures *limiter.Window
-	LoginAttempts *limiter.Window
+	Users       model.UsersModel
+	Journal     *invalidation.Journal // records the cache keys of changed users
+	Sessions    *sessions.Service
+	BcryptCost  int
+	LoginLimits LoginLimits
+	// Registrations counts every registration per client IP.
 	Registrations *limiter.Window
+}
+
+// LoginLimits bound password guesses without letting anyone lock a user out from the user's own
+// address (doc/security.md, "Abuse limits"). Keys are the canonical email and the client IP.
+type LoginLimits struct {
+	PerClient *limiter.Window // every attempt per client IP, counted first
+	// PerPair counts an account's attempts from one client IP since its last success there: every
+	// attempt counts up front, so concurrent guesses cannot slip past the quota together.
+	PerPair *limiter.Window
+	// PerAccount counts an account's failures from every client; past its quota, clients that are
+	// not KnownClients of the account share one attempt per SlowDown period.
+	PerAccount   *limiter.Window
+	SlowDown     *limiter.Window
+	KnownClients *limiter.Window // account|IP pairs with a successful login
 }
 
 // Profile holds the fields a user may edit. Every field is validated by normalizeProfile and
@@ -79,10 +90,9 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 	return u, pair, nil
 }
 
-// Login checks a password (failures limited per account, attempts per client IP) and opens a
-// session. Every attempt counts against the account up front, so concurrent guesses cannot slip
-// past the quota together, and a success clears the account's count again: only failures remain,
-// and a user's own logins never lock them out.
+// Login checks a password and opens a session. Attempts are limited per client IP, then per
+// account and client IP (a success there clears the count, so a user's own logins never lock them
+// out), then, for an account under attack from many addresses, per account for clients new to it.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (sessions.Pair, error) {
 	email, err := normalizeEmail(email)
 	if err != nil {
@@ -91,32 +101,78 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if password == "" {
 		return sessions.Pair{}, xerr.Field("password", "is required")
 	}
-	if err := s.take(ctx, s.LoginFailures, email, xerr.ErrLoginThrottled); err != nil {
+	pair := email + "|" + clientIP
+	if err := s.take(ctx, s.LoginLimits.PerClient, clientIP, errTooManyFromAddress); err != nil {
 		return sessions.Pair{}, err
 	}
-	if err := s.take(ctx, s.LoginAttempts, clientIP, xerr.ErrLoginThrottled); err != nil {
+	if err := s.take(ctx, s.LoginLimits.PerPair, pair, errTooManyFailures); err != nil {
+		return sessions.Pair{}, err
+	}
+	if err := s.slowDown(ctx, email, pair); err != nil {
 		return sessions.Pair{}, err
 	}
 
+	u, err := s.check(ctx, email, password)
+	if errors.Is(err, xerr.ErrInvalidCredentials) {
+		s.countFailure(ctx, email)
+	}
+	if err != nil {
+		return sessions.Pair{}, err
+	}
+	if u.Status != model.UserActive {
+		return sessions.Pair{}, xerr.ErrAccountDisabled
+	}
+	if err := s.LoginLimits.PerPair.Reset(ctx, pair); err != nil {
+		logx.WithContext(ctx).Errorf("login limiter: the count of a successful client not cleared: %v", err)
+	}
+	if err := s.LoginLimits.KnownClients.Mark(ctx, pair); err != nil {
+		logx.WithContext(ctx).Errorf("login limiter: a successful client not remembered: %v", err)
+	}
+	return s.Sessions.Open(ctx, u)
+}
+
+var (
+	errTooManyFromAddress = xerr.ErrLoginThrottled.WithMsg("too many login attempts from this address, try again later")
+	errTooManyFailures    = xerr.ErrLoginThrottled.WithMsg("too many failed logins to this account from this address, try again later")
+	errAccountSlowedDown  = xerr.ErrLoginThrottled.WithMsg("too many failed logins to this account from many addresses: new addresses are slowed down, try again later")
+)
+
+// check finds the user with email and compares password, in the same time whether or not the
+// email exists.
+func (s *Service) check(ctx context.Context, email, password string) (*model.Users, error) {
 	u, err := s.Users.FindOneByEmailNoCache(ctx, email)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		// Spend the same time as a real check so response times do not reveal which emails exist.
 		_ = bcrypt.CompareHashAndPassword(dummyHash(s.BcryptCost), []byte(password))
-		return sessions.Pair{}, xerr.ErrInvalidCredentials
+		return nil, xerr.ErrInvalidCredentials
 	case err != nil:
-		return sessions.Pair{}, fmt.Errorf("find user by email: %w", err)
+		return nil, fmt.Errorf("find user by email: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		return sessions.Pair{}, xerr.ErrInvalidCredentials
+		return nil, xerr.ErrInvalidCredentials
 	}
-	if u.Status != model.UserActive {
-		return sessions.Pair{}, xerr.ErrAccountDisabled
+	return u, nil
+}
+
+// slowDown lets a client new to an account that failed too often from everywhere make one
+// attempt per SlowDown period, shared with every other new client; known clients pass.
+func (s *Service) slowDown(ctx context.Context, email, pair string) error {
+	failures, err := s.LoginLimits.PerAccount.Count(ctx, email)
+	if err != nil || failures < int64(s.LoginLimits.PerAccount.Quota) {
+		return nil // err: only a cancelled ctx, which the next call reports
 	}
-	if err := s.LoginFailures.Reset(ctx, email); err != nil {
-		logx.WithContext(ctx).Errorf("login limiter unavailable, the account's count not cleared: %v", err)
+	if known, err := s.LoginLimits.KnownClients.Count(ctx, pair); err == nil && known > 0 {
+		return nil
 	}
-	return s.Sessions.Open(ctx, u)
+	return s.take(ctx, s.LoginLimits.SlowDown, email, errAccountSlowedDown)
+}
+
+// countFailure adds a failed login to the account's count from every client.
+func (s *Service) countFailure(ctx context.Context, email string) {
+	if _, err := s.LoginLimits.PerAccount.Take(context.WithoutCancel(ctx), email); err != nil {
+		logx.WithContext(ctx).Errorf("login limiter: a failure not counted: %v", err)
+	}
 }
 
 // Get reads one user; ErrUserNotFound when absent.
@@ -204,16 +260,15 @@ func applyProfile(u *model.Users, p Profile) {
 }
 
 // take counts an attempt against key in window; past the quota it is throttled, told when to
-// retry. When Redis is unreachable the limiter fails open: sign-ins keep working, unthrottled,
-// and the outage is logged.
+// retry. The window counts in process while Redis cannot answer (package limiter); it fails only
+// when the caller has gone.
 func (s *Service) take(ctx context.Context, window *limiter.Window, key string, throttled *xerr.CodeError) error {
 	if key == "" {
 		return nil
 	}
 	wait, err := window.Take(ctx, key)
 	if err != nil {
-		logx.WithContext(ctx).Errorf("limiter unavailable, allowing attempt: %v", err)
-		return nil
+		return err
 	}
 	if wait > 0 {
 		return throttled.WithRetryAfter(wait)

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"unicode/utf8"
+	"unicode"
 
 	"zeromall/pkg/xerr"
 )
 
 // FuzzNormalizeEmail: any input is either a 400 about the email or a normalized address that is
-// valid UTF-8, lower-case, trimmed and within the column size.
+// ASCII, lower-case, trimmed and within the column size.
 func FuzzNormalizeEmail(f *testing.F) {
 	for _, seed := range []string{"a@example.com", " A@B.CO ", "Eve <e@x.io>", "\xff@x.io", "", "a@b"} {
 		f.Add(seed)
@@ -23,7 +23,7 @@ func FuzzNormalizeEmail(f *testing.F) {
 			}
 			return
 		}
-		if !utf8.ValidString(email) || email != strings.ToLower(email) || email != strings.TrimSpace(email) ||
+		if strings.IndexFunc(email, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 || email != strings.ToLower(email) || email != strings.TrimSpace(email) ||
 			len(email) > maxEmailLen || !strings.Contains(email, "@") {
 			t.Fatalf("normalizeEmail(%q) accepted %q", raw, email)
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"zeromall/pkg/plaintext"
 	"zeromall/pkg/xerr"
 )
 
@@ -16,15 +17,17 @@ const (
 	maxNicknameLen = 32
 )
 
-// normalizeEmail lower-cases and trims an address and checks it is a plain addr-spec.
+// normalizeEmail returns the canonical form of an address: trimmed, lower-case ASCII, a plain
+// addr-spec. Only ASCII is accepted: the form is then the same bytes for every way of typing the
+// address, and the users.email column compares bytes (utf8mb4_bin), so one account has one form
+// and one set of limiter keys. Internationalized addresses (RFC 6531) are refused with a 400.
 func normalizeEmail(raw string) (string, error) {
-	if !utf8.ValidString(raw) { // before ToLower, which silently replaces invalid bytes
-		return "", xerr.Field("email", "must be valid UTF-8")
-	}
 	email := strings.ToLower(strings.TrimSpace(raw))
 	switch {
 	case email == "":
 		return "", xerr.Field("email", "is required")
+	case strings.IndexFunc(email, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 || !utf8.ValidString(email):
+		return "", xerr.Field("email", "must be ASCII: internationalized addresses are not accepted")
 	case len(email) > maxEmailLen:
 		return "", xerr.Field("email", "must be at most 254 bytes")
 	}
@@ -47,22 +50,8 @@ func checkPassword(password string) error {
 	return nil
 }
 
-// normalizeNickname trims a nickname and checks its length and characters.
+// normalizeNickname trims a nickname and checks its length and characters (the rule of every
+// text another user reads).
 func normalizeNickname(raw string) (string, error) {
-	if !utf8.ValidString(raw) {
-		return "", xerr.Field("nickname", "must be valid UTF-8")
-	}
-	nickname := strings.TrimSpace(raw)
-	switch n := utf8.RuneCountInString(nickname); {
-	case n == 0:
-		return "", xerr.Field("nickname", "is required")
-	case n > maxNicknameLen:
-		return "", xerr.Field("nickname", "must be at most 32 characters")
-	}
-	for _, r := range nickname {
-		if unicode.IsControl(r) {
-			return "", xerr.Field("nickname", "must not contain control characters")
-		}
-	}
-	return nickname, nil
+	return plaintext.Check("nickname", raw, maxNicknameLen)
 }

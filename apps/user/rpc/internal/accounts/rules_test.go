@@ -21,7 +21,9 @@ func TestNormalizeEmail(t *testing.T) {
 		}
 	}
 	bad := []string{"", "   ", "plain", "a@b", "@example.com", "a@", "Eve <eve@example.com>", "a b@example.com",
-		"a@example.com\x00", strings.Repeat("a", 250) + "@example.com", "\xff@example.com", "a@example.com, b@example.com"}
+		"a@example.com\x00", strings.Repeat("a", 250) + "@example.com", "\xff@example.com", "a@example.com, b@example.com",
+		// Lookalikes of alice@example.com that utf8mb4_unicode_ci would match to her row.
+		"àlice@example.com", "álice@example.com", "a\u0300lice@example.com", "ＡＬＩＣＥ@example.com", "alice@exämple.com"}
 	for _, in := range bad {
 		var ce *xerr.CodeError
 		if _, err := normalizeEmail(in); !errors.As(err, &ce) || ce.Code != xerr.ErrBadRequest.Code || !strings.HasPrefix(ce.Msg, "email:") {
@@ -50,7 +52,7 @@ func TestNormalizeNickname(t *testing.T) {
 	if _, err := normalizeNickname(strings.Repeat("界", 32)); err != nil {
 		t.Errorf("32 characters rejected: %v", err)
 	}
-	for _, n := range []string{"", "  ", strings.Repeat("界", 33), "a\nb", "\xffab"} {
+	for _, n := range []string{"", "  ", strings.Repeat("界", 33), "a\nb", "\xffab", "evil\u202etxt.exe", "ad\u200bmin"} {
 		if _, err := normalizeNickname(n); !errors.Is(err, xerr.ErrBadRequest) {
 			t.Errorf("normalizeNickname(%q) = %v", n, err)
 		}

@@ -39,10 +39,18 @@ type Config struct {
 		CheckCacheFor time.Duration `json:",default=5s"`
 	}
 	BcryptCost int `json:",default=10,range=[4:14]"`
+	// LoginLimit: doc/security.md says what these guarantee.
 	LoginLimit struct {
-		Period          time.Duration `json:",default=15m"`
-		AccountFailures int           `json:",default=10"`  // failed logins per account per period
-		IPQuota         int           `json:",default=100"` // login attempts per client IP per period
+		Period  time.Duration `json:",default=15m"`
+		IPQuota int           `json:",default=100"` // login attempts per client IP per period
+		// AccountFailures are the failed logins per account and client IP per period; a success
+		// from that IP clears them.
+		AccountFailures int `json:",default=10"`
+		// Past AccountSlowAfter failures per account per period from all clients together, clients
+		// that have not logged into the account in KnownClientFor get one attempt per SlowInterval.
+		AccountSlowAfter int           `json:",default=50"`
+		SlowInterval     time.Duration `json:",default=5s"`
+		KnownClientFor   time.Duration `json:",default=720h"`
 	}
 	RegisterLimit struct {
 		Period  time.Duration `json:",default=1h"`
@@ -66,8 +74,9 @@ func (c Config) Validate() error {
 	); err != nil {
 		return err
 	}
-	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second {
-		return fmt.Errorf("LoginLimit.Period and RegisterLimit.Period must be at least 1s")
+	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second ||
+		c.LoginLimit.SlowInterval < time.Second || c.LoginLimit.KnownClientFor < time.Second {
+		return fmt.Errorf("LoginLimit.Period, SlowInterval, KnownClientFor and RegisterLimit.Period must be at least 1s")
 	}
 	if c.JWT.AccessExpire < time.Minute || c.JWT.AccessExpire > c.Session.MaxAge {
 		return fmt.Errorf("JWT.AccessExpire must be between 1m and Session.MaxAge")

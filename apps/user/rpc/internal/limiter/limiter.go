@@ -1,14 +1,18 @@
 // Package limiter counts attempts in fixed windows on Redis for login and registration. go-zero's
 // periodlimit cannot tell how long a blocked caller must wait, nor forget a key.
+//
+// When Redis cannot answer, a Window counts in this process instead, with the same quota and
+// period: limits then hold per instance (n instances allow up to n times the quota) rather than
+// not at all, and counts start afresh when Redis is back.
 package limiter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
 
+	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/timex"
 )
@@ -23,15 +27,12 @@ return {n, redis.call('PTTL', KEYS[1])}`
 
 const (
 	// callBudget bounds a Redis call (go-redis retries a dead server with backoff). It is generous
-	// because a limiter that cannot answer fails open: a busy Redis must not wave guesses through.
+	// because a limiter that cannot answer falls back to one instance's counts.
 	callBudget = time.Second
-	// bypassFor is how long a Window fails open without asking Redis after a call failed, so an
-	// outage costs one slow call a second, not one per attempt.
+	// bypassFor is how long a Window counts in process without asking Redis after a call failed,
+	// so an outage costs one slow call a second, not one per attempt.
 	bypassFor = time.Second
 )
-
-// ErrUnavailable is Take's error while Redis is being bypassed after a failure.
-var ErrUnavailable = errors.New("limiter: redis unavailable")
 
 // Window allows Quota attempts per key in each Period.
 type Window struct {
@@ -40,50 +41,122 @@ type Window struct {
 	Quota       int
 	Period      time.Duration
 	bypassUntil atomic.Int64
+	local       *counts
 }
 
 // New returns a Window whose keys are prefix+key.
 func New(rds *redis.Redis, prefix string, quota int, period time.Duration) *Window {
-	return &Window{rds: rds, prefix: prefix, Quota: quota, Period: period}
+	return &Window{rds: rds, prefix: prefix, Quota: quota, Period: period, local: newCounts()}
 }
 
 // Take counts an attempt. It returns how long the caller must wait when the attempt is over
-// the quota, or 0 when it is allowed.
+// the quota, or 0 when it is allowed. It fails only when ctx ends.
 func (w *Window) Take(ctx context.Context, key string) (time.Duration, error) {
-	if timex.Now() < time.Duration(w.bypassUntil.Load()) {
-		return 0, ErrUnavailable
-	}
-	cctx, cancel := context.WithTimeout(ctx, callBudget)
-	defer cancel()
-	res, err := w.rds.EvalCtx(cctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
-	if err != nil {
-		if ctx.Err() == nil {
-			w.bypassUntil.Store(int64(timex.Now() + bypassFor))
+	if w.onRedis() {
+		count, ttl, err := w.takeRedis(ctx, key)
+		if err == nil {
+			return w.wait(count, ttl), nil
 		}
-		return 0, fmt.Errorf("limiter %s: %w", w.prefix, err)
+		if ctx.Err() != nil {
+			return 0, err
+		}
+		w.fallBack(err)
 	}
-	vals, ok := res.([]any)
-	if !ok || len(vals) != 2 {
-		return 0, fmt.Errorf("limiter %s: unexpected reply %v", w.prefix, res)
+	count, ttl := w.local.take(w.prefix+key, w.Period)
+	return w.wait(count, ttl), nil
+}
+
+// Count tells how many attempts key has made in its current window.
+func (w *Window) Count(ctx context.Context, key string) (int64, error) {
+	if w.onRedis() {
+		cctx, cancel := context.WithTimeout(ctx, callBudget)
+		defer cancel()
+		v, err := w.rds.GetCtx(cctx, w.prefix+key)
+		if err == nil {
+			if v == "" {
+				return 0, nil
+			}
+			var n int64
+			if _, err := fmt.Sscan(v, &n); err != nil {
+				return 0, fmt.Errorf("limiter %s: count %q: %w", w.prefix, v, err)
+			}
+			return n, nil
+		}
+		if ctx.Err() != nil {
+			return 0, err
+		}
+		w.fallBack(err)
 	}
-	count, _ := vals[0].(int64)
-	ttl, _ := vals[1].(int64)
-	if count <= int64(w.Quota) {
-		return 0, nil
+	return w.local.count(w.prefix + key), nil
+}
+
+// Mark records key as seen for a whole Period from now (a count of 1, however often it is
+// marked).
+func (w *Window) Mark(ctx context.Context, key string) error {
+	if w.onRedis() {
+		cctx, cancel := context.WithTimeout(ctx, callBudget)
+		defer cancel()
+		err := w.rds.SetexCtx(cctx, w.prefix+key, "1", int(w.Period/time.Second))
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		w.fallBack(err)
 	}
-	if ttl <= 0 { // no expiry (should not happen): wait a whole window
-		return w.Period, nil
-	}
-	return time.Duration(ttl) * time.Millisecond, nil
+	w.local.mark(w.prefix+key, w.Period)
+	return nil
 }
 
 // Reset forgets key's attempts.
 func (w *Window) Reset(ctx context.Context, key string) error {
-	if timex.Now() < time.Duration(w.bypassUntil.Load()) {
-		return ErrUnavailable
+	w.local.forget(w.prefix + key)
+	if !w.onRedis() {
+		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, callBudget)
+	cctx, cancel := context.WithTimeout(ctx, callBudget)
 	defer cancel()
-	_, err := w.rds.DelCtx(ctx, w.prefix+key)
+	_, err := w.rds.DelCtx(cctx, w.prefix+key)
+	if err != nil && ctx.Err() == nil {
+		w.fallBack(err)
+	}
 	return err
+}
+
+func (w *Window) onRedis() bool {
+	return timex.Now() >= time.Duration(w.bypassUntil.Load())
+}
+
+// fallBack switches to in-process counts for bypassFor; it logs once per switch.
+func (w *Window) fallBack(err error) {
+	until := int64(timex.Now() + bypassFor)
+	if old := w.bypassUntil.Load(); timex.Now() < time.Duration(old) || !w.bypassUntil.CompareAndSwap(old, until) {
+		return
+	}
+	logx.Errorf("limiter %s: Redis unavailable, counting in this process for %s: %v", w.prefix, bypassFor, err)
+}
+
+func (w *Window) takeRedis(ctx context.Context, key string) (count, ttlMillis int64, err error) {
+	cctx, cancel := context.WithTimeout(ctx, callBudget)
+	defer cancel()
+	res, err := w.rds.EvalCtx(cctx, takeScript, []string{w.prefix + key}, w.Period.Milliseconds())
+	if err != nil {
+		return 0, 0, fmt.Errorf("limiter %s: %w", w.prefix, err)
+	}
+	vals, ok := res.([]any)
+	if !ok || len(vals) != 2 {
+		return 0, 0, fmt.Errorf("limiter %s: unexpected reply %v", w.prefix, res)
+	}
+	count, _ = vals[0].(int64)
+	ttlMillis, _ = vals[1].(int64)
+	return count, ttlMillis, nil
+}
+
+// wait is how long an attempt numbered count must wait, ttlMillis before its window ends.
+func (w *Window) wait(count, ttlMillis int64) time.Duration {
+	if count <= int64(w.Quota) {
+		return 0
+	}
+	if ttlMillis <= 0 { // no expiry (should not happen): wait a whole window
+		return w.Period
+	}
+	return time.Duration(ttlMillis) * time.Millisecond
 }

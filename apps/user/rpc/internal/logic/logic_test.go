@@ -273,3 +273,99 @@ func TestLogin_ConcurrentGuessesNeverExceedTheAccountQuota(t *testing.T) {
 		t.Fatalf("%d of 20 concurrent guesses were checked, want the quota of 3", guessed)
 	}
 }
+
+func (f *fixture) guess(email, ip string) error {
+	_, err := NewLoginLogic(f.ctx, f.svcCtx).Login(&user.LoginReq{Email: email, Password: "a-wrong-guess", ClientIp: ip})
+	return err
+}
+
+// An attacker hammering an account from many addresses cannot lock its owner out of the address
+// the owner logs in from, and all the addresses together get only a bounded number of guesses.
+func TestLogin_AttackerElsewhereCannotLockTheOwnerOut(t *testing.T) {
+	f := newFixture(t, map[string]string{"LOGIN_LIMIT_ACCOUNT": "3", "LOGIN_SLOW_AFTER": "5", "LOGIN_SLOW_INTERVAL": "1m"})
+	f.register(t, "victim@example.com")
+	const home = "192.0.2.10"
+	if err := f.login("victim@example.com", home); err != nil {
+		t.Fatal(err)
+	}
+	checked, throttled := 0, 0
+	for i := range 20 {
+		ip := "198.51.100." + strconv.Itoa(i+1)
+		for range 4 {
+			switch err := f.guess("victim@example.com", ip); {
+			case errors.Is(err, xerr.ErrInvalidCredentials):
+				checked++
+			case errors.Is(err, xerr.ErrLoginThrottled):
+				throttled++
+			default:
+				t.Fatalf("guess from %s: %v", ip, err)
+			}
+		}
+	}
+	// 5 failures reach the slow-down, then one attempt per minute for all new addresses together.
+	if checked != 6 || throttled != 74 {
+		t.Errorf("80 guesses from 20 addresses: %d checked, %d throttled; want 6 and 74", checked, throttled)
+	}
+	for i := range 3 {
+		if err := f.login("victim@example.com", home); err != nil {
+			t.Fatalf("the owner's login %d from home during the attack: %v", i+1, err)
+		}
+	}
+	var ce *xerr.CodeError
+	if err := f.login("victim@example.com", "203.0.113.50"); !errors.As(err, &ce) || ce.RetryAfter <= 0 || !strings.Contains(ce.Msg, "new addresses are slowed down") {
+		t.Errorf("a new address during the attack: %v, want the slow-down", err)
+	}
+}
+
+// Lookalike spellings of an address are refused rather than counted apart while MySQL's
+// collation matched them to the same row.
+func TestLogin_LookalikeEmailsAreRefused(t *testing.T) {
+	f := newFixture(t, map[string]string{"LOGIN_LIMIT_ACCOUNT": "3"})
+	f.register(t, "alice@example.com")
+	for range 3 {
+		if err := f.guess("alice@example.com", "198.51.100.1"); !errors.Is(err, xerr.ErrInvalidCredentials) {
+			t.Fatal(err)
+		}
+	}
+	for _, lookalike := range []string{"àlice@example.com", "álice@example.com", "a\u0300lice@example.com", "ALICE@example.com"} {
+		err := f.guess(lookalike, "198.51.100.1")
+		var ce *xerr.CodeError
+		if !errors.As(err, &ce) || (ce.Code != xerr.ErrLoginThrottled.Code && !strings.HasPrefix(ce.Msg, "email:")) {
+			t.Errorf("guess as %q after the account's quota: %v, want throttled or a 400 about email", lookalike, err)
+		}
+	}
+}
+
+// A row stored before emails became ASCII-only is no longer matched by its ASCII lookalike: the
+// column compares bytes (migration 0005).
+func TestEmailColumnComparesBytes(t *testing.T) {
+	f := newFixture(t, nil)
+	db, _ := sql.Open("mysql", f.dsn)
+	defer db.Close()
+	if _, err := db.Exec("INSERT INTO users (email, password_hash, nickname) VALUES ('àlice@example.com', 'x', 'legacy')"); err != nil {
+		t.Fatal(err)
+	}
+	id := f.register(t, "alice@example.com")
+	u, err := f.svcCtx.Accounts.Users.FindOneByEmailNoCache(f.ctx, "alice@example.com")
+	if err != nil || u.Id != id {
+		t.Fatalf("alice@ found %+v (%v), want her own row %d", u, err, id)
+	}
+}
+
+// With Redis down, guesses are still limited, by this instance's own counts.
+func TestLogin_RedisDownStillLimitsGuesses(t *testing.T) {
+	f := newFixture(t, map[string]string{"LOGIN_LIMIT_ACCOUNT": "3"})
+	f.register(t, "down@example.com")
+	f.redis.Stop()
+	for i := range 3 {
+		if err := f.guess("down@example.com", "198.51.100.1"); !errors.Is(err, xerr.ErrInvalidCredentials) {
+			t.Fatalf("guess %d with Redis down: %v", i+1, err)
+		}
+	}
+	if err := f.guess("down@example.com", "198.51.100.1"); !errors.Is(err, xerr.ErrLoginThrottled) {
+		t.Fatalf("4th guess with Redis down: %v, want throttled", err)
+	}
+	if err := f.login("down@example.com", "192.0.2.10"); err != nil {
+		t.Fatalf("the owner from another address with Redis down: %v", err)
+	}
+}

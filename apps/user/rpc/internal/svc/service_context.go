@@ -37,17 +37,23 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 		Now:       time.Now,
 	}
 	journal := c.OpenJournal(db)
+	l := c.LoginLimit
 	return &ServiceContext{
 		Config:   c,
 		Sessions: sess,
 		Journal:  journal,
 		Accounts: &accounts.Service{
-			Users:         model.NewUsersModel(db, c.Cache, opts...),
-			Journal:       journal,
-			Sessions:      sess,
-			BcryptCost:    c.BcryptCost,
-			LoginFailures: limiter.New(rds, "user:login:failures:", c.LoginLimit.AccountFailures, c.LoginLimit.Period),
-			LoginAttempts: limiter.New(rds, "user:login:ip:", c.LoginLimit.IPQuota, c.LoginLimit.Period),
+			Users:      model.NewUsersModel(db, c.Cache, opts...),
+			Journal:    journal,
+			Sessions:   sess,
+			BcryptCost: c.BcryptCost,
+			LoginLimits: accounts.LoginLimits{
+				PerClient:    limiter.New(rds, "user:login:ip:", l.IPQuota, l.Period),
+				PerPair:      limiter.New(rds, "user:login:failures:", l.AccountFailures, l.Period),
+				PerAccount:   limiter.New(rds, "user:login:account:", l.AccountSlowAfter, l.Period),
+				SlowDown:     limiter.New(rds, "user:login:slow:", 1, l.SlowInterval),
+				KnownClients: limiter.New(rds, "user:login:known:", 1, l.KnownClientFor),
+			},
 			Registrations: limiter.New(rds, "user:register:ip:", c.RegisterLimit.IPQuota, c.RegisterLimit.Period),
 		},
 	}
