@@ -91,6 +91,7 @@ func (s *Stack) env() map[string]string {
 		"PAYMENT_CALLBACK_SECRET": TestCallbackSecret,
 		"BCRYPT_COST":             "4",
 		"REGISTER_LIMIT_IP":       "1000000", // every test user registers from 127.0.0.1
+		"ORDER_PENDING_PER_USER":  "1000000", // load tests leave many orders of one user unpaid
 		"LOG_LEVEL":               "info",
 	}
 }

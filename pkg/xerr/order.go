@@ -17,4 +17,6 @@ var (
 	ErrNoSuchProduct        = New(3007, codes.NotFound, http.StatusNotFound, "product not found")
 	ErrStockBelowZero       = New(3008, codes.FailedPrecondition, http.StatusConflict, "stock cannot go below zero")
 	ErrSkuTaken             = New(3009, codes.AlreadyExists, http.StatusConflict, "sku already used by another product")
+	ErrTooManyPending       = New(3010, codes.FailedPrecondition, http.StatusTooManyRequests, "too many unpaid orders: pay or cancel one first")
+	ErrHoldLimit            = New(3011, codes.FailedPrecondition, http.StatusConflict, "order was held for payment as long as allowed")
 )

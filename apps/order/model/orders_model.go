@@ -39,6 +39,9 @@ type (
 		// FindPendingBefore returns up to limit orders still pending that were created before t
 		// and hold no payment deadline after now.
 		FindPendingBefore(ctx context.Context, t, now time.Time, limit int) ([]*Orders, error)
+		// CountPendingTx locks userID's row in order_buyers until the commit, then counts the
+		// user's pending orders: two creations by one user are counted one after the other.
+		CountPendingTx(ctx context.Context, s sqlx.Session, userID int64) (int64, error)
 		// HoldTx extends an order's payment deadline to until (never shortens it); call it with
 		// the row locked by LockTx.
 		HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error
@@ -125,6 +128,19 @@ func (m *customOrdersModel) FindPendingBefore(ctx context.Context, t, now time.T
 		return nil, fmt.Errorf("find pending orders before %s: %w", t, err)
 	}
 	return list, nil
+}
+
+func (m *customOrdersModel) CountPendingTx(ctx context.Context, s sqlx.Session, userID int64) (int64, error) {
+	lock := "insert into `order_buyers` (`user_id`) values (?) on duplicate key update `user_id` = `user_id`"
+	if _, err := s.ExecCtx(ctx, lock, userID); err != nil {
+		return 0, fmt.Errorf("lock buyer %d: %w", userID, err)
+	}
+	var n int64
+	q := fmt.Sprintf("select count(*) from %s where `user_id` = ? and `status` = ?", m.table)
+	if err := s.QueryRowCtx(ctx, &n, q, userID, StatusPending); err != nil {
+		return 0, fmt.Errorf("count pending orders of user %d: %w", userID, err)
+	}
+	return n, nil
 }
 
 func (m *customOrdersModel) HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error {

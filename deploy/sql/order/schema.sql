@@ -70,3 +70,9 @@ CREATE TABLE `stock_ledger` (
   PRIMARY KEY (`id`),
   KEY `idx_product_id` (`product_id`, `id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='every stock change of every product';
+
+CREATE TABLE `order_buyers` (
+  `user_id` bigint NOT NULL,
+  `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (`user_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='a lock row per buyer for counting unpaid orders';

@@ -31,6 +31,12 @@ type Config struct {
 		Batch    int           `json:",default=100,range=[1:1000]"`
 	}
 
+	// Limits bound the stock one buyer can tie up without paying (orders.Limits).
+	Limits struct {
+		PendingPerUser int64         `json:",default=5,range=[1:1000000]"`
+		MaxHold        time.Duration `json:",default=1h"`
+	}
+
 	// Idempotency: an Idempotency-Key is remembered for KeyTTL; expired keys are purged every
 	// PurgeInterval, PurgeBatch at a time.
 	Idempotency struct {
@@ -55,6 +61,9 @@ func (c Config) Validate() error {
 	}
 	if c.AutoCancel.After <= 0 || c.AutoCancel.Interval <= 0 {
 		return fmt.Errorf("AutoCancel.After and AutoCancel.Interval must be positive")
+	}
+	if c.Limits.MaxHold <= c.AutoCancel.After {
+		return fmt.Errorf("Limits.MaxHold (%s) must be longer than AutoCancel.After (%s)", c.Limits.MaxHold, c.AutoCancel.After)
 	}
 	if c.Idempotency.KeyTTL <= 0 || c.Idempotency.PurgeInterval <= 0 {
 		return fmt.Errorf("Idempotency.KeyTTL and Idempotency.PurgeInterval must be positive")

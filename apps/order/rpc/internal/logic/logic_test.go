@@ -303,7 +303,7 @@ func TestAutoCancel_LeavesAnOrderHeldForItsPayment(t *testing.T) {
 		_, err := NewHoldForPaymentLogic(f.ctx, f.svcCtx).HoldForPayment(&order.HoldForPaymentReq{Sn: sn, UserId: buyer, Until: until.UnixMilli()})
 		return err
 	}
-	if err := hold(held.Sn, time.Now().Add(time.Hour)); err != nil {
+	if err := hold(held.Sn, time.Now().Add(30*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if err := hold(lapsed.Sn, time.Now().Add(-time.Second)); err != nil { // a hold that has run out

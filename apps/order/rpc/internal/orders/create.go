@@ -110,6 +110,13 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 
 func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, lines []Line,
 	productIDs []int64, key, hash string) (*Order, error) {
+	pending, err := s.orders.CountPendingTx(ctx, tx, buyer)
+	if err != nil {
+		return nil, err
+	}
+	if pending >= s.limits.PendingPerUser {
+		return nil, xerr.ErrTooManyPending.WithMsgf("too many unpaid orders: at most %d may be pending at once; pay or cancel one first", s.limits.PendingPerUser)
+	}
 	products, err := s.products.FindManyTx(ctx, tx, productIDs)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,7 @@ type Service struct {
 	ledger      model.StockLedgerModel
 	journal     *invalidation.Journal
 	keyTTL      time.Duration
+	limits      Limits
 	newSN       func(time.Time) string
 	replica     *store.Replica // nil: every read on the primary
 	ownWrites   time.Duration
@@ -56,8 +57,23 @@ func New(db sqlx.SqlConn, keyTTL time.Duration, journal *invalidation.Journal, c
 		ledger:      model.NewStockLedgerModel(db, c, opts...),
 		journal:     journal,
 		keyTTL:      keyTTL,
+		limits:      DefaultLimits,
 		newSN:       ids.NewSN,
 	}
+}
+
+// Limits bound the stock one buyer can tie up without paying.
+type Limits struct {
+	PendingPerUser int64         // unpaid orders a user may have at once
+	MaxHold        time.Duration // an order is held for a payment at most this long after it was placed
+}
+
+// DefaultLimits are New's.
+var DefaultLimits = Limits{PendingPerUser: 5, MaxHold: time.Hour}
+
+// SetLimits replaces DefaultLimits.
+func (s *Service) SetLimits(l Limits) {
+	s.limits = l
 }
 
 // UseReplica sends the reads that tolerate lag to r (see doc/scaling.md, "Stale reads"): the

@@ -91,8 +91,9 @@ func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
 }
 
 // Hold keeps a pending order of payer from auto-cancel until `until`: payment-rpc has opened a
-// payment for it, and the payment's outcome decides. A hold is only ever extended. An order that
-// is no longer pending is ErrOrderNotPayable.
+// payment for it, and the payment's outcome decides. A hold is only ever extended, and never past
+// MaxHold after the order was placed (ErrHoldLimit), so reopening an expired payment again and
+// again cannot keep its stock forever. An order that is no longer pending is ErrOrderNotPayable.
 func (s *Service) Hold(ctx context.Context, payer int64, sn string, until time.Time) (*Order, error) {
 	if err := xerr.CheckUserID(payer); err != nil {
 		return nil, err
@@ -109,6 +110,10 @@ func (s *Service) Hold(ctx context.Context, payer int64, sn string, until time.T
 		}
 		if cur.Status != model.StatusPending {
 			return xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", cur.Status)
+		}
+		if last := cur.CreatedAt.Add(s.limits.MaxHold); until.After(last) {
+			return xerr.ErrHoldLimit.WithMsgf("order was held for payment as long as allowed (%s after it was placed): "+
+				"its stock is released when the last hold ends; place a new order", s.limits.MaxHold)
 		}
 		if err := s.orders.HoldTx(ctx, tx, o.Id, until); err != nil {
 			return err

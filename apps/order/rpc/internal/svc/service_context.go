@@ -18,6 +18,7 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	j := c.OpenJournal(db)
 	o := orders.New(db, c.Idempotency.KeyTTL, j, c.Cache, c.CacheOptions()...)
+	o.SetLimits(orders.Limits{PendingPerUser: c.Limits.PendingPerUser, MaxHold: c.Limits.MaxHold})
 	o.UseReplica(c.OpenReplica(), c.DB.OwnWritesFor)
 	return &ServiceContext{Config: c, Orders: o, Journal: j}
 }
