@@ -255,8 +255,11 @@ func (e *paymentEnv) callbacksAreIdempotentAndChecked(t *testing.T) {
 		t.Fatalf("3 identical callbacks queued %d messages, want 1", got-outbox)
 	}
 	e.eventuallyOrder(t, orderSn, "paid")
+	// Money from another trade for the settled payment is recorded and refunded, not refused.
 	other := callbackBody(t, sn, "T-2", amount)
-	expectError(t, e.callback(t, other, sign(other)), 409, 4006, "settled")
+	if r := e.callback(t, other, sign(other)); r.Status != 200 {
+		t.Fatalf("a second trade for a settled payment: %d %s", r.Status, r.Raw)
+	}
 	if _, trade, _ := e.paymentRow(t, sn); trade != "T-1" {
 		t.Fatalf("trade number became %s", trade)
 	}
@@ -381,7 +384,7 @@ func TestPayment_OrderRpcDownThenRecovers(t *testing.T) {
 // open its order is held from auto-cancel, which takes over once the hold has run out.
 func TestPayment_ExpiresReopensAndRefundsLateMoney(t *testing.T) {
 	e := startPaymentStack(t,
-		map[string]string{"ORDER_AUTO_CANCEL_AFTER": "1s", "ORDER_AUTO_CANCEL_INTERVAL": "500ms"},
+		map[string]string{"ORDER_AUTO_CANCEL_AFTER": "1s", "ORDER_AUTO_CANCEL_INTERVAL": "500ms", "ORDER_MAX_HOLD": "8s"},
 		map[string]string{"PAYMENT_EXPIRE_AFTER": "2s", "PAYMENT_SETTLE_GRACE": "1s", "PAYMENT_EXPIRY_INTERVAL": "200ms"})
 	paymentStatus := func(token, sn string) string {
 		return call(t, http.MethodGet, e.pay+"/payment/v1/payments/"+sn, token, nil).str("status")
@@ -399,10 +402,31 @@ func TestPayment_ExpiresReopensAndRefundsLateMoney(t *testing.T) {
 	if again.Status != 200 || again.str("sn") != sn || again.str("status") != "pending" {
 		t.Fatalf("reopen: %d %s", again.Status, again.Raw)
 	}
-	if r := e.sandboxPay(t, buyer.Token, sn); r.Status != 200 || r.str("status") != "succeeded" {
-		t.Fatalf("pay the reopened payment: %d %s", r.Status, r.Raw)
+	paidAgain := e.sandboxPay(t, buyer.Token, sn)
+	if paidAgain.Status != 200 || paidAgain.str("status") != "succeeded" {
+		t.Fatalf("pay the reopened payment: %d %s", paidAgain.Status, paidAgain.Raw)
 	}
 	e.eventuallyOrder(t, orderSn, "paid")
+
+	// The first attempt's money arrives too, late: the buyer paid twice. It is recorded on the
+	// payment and refunded, and the order stays paid.
+	first := callbackBody(t, sn, "T-first-attempt", int64(pay.JSON["amount"].(float64)))
+	if r := e.callback(t, first, sign(first)); r.Status != 200 {
+		t.Fatalf("the first attempt's late money: %d %s", r.Status, r.Raw)
+	}
+	got := call(t, http.MethodGet, e.pay+"/payment/v1/payments/"+sn, buyer.Token, nil)
+	receipts, _ := got.JSON["receipts"].([]any)
+	if got.str("status") != "succeeded" || len(receipts) != 2 {
+		t.Fatalf("payment after money received twice: %s", got.Raw)
+	}
+	settled, refunded := receipts[0].(map[string]any), receipts[1].(map[string]any)
+	if settled["tradeNo"] != paidAgain.str("tradeNo") || settled["outcome"] != "settled" ||
+		refunded["tradeNo"] != "T-first-attempt" || refunded["outcome"] != "refunded" || refunded["note"] == "" {
+		t.Fatalf("receipts %v, want the new window's trade settled and the first attempt's refunded", receipts)
+	}
+	if got := e.orderStatus(t, orderSn); got != "paid" {
+		t.Fatalf("order is %s after the surplus money", got)
+	}
 
 	// Expired and never reopened: the money that comes late is refunded, the order auto-cancelled.
 	mugs := e.stock(t, productMug)
@@ -423,5 +447,31 @@ func TestPayment_ExpiresReopensAndRefundsLateMoney(t *testing.T) {
 	e.eventuallyOrder(t, orderSn, "cancelled")
 	if got := e.stock(t, productMug); got != mugs {
 		t.Fatalf("mug stock %d, want %d back", got, mugs)
+	}
+
+	// Reopened again and again: the order is held at most ORDER_MAX_HOLD after it was placed, then
+	// reopening is refused by name and auto-cancel gives the stock back.
+	buyer, orderSn, pay = e.purchase(t, productMug)
+	sn = pay.str("sn")
+	placed := time.Now()
+	reopens := 0
+	for {
+		testkit.Eventually(t, 10*time.Second, "payment "+sn+" expires", func() bool { return paymentStatus(buyer.Token, sn) == "expired" })
+		r := call(t, http.MethodPost, e.pay+"/payment/v1/payments", buyer.Token, map[string]any{"orderSn": orderSn})
+		if r.Status == http.StatusConflict {
+			expectError(t, r, http.StatusConflict, 3011, "held for payment as long as allowed")
+			break
+		}
+		if r.Status != 200 || r.str("status") != "pending" {
+			t.Fatalf("reopen %d: %d %s", reopens+1, r.Status, r.Raw)
+		}
+		if reopens++; time.Since(placed) > 30*time.Second {
+			t.Fatalf("reopened %d times over %s: the hold is not capped", reopens, time.Since(placed))
+		}
+	}
+	t.Logf("FIGURE reopen cap: %d reopenings, refused %.1fs after the order was placed (ORDER_MAX_HOLD 8s)", reopens, time.Since(placed).Seconds())
+	e.eventuallyOrder(t, orderSn, "cancelled")
+	if got := e.stock(t, productMug); got != mugs {
+		t.Fatalf("mug stock %d after the capped hold, want %d back", got, mugs)
 	}
 }

@@ -39,3 +39,17 @@ CREATE TABLE `outbox` (
   KEY `idx_status_next` (`status`, `next_attempt_at`),
   KEY `idx_aggregate` (`aggregate`, `id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='messages to order-rpc, written with the payment change they announce';
+
+CREATE TABLE `payment_receipts` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `payment_id` bigint NOT NULL,
+  `trade_no` varchar(64) NOT NULL COMMENT 'provider trade number: one receipt per trade',
+  `amount` bigint NOT NULL COMMENT 'cents received',
+  `paid_at` datetime NOT NULL COMMENT 'when the provider took the money',
+  `outcome` varchar(16) NOT NULL COMMENT 'settled (it paid the order) or refunded (it could not, and was given back)',
+  `note` varchar(255) NOT NULL DEFAULT '' COMMENT 'why the money was refunded',
+  `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uk_trade_no` (`trade_no`),
+  KEY `idx_payment` (`payment_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='every sum the provider reported received, and what became of it';

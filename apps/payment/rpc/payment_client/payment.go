@@ -19,6 +19,7 @@ type (
 	CreatePaymentReq = payment.CreatePaymentReq
 	GetPaymentReq    = payment.GetPaymentReq
 	PaymentInfo      = payment.PaymentInfo
+	Receipt          = payment.Receipt
 	RefundReq        = payment.RefundReq
 
 	Payment interface {

@@ -39,5 +39,14 @@ func Payment(p *payment_client.PaymentInfo, payURL string) *types.Payment {
 	if p.PaidAt > 0 {
 		out.PaidAt = time.Unix(p.PaidAt, 0).UTC().Format(time.RFC3339)
 	}
+	for _, r := range p.Receipts {
+		out.Receipts = append(out.Receipts, types.Receipt{
+			TradeNo: r.TradeNo,
+			Amount:  r.Amount,
+			PaidAt:  time.Unix(r.PaidAt, 0).UTC().Format(time.RFC3339),
+			Outcome: enumword.Word(r.Outcome.String(), "RECEIPT_OUTCOME_"),
+			Note:    r.Note,
+		})
+	}
 	return out
 }

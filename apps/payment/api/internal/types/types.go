@@ -20,17 +20,26 @@ type CreatePaymentReq struct {
 }
 
 type Payment struct {
-	Sn        string `json:"sn"`
-	OrderSn   string `json:"orderSn"`
-	UserId    int64  `json:"userId"`
-	Amount    int64  `json:"amount"`           // cents, from the order
-	Status    string `json:"status"`           // pending, succeeded, refunded or expired
-	TradeNo   string `json:"tradeNo"`          // provider trade number, empty until paid
-	CreatedAt string `json:"createdAt"`        // RFC 3339, UTC
-	PaidAt    string `json:"paidAt,omitempty"` // RFC 3339, UTC; absent until paid
-	PayUrl    string `json:"payUrl,omitempty"` // where the buyer pays (the sandbox in development)
+	Sn        string    `json:"sn"`
+	OrderSn   string    `json:"orderSn"`
+	UserId    int64     `json:"userId"`
+	Amount    int64     `json:"amount"`             // cents, from the order
+	Status    string    `json:"status"`             // pending, succeeded, refunded or expired
+	TradeNo   string    `json:"tradeNo"`            // provider trade number, empty until paid
+	CreatedAt string    `json:"createdAt"`          // RFC 3339, UTC
+	PaidAt    string    `json:"paidAt,omitempty"`   // RFC 3339, UTC; absent until paid
+	PayUrl    string    `json:"payUrl,omitempty"`   // where the buyer pays (the sandbox in development)
+	Receipts  []Receipt `json:"receipts,omitempty"` // every sum the provider reported, oldest first (GET /payments/:sn only)
 }
 
 type PaymentSnReq struct {
 	Sn string `path:"sn"`
+}
+
+type Receipt struct {
+	TradeNo string `json:"tradeNo"`        // provider trade number
+	Amount  int64  `json:"amount"`         // cents
+	PaidAt  string `json:"paidAt"`         // RFC 3339, UTC
+	Outcome string `json:"outcome"`        // settled (it paid the order) or refunded (it could not, and was given back automatically)
+	Note    string `json:"note,omitempty"` // why it was refunded
 }

@@ -23,11 +23,15 @@ func NewGetPaymentLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetPay
 	}
 }
 
-// GetPayment reads a payment of userId (required); NotFound for anyone else's.
+// GetPayment reads a payment of userId (required), with its receipts; NotFound for anyone else's.
 func (l *GetPaymentLogic) GetPayment(in *payment.GetPaymentReq) (*payment.PaymentInfo, error) {
 	p, err := l.svcCtx.Payments.Get(l.ctx, in.UserId, in.Sn)
 	if err != nil {
 		return nil, err
 	}
-	return toPaymentInfo(p), nil
+	receipts, err := l.svcCtx.Payments.Receipts(l.ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return toPaymentInfo(p, receipts...), nil
 }

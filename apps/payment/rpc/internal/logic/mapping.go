@@ -13,7 +13,13 @@ var statuses = map[string]payment.PaymentStatus{
 	model.PaymentExpired:   payment.PaymentStatus_PAYMENT_STATUS_EXPIRED,
 }
 
-func toPaymentInfo(p *model.Payments) *payment.PaymentInfo {
+// outcomes maps the stored receipt outcomes to the contract's enum.
+var outcomes = map[string]payment.ReceiptOutcome{
+	model.ReceiptSettled:  payment.ReceiptOutcome_RECEIPT_OUTCOME_SETTLED,
+	model.ReceiptRefunded: payment.ReceiptOutcome_RECEIPT_OUTCOME_REFUNDED,
+}
+
+func toPaymentInfo(p *model.Payments, receipts ...*model.PaymentReceipts) *payment.PaymentInfo {
 	info := &payment.PaymentInfo{
 		Sn:        p.Sn,
 		OrderSn:   p.OrderSn,
@@ -25,6 +31,15 @@ func toPaymentInfo(p *model.Payments) *payment.PaymentInfo {
 	}
 	if p.PaidAt.Valid {
 		info.PaidAt = p.PaidAt.Time.UTC().Unix()
+	}
+	for _, r := range receipts {
+		info.Receipts = append(info.Receipts, &payment.Receipt{
+			TradeNo: r.TradeNo,
+			Amount:  r.Amount,
+			PaidAt:  r.PaidAt.UTC().Unix(),
+			Outcome: outcomes[r.Outcome],
+			Note:    r.Note,
+		})
 	}
 	return info
 }

@@ -14,7 +14,17 @@ const (
 	eventParked    = "parked"
 )
 
+// Why money was refunded without the owner asking: zeromall_payment_unsettled_money_total's reason.
+const (
+	reasonLate    = "late"    // it arrived after the payment expired
+	reasonSurplus = "surplus" // another trade had settled the payment already
+)
+
 var (
+	unsettledMoney = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "zeromall", Subsystem: "payment", Name: "unsettled_money_total",
+		Help: "Sums the provider reported received that could not settle an order and were refunded automatically, by reason: late, surplus.",
+	}, []string{"reason"})
 	outboxEvents = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "zeromall", Subsystem: "outbox", Name: "events_total",
 		Help: "Outbox delivery attempts by outcome: delivered, retried, parked.",
@@ -34,7 +44,10 @@ var (
 )
 
 func init() {
-	prometheus.MustRegister(outboxEvents, outboxPending, outboxParked, outboxOldestPending)
+	prometheus.MustRegister(unsettledMoney, outboxEvents, outboxPending, outboxParked, outboxOldestPending)
+	for _, r := range []string{reasonLate, reasonSurplus} {
+		unsettledMoney.WithLabelValues(r)
+	}
 	for _, e := range []string{eventDelivered, eventRetried, eventParked} {
 		outboxEvents.WithLabelValues(e) // every series exists from the start, at 0
 	}

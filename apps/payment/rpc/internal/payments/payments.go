@@ -35,6 +35,7 @@ type Service struct {
 	db       sqlx.SqlConn
 	journal  *invalidation.Journal
 	payments model.PaymentsModel
+	receipts model.PaymentReceiptsModel
 	outbox   model.OutboxModel
 	orders   Orders
 	timing   Timing
@@ -49,6 +50,7 @@ func New(db sqlx.SqlConn, orders Orders, timing Timing, journal *invalidation.Jo
 		db:       db,
 		journal:  journal,
 		payments: model.NewPaymentsModel(db, c, opts...),
+		receipts: model.NewPaymentReceiptsModel(db, c, opts...),
 		outbox:   model.NewOutboxModel(db, c, opts...),
 		orders:   orders,
 		timing:   timing,
@@ -164,9 +166,10 @@ func (s *Service) Get(ctx context.Context, owner int64, sn string) (*model.Payme
 	return s.find(ctx, sn, owner)
 }
 
-// HandleCallback applies a provider notification: a pending payment succeeds and the order hears
-// of it through the outbox. The same notification again is a success that changes nothing; a
-// different trade for a settled payment is ErrPaymentSettled.
+// HandleCallback applies a provider notification of money received, and records it (a receipt per
+// trade): money for a pending payment settles it, and the order hears of it through the outbox;
+// money that can no longer settle the payment (it expired, or another trade settled it) is
+// refunded at once. The same notification again is a success that changes nothing.
 func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 	if err := checkCallback(in); err != nil {
 		return err
@@ -179,28 +182,39 @@ func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 		logx.WithContext(ctx).Errorf("callback for payment %s with amount %d, expected %d: rejected", p.Sn, in.Amount, p.Amount)
 		return xerr.ErrAmountMismatch
 	}
-	now, paidAt := time.Now(), time.Unix(in.PaidAt, 0).UTC()
+	now := time.Now()
+	receipt := &model.PaymentReceipts{PaymentId: p.Id, TradeNo: in.TradeNo, Amount: in.Amount, PaidAt: time.Unix(in.PaidAt, 0).UTC()}
 	if p.Status == model.PaymentPending {
-		msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: in.PaidAt}
-		_, err := s.settle(ctx, p, "payment.paid", model.TopicOrderPaid, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
-			return s.payments.SucceedTx(ctx, tx, p.Id, in.TradeNo, paidAt, now)
-		})
-		if err != nil {
+		if err := s.succeed(ctx, p, receipt, now); err != nil {
 			return err
 		}
 	}
 	if p.Status == model.PaymentPending || p.Status == model.PaymentExpired {
-		// Still not succeeded: it expired, and the order may be cancelled by now. Take the money
-		// and give it back, as for a payment that arrives after its order was cancelled.
-		if err := s.refundLate(ctx, p, in.TradeNo, paidAt, now); err != nil {
+		// Still not succeeded: it expired, and the order may be cancelled by now.
+		if err := s.refundLate(ctx, p, receipt, now); err != nil {
 			return err
 		}
 	}
-	if p.TradeNo != in.TradeNo {
-		logx.WithContext(ctx).Errorf("callback for settled payment %s with trade %s, recorded %s: rejected", p.Sn, in.TradeNo, p.TradeNo)
-		return xerr.ErrPaymentSettled
+	if p.TradeNo == in.TradeNo {
+		return nil // this trade settled the payment or was refunded as late, now or before
 	}
-	return nil
+	return s.refundSurplus(ctx, p, receipt)
+}
+
+// succeed settles pending payment p with receipt's money, unless it expired by now; p is
+// reloaded.
+func (s *Service) succeed(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
+	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: receipt.PaidAt.Unix()}
+	receipt.Outcome = model.ReceiptSettled
+	_, err := s.settle(ctx, p, "payment.paid", model.TopicOrderPaid, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		ok, err := s.payments.SucceedTx(ctx, tx, p.Id, receipt.TradeNo, receipt.PaidAt, now)
+		if err != nil || !ok {
+			return false, err
+		}
+		_, err = s.receipts.AddTx(ctx, tx, receipt)
+		return true, err
+	})
+	return err
 }
 
 // Refund refunds a succeeded payment of owner; the order follows through the outbox.
@@ -280,14 +294,21 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, point, topic st
 
 // refundLate records money that arrived for payment p after it expired and refunds it at once;
 // p is reloaded.
-func (s *Service) refundLate(ctx context.Context, p *model.Payments, tradeNo string, paidAt, now time.Time) error {
+func (s *Service) refundLate(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
+	receipt.Outcome, receipt.Note = model.ReceiptRefunded, expiredRefundNote
 	refunded, err := s.journal.Change(ctx, "payment.refunded-late", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		return s.payments.RefundLateTx(ctx, tx, p.Id, tradeNo, paidAt, now, expiredRefundNote)
+		ok, err := s.payments.RefundLateTx(ctx, tx, p.Id, receipt.TradeNo, receipt.PaidAt, now, expiredRefundNote)
+		if err != nil || !ok {
+			return false, err
+		}
+		_, err = s.receipts.AddTx(ctx, tx, receipt)
+		return true, err
 	})
 	if err != nil {
 		return fmt.Errorf("refund late payment %s: %w", p.Sn, err)
 	}
 	if refunded {
+		unsettledMoney.WithLabelValues(reasonLate).Inc()
 		logx.WithContext(ctx).Errorf("late payment %s for order %s arrived after it expired: refunded automatically", p.Sn, p.OrderSn)
 	}
 	fresh, err := s.reload(context.WithoutCancel(ctx), p)
@@ -296,4 +317,30 @@ func (s *Service) refundLate(ctx context.Context, p *model.Payments, tradeNo str
 	}
 	*p = *fresh
 	return nil
+}
+
+// refundSurplus records money for payment p, which another trade already settled (the buyer paid
+// twice: a first attempt that succeeded late and a second in the reopened window), and refunds it.
+func (s *Service) refundSurplus(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts) error {
+	receipt.Outcome = model.ReceiptRefunded
+	receipt.Note = fmt.Sprintf("payment already settled by trade %s; refunded automatically", p.TradeNo)
+	var added bool
+	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		var err error
+		added, err = s.receipts.AddTx(ctx, tx, receipt)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("refund surplus money for payment %s: %w", p.Sn, err)
+	}
+	if added {
+		unsettledMoney.WithLabelValues(reasonSurplus).Inc()
+		logx.WithContext(ctx).Errorf("payment %s (settled by trade %s) received trade %s too: refunded automatically", p.Sn, p.TradeNo, receipt.TradeNo)
+	}
+	return nil
+}
+
+// Receipts lists every sum the provider reported for payment p, and what became of it.
+func (s *Service) Receipts(ctx context.Context, p *model.Payments) ([]*model.PaymentReceipts, error) {
+	return s.receipts.ListByPayment(ctx, p.Id)
 }

@@ -1,0 +1,73 @@
+package payments
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"zeromall/apps/payment/model"
+	"zeromall/pkg/ids"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// The buyer paid twice: the first attempt's money arrives after the buyer paid again in the
+// reopened window. The second sum is recorded and refunded, not answered 409 and lost.
+func TestHandleCallback_MoneyReceivedTwiceIsRecordedAndRefunded(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := func(trade string) Callback {
+		return Callback{PaymentSn: p.Sn, TradeNo: trade, Succeeded: true, Amount: p.Amount, PaidAt: time.Now().Unix()}
+	}
+	surplus := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus))
+	if err := f.svc.HandleCallback(ctx, paid("T-new-window")); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the provider repeats its notification
+		if err := f.svc.HandleCallback(ctx, paid("T-first-attempt")); err != nil {
+			t.Fatalf("money for a settled payment: %v, want it accepted and refunded", err)
+		}
+	}
+	got, err := f.svc.Receipts(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].TradeNo != "T-new-window" || got[0].Outcome != model.ReceiptSettled ||
+		got[1].TradeNo != "T-first-attempt" || got[1].Outcome != model.ReceiptRefunded || got[1].Amount != p.Amount || got[1].Note == "" {
+		t.Fatalf("receipts %+v", got)
+	}
+	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus)) - surplus; d != 1 {
+		t.Errorf("surplus refunds counted %v, want 1", d)
+	}
+	fresh, _ := f.svc.Get(ctx, 7, p.Sn)
+	if fresh.Status != model.PaymentSucceeded || fresh.TradeNo != "T-new-window" {
+		t.Errorf("payment %s with trade %s, want succeeded by the first trade to arrive", fresh.Status, fresh.TradeNo)
+	}
+}
+
+// Money for an expired payment is refunded and recorded as such.
+func TestHandleCallback_LateMoneyIsRecordedAsRefunded(t *testing.T) {
+	f := newOutboxFixture(t)
+	f.svc.timing.ExpireAfter = 10 * time.Millisecond
+	ctx := context.Background()
+	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	late := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonLate))
+	if err := f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-late", Succeeded: true, Amount: p.Amount, PaidAt: time.Now().Unix()}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.svc.Receipts(ctx, p)
+	if len(got) != 1 || got[0].Outcome != model.ReceiptRefunded || got[0].Note != expiredRefundNote {
+		t.Fatalf("receipts %+v, want the late money refunded", got)
+	}
+	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonLate)) - late; d != 1 {
+		t.Errorf("late refunds counted %v, want 1", d)
+	}
+}
