@@ -2,6 +2,7 @@ package httpresult
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -29,11 +30,24 @@ func AccessLog(next http.HandlerFunc) http.HandlerFunc {
 		}
 		logger := logx.WithContext(r.Context()).WithDuration(elapsed)
 		if sw.status >= http.StatusInternalServerError {
-			logger.Errorf("[HTTP] %d - %s %s - %s", sw.status, r.Method, r.URL.Path, r.RemoteAddr)
+			logger.Errorf("[HTTP] %d - %s %s - %s", sw.status, r.Method, logPath(r), r.RemoteAddr)
 			return
 		}
-		logger.Infof("[HTTP] %d - %s %s - %s", sw.status, r.Method, r.URL.Path, r.RemoteAddr)
+		logger.Infof("[HTTP] %d - %s %s - %s", sw.status, r.Method, logPath(r), r.RemoteAddr)
 	}
+}
+
+// maxLoggedPath bounds the path in a log line; longer ones are cut.
+const maxLoggedPath = 256
+
+// logPath is the request's path as the client sent it (percent-encoded, so a decoded newline or
+// quote cannot forge a log line), cut to maxLoggedPath bytes and quoted.
+func logPath(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if len(p) > maxLoggedPath {
+		p = p[:maxLoggedPath] + "…"
+	}
+	return strconv.Quote(p)
 }
 
 type statusWriter struct {
