@@ -25,7 +25,8 @@ type (
 		// FindForRefresh reads a session straight from MySQL.
 		FindForRefresh(ctx context.Context, id string) (*Sessions, error)
 		// Rotate replaces the refresh token hash if it is still oldHash and the session is not
-		// revoked; false means another refresh won the race (or the session ended).
+		// revoked, keeping oldHash as the previous one; false means another refresh won the race
+		// (or the session ended).
 		Rotate(ctx context.Context, id, oldHash, newHash string) (bool, error)
 		// LiveIDs returns the ids of userID's sessions that are neither revoked nor expired.
 		LiveIDs(ctx context.Context, userID int64) ([]string, error)
@@ -83,7 +84,7 @@ func (m *customSessionsModel) FindForRefresh(ctx context.Context, id string) (*S
 }
 
 func (m *customSessionsModel) Rotate(ctx context.Context, id, oldHash, newHash string) (bool, error) {
-	q := fmt.Sprintf("update %s set `refresh_hash` = ? where `id` = ? and `refresh_hash` = ? and `revoked_at` is null and `expires_at` > utc_timestamp()", m.table)
+	q := fmt.Sprintf("update %s set `prev_refresh_hash` = `refresh_hash`, `refresh_hash` = ? where `id` = ? and `refresh_hash` = ? and `revoked_at` is null and `expires_at` > utc_timestamp()", m.table)
 	res, err := m.ExecNoCacheCtx(ctx, q, newHash, id, oldHash)
 	if err != nil {
 		return false, err

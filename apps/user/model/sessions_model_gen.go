@@ -44,14 +44,15 @@ type (
 	}
 
 	Sessions struct {
-		Id           string       `db:"id"` // random session id (hex), the sid claim of its access tokens
-		UserId       int64        `db:"user_id"`
-		RefreshHash  string       `db:"refresh_hash"` // sha256 (hex) of the one refresh token that may be used next
-		PasswordFp   string       `db:"password_fp"`  // fingerprint of the password hash at login: a changed password ends the session
-		CreatedAt    time.Time    `db:"created_at"`
-		ExpiresAt    time.Time    `db:"expires_at"` // hard end of the session, whatever is refreshed
-		RevokedAt    sql.NullTime `db:"revoked_at"`
-		RevokeReason string       `db:"revoke_reason"`
+		Id              string       `db:"id"` // random session id (hex), the sid claim of its access tokens
+		UserId          int64        `db:"user_id"`
+		RefreshHash     string       `db:"refresh_hash"` // sha256 (hex) of the one refresh token that may be used next
+		PasswordFp      string       `db:"password_fp"`  // fingerprint of the password hash at login: a changed password ends the session
+		CreatedAt       time.Time    `db:"created_at"`
+		ExpiresAt       time.Time    `db:"expires_at"` // hard end of the session, whatever is refreshed
+		RevokedAt       sql.NullTime `db:"revoked_at"`
+		RevokeReason    string       `db:"revoke_reason"`
+		PrevRefreshHash string       `db:"prev_refresh_hash"` // sha256 (hex) of the refresh token rotated away last: presenting it again ends the session
 	}
 )
 
@@ -99,8 +100,8 @@ func (m *defaultSessionsModel) FindOne(ctx context.Context, id string) (*Session
 func (m *defaultSessionsModel) Insert(ctx context.Context, data *Sessions) (sql.Result, error) {
 	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, data.Id)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?)", m.table, sessionsRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Id, data.UserId, data.RefreshHash, data.PasswordFp, data.ExpiresAt, data.RevokedAt, data.RevokeReason)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?)", m.table, sessionsRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Id, data.UserId, data.RefreshHash, data.PasswordFp, data.ExpiresAt, data.RevokedAt, data.RevokeReason, data.PrevRefreshHash)
 	}, sessionsIdKey)
 	return ret, err
 }
@@ -109,7 +110,7 @@ func (m *defaultSessionsModel) Update(ctx context.Context, data *Sessions) error
 	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, data.Id)
 	_, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, sessionsRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, data.UserId, data.RefreshHash, data.PasswordFp, data.ExpiresAt, data.RevokedAt, data.RevokeReason, data.Id)
+		return conn.ExecCtx(ctx, query, data.UserId, data.RefreshHash, data.PasswordFp, data.ExpiresAt, data.RevokedAt, data.RevokeReason, data.PrevRefreshHash, data.Id)
 	}, sessionsIdKey)
 	return err
 }

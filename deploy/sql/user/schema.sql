@@ -25,6 +25,7 @@ CREATE TABLE `sessions` (
   `expires_at` datetime NOT NULL COMMENT 'hard end of the session, whatever is refreshed',
   `revoked_at` datetime DEFAULT NULL,
   `revoke_reason` varchar(32) NOT NULL DEFAULT '',
+  `prev_refresh_hash` char(64) NOT NULL DEFAULT '' COMMENT 'sha256 (hex) of the refresh token rotated away last: presenting it again ends the session',
   PRIMARY KEY (`id`),
   KEY `idx_user_id` (`user_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='login sessions with rotating refresh tokens';

@@ -1,7 +1,8 @@
 // Package sessions opens, refreshes, checks and ends login sessions. A session is a row in
 // `sessions`; its access tokens (JWT, 15 min) carry its id, and its refresh token is opaque,
 // single use and stored only as a hash. Using a refresh token twice ends the session: one of the
-// two users is a thief, and neither can tell which.
+// two users is a thief, and neither can tell which. Only the token rotated away last counts as
+// reused; any other secret with the session's id is refused and changes nothing.
 package sessions
 
 import (
@@ -50,7 +51,8 @@ type Service struct {
 	Now       func() time.Time
 }
 
-// Open starts a session for u, who just proved their password.
+// Open starts a session for u, who just proved their password, with the role u has once the
+// session exists.
 func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 	sid, err := randomHex(16)
 	if err != nil {
@@ -71,8 +73,15 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 	}); err != nil {
 		return Pair{}, fmt.Errorf("insert session: %w", err)
 	}
-	s.publish(ctx, sid, sessioncache.State{UserID: u.Id})
-	return s.pair(u.Id, u.Role, sid, refresh, now, expires)
+	// The role is read again now that the session exists: a demotion that committed while the
+	// password was being checked is seen here, and one that commits later ends this session with
+	// the others (SetRole demotes, then ends every live session). Minting u.Role instead would let
+	// such a login keep admin for a whole access token's life.
+	st, err := s.check(ctx, u.Id, sid)
+	if err != nil {
+		return Pair{}, err
+	}
+	return s.pair(u.Id, st.UserRole, sid, refresh, now, expires)
 }
 
 // Refresh trades a refresh token for a new pair in the same session.
@@ -93,8 +102,12 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 		return Pair{}, xerr.ErrInvalidRefreshToken
 	}
 	presented := hashToken(refresh)
-	if subtle.ConstantTimeCompare([]byte(presented), []byte(sess.RefreshHash)) != 1 {
+	switch {
+	case sameHash(presented, sess.RefreshHash):
+	case sess.PrevRefreshHash != "" && sameHash(presented, sess.PrevRefreshHash):
 		return Pair{}, s.reused(ctx, sess)
+	default: // never issued for this session: a guess, not a stolen token
+		return Pair{}, xerr.ErrInvalidRefreshToken
 	}
 	st, err := s.check(ctx, sess.UserId, sid)
 	if err != nil {
@@ -242,6 +255,10 @@ func validSessionID(sid string) bool {
 		}
 	}
 	return true
+}
+
+func sameHash(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 func hashToken(tok string) string {

@@ -1,0 +1,91 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"zeromall/apps/user/model"
+	migrations "zeromall/deploy/sql"
+	"zeromall/pkg/jwtx"
+	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/testkit"
+	"zeromall/pkg/xerr"
+
+	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
+)
+
+// newSessions builds the service on a migrated database and a private Redis, with one customer.
+func newSessions(t *testing.T) (*Service, sqlx.SqlConn, *model.Users) {
+	t.Helper()
+	dsn := testkit.NewMigratedDSN(t, "user", migrations.For("user"))
+	db, r := sqlx.NewMysql(dsn), testkit.StartRedis(t)
+	u := &model.Users{Email: "s@example.com", PasswordHash: "hash", Nickname: "S", Status: model.UserActive, Role: model.RoleCustomer}
+	res, err := db.ExecCtx(context.Background(), "insert into users (email, password_hash, nickname, status, role) values (?, ?, ?, ?, ?)",
+		u.Email, u.PasswordHash, u.Nickname, u.Status, u.Role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Id, _ = res.LastInsertId()
+	s := &Service{
+		Sessions:  model.NewSessionsModel(db, r.CacheConf()),
+		Published: sessioncache.New(redis.MustNewRedis(r.Conf()), time.Second, time.Minute),
+		Secret:    testkit.TestJWTSecret,
+		AccessTTL: 15 * time.Minute,
+		MaxAge:    time.Hour,
+		Now:       time.Now,
+	}
+	return s, db, u
+}
+
+// Anyone can read a session id from an access token; a made-up secret with it must not end the
+// session. Only the token rotated away last counts as reused.
+func TestRefresh_OnlyTheRotatedAwayTokenCountsAsReuse(t *testing.T) {
+	s, _, u := newSessions(t)
+	ctx := context.Background()
+	first, err := s.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.Refresh(ctx, first.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, _, _ := strings.Cut(second.RefreshToken, ".")
+	forged, _ := newRefreshToken(sid)
+	if _, err := s.Refresh(ctx, forged); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("a secret never issued: %v", err)
+	}
+	third, err := s.Refresh(ctx, second.RefreshToken)
+	if err != nil {
+		t.Fatalf("the session ended on a secret never issued for it: %v", err)
+	}
+	if _, err := s.Refresh(ctx, second.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("the previous token again: %v", err)
+	}
+	if _, err := s.Refresh(ctx, third.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("the newest token survived the reuse of the previous one: %v", err)
+	}
+}
+
+// A login that checked the password of an admin who is demoted before the session exists gets a
+// customer's token: the role is read after the session is stored.
+func TestOpen_MintsTheRoleTheUserHasOnceTheSessionExists(t *testing.T) {
+	s, _, u := newSessions(t)
+	readBeforeTheDemotion := *u
+	readBeforeTheDemotion.Role = model.RoleAdmin
+	pair, err := s.Open(context.Background(), &readBeforeTheDemotion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := jwtx.NewVerifier(testkit.TestJWTSecret).Verify(pair.Access.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claims.IsAdmin() {
+		t.Fatalf("token role %q, want the customer the user is now", claims.Role)
+	}
+}
