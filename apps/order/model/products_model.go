@@ -55,6 +55,8 @@ type (
 		// AddStockTx adds delta units (fewer when negative): a restock, or an adjustment made
 		// under the product's row lock after checking it keeps stock at zero or above.
 		AddStockTx(ctx context.Context, s sqlx.Session, id, delta int64) error
+		// AddInitialStockTx moves delta units of archived ledger into the product's initial stock.
+		AddInitialStockTx(ctx context.Context, s sqlx.Session, id, delta int64) error
 		// StaleKeys returns the cache keys a change of products ids makes stale: their rows
 		// and the catalogue's generation (every cached page), for the invalidation journal.
 		StaleKeys(ids ...int64) []string
@@ -186,6 +188,14 @@ func (m *customProductsModel) AddStockTx(ctx context.Context, s sqlx.Session, id
 	q := fmt.Sprintf("update %s set `stock` = `stock` + ? where `id` = ?", m.table)
 	if _, err := s.ExecCtx(ctx, q, delta, id); err != nil {
 		return fmt.Errorf("add %d to product %d: %w", delta, id, err)
+	}
+	return nil
+}
+
+func (m *customProductsModel) AddInitialStockTx(ctx context.Context, s sqlx.Session, id, delta int64) error {
+	q := fmt.Sprintf("update %s set `initial_stock` = `initial_stock` + ? where `id` = ?", m.table)
+	if _, err := s.ExecCtx(ctx, q, delta, id); err != nil {
+		return fmt.Errorf("fold %d into the initial stock of product %d: %w", delta, id, err)
 	}
 	return nil
 }

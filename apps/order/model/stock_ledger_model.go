@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -31,6 +32,12 @@ type (
 		// ListByProduct returns up to limit changes of a product older than beforeID (0: the
 		// newest), newest first, from MySQL (an audit view is read rarely and must be exact).
 		ListByProduct(ctx context.Context, productID, beforeID, limit int64) ([]*StockLedger, error)
+		// ProductsWithChangesBefore returns up to limit products with changes recorded before
+		// cutoff.
+		ProductsWithChangesBefore(ctx context.Context, cutoff time.Time, limit int) ([]int64, error)
+		// FoldTx deletes up to limit of a product's changes recorded before cutoff, oldest first,
+		// and returns how many and the sum of their deltas; call it with the product row locked.
+		FoldTx(ctx context.Context, s sqlx.Session, productID int64, cutoff time.Time, limit int) (n, sum int64, err error)
 	}
 
 	customStockLedgerModel struct {
@@ -72,4 +79,39 @@ func (m *customStockLedgerModel) ListByProduct(ctx context.Context, productID, b
 		return nil, fmt.Errorf("stock ledger of product %d: %w", productID, err)
 	}
 	return list, nil
+}
+
+func (m *customStockLedgerModel) ProductsWithChangesBefore(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	q := fmt.Sprintf("select distinct `product_id` from %s where `created_at` < ? limit ?", m.table)
+	if err := m.QueryRowsNoCacheCtx(ctx, &ids, q, cutoff.UTC(), limit); err != nil {
+		return nil, fmt.Errorf("products with stock changes before %s: %w", cutoff, err)
+	}
+	return ids, nil
+}
+
+func (m *customStockLedgerModel) FoldTx(ctx context.Context, s sqlx.Session, productID int64, cutoff time.Time, limit int) (n, sum int64, err error) {
+	var old []struct {
+		Id    int64 `db:"id"`
+		Delta int64 `db:"delta"`
+	}
+	q := fmt.Sprintf("select `id`, `delta` from %s where `product_id` = ? and `created_at` < ? order by `id` limit ?", m.table)
+	if err := s.QueryRowsCtx(ctx, &old, q, productID, cutoff.UTC(), limit); err != nil {
+		return 0, 0, fmt.Errorf("old stock changes of product %d: %w", productID, err)
+	}
+	if len(old) == 0 {
+		return 0, 0, nil
+	}
+	for _, c := range old {
+		sum += c.Delta
+	}
+	del := fmt.Sprintf("delete from %s where `product_id` = ? and `id` between ? and ? and `created_at` < ?", m.table)
+	res, err := s.ExecCtx(ctx, del, productID, old[0].Id, old[len(old)-1].Id, cutoff.UTC())
+	if err != nil {
+		return 0, 0, fmt.Errorf("delete old stock changes of product %d: %w", productID, err)
+	}
+	if n, err = res.RowsAffected(); err != nil || n != int64(len(old)) {
+		return 0, 0, fmt.Errorf("delete old stock changes of product %d: %d deleted of %d (%v)", productID, n, len(old), err)
+	}
+	return n, sum, nil
 }

@@ -12,6 +12,7 @@ import (
 	"zeromall/apps/order/rpc/order"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
@@ -43,9 +44,13 @@ func main() {
 	drainer := ctx.Journal.StartDrainer()
 	proc.AddShutdownListener(drainer.Stop)
 	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)
-	purge := workers.StartIdempotencyPurge(ctx.Orders, c.Idempotency.PurgeInterval, c.Idempotency.PurgeBatch)
+	keys := retention.Start("idempotency_keys", retention.Config{
+		Keep: c.Idempotency.KeyTTL, Interval: c.Idempotency.PurgeInterval, Batch: c.Idempotency.PurgeBatch,
+	}, ctx.Orders.PurgeKeysBefore)
+	ledger := retention.Start("stock_ledger", c.Retention.Ledger, ctx.Orders.FoldLedgerBefore)
 	proc.AddShutdownListener(canceller.Stop)
-	proc.AddShutdownListener(purge.Stop)
+	proc.AddShutdownListener(keys.Stop)
+	proc.AddShutdownListener(ledger.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
 	s.Start()

@@ -62,6 +62,9 @@ type (
 		// Replay makes a parked message (id > 0) or every parked message (id == 0) due again and
 		// returns how many it changed.
 		Replay(ctx context.Context, id int64) (int64, error)
+		// PurgeDeliveredBefore deletes up to limit messages delivered before cutoff and returns
+		// how many.
+		PurgeDeliveredBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 	}
 
 	// OutboxStats is the state of the outbox at one moment.
@@ -219,4 +222,13 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n], "")
+}
+
+func (m *customOutboxModel) PurgeDeliveredBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	q := fmt.Sprintf("delete from %s where `status` = ? and `delivered_at` < ? order by `next_attempt_at` limit ?", m.table)
+	res, err := m.ExecNoCacheCtx(ctx, q, OutboxDelivered, cutoff.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("purge delivered outbox messages: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -13,6 +13,7 @@ import (
 	"zeromall/apps/payment/rpc/payment"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
@@ -52,6 +53,8 @@ func main() {
 	proc.AddShutdownListener(relay.Stop)
 	proc.AddShutdownListener(stats.Stop)
 	proc.AddShutdownListener(expiry.Stop)
+	purge := retention.Start("outbox", c.Retention.Outbox, ctx.Payments.PurgeDeliveredBefore)
+	proc.AddShutdownListener(purge.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
 	s.Start()

@@ -30,6 +30,9 @@ type (
 		Rotate(ctx context.Context, id, oldHash, newHash string) (bool, error)
 		// LiveIDs returns the ids of userID's sessions that are neither revoked nor expired.
 		LiveIDs(ctx context.Context, userID int64) ([]string, error)
+		// PurgeExpiredBefore deletes up to limit sessions that expired before cutoff and returns
+		// how many (a revoked session expires too: it is deleted then).
+		PurgeExpiredBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 		// Revoke ends a session (idempotent).
 		Revoke(ctx context.Context, id string, userID int64, reason string) error
 	}
@@ -108,4 +111,13 @@ func (m *customSessionsModel) LiveIDs(ctx context.Context, userID int64) ([]stri
 		return nil, fmt.Errorf("live sessions of user %d: %w", userID, err)
 	}
 	return ids, nil
+}
+
+func (m *customSessionsModel) PurgeExpiredBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	q := fmt.Sprintf("delete from %s where `expires_at` < ? order by `expires_at` limit ?", m.table)
+	res, err := m.ExecNoCacheCtx(ctx, q, cutoff.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	return res.RowsAffected()
 }

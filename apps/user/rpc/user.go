@@ -11,6 +11,7 @@ import (
 	"zeromall/apps/user/rpc/user"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
 
@@ -44,6 +45,8 @@ func main() {
 	// Before serving: drains what a crashed predecessor left.
 	drainer := ctx.Journal.StartDrainer()
 	proc.AddShutdownListener(drainer.Stop)
+	purge := retention.Start("sessions", c.Retention.Sessions, ctx.Sessions.PurgeExpiredBefore)
+	proc.AddShutdownListener(purge.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
 	s.Start()

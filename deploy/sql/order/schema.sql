@@ -68,7 +68,8 @@ CREATE TABLE `stock_ledger` (
   `admin_id` bigint NOT NULL DEFAULT '0' COMMENT 'the admin who adjusted it',
   `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   PRIMARY KEY (`id`),
-  KEY `idx_product_id` (`product_id`, `id`)
+  KEY `idx_product_id` (`product_id`, `id`),
+  KEY `idx_created_at` (`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='every stock change of every product';
 
 CREATE TABLE `order_buyers` (

@@ -27,5 +27,6 @@ CREATE TABLE `sessions` (
   `revoke_reason` varchar(32) NOT NULL DEFAULT '',
   `prev_refresh_hash` char(64) NOT NULL DEFAULT '' COMMENT 'sha256 (hex) of the refresh token rotated away last: presenting it again ends the session',
   PRIMARY KEY (`id`),
-  KEY `idx_user_id` (`user_id`)
+  KEY `idx_user_id` (`user_id`),
+  KEY `idx_expires_at` (`expires_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='login sessions with rotating refresh tokens';

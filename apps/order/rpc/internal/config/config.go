@@ -7,6 +7,7 @@ import (
 
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/overload"
+	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -35,6 +36,12 @@ type Config struct {
 	Limits struct {
 		PendingPerUser int64         `json:",default=5,range=[1:1000000]"`
 		MaxHold        time.Duration `json:",default=1h"`
+	}
+
+	// Retention: stock changes older than Ledger.Keep are folded into their product's
+	// initial_stock (package retention, orders.FoldLedgerBefore).
+	Retention struct {
+		Ledger retention.Config
 	}
 
 	// Idempotency: an Idempotency-Key is remembered for KeyTTL; expired keys are purged every
@@ -68,5 +75,5 @@ func (c Config) Validate() error {
 	if c.Idempotency.KeyTTL <= 0 || c.Idempotency.PurgeInterval <= 0 {
 		return fmt.Errorf("Idempotency.KeyTTL and Idempotency.PurgeInterval must be positive")
 	}
-	return nil
+	return c.Retention.Ledger.Check("Ledger")
 }

@@ -196,5 +196,10 @@ func (s *Service) keyCutoff() time.Time {
 // PurgeExpiredKeys deletes up to batch expired idempotency keys and returns how many it deleted.
 // A key that is still cached is recognised as expired by its creation time.
 func (s *Service) PurgeExpiredKeys(ctx context.Context, batch int) (int64, error) {
-	return s.idempotency.PurgeBefore(ctx, s.keyCutoff(), batch)
+	return s.PurgeKeysBefore(ctx, s.keyCutoff(), batch)
+}
+
+// PurgeKeysBefore deletes up to batch idempotency keys created before cutoff (a retention.Purge).
+func (s *Service) PurgeKeysBefore(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+	return s.idempotency.PurgeBefore(ctx, cutoff, batch)
 }

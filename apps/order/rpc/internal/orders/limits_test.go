@@ -80,3 +80,39 @@ func TestHold_NeverPastMaxHoldAfterPlacing(t *testing.T) {
 	}
 	checkLedger(t, db)
 }
+
+// Old stock changes are folded into their product's initial stock: the ledger shrinks, and stock
+// = initial_stock + sum(ledger) still holds for every product.
+func TestFoldLedgerBefore_KeepsTheLedgerBalanced(t *testing.T) {
+	s, db := newCatalogue(t)
+	ctx := context.Background()
+	p := mustProduct(t, s, "folded fez", 900, 50)
+	for range 4 {
+		if _, err := s.Create(ctx, 44, []Line{{ProductID: p.Id, Quantity: 2}}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ExecCtx(ctx, "update stock_ledger set created_at = utc_timestamp(3) - interval 100 day where product_id = ? order by id limit 3", p.Id); err != nil {
+		t.Fatal(err)
+	}
+	var before int
+	if err := db.QueryRowCtx(ctx, &before, "select count(*) from stock_ledger where product_id = ?", p.Id); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.FoldLedgerBefore(ctx, time.Now().Add(-90*24*time.Hour), 2)
+	if err != nil || n != 2 {
+		t.Fatalf("folded %d (%v), want a batch of 2", n, err)
+	}
+	if n, err = s.FoldLedgerBefore(ctx, time.Now().Add(-90*24*time.Hour), 2); err != nil || n != 1 {
+		t.Fatalf("second round folded %d (%v), want the last old one", n, err)
+	}
+	var after int
+	if err := db.QueryRowCtx(ctx, &after, "select count(*) from stock_ledger where product_id = ?", p.Id); err != nil || after != before-3 {
+		t.Fatalf("ledger %d rows after folding 3 of %d (%v)", after, before, err)
+	}
+	checkLedger(t, db)
+	fresh, err := s.products.FindOne(ctx, p.Id)
+	if err != nil || fresh.Stock != 42 {
+		t.Fatalf("product after the fold: %+v (%v), want stock 42 read fresh", fresh, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/overload"
+	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -39,6 +40,11 @@ type Config struct {
 
 	// PaymentExpiry: a pending payment expires After it was opened (checked every Interval, Batch
 	// at a time), and its order is held from auto-cancel SettleGrace longer.
+	// Retention: delivered outbox messages are deleted Outbox.Keep after delivery (package
+	// retention).
+	Retention struct {
+		Outbox retention.Config
+	}
 	PaymentExpiry struct {
 		After       time.Duration `json:",default=15m"`
 		SettleGrace time.Duration `json:",default=2m"`
@@ -72,5 +78,5 @@ func (c Config) Validate() error {
 	if c.PaymentExpiry.After <= 0 || c.PaymentExpiry.SettleGrace < 0 || c.PaymentExpiry.Interval <= 0 {
 		return errors.New("payment expiry: PaymentExpiry.After and PaymentExpiry.Interval must be positive, PaymentExpiry.SettleGrace not negative")
 	}
-	return nil
+	return c.Retention.Outbox.Check("Outbox")
 }

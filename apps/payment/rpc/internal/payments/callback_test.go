@@ -71,3 +71,26 @@ func TestHandleCallback_LateMoneyIsRecordedAsRefunded(t *testing.T) {
 		t.Errorf("late refunds counted %v, want 1", d)
 	}
 }
+
+// Delivered messages older than the cutoff are purged; pending ones never are.
+func TestPurgeDeliveredBefore(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	for _, sn := range []string{"o1", "o2", "o3"} {
+		f.queue(t, model.TopicOrderPaid, sn)
+	}
+	if n := f.svc.DeliverDue(ctx, relay("r1")); n != 3 {
+		t.Fatalf("delivered %d, want 3", n)
+	}
+	f.queue(t, model.TopicOrderPaid, "o4") // pending, and old
+	if _, err := f.db.Exec("UPDATE outbox SET delivered_at = UTC_TIMESTAMP() - INTERVAL 8 DAY, created_at = UTC_TIMESTAMP() - INTERVAL 8 DAY WHERE aggregate IN ('o1', 'o2', 'o4')"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.svc.PurgeDeliveredBefore(ctx, time.Now().Add(-7*24*time.Hour), 100)
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d (%v), want the 2 delivered 8 days ago", n, err)
+	}
+	if d, p := f.count(t, model.OutboxDelivered), f.count(t, model.OutboxPending); d != 1 || p != 1 {
+		t.Fatalf("left %d delivered and %d pending, want 1 and 1", d, p)
+	}
+}

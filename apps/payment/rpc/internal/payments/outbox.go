@@ -172,3 +172,9 @@ func classify(topic string, err error) outcome {
 		return outcome{retry, err}
 	}
 }
+
+// PurgeDeliveredBefore deletes up to batch messages delivered before cutoff (a retention.Purge);
+// pending and parked messages are never purged.
+func (s *Service) PurgeDeliveredBefore(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+	return s.outbox.PurgeDeliveredBefore(ctx, cutoff, batch)
+}

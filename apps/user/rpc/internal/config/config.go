@@ -8,6 +8,7 @@ import (
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/overload"
+	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -52,6 +53,10 @@ type Config struct {
 		SlowInterval     time.Duration `json:",default=5s"`
 		KnownClientFor   time.Duration `json:",default=720h"`
 	}
+	// Retention: ended sessions are deleted Sessions.Keep after they expired (package retention).
+	Retention struct {
+		Sessions retention.Config
+	}
 	RegisterLimit struct {
 		Period  time.Duration `json:",default=1h"`
 		IPQuota int           `json:",default=20"` // registrations per client IP per period
@@ -77,6 +82,9 @@ func (c Config) Validate() error {
 	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second ||
 		c.LoginLimit.SlowInterval < time.Second || c.LoginLimit.KnownClientFor < time.Second {
 		return fmt.Errorf("LoginLimit.Period, SlowInterval, KnownClientFor and RegisterLimit.Period must be at least 1s")
+	}
+	if err := c.Retention.Sessions.Check("Sessions"); err != nil {
+		return err
 	}
 	if c.JWT.AccessExpire < time.Minute || c.JWT.AccessExpire > c.Session.MaxAge {
 		return fmt.Errorf("JWT.AccessExpire must be between 1m and Session.MaxAge")

@@ -200,6 +200,13 @@ func (s *Service) EndAll(ctx context.Context, uid int64, reason string) (int, er
 	return len(ids), nil
 }
 
+// PurgeExpiredBefore deletes up to batch sessions that ended (expired) before cutoff (a
+// retention.Purge). A revoked session is kept until it would have expired: its row is what
+// answers a late refresh with its token.
+func (s *Service) PurgeExpiredBefore(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+	return s.Sessions.PurgeExpiredBefore(ctx, cutoff, batch)
+}
+
 // publish shares a session's state with the gateways; without it they ask user-rpc.
 func (s *Service) publish(ctx context.Context, sid string, st sessioncache.State) {
 	if err := s.Published.Publish(ctx, sid, st); err != nil {

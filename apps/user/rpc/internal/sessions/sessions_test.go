@@ -89,3 +89,29 @@ func TestOpen_MintsTheRoleTheUserHasOnceTheSessionExists(t *testing.T) {
 		t.Fatalf("token role %q, want the customer the user is now", claims.Role)
 	}
 }
+
+// Sessions that expired before the cutoff are deleted; live ones, and revoked ones that would not
+// have expired yet, stay.
+func TestPurgeExpiredBefore(t *testing.T) {
+	s, db, u := newSessions(t)
+	ctx := context.Background()
+	live, err := s.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := s.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldID, _, _ := strings.Cut(old.RefreshToken, ".")
+	if _, err := db.ExecCtx(ctx, "update sessions set expires_at = utc_timestamp() - interval 40 day where id = ?", oldID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PurgeExpiredBefore(ctx, time.Now().Add(-30*24*time.Hour), 100)
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d (%v), want the one expired 40 days ago", n, err)
+	}
+	if _, err := s.Refresh(ctx, live.RefreshToken); err != nil {
+		t.Fatalf("the live session was touched: %v", err)
+	}
+}
