@@ -23,7 +23,7 @@ run: ## run MySQL, Redis, etcd and every service locally (foreground; Ctrl-C sto
 
 dev: ## like run, with hot reload by modd (modd.conf)
 	deploy/scripts/run.sh --infra
-	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
+	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true REGISTER_LIMIT_IP=$${REGISTER_LIMIT_IP:-100000} go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
 
 run-ha: ## the HA topology on loopback: 3 etcd, Redis Cluster 3+3, MariaDB primary+replica, 2 of every service, HAProxy on 8888-8890 (foreground)
 	deploy/scripts/run-ha.sh
@@ -128,7 +128,8 @@ fuzz: ## run every fuzz target briefly (FUZZTIME each)
 ROLE ?= admin
 admin: ## make an existing account an admin: EMAIL=a@b.c (ROLE=customer takes it back and ends its sessions)
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=someone@example.com [ROLE=customer]"; exit 2; }
-	go run ./apps/user/rpc/cmd/admin -f apps/user/rpc/etc/user-rpc.yaml -role $(ROLE) $(EMAIL)
+	@# The local stack's environment unless one is set: ZEROMALL_ENV=production refuses public defaults.
+	ZEROMALL_ENV=$${ZEROMALL_ENV:-development} go run ./apps/user/rpc/cmd/admin -f apps/user/rpc/etc/user-rpc.yaml -role $(ROLE) $(EMAIL)
 
 outbox: ## payment outbox: backlog and parked messages; ARGS="replay <id>" or ARGS="replay all" replays them
 	go run ./apps/payment/rpc/cmd/outbox -f apps/payment/rpc/etc/payment-rpc.yaml $(or $(ARGS),list)

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -569,5 +570,45 @@ func TestK8s_GatewaysBehindTheIngressTrustIt(t *testing.T) {
 				t.Errorf("TRUSTED_PROXIES from %v, want %v", from, want)
 			}
 		})
+	}
+}
+
+// Local scripts register users again and again from one address, counted in the machine's Redis
+// across runs: every development launcher lifts the sign-up quota, and production keeps it (the
+// user-rpc YAML's default, which the Kubernetes manifests do not override).
+func TestDevLaunchers_DoNotThrottleLocalSignUps(t *testing.T) {
+	const lifted = 10000
+	quota := regexp.MustCompile(`REGISTER_LIMIT_IP(?:=|: )\$*\{?(?:REGISTER_LIMIT_IP:-)?(\d+)`)
+	check := func(where, text string) {
+		t.Helper()
+		m := quota.FindStringSubmatch(text)
+		if m == nil {
+			t.Errorf("%s does not set REGISTER_LIMIT_IP", where)
+			return
+		}
+		if n, _ := strconv.Atoi(m[1]); n < lifted {
+			t.Errorf("%s sets REGISTER_LIMIT_IP=%s, want at least %d", where, m[1], lifted)
+		}
+	}
+	read := func(path string) string {
+		t.Helper()
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(raw)
+	}
+	check("make run (deploy/scripts/run.sh)", read("scripts/run.sh"))
+	check("make run-ha (deploy/scripts/run-ha.sh)", read("scripts/run-ha.sh"))
+	makefile := read("../Makefile")
+	dev := makefile[strings.Index(makefile, "\ndev:"):]
+	check("make dev", dev[:strings.Index(dev, "\n\n")])
+	check("Compose's user-rpc", "REGISTER_LIMIT_IP: "+loadCompose(t).Services["user-rpc"].Environment["REGISTER_LIMIT_IP"])
+
+	if !strings.Contains(read("../apps/user/rpc/etc/user-rpc.yaml"), "${REGISTER_LIMIT_IP:-20}") {
+		t.Error("user-rpc.yaml no longer defaults to production's 20 sign-ups an hour per address")
+	}
+	if strings.Contains(read("k8s/user-rpc.yaml"), "REGISTER_LIMIT_IP") {
+		t.Error("the Kubernetes manifest overrides the production sign-up quota")
 	}
 }
