@@ -34,19 +34,36 @@ const (
 	bypassFor = time.Second
 )
 
-// Window allows Quota attempts per key in each Period.
-type Window struct {
+// Store is one Redis shared by Windows: when a call to it fails, all of them count in process
+// for bypassFor, so an outage costs one slow call a second, not one per Window.
+type Store struct {
 	rds         *redis.Redis
-	prefix      string
-	Quota       int
-	Period      time.Duration
 	bypassUntil atomic.Int64
-	local       *counts
 }
 
-// New returns a Window whose keys are prefix+key.
+// NewStore returns a Store on rds.
+func NewStore(rds *redis.Redis) *Store {
+	return &Store{rds: rds}
+}
+
+// Window returns a Window on s whose keys are prefix+key.
+func (s *Store) Window(prefix string, quota int, period time.Duration) *Window {
+	return &Window{store: s, rds: s.rds, prefix: prefix, Quota: quota, Period: period, local: newCounts()}
+}
+
+// New returns a Window with a Store of its own.
 func New(rds *redis.Redis, prefix string, quota int, period time.Duration) *Window {
-	return &Window{rds: rds, prefix: prefix, Quota: quota, Period: period, local: newCounts()}
+	return NewStore(rds).Window(prefix, quota, period)
+}
+
+// Window allows Quota attempts per key in each Period.
+type Window struct {
+	store  *Store
+	rds    *redis.Redis
+	prefix string
+	Quota  int
+	Period time.Duration
+	local  *counts
 }
 
 // Take counts an attempt. It returns how long the caller must wait when the attempt is over
@@ -122,16 +139,18 @@ func (w *Window) Reset(ctx context.Context, key string) error {
 }
 
 func (w *Window) onRedis() bool {
-	return timex.Now() >= time.Duration(w.bypassUntil.Load())
+	return timex.Now() >= time.Duration(w.store.bypassUntil.Load())
 }
 
-// fallBack switches to in-process counts for bypassFor; it logs once per switch.
+// fallBack switches every Window of the store to in-process counts for bypassFor; it logs once
+// per switch.
 func (w *Window) fallBack(err error) {
 	until := int64(timex.Now() + bypassFor)
-	if old := w.bypassUntil.Load(); timex.Now() < time.Duration(old) || !w.bypassUntil.CompareAndSwap(old, until) {
+	b := &w.store.bypassUntil
+	if old := b.Load(); timex.Now() < time.Duration(old) || !b.CompareAndSwap(old, until) {
 		return
 	}
-	logx.Errorf("limiter %s: Redis unavailable, counting in this process for %s: %v", w.prefix, bypassFor, err)
+	logx.Errorf("limiters: Redis unavailable, counting in this process for %s: %v", bypassFor, err)
 }
 
 func (w *Window) takeRedis(ctx context.Context, key string) (count, ttlMillis int64, err error) {

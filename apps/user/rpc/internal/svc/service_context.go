@@ -37,7 +37,7 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 		Now:       time.Now,
 	}
 	journal := c.OpenJournal(db)
-	l := c.LoginLimit
+	l, limits := c.LoginLimit, limiter.NewStore(rds)
 	return &ServiceContext{
 		Config:   c,
 		Sessions: sess,
@@ -48,13 +48,13 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 			Sessions:   sess,
 			BcryptCost: c.BcryptCost,
 			LoginLimits: accounts.LoginLimits{
-				PerClient:    limiter.New(rds, "user:login:ip:", l.IPQuota, l.Period),
-				PerPair:      limiter.New(rds, "user:login:failures:", l.AccountFailures, l.Period),
-				PerAccount:   limiter.New(rds, "user:login:account:", l.AccountSlowAfter, l.Period),
-				SlowDown:     limiter.New(rds, "user:login:slow:", 1, l.SlowInterval),
-				KnownClients: limiter.New(rds, "user:login:known:", 1, l.KnownClientFor),
+				PerClient:    limits.Window("user:login:ip:", l.IPQuota, l.Period),
+				PerPair:      limits.Window("user:login:failures:", l.AccountFailures, l.Period),
+				PerAccount:   limits.Window("user:login:account:", l.AccountSlowAfter, l.Period),
+				SlowDown:     limits.Window("user:login:slow:", 1, l.SlowInterval),
+				KnownClients: limits.Window("user:login:known:", 1, l.KnownClientFor),
 			},
-			Registrations: limiter.New(rds, "user:register:ip:", c.RegisterLimit.IPQuota, c.RegisterLimit.Period),
+			Registrations: limits.Window("user:register:ip:", c.RegisterLimit.IPQuota, c.RegisterLimit.Period),
 		},
 	}
 }
