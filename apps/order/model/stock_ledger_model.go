@@ -110,8 +110,11 @@ func (m *customStockLedgerModel) FoldTx(ctx context.Context, s sqlx.Session, pro
 	if err != nil {
 		return 0, 0, fmt.Errorf("delete old stock changes of product %d: %w", productID, err)
 	}
-	if n, err = res.RowsAffected(); err != nil || n != int64(len(old)) {
-		return 0, 0, fmt.Errorf("delete old stock changes of product %d: %d deleted of %d (%v)", productID, n, len(old), err)
+	if n, err = res.RowsAffected(); err != nil {
+		return 0, 0, fmt.Errorf("delete old stock changes of product %d: %w", productID, err)
+	}
+	if n != int64(len(old)) {
+		return 0, 0, fmt.Errorf("delete old stock changes of product %d: %d deleted of %d", productID, n, len(old))
 	}
 	return n, sum, nil
 }

@@ -159,8 +159,11 @@ func (s *Service) check(ctx context.Context, email, password string) (*model.Use
 // attempt per SlowDown period, shared with every other new client; known clients pass.
 func (s *Service) slowDown(ctx context.Context, email, pair string) error {
 	failures, err := s.LoginLimits.PerAccount.Count(ctx, email)
-	if err != nil || failures < int64(s.LoginLimits.PerAccount.Quota) {
-		return nil // err: only a cancelled ctx, which the next call reports
+	if err != nil {
+		return err // only when ctx ended
+	}
+	if failures < int64(s.LoginLimits.PerAccount.Quota) {
+		return nil
 	}
 	if known, err := s.LoginLimits.KnownClients.Count(ctx, pair); err == nil && known > 0 {
 		return nil
