@@ -573,23 +573,12 @@ func TestK8s_GatewaysBehindTheIngressTrustIt(t *testing.T) {
 	}
 }
 
-// Local scripts register users again and again from one address, counted in the machine's Redis
-// across runs: every development launcher lifts the sign-up quota, and production keeps it (the
-// user-rpc YAML's default, which the Kubernetes manifests do not override).
-func TestDevLaunchers_DoNotThrottleLocalSignUps(t *testing.T) {
+// Local scripts and load tests register users again and again from one address (counted in the
+// machine's Redis across runs) and leave orders unpaid: every development launcher lifts the
+// sign-up quota and the unpaid-order limit, and production keeps both (the services' YAML
+// defaults, which the Kubernetes manifests do not override).
+func TestDevLaunchers_DoNotThrottleLocalScripts(t *testing.T) {
 	const lifted = 10000
-	quota := regexp.MustCompile(`REGISTER_LIMIT_IP(?:=|: )\$*\{?(?:REGISTER_LIMIT_IP:-)?(\d+)`)
-	check := func(where, text string) {
-		t.Helper()
-		m := quota.FindStringSubmatch(text)
-		if m == nil {
-			t.Errorf("%s does not set REGISTER_LIMIT_IP", where)
-			return
-		}
-		if n, _ := strconv.Atoi(m[1]); n < lifted {
-			t.Errorf("%s sets REGISTER_LIMIT_IP=%s, want at least %d", where, m[1], lifted)
-		}
-	}
 	read := func(path string) string {
 		t.Helper()
 		raw, err := os.ReadFile(path)
@@ -598,17 +587,34 @@ func TestDevLaunchers_DoNotThrottleLocalSignUps(t *testing.T) {
 		}
 		return string(raw)
 	}
-	check("make run (deploy/scripts/run.sh)", read("scripts/run.sh"))
-	check("make run-ha (deploy/scripts/run-ha.sh)", read("scripts/run-ha.sh"))
 	makefile := read("../Makefile")
 	dev := makefile[strings.Index(makefile, "\ndev:"):]
-	check("make dev", dev[:strings.Index(dev, "\n\n")])
-	check("Compose's user-rpc", "REGISTER_LIMIT_IP: "+loadCompose(t).Services["user-rpc"].Environment["REGISTER_LIMIT_IP"])
-
-	if !strings.Contains(read("../apps/user/rpc/etc/user-rpc.yaml"), "${REGISTER_LIMIT_IP:-20}") {
-		t.Error("user-rpc.yaml no longer defaults to production's 20 sign-ups an hour per address")
-	}
-	if strings.Contains(read("k8s/user-rpc.yaml"), "REGISTER_LIMIT_IP") {
-		t.Error("the Kubernetes manifest overrides the production sign-up quota")
+	compose := loadCompose(t)
+	for _, limit := range []struct{ name, process, production string }{
+		{"REGISTER_LIMIT_IP", "user-rpc", "20"},
+		{"ORDER_PENDING_PER_USER", "order-rpc", "5"},
+	} {
+		quota := regexp.MustCompile(limit.name + `(?:=|: )\$*\{?(?:` + limit.name + `:-)?(\d+)`)
+		check := func(where, text string) {
+			t.Helper()
+			m := quota.FindStringSubmatch(text)
+			if m == nil {
+				t.Errorf("%s does not set %s", where, limit.name)
+				return
+			}
+			if n, _ := strconv.Atoi(m[1]); n < lifted {
+				t.Errorf("%s sets %s=%s, want at least %d", where, limit.name, m[1], lifted)
+			}
+		}
+		check("make run (deploy/scripts/run.sh)", read("scripts/run.sh"))
+		check("make run-ha (deploy/scripts/run-ha.sh)", read("scripts/run-ha.sh"))
+		check("make dev", dev[:strings.Index(dev, "\n\n")])
+		check("Compose's "+limit.process, limit.name+": "+compose.Services[limit.process].Environment[limit.name])
+		if !strings.Contains(read("../apps/"+strings.TrimSuffix(limit.process, "-rpc")+"/rpc/etc/"+limit.process+".yaml"), "${"+limit.name+":-"+limit.production+"}") {
+			t.Errorf("%s.yaml no longer defaults %s to production's %s", limit.process, limit.name, limit.production)
+		}
+		if strings.Contains(read("k8s/"+limit.process+".yaml"), limit.name) {
+			t.Errorf("the Kubernetes manifest of %s overrides production's %s", limit.process, limit.name)
+		}
 	}
 }

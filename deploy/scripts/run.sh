@@ -12,9 +12,10 @@ SERVICES=${SERVICES:-user order payment}
 # A local stack is development: public dev secrets and rpc identities, pprof, the sandbox provider.
 # Unset, every process assumes production and refuses all of these.
 export ZEROMALL_ENV=${ZEROMALL_ENV:-development} ZEROMALL_PPROF=${ZEROMALL_PPROF:-true} PAYMENT_SANDBOX=${PAYMENT_SANDBOX:-true}
-# Local scripts register users again and again from 127.0.0.1, counted in the machine's Redis
-# across runs: production's 20 sign-ups an hour per address would stop them on their second run.
-export REGISTER_LIMIT_IP=${REGISTER_LIMIT_IP:-100000}
+# Local scripts and load tests register users again and again from 127.0.0.1 (counted in the
+# machine's Redis across runs) and leave orders unpaid: production's 20 sign-ups an hour per
+# address and 5 unpaid orders per buyer would stop them.
+export REGISTER_LIMIT_IP=${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=${ORDER_PENDING_PER_USER:-100000}
 RUN_DIR=.run
 ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
