@@ -133,8 +133,8 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 
 var (
 	errTooManyFromAddress = xerr.ErrLoginThrottled.WithMsg("too many login attempts from this address, try again later")
-	errTooManyFailures    = xerr.ErrLoginThrottled.WithMsg("too many failed logins to this account from this address, try again later")
-	errAccountSlowedDown  = xerr.ErrLoginThrottled.WithMsg("too many failed logins to this account from many addresses: new addresses are slowed down, try again later")
+	errTooManyFailures    = xerr.ErrLoginThrottled.WithMsg("too many login attempts to this account from this address, try again later")
+	errAccountSlowedDown  = xerr.ErrLoginThrottled.WithMsg("too many login attempts to this account from many addresses: new addresses are slowed down, try again later")
 )
 
 // check finds the user with email and compares password, in the same time whether or not the
