@@ -2,7 +2,6 @@ package httpresult
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -40,14 +39,14 @@ func AccessLog(next http.HandlerFunc) http.HandlerFunc {
 // maxLoggedPath bounds the path in a log line; longer ones are cut.
 const maxLoggedPath = 256
 
-// logPath is the request's path as the client sent it (percent-encoded, so a decoded newline or
-// quote cannot forge a log line), cut to maxLoggedPath bytes and quoted.
+// logPath is the request's path percent-encoded (EscapedPath never holds a space, quote or
+// control character, so a decoded newline cannot forge a log line), cut to maxLoggedPath bytes.
 func logPath(r *http.Request) string {
 	p := r.URL.EscapedPath()
 	if len(p) > maxLoggedPath {
 		p = p[:maxLoggedPath] + "…"
 	}
-	return strconv.Quote(p)
+	return p
 }
 
 type statusWriter struct {

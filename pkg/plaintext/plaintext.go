@@ -24,7 +24,7 @@ func Check(field, s string, maxLen int) (string, error) {
 	case utf8.RuneCountInString(s) > maxLen:
 		return "", xerr.Field(field, fmt.Sprintf("must be at most %d characters", maxLen))
 	case strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
-		return "", xerr.Field(field, "must hold only printable characters (no control, bidi or zero-width ones)")
+		return "", xerr.Field(field, "must not contain control, bidi or zero-width characters")
 	}
 	return s, nil
 }
