@@ -38,9 +38,11 @@ type sample struct {
 
 // acked is a write the shop acknowledged: an order created, or an order's payment confirmed.
 type acked struct {
-	at   time.Time
-	sn   string
-	paid bool
+	at        time.Time
+	buyer     shopper
+	sn        string // the order's
+	paid      bool
+	paymentSn string // when paid
 }
 
 type recorder struct {
@@ -67,6 +69,8 @@ type window struct {
 	readErrors, writeErrors int
 	p99                     time.Duration
 	firstError, lastError   time.Time
+	lastWriteError          time.Time
+	okWrites                int
 	acks                    []acked
 }
 
@@ -86,10 +90,14 @@ func (r *recorder) window(from, to time.Time) window {
 			w.reads++
 		}
 		if s.ok {
+			if s.write {
+				w.okWrites++
+			}
 			continue
 		}
 		if s.write {
 			w.writeErrors++
+			w.lastWriteError = s.at
 		} else {
 			w.readErrors++
 		}
@@ -221,7 +229,7 @@ func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period ti
 		}) || order.Sn == "" {
 			return
 		}
-		r.ack(acked{at: time.Now(), sn: order.Sn})
+		r.ack(acked{at: time.Now(), buyer: sh, sn: order.Sn})
 		var payment struct {
 			Sn     string `json:"sn"`
 			PayURL string `json:"payUrl"`
@@ -244,7 +252,7 @@ func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period ti
 				st.Status == "succeeded"
 		})
 		if paid {
-			r.ack(acked{at: time.Now(), sn: order.Sn, paid: true})
+			r.ack(acked{at: time.Now(), buyer: sh, sn: order.Sn, paid: true, paymentSn: payment.Sn})
 		}
 	})
 }

@@ -21,10 +21,9 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
-
-	"zeromall/pkg/store"
 
 	_ "github.com/go-sql-driver/mysql"
 )
@@ -39,26 +38,26 @@ func main() {
 		buyers   = flag.Int("buyers", 3, "buyer loops (whole purchases)")
 		buyRate  = flag.Duration("buy-every", 300*time.Millisecond, "pause between one buyer's purchases")
 		only     = flag.String("only", "", "run only the faults whose name contains this")
-		primary  = flag.String("primary", "root:@tcp(127.0.0.1:3307)/?parseTime=true", "the MySQL primary (for the lost-write check)")
-		replica  = flag.String("replica", "root:@tcp(127.0.0.1:3308)/", "the MySQL replica")
+		primary  = flag.String("primary", "root:@tcp(127.0.0.1:3307)/?parseTime=true&timeout=2s", "HAProxy's port to the Galera node taking writes (for the checks)")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *hold, *settle, *shoppers, *readers, *buyers, *readRate, *buyRate, *only, *primary, *replica); err != nil {
+	if err := run(ctx, *hold, *settle, *shoppers, *readers, *buyers, *readRate, *buyRate, *only, *primary); err != nil {
 		fmt.Fprintln(os.Stderr, "hafaults:", err)
 		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buyers int,
-	readEvery, buyEvery time.Duration, only, primaryDSN, replicaDSN string) error {
+	readEvery, buyEvery time.Duration, only, primaryDSN string) error {
 	primary, err := sql.Open("mysql", primaryDSN)
 	if err != nil {
 		return err
 	}
 	defer primary.Close()
-	replica := store.ReplicationLag(replicaDSN)
+	primary.SetMaxIdleConns(0) // every check asks HAProxy anew which node takes writes
+	defer removeChain(context.WithoutCancel(ctx))
 
 	product, err := loadProduct(ctx, primary)
 	if err != nil {
@@ -90,11 +89,14 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		wg.Go(func() { rec.buy(loadCtx, users[(readers+i)%len(users)], product, buyEvery) })
 	}
 	defer func() { stopLoad(); wg.Wait() }()
+	var minorityWrites atomic.Int64
 
 	faults := []fault{
 		killInstance("user-rpc"), killInstance("order-rpc"), killInstance("payment-rpc"),
 		killInstance("user-api"), killInstance("order-api"), killInstance("payment-api"),
-		killEtcdMember(), killRedisMaster(), stopReplica(replica),
+		killEtcdMember(), partitionEtcdMember(), killRedisMaster(), partitionRedisMaster(),
+		killWriter(primary), partitionWriter(primary, &minorityWrites),
+		cutFromEtcd(), cutFromMySQL(), slowLink(),
 	}
 	fmt.Printf("ha: warming up 3s, then %s of load without a fault\n", baselineFor)
 	time.Sleep(3 * time.Second) // warm: connections, caches, the balancer's checks
@@ -103,7 +105,7 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 	elapsed := time.Since(from)
 	shares, total := cpuShare(cpuBefore, cpuTimes(), elapsed)
 	base := rec.window(from, time.Now())
-	fmt.Printf("ha: %-24s errors=%d p99_ms=%d (before any fault: %.0f reads/s, %.0f writes/s, %.1f purchases/s)\n", "baseline",
+	fmt.Printf("ha: %-26s errors=%d p99_ms=%d (before any fault: %.0f reads/s, %.0f writes/s, %.1f purchases/s)\n", "baseline",
 		base.readErrors+base.writeErrors, base.p99.Milliseconds(), float64(base.reads)/elapsed.Seconds(),
 		float64(base.writes)/elapsed.Seconds(), float64(countPaid(base.acks))/elapsed.Seconds())
 	fmt.Printf("    CPU, share of one core, %.0f%% in all:%s\n", 100*total, shares)
@@ -113,22 +115,29 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 			chosen = append(chosen, f)
 		}
 	}
-	var lostTotal int
+	h := &harness{rec: rec, primary: primary, product: product, hold: hold, settle: settle,
+		baseWrites: float64(base.okWrites) / elapsed.Seconds()}
+	var lostTotal, brokenTotal int
 	var failed []string
 	for i, f := range chosen {
-		fmt.Printf("ha: [%d/%d, %.0fs] %s: injecting, held %s, then restored\n", i+1, len(chosen), time.Since(began).Seconds(), f.name, hold)
-		lost, err := runFault(ctx, f, rec, primary, hold, settle)
+		fmt.Printf("ha: [%d/%d, %.0fs] %s: injecting, held %s, then restored\n", i+1, len(chosen), time.Since(began).Seconds(),
+			f.name, max(hold, f.minHold))
+		lost, broken, err := h.runFault(ctx, f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
 		lostTotal += lost
-		if lost > 0 {
+		brokenTotal += broken
+		if lost+broken > 0 {
 			failed = append(failed, f.name)
 		}
 		time.Sleep(2 * time.Second) // the next fault starts from a quiet system
 	}
-	if lostTotal > 0 {
-		return fmt.Errorf("%d acknowledged writes lost (%s)", lostTotal, strings.Join(failed, ", "))
+	if lostTotal+brokenTotal > 0 {
+		return fmt.Errorf("%d acknowledged writes lost, %d invariants broken (%s)", lostTotal, brokenTotal, strings.Join(failed, ", "))
+	}
+	if n := minorityWrites.Load(); n > 0 {
+		return fmt.Errorf("split brain: a Galera node cut off into a minority accepted %d writes", n)
 	}
 	return nil
 }
@@ -153,39 +162,60 @@ func countPaid(acks []acked) int {
 	return n
 }
 
-func runFault(ctx context.Context, f fault, rec *recorder, primary *sql.DB, hold, settle time.Duration) (int, error) {
+// harness is what every fault runs against.
+type harness struct {
+	rec          *recorder
+	primary      *sql.DB
+	product      int64
+	hold, settle time.Duration
+	baseWrites   float64 // successful writes per second before any fault
+}
+
+// runFault injects f, holds it, restores it and reports what clients saw; it returns how many
+// acknowledged writes were lost and how many invariants are broken afterwards.
+func (h *harness) runFault(ctx context.Context, f fault) (lost, broken int, err error) {
+	rec, primary, hold, settle := h.rec, h.primary, h.hold, h.settle
 	from := time.Now()
 	if err := f.inject(ctx); err != nil {
-		return 0, err
+		_ = heal(context.WithoutCancel(ctx)) // a partition half made
+		return 0, 0, err
 	}
 	var tookOver time.Duration
-	for end := from.Add(hold); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+	for end := from.Add(max(hold, f.minHold)); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		if ctx.Err() != nil {
-			return 0, ctx.Err()
+			return 0, 0, ctx.Err()
 		}
 		if f.takenOver != nil && tookOver == 0 && f.takenOver(ctx) {
 			tookOver = time.Since(from)
 		}
 	}
 	if err := f.restore(ctx); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	restarted := time.Now()
 	for !f.recovered(ctx) {
 		if time.Since(restarted) > time.Minute {
-			return 0, errors.New("not recovered within a minute")
+			return 0, 0, errors.New("not recovered within a minute")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	recovered := time.Since(restarted)
+	throughputBack := waitThroughput(ctx, rec, restarted, h.baseWrites)
 	time.Sleep(settle)
 	w := rec.window(from, time.Now())
-	lost, err := countLost(ctx, primary, w.acks)
+	lost, err = countLost(ctx, primary, w.acks)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	fmt.Printf("ha: %-24s errors=%d p99_ms=%d recovered_s=%.1f lost=%d\n", f.name, w.readErrors+w.writeErrors,
-		w.p99.Milliseconds(), recovered.Seconds(), lost)
+	bad, err := violations(ctx, primary, h.product, w.acks)
+	if err != nil {
+		return 0, 0, err
+	}
+	fmt.Printf("ha: %-26s errors=%d p99_ms=%d recovered_s=%.1f lost=%d violations=%d\n", f.name, w.readErrors+w.writeErrors,
+		w.p99.Milliseconds(), recovered.Seconds(), lost, len(bad))
+	for _, v := range bad {
+		fmt.Println("    VIOLATION:", v)
+	}
 	span := "none"
 	if !w.firstError.IsZero() {
 		span = fmt.Sprintf("%.1fs from %.1fs after the fault", w.lastError.Sub(w.firstError).Seconds(), w.firstError.Sub(from).Seconds())
@@ -195,7 +225,26 @@ func runFault(ctx context.Context, f fault, rec *recorder, primary *sql.DB, hold
 	if f.takenOver != nil {
 		fmt.Printf("    failed over %.1fs after the fault\n", tookOver.Seconds())
 	}
-	return lost, nil
+	writesBack := "no write failed"
+	if !w.lastWriteError.IsZero() {
+		writesBack = fmt.Sprintf("last write error %.1fs after the fault", w.lastWriteError.Sub(from).Seconds())
+	}
+	fmt.Printf("    %s; successful writes back to 80%% of the baseline rate %.1fs after the part was restored\n",
+		writesBack, throughputBack.Seconds())
+	return lost, len(bad), nil
+}
+
+// waitThroughput waits (up to 30 s) until the successful writes of the last second reach 80 % of
+// the baseline's rate, and returns how long after since that took.
+func waitThroughput(ctx context.Context, rec *recorder, since time.Time, baseWrites float64) time.Duration {
+	for ctx.Err() == nil && time.Since(since) < 30*time.Second {
+		now := time.Now()
+		if float64(rec.window(now.Add(-time.Second), now).okWrites) >= 0.8*baseWrites {
+			return time.Since(since)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(since)
 }
 
 // loadProduct adds a product with stock enough for any run, straight on the primary (its ledger

@@ -2,7 +2,8 @@
 # Runs zeromall's high-availability topology on loopback (doc/scaling.md), from Debian's engines:
 #   etcd        3 members            clients 127.0.0.1:12379, :22379, :32379
 #   Redis       Cluster, 3 masters + 3 replicas on 127.0.0.1:7001-7006
-#   MariaDB     primary 127.0.0.1:3307, GTID replica 127.0.0.1:3308 (order-rpc's lag-tolerant reads)
+#   MariaDB     Galera, 3 nodes on 127.0.0.1:3311-3313; HAProxy sends writes to one at a time on
+#               :3307; services reach that through Toxiproxy on :3310 (a link make ha-faults slows)
 #   services    two instances of every rpc and gateway (instance a and b)
 #   HAProxy     the gateways on 127.0.0.1:8888 (user), :8889 (order), :8890 (payment)
 # The services run with the same YAML as make run; only environment variables differ. Every
@@ -35,7 +36,7 @@ fi
 for f in .run/pids/*.pid; do
 	[ -e "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && die "make run's stack is running (it holds the same ports); stop it with make stop"
 done
-for port in 8888 8889 8890 3307 3308 7001 12379; do
+for port in 8888 8889 8890 3307 3310 3311 3312 3313 7001 8474 12379; do
 	tcp_open "$port" && die "port $port is taken"
 done
 
@@ -47,6 +48,16 @@ ETCD_HOSTS=127.0.0.1:12379,127.0.0.1:22379,127.0.0.1:32379
 REDIS_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005,127.0.0.1:7006
 DSN_OPTS='charset=utf8mb4&parseTime=true&loc=UTC&time_zone=%27%2B00%3A00%27&timeout=2s'
 
+# Each process runs in its own cgroup (v2) under $CGROUPS, so that make ha-faults can cut it off
+# the network by iptables' cgroup match (a partition) while it keeps running.
+CGROUPS=""
+if [ "$(id -u)" = 0 ] && cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts) && [ -n "$cg2" ]; then
+	CGROUPS=$cg2/zeromall-ha
+	echo "$CGROUPS" >"$HA/cgroups"
+else
+	log "not root or no cgroup v2: make ha-faults will not be able to partition processes"
+fi
+
 # launcher name command...: writes $HA/launch/name, which runs the command with its log and pid.
 launcher() {
 	local name=$1
@@ -55,9 +66,10 @@ launcher() {
 		echo '#!/usr/bin/env bash'
 		echo "cd $(printf %q "$ROOT")"
 		echo "echo \$\$ > $HA/pids/$name.pid"
+		[ -z "$CGROUPS" ] || echo "mkdir -p $CGROUPS/$name && echo \$\$ > $CGROUPS/$name/cgroup.procs"
 		printf 'exec'
 		printf ' %q' "$@"
-		echo " >>$HA/logs/$name.log 2>&1"
+		echo ' "$@"' ">>$HA/logs/$name.log 2>&1"
 	} >"$HA/launch/$name"
 	chmod +x "$HA/launch/$name"
 }
@@ -74,31 +86,58 @@ for i in 1 2 3; do
 	start "etcd-$i"
 done
 
-# ---- MariaDB: a primary and a GTID replica ---------------------------------------------
-# mariadbd refuses to run as root unless told to; as anyone else (a CI runner) it runs as that user,
-# and mariadb-install-db must then not be given a --user at all.
-as_root=()
-[ "$(id -u)" != 0 ] || as_root=(--user=root)
-mysql_instance() { # name port server-id extra flags...
-	local name=$1 port=$2 id=$3
-	shift 3
-	mariadb-install-db --no-defaults --datadir="$ROOT/$HA/$name" "${as_root[@]}" --auth-root-authentication-method=normal \
-		--skip-test-db >"$HA/logs/$name-install.log" 2>&1 || die "mariadb-install-db $name failed (see $HA/logs/$name-install.log)"
-	launcher "$name" mariadbd --no-defaults "${as_root[@]}" --datadir="$ROOT/$HA/$name" --port="$port" --bind-address=127.0.0.1 \
-		--socket="$ROOT/$HA/$name.sock" --pid-file="$ROOT/$HA/$name.mpid" --server-id="$id" \
-		--log-bin=binlog --binlog-format=ROW --log-slave-updates --sync-binlog=1 --gtid-strict-mode=1 \
-		--innodb-buffer-pool-size=256M --max-connections=1000 "$@"
-	start "$name"
+# ---- MariaDB: a Galera cluster of three nodes, one taking writes (doc/scaling.md) ------------
+# Node i serves SQL on 331i and talks to the others on 456i (group), 457i (IST) and 444i (SST).
+# Galera's rsync transfer drops to nobody when run by root, so as root the nodes run as mysql,
+# with their data where that user can reach it (linked from $HA).
+node_user=$(id -un) data=$ROOT/$HA
+if [ "$(id -u)" = 0 ]; then
+	node_user=mysql data=/var/tmp/zeromall-ha
+	rm -rf "$data"
+	mkdir -p "$data"
+	chown mysql:mysql "$data"
+fi
+GCOMM=gcomm://127.0.0.1:4561,127.0.0.1:4562,127.0.0.1:4563
+galera_node() { # i: writes the launcher of node i; the first start of node 1 adds --wsrep-new-cluster
+	local i=$1 dir="$data/mysql-$1"
+	mkdir -p "$dir"
+	[ "$data" = "$ROOT/$HA" ] || ln -s "$dir" "$HA/mysql-$i"
+	if [ "$i" = 1 ]; then
+		mariadb-install-db --no-defaults --datadir="$dir" --user="$node_user" --auth-root-authentication-method=normal \
+			--skip-test-db >"$HA/logs/mysql-1-install.log" 2>&1 || die "mariadb-install-db failed (see $HA/logs/mysql-1-install.log)"
+	fi
+	[ "$(id -u)" != 0 ] || chown -R mysql:mysql "$dir"
+	launcher "mysql-$i" deploy/ha/galera-node.sh --no-defaults --user="$node_user" --datadir="$dir" --port="331$i" --bind-address=127.0.0.1 \
+		--socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --server-id="$i" \
+		--innodb-buffer-pool-size=192M --max-connections=1000 --binlog-format=ROW --innodb-autoinc-lock-mode=2 \
+		--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=zeromall-ha \
+		--wsrep-cluster-address="$GCOMM" --wsrep-node-address="127.0.0.1:456$i" --wsrep-node-name="mysql-$i" \
+		--wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:444$i" \
+		--wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:456$i;ist.recv_addr=127.0.0.1:457$i;gcache.size=64M;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.install_timeout=PT3S"
 }
-mysql_instance mysql-primary 3307 1
-mysql_instance mysql-replica 3308 2 --read-only=1 --relay-log=relay
-wait_until 60 "MariaDB primary" mariadb -h127.0.0.1 -P3307 -uroot -e 'select 1'
-wait_until 60 "MariaDB replica" mariadb -h127.0.0.1 -P3308 -uroot -e 'select 1'
-mariadb -h127.0.0.1 -P3307 -uroot -e "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl-dev-only'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';"
-mariadb -h127.0.0.1 -P3308 -uroot -e "SET GLOBAL gtid_slave_pos = ''; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=3307,
-	MASTER_USER='repl', MASTER_PASSWORD='repl-dev-only', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE;"
-replicating() { mariadb -h127.0.0.1 -P3308 -uroot -e 'SHOW REPLICA STATUS\G' | grep -q 'Slave_SQL_Running: Yes'; }
-wait_until 30 "replication" replicating
+galera_synced() { # port
+	[ "$(mariadb -h127.0.0.1 -P"$1" -uroot -N -B -e "SHOW STATUS LIKE 'wsrep_local_state'" | cut -f2)" = 4 ]
+}
+for i in 1 2 3; do galera_node "$i"; done
+setsid "$HA/launch/mysql-1" --wsrep-new-cluster </dev/null &
+wait_until 60 "MariaDB node 1" galera_synced 3311
+for i in 2 3; do # each joins by a full state transfer from a synced node
+	start "mysql-$i"
+	wait_until 90 "MariaDB node $i" galera_synced "331$i"
+done
+
+# ---- the MySQL link: HAProxy sends every connection to the one node taking writes --------
+# Services reach it through Toxiproxy on :3310 (make ha-faults slows that link down), HAProxy's
+# writer port :3307 is the database's own address (migrations, make ha-faults' checks).
+launcher haproxy haproxy -f deploy/ha/haproxy.cfg
+start haproxy
+writer_up() { mariadb -h127.0.0.1 -P3307 -uroot -e 'select 1'; }
+wait_until 30 "HAProxy's MySQL writer port" writer_up
+go build -modfile=deploy/tools/toxiproxy/go.mod -o bin/toxiproxy github.com/Shopify/toxiproxy/v2/cmd/server
+launcher toxiproxy bin/toxiproxy -host 127.0.0.1 -port 8474 -config deploy/ha/toxiproxy.json
+start toxiproxy
+link_up() { mariadb -h127.0.0.1 -P3310 -uroot -e 'select 1'; }
+wait_until 30 "the MySQL link (Toxiproxy)" link_up
 
 # ---- Redis Cluster: three masters, three replicas ----------------------------------------
 for port in 7001 7002 7003 7004 7005 7006; do
@@ -124,10 +163,9 @@ SERVICES="user order payment"
 common_env=(
 	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true REGISTER_LIMIT_IP=100000 ORDER_PENDING_PER_USER=100000
 	ETCD_ENDPOINT=$ETCD_HOSTS REDIS_ADDR=$REDIS_NODES REDIS_TYPE=cluster TRUSTED_PROXIES=127.0.0.1/32
-	USER_DB_DSN="root:@tcp(127.0.0.1:3307)/zeromall_user?$DSN_OPTS"
-	ORDER_DB_DSN="root:@tcp(127.0.0.1:3307)/zeromall_order?$DSN_OPTS"
-	ORDER_DB_REPLICA_DSN="root:@tcp(127.0.0.1:3308)/zeromall_order?$DSN_OPTS"
-	PAYMENT_DB_DSN="root:@tcp(127.0.0.1:3307)/zeromall_payment?$DSN_OPTS"
+	USER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_user?$DSN_OPTS"
+	ORDER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_order?$DSN_OPTS"
+	PAYMENT_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_payment?$DSN_OPTS"
 )
 for svc in $SERVICES; do
 	for kind in rpc api; do
@@ -163,14 +201,12 @@ for kind in rpc api; do # every rpc first: gateways resolve them through etcd
 	done
 done
 
-# ---- HAProxy -----------------------------------------------------------------------------
-launcher haproxy haproxy -f deploy/ha/haproxy.cfg
-start haproxy
+# ---- the gateways through HAProxy ----------------------------------------------------------
 served() { curl -fsS -o /dev/null http://127.0.0.1:8889/order/v1/products; }
 wait_until 30 "HAProxy" served
 
 log "zeromall HA is running: gateways on :8888 :8889 :8890 (HAProxy), logs in $HA/logs"
-log "  etcd $ETCD_HOSTS · Redis Cluster $REDIS_NODES · MariaDB primary :3307, replica :3308"
+log "  etcd $ETCD_HOSTS · Redis Cluster $REDIS_NODES · MariaDB Galera :3311-3313, writer :3307 (HAProxy)"
 if [ "${1:-}" = --detach ]; then
 	log "stop with: make stop"
 	exit 0

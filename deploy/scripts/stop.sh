@@ -24,7 +24,7 @@ for f in "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/etcd.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 HA=.run/ha/pids
-for f in "$HA"/haproxy.pid "$HA"/*-api-?.pid "$HA"/*-rpc-?.pid "$HA"/redis-*.pid; do
+for f in "$HA"/*-api-?.pid "$HA"/*-rpc-?.pid "$HA"/haproxy.pid "$HA"/toxiproxy.pid "$HA"/redis-*.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 for f in "$HA"/mysql-*.pid; do
@@ -33,4 +33,13 @@ done
 for f in "$HA"/etcd-*.pid; do
 	[ -e "$f" ] && stop "$f"
 done
+# what make ha-faults may have left if it was interrupted: its iptables chain, the cgroups
+if iptables -nL ZEROMALL-HA >/dev/null 2>&1; then
+	iptables -D OUTPUT -j ZEROMALL-HA 2>/dev/null
+	iptables -F ZEROMALL-HA && iptables -X ZEROMALL-HA
+fi
+if [ -s .run/ha/cgroups ]; then
+	for d in "$(cat .run/ha/cgroups)"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	rmdir "$(cat .run/ha/cgroups)" 2>/dev/null
+fi
 exit 0
