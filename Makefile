@@ -25,7 +25,7 @@ dev: ## like run, with hot reload by modd (modd.conf)
 	deploy/scripts/run.sh --infra
 	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true REGISTER_LIMIT_IP=$${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=$${ORDER_PENDING_PER_USER:-100000} go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
 
-run-ha: ## the HA topology on loopback: 3 etcd, Redis Cluster 3+3, MariaDB primary+replica, 2 of every service, HAProxy on 8888-8890 (foreground)
+run-ha: ## the HA topology on loopback: 3 etcd, Redis Cluster 3+3, MariaDB Galera 3 nodes (one writer), 2 of every service, HAProxy on 8888-8890 (foreground)
 	deploy/scripts/run-ha.sh
 
 stop: ## stop what run or run-ha started
@@ -102,10 +102,10 @@ chaos: ## chaos run: buyers while processes are SIGKILLed, Redis restarts, MySQL
 	@set -o pipefail; CHAOS_DURATION=$(DURATION) go test -count=1 -v -run '^TestChaos' -timeout 30m ./e2e \
 		| grep -E --line-buffered 'chaos:|violation|^(--- |ok|FAIL|PASS)'
 
-ha-faults: ## under load through HAProxy, kill/stop each part of the HA topology in turn; one line per fault (starts run-ha if needed)
+ha-faults: ## under load through HAProxy, kill, partition or slow each part of the HA topology in turn; one line per fault (starts run-ha if needed)
 	deploy/scripts/ha-faults.sh $(HA_ARGS)
 
-ha-short: ## make ha-faults with every fault held 4 s (part of make test): fails if an acknowledged write is lost
+ha-short: ## make ha-faults with every fault held 4 s (part of make test): fails if an acknowledged write is lost or an invariant broken
 	deploy/scripts/ha-faults.sh -hold 4s -settle 1s
 
 # An execution count, not a duration: with a duration Go 1.26's fuzz coordinator can fail a target

@@ -38,7 +38,7 @@ func checkDatabase(ctx context.Context, primary *sql.DB, product int64) ([]strin
 	if err != nil {
 		return nil, fmt.Errorf("checker: %w", err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // read only: nothing to keep
 	var bad []string
 	var stock, initial, ledger, held int64
 	err = tx.QueryRowContext(ctx, `SELECT p.stock, p.initial_stock,

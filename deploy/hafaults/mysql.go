@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -54,7 +55,7 @@ func nodeStatus(ctx context.Context, node int) (component string, synced bool, s
 		case "wsrep_local_state":
 			synced = value == "4"
 		case "wsrep_cluster_size":
-			fmt.Sscan(value, &size)
+			size, _ = strconv.Atoi(value)
 		}
 	}
 	return component, synced, size, rows.Err()

@@ -2,7 +2,7 @@
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
 # Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint]   (no argument: protoc mysql redis)
-#   ha: the engines of make run-ha (etcd, redis-server, MariaDB, HAProxy), installed, not started
+#   ha: the engines of make run-ha (etcd, redis-server, MariaDB with Galera, HAProxy, iptables), installed, not started
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
 #   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
 #   docker: starts the Docker daemon when it is installed but does not answer (nothing when absent)
@@ -63,6 +63,9 @@ need_ha() {
 	command -v redis-server >/dev/null || missing+=(redis-server)
 	command -v mariadb-install-db >/dev/null || missing+=(mariadb-server mariadb-client)
 	command -v haproxy >/dev/null || missing+=(haproxy)
+	[ -e /usr/lib/galera/libgalera_smm.so ] || missing+=(galera-4)
+	command -v rsync >/dev/null || missing+=(rsync) # Galera's state transfers
+	command -v iptables >/dev/null || missing+=(iptables) # make ha-faults' partitions
 	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
