@@ -51,7 +51,7 @@ build: ## build every service into ./bin
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test fmt-check vet lint vuln gen-check test-go test-prometheus test-compose test-compose-if-engine test-faults chaos ha-faults ha-short fuzz
+.PHONY: test fmt-check vet lint vuln gen-check test-go test-prometheus test-compose test-compose-if-engine test-faults chaos ha-faults ha-short ha-writecost fuzz
 test: fmt-check vet lint gen-check test-go test-prometheus test-compose-if-engine fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, the Compose stack where a Docker engine answers, short fuzzing, a short HA fault run
 
 lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd; actionlint on .github/workflows
@@ -103,10 +103,21 @@ chaos: ## chaos run: buyers while processes are SIGKILLed, Redis restarts, MySQL
 		| grep -E --line-buffered 'chaos:|violation|^(--- |ok|FAIL|PASS)'
 
 ha-faults: ## under load through HAProxy, kill, partition or slow each part of the HA topology in turn; one line per fault (starts run-ha if needed)
-	deploy/scripts/ha-faults.sh $(HA_ARGS)
+	go build -o bin/hafaults ./deploy/hafaults
+	deploy/scripts/with-ha.sh bin/hafaults $(HA_ARGS)
 
 ha-short: ## make ha-faults with every fault held 4 s (part of make test): fails if an acknowledged write is lost or an invariant broken
-	deploy/scripts/ha-faults.sh -hold 4s -settle 1s
+	go build -o bin/hafaults ./deploy/hafaults
+	deploy/scripts/with-ha.sh bin/hafaults -hold 4s -settle 1s
+
+# the order transaction of orders.Create on make run's single MariaDB (:3306) and on the Galera
+# writer through HAProxy (:3307), one after the other in one run
+WRITECOST_SERVERS := single=root:@tcp(127.0.0.1:3306)/;galera=root:@tcp(127.0.0.1:3307)/
+ha-writecost: ## what the Galera write path costs per order against a single MariaDB, in one run: orders/s and p99 (starts run-ha if needed)
+	deploy/scripts/deps.sh mysql redis
+	@set -o pipefail; WRITECOST_SERVERS='$(WRITECOST_SERVERS)' deploy/scripts/with-ha.sh go test -run '^$$' \
+		-bench 'BenchmarkCreate_OnEachServer' -benchtime 20s -count $(or $(COUNT),1) ./apps/order/rpc/internal/orders \
+		| grep -E '^(Benchmark|ok|FAIL|---|\[with-ha\])|orders/s'
 
 # An execution count, not a duration: with a duration Go 1.26's fuzz coordinator can fail a target
 # with a bare "context deadline exceeded" as the time runs out (golang/go#75804, fixed in Go 1.27).

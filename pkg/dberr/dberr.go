@@ -2,8 +2,10 @@
 package dberr
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -33,4 +35,23 @@ func IsDuplicate(err error) bool {
 func IsRetryable(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == errDeadlock || me.Number == errLockWaitTimeout)
+}
+
+// RetryLockRaces runs fn, and again (attempts in all) while it fails only because its
+// transaction lost a lock race: a deadlock, a lock wait timeout, or a Galera certification
+// conflict, which MariaDB reports as a deadlock. Each attempt must be a whole transaction; the
+// pause before the next grows by 5 ms.
+func RetryLockRaces(ctx context.Context, attempts int, fn func() error) error {
+	var err error
+	for attempt := range attempts {
+		if err = fn(); err == nil || !IsRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -9,13 +10,14 @@ import (
 )
 
 // Proxy is a TCP proxy that a test can cut (Stop: new connections refused, open ones dropped),
-// restore (Start) or slow down (SetDelay) — how the fault tests take MySQL away from services
-// without touching the shared server.
+// restore (Start), slow down (SetDelay) or make lose a commit's answer (LoseNextCommitAnswer) —
+// how the fault tests take MySQL away from services without touching the shared server.
 type Proxy struct {
-	Addr   string
-	target string
-	t      testing.TB
-	delay  atomic.Int64
+	Addr       string
+	target     string
+	t          testing.TB
+	delay      atomic.Int64
+	loseCommit atomic.Bool
 
 	mu    sync.Mutex
 	ln    net.Listener
@@ -58,6 +60,31 @@ func (p *Proxy) Stop() {
 	p.conns = map[net.Conn]struct{}{}
 }
 
+// LoseNextCommitAnswer makes the next MySQL COMMIT go through to the server while its answer
+// never reaches the client: the connection breaks once the server has answered, so the client
+// cannot know whether its transaction committed (it did), as when a database or the link to it
+// dies at that moment.
+func (p *Proxy) LoseNextCommitAnswer() {
+	p.loseCommit.Store(true)
+}
+
+// isCommit reports whether chunk holds a MySQL packet of COM_QUERY (0x03) "COMMIT"; a client
+// may send packets that get no answer (closing a statement) in the same write.
+func isCommit(chunk []byte) bool {
+	for len(chunk) > 4 {
+		size := int(chunk[0]) | int(chunk[1])<<8 | int(chunk[2])<<16
+		if len(chunk) < 4+size {
+			return false
+		}
+		payload := chunk[4 : 4+size]
+		if len(payload) > 1 && payload[0] == 0x03 && strings.EqualFold(strings.TrimSpace(string(payload[1:])), "COMMIT") {
+			return true
+		}
+		chunk = chunk[4+size:]
+	}
+	return false
+}
+
 // SetDelay delays every chunk sent to the target by d (0 turns it off).
 func (p *Proxy) SetDelay(d time.Duration) {
 	p.delay.Store(int64(d))
@@ -77,8 +104,9 @@ func (p *Proxy) accept(ln net.Listener) {
 		if !p.track(client, server) {
 			return
 		}
-		go p.pipe(server, client, true)
-		go p.pipe(client, server, false)
+		answerLost := new(atomic.Bool)
+		go p.pipe(server, client, true, answerLost)
+		go p.pipe(client, server, false, answerLost)
 	}
 }
 
@@ -97,12 +125,18 @@ func (p *Proxy) track(conns ...net.Conn) bool {
 	return true
 }
 
-func (p *Proxy) pipe(dst, src net.Conn, toTarget bool) {
+func (p *Proxy) pipe(dst, src net.Conn, toTarget bool, answerLost *atomic.Bool) {
 	defer dst.Close()
 	defer src.Close()
 	buf := make([]byte, 32*1024)
 	for {
 		n, err := src.Read(buf)
+		if n > 0 && !toTarget && answerLost.Load() {
+			return // the server answered the commit: break the connection instead of passing it on
+		}
+		if n > 0 && toTarget && isCommit(buf[:n]) && p.loseCommit.CompareAndSwap(true, false) {
+			answerLost.Store(true)
+		}
 		if n > 0 {
 			if d := time.Duration(p.delay.Load()); toTarget && d > 0 {
 				time.Sleep(d)

@@ -10,6 +10,7 @@ import (
 	"zeromall/pkg/ids"
 	"zeromall/pkg/testkit"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -116,4 +117,45 @@ func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
 // line is what an order line says, without the row's own id and time.
 func line(it *model.OrderItems) model.OrderItems {
 	return model.OrderItems{OrderId: it.OrderId, ProductId: it.ProductId, Title: it.Title, Price: it.Price, Quantity: it.Quantity}
+}
+
+// A commit whose answer is lost (the writer node or the link died right then) leaves the caller
+// not knowing whether the order exists. Repeating the call with the same idempotency key is what
+// the gateway and clients do then; it must return the order the first call made, not a second one.
+func TestCreate_RepeatedAfterACommitWhoseAnswerWasLost(t *testing.T) {
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := testkit.StartProxy(t, cfg.Addr)
+	cfg.Addr = link.Addr
+	db, r := sqlx.NewMysql(cfg.FormatDSN()), testkit.StartRedis(t)
+	s := New(db, time.Hour, r.Journal(db), r.CacheConf())
+	ctx, lines := context.Background(), []Line{{ProductID: 1, Quantity: 2}}
+
+	link.LoseNextCommitAnswer()
+	if o, err := s.Create(ctx, 7, lines, "lost-answer"); err == nil {
+		t.Fatalf("the commit's answer was lost, yet Create returned order %s: the test proves nothing", o.Sn)
+	}
+	again, err := s.Create(ctx, 7, lines, "lost-answer")
+	if err != nil {
+		t.Fatalf("repeat with the same key: %v", err)
+	}
+
+	direct := sqlx.NewMysql(dsn)
+	var orders []string
+	if err := direct.QueryRowsCtx(ctx, &orders, "select sn from orders where user_id = 7"); err != nil {
+		t.Fatal(err)
+	}
+	if len(orders) != 1 || orders[0] != again.Sn {
+		t.Fatalf("orders of buyer 7: %v, want only %s (the first call's, returned by the repeat)", orders, again.Sn)
+	}
+	var stock int64
+	if err := direct.QueryRowCtx(ctx, &stock, "select stock from products where id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if stock != 500-2 {
+		t.Fatalf("stock %d, want 498: taken once", stock)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
@@ -111,20 +110,11 @@ func checkPaging(page, pageSize int64, status string) (int64, int64, error) {
 // transact runs fn in one MySQL transaction, again when it lost a lock race (deadlock, lock
 // wait timeout), up to deadlockRetries times.
 func (s *Service) transact(ctx context.Context, fn func(ctx context.Context, tx sqlx.Session) error) error {
-	var err error
-	for attempt := 0; attempt < deadlockRetries; attempt++ {
-		err = s.db.TransactCtx(ctx, fn)
+	return dberr.RetryLockRaces(ctx, deadlockRetries, func() error {
+		err := s.db.TransactCtx(ctx, fn)
 		if err == nil && s.committed != nil {
 			s.committed()
 		}
-		if err == nil || !dberr.IsRetryable(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
-		}
-	}
-	return err
+		return err
+	})
 }

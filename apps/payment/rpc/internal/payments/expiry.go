@@ -19,7 +19,7 @@ func (s *Service) ExpireDue(ctx context.Context, batch int) (int, error) {
 	}
 	expired := 0
 	for _, p := range due {
-		ok, err := s.journal.Change(ctx, "payment.expired", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		ok, err := s.change(ctx, "payment.expired", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
 			return s.payments.ExpireTx(ctx, tx, p.Id, now)
 		})
 		if err != nil {

@@ -119,7 +119,7 @@ func (s *Service) insert(ctx context.Context, o Order, expiresAt time.Time) erro
 			ExpiresAt: sql.NullTime{Time: expiresAt.UTC(), Valid: true},
 		}
 		// Create's lookup may have cached "no payment for this order".
-		_, err = s.journal.Change(ctx, "payment.created", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		_, err = s.change(ctx, "payment.created", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
 			return true, s.payments.InsertTx(ctx, tx, p)
 		})
 		switch {
@@ -140,7 +140,7 @@ func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, e
 	if !expired {
 		return p, nil
 	}
-	_, err := s.journal.Change(ctx, "payment.reopened", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+	_, err := s.change(ctx, "payment.reopened", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
 		return s.payments.ReopenTx(ctx, tx, p.Id, now, expiresAt)
 	})
 	if err != nil {
@@ -268,7 +268,7 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, point, topic st
 	if err != nil {
 		return false, fmt.Errorf("encode %s message: %w", topic, err)
 	}
-	changed, err := s.journal.Change(ctx, point, s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+	changed, err := s.change(ctx, point, s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
 		ok, err := change(ctx, tx)
 		if err != nil || !ok {
 			return false, err
@@ -296,7 +296,7 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, point, topic st
 // p is reloaded.
 func (s *Service) refundLate(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
 	receipt.Outcome, receipt.Note = model.ReceiptRefunded, expiredRefundNote
-	refunded, err := s.journal.Change(ctx, "payment.refunded-late", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+	refunded, err := s.change(ctx, "payment.refunded-late", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
 		ok, err := s.payments.RefundLateTx(ctx, tx, p.Id, receipt.TradeNo, receipt.PaidAt, now, expiredRefundNote)
 		if err != nil || !ok {
 			return false, err
@@ -343,4 +343,20 @@ func (s *Service) refundSurplus(ctx context.Context, p *model.Payments, receipt 
 // Receipts lists every sum the provider reported for payment p, and what became of it.
 func (s *Service) Receipts(ctx context.Context, p *model.Payments) ([]*model.PaymentReceipts, error) {
 	return s.receipts.ListByPayment(ctx, p.Id)
+}
+
+// lockRaceRetries is how many times a payment transaction is run when it keeps losing lock races.
+const lockRaceRetries = 3
+
+// change is journal.Change, run again when its transaction lost a lock race (a deadlock, a lock
+// wait timeout or a Galera certification conflict), as orders' transactions are.
+func (s *Service) change(ctx context.Context, point string, keys []string,
+	fn func(ctx context.Context, tx sqlx.Session) (bool, error)) (bool, error) {
+	var changed bool
+	err := dberr.RetryLockRaces(ctx, lockRaceRetries, func() error {
+		var err error
+		changed, err = s.journal.Change(ctx, point, keys, fn)
+		return err
+	})
+	return changed, err
 }
