@@ -1,13 +1,14 @@
 // Command hafaults breaks the HA topology of make run-ha one part at a time under steady load
 // through HAProxy (reads and whole purchases) and prints, per fault, what clients saw:
 //
-//	ha: <fault> errors=<n> p99_ms=<n> recovered_s=<n> lost=<n>
+//	ha: <fault> errors=<n> p99_ms=<n> recovered_s=<n> lost=<n> violations=<n>
 //
 // errors are non-2xx answers (and failed connections) seen by clients from the fault until 3 s
 // after the part recovered; recovered_s is how long the part took to serve again after it was
-// started again; lost counts writes acknowledged in that window (an order created, a payment
-// confirmed) that the primary does not hold afterwards (for a payment: its order not paid within
-// 30 s). A detail line splits the errors into reads and writes and gives their time span.
+// started again or its cut healed; lost counts writes acknowledged in that window (an order
+// created, a payment confirmed) that the database does not hold afterwards (for a payment: its
+// order not paid within 30 s); violations counts the shop's invariants broken afterwards
+// (check.go). Detail lines split the errors into reads and writes and give their time span.
 // Loopback only: the load generator shares the machine's CPUs with everything it measures.
 package main
 
