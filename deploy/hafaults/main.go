@@ -269,7 +269,12 @@ func countLost(ctx context.Context, primary *sql.DB, acks []acked) (int, error) 
 			var status string
 			err := primary.QueryRowContext(ctx, "select status from zeromall_order.orders where sn = ?", a.sn).Scan(&status)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return 0, fmt.Errorf("check order %s: %w", a.sn, err)
+				// The read failed, not the write: HAProxy may have cut the connection (check.go).
+				if time.Now().After(deadline) || ctx.Err() != nil {
+					return 0, fmt.Errorf("check order %s: %w", a.sn, err)
+				}
+				time.Sleep(200 * time.Millisecond)
+				continue
 			}
 			done := err == nil && (!a.paid || status == "paid")
 			if done {

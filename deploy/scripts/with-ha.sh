@@ -12,6 +12,10 @@ if ! { [ -e .run/ha/pids/haproxy.pid ] && kill -0 "$(cat .run/ha/pids/haproxy.pi
 fi
 rc=0
 "$@" || rc=$?
+if [ "$rc" != 0 ] && [ -e .run/ha/logs/haproxy.log ]; then
+	echo "[with-ha] failed (rc=$rc); HAProxy's last server changes:"
+	grep -E 'is (DOWN|UP)|no server available' .run/ha/logs/haproxy.log | tail -n 20 || true
+fi
 if [ -n "$started" ]; then
 	echo "[with-ha] stopping the HA stack"
 	deploy/scripts/stop.sh >/dev/null
