@@ -7,8 +7,11 @@ cd "$(dirname "$0")/../.."
 started=""
 if ! { [ -e .run/ha/pids/haproxy.pid ] && kill -0 "$(cat .run/ha/pids/haproxy.pid)" 2>/dev/null; }; then
 	echo "[with-ha] starting the HA stack (deploy/scripts/run-ha.sh --detach)"
-	deploy/scripts/run-ha.sh --detach
 	started=1
+	if ! deploy/scripts/run-ha.sh --detach; then
+		deploy/scripts/stop.sh >/dev/null
+		exit 1
+	fi
 fi
 rc=0
 "$@" || rc=$?

@@ -24,6 +24,11 @@ const lockTimeoutSeconds = 60
 
 // Apply creates the DSN's database if it is missing and applies pending migrations from fsys.
 // It returns the names of the files it applied.
+//
+// Everything, creating the database included, runs under the lock on one connection: on a Galera
+// cluster a DDL statement (even CREATE DATABASE IF NOT EXISTS of one that exists) aborts the
+// transactions in flight on what it names, so a second starter must not run one while the first
+// migrates, and an instance starting next to a serving one issues none.
 func Apply(ctx context.Context, dsn string, fsys fs.FS) ([]string, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
@@ -32,18 +37,17 @@ func Apply(ctx context.Context, dsn string, fsys fs.FS) ([]string, error) {
 	if cfg.DBName == "" {
 		return nil, errors.New("dsn names no database")
 	}
-	if err := ensureDatabase(ctx, cfg); err != nil {
-		return nil, err
-	}
-	cfg.MultiStatements = true // a migration file may hold several statements
-	db, err := sql.Open("mysql", cfg.FormatDSN())
+	server := cfg.Clone()
+	server.DBName = ""
+	server.MultiStatements = true // a migration file may hold several statements
+	db, err := sql.Open("mysql", server.FormatDSN())
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", cfg.DBName, err)
+		return nil, fmt.Errorf("open server: %w", err)
 	}
 	defer db.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("connect %s: %w", cfg.DBName, err)
+		return nil, fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
 
@@ -62,30 +66,33 @@ func Apply(ctx context.Context, dsn string, fsys fs.FS) ([]string, error) {
 		}
 	}()
 
+	if err := useDatabase(ctx, conn, cfg.DBName); err != nil {
+		return nil, err
+	}
 	return applyPending(ctx, conn, fsys)
 }
 
-func ensureDatabase(ctx context.Context, cfg *mysql.Config) error {
-	server := cfg.Clone()
-	server.DBName = ""
-	db, err := sql.Open("mysql", server.FormatDSN())
-	if err != nil {
-		return fmt.Errorf("open server: %w", err)
+// useDatabase creates the database when it is missing and makes it conn's default.
+func useDatabase(ctx context.Context, conn *sql.Conn, name string) error {
+	quoted := "`" + strings.ReplaceAll(name, "`", "``") + "`"
+	var found int
+	if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&found); err != nil {
+		return fmt.Errorf("look for database %s: %w", name, err)
 	}
-	defer db.Close()
-	q := fmt.Sprintf("CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-		strings.ReplaceAll(cfg.DBName, "`", "``"))
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("create database %s: %w", cfg.DBName, err)
+	if found == 0 {
+		if _, err := conn.ExecContext(ctx, "CREATE DATABASE IF NOT EXISTS "+quoted+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+			return fmt.Errorf("create database %s: %w", name, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "USE "+quoted); err != nil {
+		return fmt.Errorf("use database %s: %w", name, err)
 	}
 	return nil
 }
 
 func applyPending(ctx context.Context, conn *sql.Conn, fsys fs.FS) ([]string, error) {
-	if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS `schema_migrations` ("+
-		"`version` varchar(255) NOT NULL PRIMARY KEY, `checksum` char(64) NOT NULL, "+
-		"`applied_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB"); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	if err := ensureMigrationsTable(ctx, conn); err != nil {
+		return nil, err
 	}
 	done, err := appliedChecksums(ctx, conn)
 	if err != nil {
@@ -122,6 +129,24 @@ func applyPending(ctx context.Context, conn *sql.Conn, fsys fs.FS) ([]string, er
 		applied = append(applied, name)
 	}
 	return applied, nil
+}
+
+// ensureMigrationsTable creates schema_migrations when it is missing, and only then (see Apply).
+func ensureMigrationsTable(ctx context.Context, conn *sql.Conn) error {
+	var found int
+	if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES "+
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'").Scan(&found); err != nil {
+		return fmt.Errorf("look for schema_migrations: %w", err)
+	}
+	if found > 0 {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS `schema_migrations` ("+
+		"`version` varchar(255) NOT NULL PRIMARY KEY, `checksum` char(64) NOT NULL, "+
+		"`applied_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB"); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return nil
 }
 
 func appliedChecksums(ctx context.Context, conn *sql.Conn) (map[string]string, error) {
