@@ -235,17 +235,18 @@ func (h *harness) runFault(ctx context.Context, f fault) (lost, broken int, err 
 	return lost, len(bad), nil
 }
 
-// waitThroughput waits (up to 30 s) until the successful writes of the last second reach 80 % of
-// the baseline's rate, and returns how long after since that took.
+// waitThroughput returns how long after since the successful writes of one second first reached
+// 80 % of the baseline's rate: it reads the recorded load from since on, so a part that took
+// longer to report itself recovered than writes took to come back does not hide the earlier
+// moment. It gives up 30 s after since.
 func waitThroughput(ctx context.Context, rec *recorder, since time.Time, baseWrites float64) time.Duration {
-	for ctx.Err() == nil && time.Since(since) < 30*time.Second {
-		now := time.Now()
-		if float64(rec.window(now.Add(-time.Second), now).okWrites) >= 0.8*baseWrites {
-			return time.Since(since)
+	for end := since; end.Sub(since) < 30*time.Second && ctx.Err() == nil; end = end.Add(100 * time.Millisecond) {
+		time.Sleep(time.Until(end))
+		if float64(rec.window(end.Add(-time.Second), end).okWrites) >= 0.8*baseWrites {
+			return end.Sub(since)
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	return time.Since(since)
+	return 30 * time.Second
 }
 
 // loadProduct adds a product with stock enough for any run, straight on the primary (its ledger
