@@ -46,7 +46,10 @@ mkdir -p "$HA/logs" "$HA/pids" "$HA/launch" bin
 
 ETCD_HOSTS=127.0.0.1:12379,127.0.0.1:22379,127.0.0.1:32379
 REDIS_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005,127.0.0.1:7006
-DSN_OPTS='charset=utf8mb4&parseTime=true&loc=UTC&time_zone=%27%2B00%3A00%27&timeout=2s'
+# wsrep_sync_wait=1: a read waits until the node has applied every write the cluster committed
+# before it. Without it, the node that takes writes after a failover may not yet have applied the
+# last commits of the one before, and a read of a just-created order finds nothing (and caches it).
+DSN_OPTS='charset=utf8mb4&parseTime=true&loc=UTC&time_zone=%27%2B00%3A00%27&timeout=2s&wsrep_sync_wait=1'
 
 # Each process runs in its own cgroup (v2) under $CGROUPS, so that make ha-faults can cut it off
 # the network by iptables' cgroup match (a partition) while it keeps running.
