@@ -33,6 +33,7 @@ type sample struct {
 	at      time.Time
 	write   bool
 	ok      bool
+	status  int // the HTTP status; 0 when no answer came
 	latency time.Duration
 }
 
@@ -118,6 +119,28 @@ func (r *recorder) window(from, to time.Time) window {
 	return w
 }
 
+// timeline prints, one line per second from from to to, the writes that succeeded and the
+// failed requests by status (0: no answer).
+func (r *recorder) timeline(from, to time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for sec := from; sec.Before(to); sec = sec.Add(time.Second) {
+		okWrites, failed := 0, map[int]int{}
+		for _, s := range r.samples {
+			if s.at.Before(sec) || !s.at.Before(sec.Add(time.Second)) {
+				continue
+			}
+			switch {
+			case s.ok && s.write:
+				okWrites++
+			case !s.ok:
+				failed[s.status]++
+			}
+		}
+		fmt.Printf("    t+%2.0fs writes ok %2d, failed by status %v\n", sec.Sub(from).Seconds(), okWrites, failed)
+	}
+}
+
 type shopper struct {
 	token string
 	ip    string // the client address it calls from, as HAProxy forwards it
@@ -144,8 +167,9 @@ func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, url
 	}
 	start := time.Now()
 	resp, err := client.Do(req)
-	ok := false
+	ok, status := false, 0
 	if err == nil {
+		status = resp.StatusCode
 		data, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		ok = resp.StatusCode/100 == 2
@@ -156,7 +180,7 @@ func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, url
 	if ctx.Err() != nil { // the run ended mid-request: not the shop's answer
 		return false
 	}
-	r.add(sample{at: start, write: write, ok: ok, latency: time.Since(start)})
+	r.add(sample{at: start, write: write, ok: ok, status: status, latency: time.Since(start)})
 	return ok
 }
 

@@ -29,30 +29,40 @@ import (
 	_ "github.com/go-sql-driver/mysql"
 )
 
+// options are the command line's.
+type options struct {
+	hold, settle        time.Duration
+	shoppers            int
+	readers, buyers     int
+	readEvery, buyEvery time.Duration
+	only                string
+	timeline            bool
+	primaryDSN          string
+}
+
 func main() {
-	var (
-		hold     = flag.Duration("hold", 15*time.Second, "how long each fault is held before the part is started again (above the 10 s etcd lease of a killed server)")
-		settle   = flag.Duration("settle", 3*time.Second, "load after a part recovered that still counts towards its fault")
-		shoppers = flag.Int("shoppers", 12, "signed-up users the load is spread over")
-		readers  = flag.Int("readers", 6, "reader loops (each alternates profile, catalogue, product page, order list)")
-		readRate = flag.Duration("read-every", 40*time.Millisecond, "pause between one reader's requests")
-		buyers   = flag.Int("buyers", 3, "buyer loops (whole purchases)")
-		buyRate  = flag.Duration("buy-every", 300*time.Millisecond, "pause between one buyer's purchases")
-		only     = flag.String("only", "", "run only the faults whose name contains this")
-		primary  = flag.String("primary", "root:@tcp(127.0.0.1:3307)/?parseTime=true&timeout=2s", "HAProxy's port to the Galera node taking writes (for the checks)")
-	)
+	var o options
+	flag.DurationVar(&o.hold, "hold", 15*time.Second, "how long each fault is held before the part is started again (above the 10 s etcd lease of a killed server)")
+	flag.DurationVar(&o.settle, "settle", 3*time.Second, "load after a part recovered that still counts towards its fault")
+	flag.IntVar(&o.shoppers, "shoppers", 12, "signed-up users the load is spread over")
+	flag.IntVar(&o.readers, "readers", 6, "reader loops (each alternates profile, catalogue, product page, order list)")
+	flag.DurationVar(&o.readEvery, "read-every", 40*time.Millisecond, "pause between one reader's requests")
+	flag.IntVar(&o.buyers, "buyers", 3, "buyer loops (whole purchases)")
+	flag.DurationVar(&o.buyEvery, "buy-every", 300*time.Millisecond, "pause between one buyer's purchases")
+	flag.StringVar(&o.only, "only", "", "run only the faults whose name contains this")
+	flag.BoolVar(&o.timeline, "timeline", false, "after each fault, print one line per second: writes that succeeded, failures by status")
+	flag.StringVar(&o.primaryDSN, "primary", "root:@tcp(127.0.0.1:3307)/?parseTime=true&timeout=2s", "HAProxy's port to the Galera node taking writes (for the checks)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *hold, *settle, *shoppers, *readers, *buyers, *readRate, *buyRate, *only, *primary); err != nil {
+	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "hafaults:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buyers int,
-	readEvery, buyEvery time.Duration, only, primaryDSN string) error {
-	primary, err := sql.Open("mysql", primaryDSN)
+func run(ctx context.Context, o options) error {
+	primary, err := sql.Open("mysql", o.primaryDSN)
 	if err != nil {
 		return err
 	}
@@ -65,7 +75,7 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		return err
 	}
 	var users []shopper
-	for i := range shoppers {
+	for i := range o.shoppers {
 		sh, err := signUp(ctx, i)
 		if err != nil {
 			return fmt.Errorf("sign up (is make run-ha running?): %w", err)
@@ -73,7 +83,7 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 		users = append(users, sh)
 	}
 	fmt.Printf("ha: load through HAProxy: %d readers every %s, %d buyers every %s, %d users, product %d\n",
-		readers, readEvery, buyers, buyEvery, shoppers, product)
+		o.readers, o.readEvery, o.buyers, o.buyEvery, o.shoppers, product)
 
 	idleFrom, idleBefore := time.Now(), cpuTimes()
 	time.Sleep(idleFor)
@@ -83,11 +93,11 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 	rec := &recorder{}
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	for i := range readers {
-		wg.Go(func() { rec.browse(loadCtx, users[i%len(users)], product, readEvery) })
+	for i := range o.readers {
+		wg.Go(func() { rec.browse(loadCtx, users[i%len(users)], product, o.readEvery) })
 	}
-	for i := range buyers {
-		wg.Go(func() { rec.buy(loadCtx, users[(readers+i)%len(users)], product, buyEvery) })
+	for i := range o.buyers {
+		wg.Go(func() { rec.buy(loadCtx, users[(o.readers+i)%len(users)], product, o.buyEvery) })
 	}
 	defer func() { stopLoad(); wg.Wait() }()
 	var minorityWrites atomic.Int64
@@ -112,17 +122,17 @@ func run(ctx context.Context, hold, settle time.Duration, shoppers, readers, buy
 	fmt.Printf("    CPU, share of one core, %.0f%% in all:%s\n", 100*total, shares)
 	var chosen []fault
 	for _, f := range faults {
-		if only == "" || strings.Contains(f.name, only) {
+		if o.only == "" || strings.Contains(f.name, o.only) {
 			chosen = append(chosen, f)
 		}
 	}
-	h := &harness{rec: rec, primary: primary, product: product, hold: hold, settle: settle,
+	h := &harness{rec: rec, primary: primary, product: product, hold: o.hold, settle: o.settle, timeline: o.timeline,
 		baseWrites: float64(base.okWrites) / elapsed.Seconds()}
 	var lostTotal, brokenTotal int
 	var failed []string
 	for i, f := range chosen {
 		fmt.Printf("ha: [%d/%d, %.0fs] %s: injecting, held %s, then restored\n", i+1, len(chosen), time.Since(began).Seconds(),
-			f.name, max(hold, f.minHold))
+			f.name, max(o.hold, f.minHold))
 		lost, broken, err := h.runFault(ctx, f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
@@ -169,6 +179,7 @@ type harness struct {
 	primary      *sql.DB
 	product      int64
 	hold, settle time.Duration
+	timeline     bool    // print what clients saw second by second
 	baseWrites   float64 // successful writes per second before any fault
 }
 
@@ -204,6 +215,9 @@ func (h *harness) runFault(ctx context.Context, f fault) (lost, broken int, err 
 	throughputBack := waitThroughput(ctx, rec, restarted, h.baseWrites)
 	time.Sleep(settle)
 	w := rec.window(from, time.Now())
+	if h.timeline {
+		rec.timeline(from, time.Now())
+	}
 	lost, err = countLost(ctx, primary, w.acks)
 	if err != nil {
 		return 0, 0, err
