@@ -96,7 +96,7 @@ func (g *Gate) Handler(next http.Handler) http.Handler {
 			if rg.lane != nil {
 				rg.lane.Release(start)
 			}
-			if sw.status >= http.StatusInternalServerError {
+			if routeFailure(sw.status) {
 				promise.Reject(strconv.Itoa(sw.status))
 			} else {
 				promise.Accept()
@@ -104,6 +104,16 @@ func (g *Gate) Handler(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// routeFailure reports whether status counts against the route's breaker: a 5xx the route itself
+// produced. A 503 (a breaker or shedder beneath refused) and a 504 (an rpc ran out of time) are
+// already counted by the rpc client's breaker on that method; counting them here too would stack
+// two breakers on one failure, each refusal adding to the other's history, and the route would
+// stay shut for seconds after its dependency healed.
+func routeFailure(status int) bool {
+	return status >= http.StatusInternalServerError &&
+		status != http.StatusServiceUnavailable && status != http.StatusGatewayTimeout
 }
 
 func (g *Gate) route(r *http.Request) *routeGate {

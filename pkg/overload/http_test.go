@@ -3,6 +3,7 @@ package overload
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -112,6 +113,32 @@ func TestGate_RouteBreakerOpensOnServerErrorsWithoutLogging(t *testing.T) {
 	// rejected request follows.
 	if lines := bytes.Count(logged.Bytes(), []byte("\n")); lines > 1 {
 		t.Fatalf("%d rejections wrote %d log lines:\n%s", rejected, lines, logged.String())
+	}
+}
+
+// A 503 or 504 from beneath (an rpc breaker, a shedder, an rpc deadline) is counted by the rpc
+// client's breaker: the route's breaker lets every such request through.
+func TestGate_RouteBreakerLeavesTimeoutsAndRefusalsToTheBreakersBeneath(t *testing.T) {
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		path := fmt.Sprintf("/t/%s/%d", t.Name(), status)
+		served := 0
+		handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			served++
+			w.WriteHeader(status)
+		})
+		gate := NewGate([]rest.Route{{Method: http.MethodPost, Path: path}}, DefaultConfig(), true)
+		srv := httptest.NewServer(gate.Handler(handler))
+		for range 400 {
+			resp, err := http.Post(srv.URL+path, "application/json", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+		}
+		srv.Close()
+		if served != 400 {
+			t.Errorf("%d answers: the route's breaker refused %d of 400 requests", status, 400-served)
+		}
 	}
 }
 
