@@ -88,16 +88,17 @@ func cutFromEtcd() fault {
 	}
 }
 
-// cutFromMySQL cuts order-rpc's instance a off from the MySQL link while gateways still reach it.
+// cutFromMySQL cuts order-rpc's instance a off from the MySQL link while gateways still reach it:
+// its readiness check fails, it tells the balancers it is not serving (taken over), and it serves
+// again once the link is back (recovered).
 func cutFromMySQL() fault {
 	const name = "order-rpc-a"
 	return fault{
-		name:    "cut order-rpc-a from mysql",
-		inject:  func(ctx context.Context) error { return cut(ctx, append(from(name), tcpPorts(mysqlLinkPort)...)) },
-		restore: heal,
-		recovered: func(context.Context) bool {
-			return httpOK(fmt.Sprintf("http://127.0.0.1:%d/healthz", devPort("order-rpc", "a")))
-		},
+		name:      "cut order-rpc-a from mysql",
+		inject:    func(ctx context.Context) error { return cut(ctx, append(from(name), tcpPorts(mysqlLinkPort)...)) },
+		takenOver: func(ctx context.Context) bool { ok, err := serving(ctx, name); return err == nil && !ok },
+		restore:   heal,
+		recovered: func(ctx context.Context) bool { ok, err := serving(ctx, name); return err == nil && ok },
 	}
 }
 
@@ -229,18 +230,25 @@ func pairs(m map[string]float64) string {
 }
 
 // serverGauges reads an rpc instance's goroutines and its open database connections (in use and
-// idle, over all its databases) from its dev server's /metrics.
+// idle, over all its databases).
 func serverGauges(ctx context.Context, instance string) (goroutines, conns float64, ok bool) {
+	m, ok := readMetrics(ctx, instance)
+	return m["go_goroutines"], m["sql_client_in_use_connections"] + m["sql_client_idle_connections"], ok
+}
+
+// readMetrics reads an instance's dev server /metrics, each name's series summed.
+func readMetrics(ctx context.Context, instance string) (map[string]float64, bool) {
 	svc, inst := instance[:len(instance)-2], instance[len(instance)-1:]
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", devPort(svc, inst)), nil)
 	if err != nil {
-		return 0, 0, false
+		return nil, false
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, 0, false
+		return nil, false
 	}
 	defer resp.Body.Close()
+	m := map[string]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -250,16 +258,19 @@ func serverGauges(ctx context.Context, instance string) (goroutines, conns float
 			name = line[:i]
 			rest = line[strings.LastIndexByte(line, ' ')+1:]
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "go_goroutines":
-			goroutines = v
-		case "sql_client_in_use_connections", "sql_client_idle_connections":
-			conns += v
+		if v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64); err == nil {
+			m[name] += v
 		}
 	}
-	return goroutines, conns, sc.Err() == nil
+	return m, sc.Err() == nil
+}
+
+// serving reports whether an rpc instance tells callers' balancers it is serving.
+func serving(ctx context.Context, instance string) (bool, error) {
+	m, ok := readMetrics(ctx, instance)
+	v, found := m["zeromall_rpc_serving"]
+	if !ok || !found {
+		return false, fmt.Errorf("read %s's zeromall_rpc_serving", instance)
+	}
+	return v == 1, nil
 }

@@ -3,6 +3,7 @@ package rpcauth
 import (
 	"context"
 	"crypto/tls"
+	"maps"
 	"slices"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -10,6 +11,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 )
@@ -61,6 +63,23 @@ func Caller(ctx context.Context) string {
 		return ""
 	}
 	return info.State.VerifiedChains[0][0].Subject.CommonName
+}
+
+// WithHealth returns a copy of p in which every process p names may also ask the server's gRPC
+// health (Check and Watch), as callers' balancers do.
+func (p Policy) WithHealth() Policy {
+	var callers []string
+	for _, names := range p {
+		for _, n := range names {
+			if !slices.Contains(callers, n) {
+				callers = append(callers, n)
+			}
+		}
+	}
+	out := maps.Clone(p)
+	out[healthpb.Health_Check_FullMethodName] = callers
+	out[healthpb.Health_Watch_FullMethodName] = callers
+	return out
 }
 
 // check decides one call; the refusal is logged once, with the caller, and counted.

@@ -150,6 +150,17 @@ func reach(db sqlx.SqlConn, within time.Duration) error {
 	}
 }
 
+// Reachable is a readiness check of db: it answers a ping within ctx's deadline.
+func Reachable(db sqlx.SqlConn) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		raw, err := db.RawDB()
+		if err != nil {
+			return err
+		}
+		return raw.PingContext(ctx)
+	}
+}
+
 // OpenReplica starts watching DB.Replica's replication; nil when no replica is configured.
 func (c Config) OpenReplica() *Replica {
 	if c.DB.Replica == "" {

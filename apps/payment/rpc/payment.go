@@ -16,6 +16,7 @@ import (
 	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/proc"
 	"github.com/zeromicro/go-zero/core/service"
@@ -30,9 +31,10 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	ctx := svc.NewServiceContext(c, c.MustOpen(c.Log, "payment", migrations.For("payment")))
+	db := c.MustOpen(c.Log, "payment", migrations.For("payment"))
+	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, store.Reachable(db), func(grpcServer *grpc.Server) {
 		payment.RegisterPaymentServer(grpcServer, server.NewPaymentServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

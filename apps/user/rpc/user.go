@@ -14,6 +14,7 @@ import (
 	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/proc"
 	"github.com/zeromicro/go-zero/core/service"
@@ -33,7 +34,7 @@ func main() {
 	sqlx.DisableLog() // statements and slow-call logs would print password hashes
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, store.Reachable(db), func(grpcServer *grpc.Server) {
 		user.RegisterUserServer(grpcServer, server.NewUserServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -7,6 +7,7 @@ import (
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/rpcclient"
 	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -24,12 +25,12 @@ type ServiceContext struct {
 
 func NewServiceContext(c config.Config) *ServiceContext {
 	id := rpcauth.MustLoad(c.RpcIdentity)
-	users := user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))
+	users := user_client.NewUser(rpcclient.MustNew(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))
 	return &ServiceContext{
 		Config:   c,
 		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
 		Admin:    middleware.NewAdminMiddleware().Handle,
 		UserRpc:  users,
-		OrderRpc: order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, id.Client("order-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
+		OrderRpc: order_client.NewOrder(rpcclient.MustNew(c.OrderRpc, id.Client("order-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/rpcclient"
 	"zeromall/pkg/sessioncache"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -30,9 +31,9 @@ func NewServiceContext(c config.Config) *ServiceContext {
 	id := rpcauth.MustLoad(c.RpcIdentity)
 	return &ServiceContext{
 		Config:            c,
-		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(zrpc.MustNewClient(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))).Handle,
+		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(rpcclient.MustNew(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))).Handle,
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
-		PaymentRpc:        payment_client.NewPayment(zrpc.MustNewClient(c.PaymentRpc, id.Client("payment-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
+		PaymentRpc:        payment_client.NewPayment(rpcclient.MustNew(c.PaymentRpc, id.Client("payment-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/pkg/invalidation"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/rpcclient"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
-	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type ServiceContext struct {
@@ -20,7 +20,7 @@ type ServiceContext struct {
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
-	orders := orderrpc.New(order_client.NewOrder(zrpc.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
+	orders := orderrpc.New(order_client.NewOrder(rpcclient.MustNew(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
 	journal := c.OpenJournal(db)
 	return &ServiceContext{
 		Config:  c,

@@ -1,0 +1,21 @@
+// Package rpcclient builds every zRPC client the same way: go-zero's p2c balancer over the
+// instances whose gRPC health says SERVING. go-zero's own client does not check health, and with
+// two instances its balancer compares only their latency, so an instance that fails fast (its
+// database breaker open) would draw more calls than the healthy one, not fewer.
+package rpcclient
+
+import (
+	"github.com/zeromicro/go-zero/zrpc"
+	"google.golang.org/grpc"
+	_ "google.golang.org/grpc/health" // the client side of gRPC health checking
+)
+
+// serviceConfig keeps go-zero's balancer (p2c_ewma, its default) and asks each instance's health
+// service; pkg/rpcserver's follows the server's readiness.
+const serviceConfig = `{"loadBalancingPolicy":"p2c_ewma","healthCheckConfig":{"serviceName":""}}`
+
+// MustNew is zrpc.MustNewClient with health checking; opts come after it.
+func MustNew(c zrpc.RpcClientConf, opts ...zrpc.ClientOption) zrpc.Client {
+	// zrpc.NewClient sets its own default service config before opts: the last one set wins.
+	return zrpc.MustNewClient(c, append([]zrpc.ClientOption{zrpc.WithDialOption(grpc.WithDefaultServiceConfig(serviceConfig))}, opts...)...)
+}

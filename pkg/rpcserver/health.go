@@ -1,0 +1,105 @@
+package rpcserver
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/proc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// Readiness answers whether the server can do its work: nil when what it cannot serve without
+// (its database) answers within ctx's deadline.
+type Readiness func(ctx context.Context) error
+
+// How readiness is watched: a check a second, each given a second, and a server stops serving
+// after notReadyAfter failures in a row — long enough that a database failover (1–4 s) does not
+// take every instance out at once, short enough that an instance cut off from its database stops
+// getting calls within a few seconds. One check that answers puts it back.
+const (
+	readyEvery    = time.Second
+	readyTimeout  = time.Second
+	notReadyAfter = 3
+)
+
+var serving = prometheus.NewGauge(prometheus.GaugeOpts{
+	Namespace: "zeromall", Subsystem: "rpc", Name: "serving",
+	Help: "1 while the server tells callers' balancers it is serving (gRPC health), 0 while its readiness check fails.",
+})
+
+func init() {
+	prometheus.MustRegister(serving)
+}
+
+// serveHealth registers the gRPC health service on s in place of go-zero's: SERVING while ready
+// answers, NOT_SERVING while it does not (zeromall's rpc clients check health, so their balancers
+// leave this server out), and NOT_SERVING for good at shutdown.
+func serveHealth(s *grpc.Server, ready Readiness) {
+	h := health.NewServer()
+	healthpb.RegisterHealthServer(s, h)
+	serving.Set(1)
+	stop := func() {}
+	if ready != nil {
+		stop = watch(ready, readyEvery, func(ok bool) {
+			status := healthpb.HealthCheckResponse_SERVING
+			if !ok {
+				status = healthpb.HealthCheckResponse_NOT_SERVING
+			}
+			h.SetServingStatus("", status)
+		})
+	}
+	proc.AddShutdownListener(func() {
+		stop()
+		h.Shutdown()
+		serving.Set(0)
+	})
+}
+
+// watch runs ready every period until the returned function is called, and calls set when the
+// server's state changes: false after notReadyAfter failures in a row, true at the next success.
+func watch(ready Readiness, period time.Duration, set func(serving bool)) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		failed := 0
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			checkCtx, cancelCheck := context.WithTimeout(ctx, readyTimeout)
+			err := ready(checkCtx)
+			cancelCheck()
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err == nil && failed >= notReadyAfter:
+				logx.Info("readiness check answers again: serving")
+				serving.Set(1)
+				set(true)
+				failed = 0
+			case err == nil:
+				failed = 0
+			default:
+				failed++
+				if failed == notReadyAfter {
+					logx.Errorf("readiness check failed %d times in a row, not serving until it answers: %v", failed, err)
+					serving.Set(0)
+					set(false)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
