@@ -11,7 +11,7 @@ import (
 	"zeromall/pkg/migrate"
 	"zeromall/pkg/testkit"
 
-	_ "github.com/go-sql-driver/mysql"
+	"github.com/go-sql-driver/mysql"
 )
 
 func TestApply_CreatesDatabaseAppliesInOrderOnce(t *testing.T) {
@@ -89,5 +89,49 @@ func TestApply_ReportsFailingStatement(t *testing.T) {
 	_, err := migrate.Apply(context.Background(), dsn, fstest.MapFS{"0001_bad.sql": {Data: []byte("CREATE TABLE (;")}})
 	if err == nil || !strings.Contains(err.Error(), "0001_bad.sql") {
 		t.Fatalf("bad migration: %v", err)
+	}
+}
+
+// Once every migration is applied, Apply issues no DDL at all: on Galera even a CREATE … IF NOT
+// EXISTS runs in total order and aborts the transactions in flight. A user without the CREATE
+// privilege proves it: any CREATE DATABASE or CREATE TABLE would be refused.
+func TestApply_NothingPendingIssuesNoDDL(t *testing.T) {
+	dsn := testkit.NewDatabaseDSN(t, "migrate")
+	fsys := fstest.MapFS{"0001_create.sql": {Data: []byte("CREATE TABLE t (id int PRIMARY KEY);")}}
+	ctx := context.Background()
+	if _, err := migrate.Apply(ctx, dsn, fsys); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	user := "dml_" + strings.TrimPrefix(cfg.DBName, "zeromall_")
+	if len(user) > 32 {
+		user = user[:32]
+	}
+	for _, stmt := range []string{
+		"CREATE USER '" + user + "'@'%' IDENTIFIED BY 'dml-only'",
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON `" + cfg.DBName + "`.* TO '" + user + "'@'%'",
+	} {
+		if _, err := root.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	t.Cleanup(func() { _, _ = root.ExecContext(context.Background(), "DROP USER '"+user+"'@'%'") })
+
+	cfg.User, cfg.Passwd = user, "dml-only"
+	if applied, err := migrate.Apply(ctx, cfg.FormatDSN(), fsys); err != nil || len(applied) != 0 {
+		t.Fatalf("with nothing pending, Apply as a user without DDL rights: applied %v, %v", applied, err)
+	}
+	// The same user is refused DDL, so the check above could fail.
+	fsys["0002_more.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE u (id int PRIMARY KEY);")}
+	if _, err := migrate.Apply(ctx, cfg.FormatDSN(), fsys); err == nil {
+		t.Fatal("a pending CREATE TABLE went through for a user without the CREATE privilege")
 	}
 }
