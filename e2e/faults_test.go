@@ -144,8 +144,8 @@ func TestFault_RpcDown_BreakerOpensFastAndRecovers(t *testing.T) {
 	if me.Rate(200) != 1 {
 		t.Errorf("user-api affected by the order outage: %v", me.ByStatus)
 	}
-	// The route's breaker at the edge opens first (it sees the 503s), so the rpc client's
-	// rarely gets to refuse anything; either way the breaker-open alert's series must move.
+	// The rpc client's breaker counts the 503s (the route's leaves them to it); either breaker
+	// refusing moves the breaker-open alert's series.
 	route := e.api.Metric(`zeromall_breaker_rejected_total{breaker="route"}`)
 	client := e.api.Metric(`zeromall_breaker_rejected_total{breaker="rpc_client"}`)
 	if route+client == 0 {
