@@ -16,13 +16,14 @@ import (
 // (its database) answers within ctx's deadline.
 type Readiness func(ctx context.Context) error
 
-// How readiness is watched: a check a second, each given a second, and a server stops serving
-// after notReadyAfter failures in a row — long enough that a database failover (1–4 s) does not
-// take every instance out at once, short enough that an instance cut off from its database stops
-// getting calls within a few seconds. One check that answers puts it back.
+// How readiness is watched: a check a second, each given 2 s (a slow link's ping is not an absent
+// database), and a server stops serving after notReadyAfter failures in a row, about 6 s — longer
+// than a Galera writer failover (1–5 s), so a failover never takes every instance out at once,
+// and short enough that an instance cut off from its database soon stops getting calls. One check
+// that answers puts it back.
 const (
 	readyEvery    = time.Second
-	readyTimeout  = time.Second
+	readyTimeout  = 2 * time.Second
 	notReadyAfter = 3
 )
 

@@ -150,14 +150,26 @@ func reach(db sqlx.SqlConn, within time.Duration) error {
 	}
 }
 
-// Reachable is a readiness check of db: it answers a ping within ctx's deadline.
+// Reachable is a readiness check of db: it answers a ping within ctx's deadline. A ping that fails
+// at once is tried again until the deadline: after a failover the pool still holds connections to
+// the node that died, and each fails once before it is dropped; that is not MySQL being away.
 func Reachable(db sqlx.SqlConn) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		raw, err := db.RawDB()
 		if err != nil {
 			return err
 		}
-		return raw.PingContext(ctx)
+		for {
+			err := raw.PingContext(ctx)
+			if err == nil || ctx.Err() != nil {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 	}
 }
 
