@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"zeromall/pkg/breakerstat"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -23,7 +22,9 @@ const slowCall = 500 * time.Millisecond
 // up each became an error line. This logs only what an operator must act on: faults and
 // outages (error) and slow calls (slow), never a request's content. Business errors are
 // answered and counted by the gateway; a call abandoned by its caller is its 499; a call shed by
-// the server or refused by an open breaker is counted there (xerr.IsRejection).
+// the server or refused by an open breaker is counted there (xerr.IsRejection; the breaker's
+// refusals never reach this interceptor: go-zero chains it inside its breaker, and
+// httpresult.ErrorHandler counts them).
 func ClientLog(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
 	invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 	start := timex.Now()
@@ -34,7 +35,6 @@ func ClientLog(ctx context.Context, method string, req, reply any, cc *grpc.Clie
 		if elapsed > slowCall {
 			logx.WithContext(ctx).WithDuration(elapsed).Slowf("[RPC] slowcall - %s", method)
 		}
-	case breakerstat.Observe(err, breakerstat.RPCClient):
 	case errors.Is(ctx.Err(), context.Canceled), xerr.IsRejection(err):
 	default:
 		if ce := xerr.FromError(err); ce.HTTPStatus >= http.StatusInternalServerError {
