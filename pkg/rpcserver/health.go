@@ -46,11 +46,12 @@ func serveHealth(s *grpc.Server, ready Readiness) {
 	stop := func() {}
 	if ready != nil {
 		stop = watch(ready, readyEvery, func(ok bool) {
-			status := healthpb.HealthCheckResponse_SERVING
+			status, gauge := healthpb.HealthCheckResponse_SERVING, 1.0
 			if !ok {
-				status = healthpb.HealthCheckResponse_NOT_SERVING
+				status, gauge = healthpb.HealthCheckResponse_NOT_SERVING, 0
 			}
 			h.SetServingStatus("", status)
+			serving.Set(gauge)
 		})
 	}
 	proc.AddShutdownListener(func() {
@@ -84,7 +85,6 @@ func watch(ready Readiness, period time.Duration, set func(serving bool)) (stop 
 				return
 			case err == nil && failed >= notReadyAfter:
 				logx.Info("readiness check answers again: serving")
-				serving.Set(1)
 				set(true)
 				failed = 0
 			case err == nil:
@@ -93,7 +93,6 @@ func watch(ready Readiness, period time.Duration, set func(serving bool)) (stop 
 				failed++
 				if failed == notReadyAfter {
 					logx.Errorf("readiness check failed %d times in a row, not serving until it answers: %v", failed, err)
-					serving.Set(0)
 					set(false)
 				}
 			}
