@@ -7,13 +7,14 @@ import (
 	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/zeromicro/go-zero/core/breaker"
 )
 
 // Where a refusing breaker sits.
 const (
 	Route      = "route"      // a gateway route's breaker (pkg/overload's gate)
-	RPCClient  = "rpc_client" // a gateway's breaker on one rpc method
+	RPCClient  = "rpc_client" // a caller's breaker on one rpc method (pkg/rpcclient)
 	Dependency = "dependency" // an rpc's breaker on MySQL or Redis
 )
 
@@ -44,4 +45,13 @@ func Observe(err error, where string) bool {
 	}
 	Rejected(where)
 	return true
+}
+
+// Refused returns the refusals counted so far at where.
+func Refused(where string) float64 {
+	var m dto.Metric
+	if err := counters[where].Write(&m); err != nil {
+		return 0
+	}
+	return m.GetCounter().GetValue()
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"zeromall/pkg/breakerstat"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -57,9 +56,6 @@ func ErrorHandler(ctx context.Context, err error) (int, any) {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		ce = xerr.ErrClientClosed
 	}
-	// An rpc client's open breaker refused the call: counted here, the first place outside
-	// go-zero's breaker interceptor that sees it.
-	breakerstat.Observe(err, breakerstat.RPCClient)
 	if ce.HTTPStatus >= http.StatusInternalServerError && !xerr.IsRejection(err) {
 		logx.WithContext(ctx).Errorf("request failed with %d: %v", ce.HTTPStatus, err)
 	}

@@ -1,7 +1,8 @@
 // Package rpcclient builds every zRPC client the same way: go-zero's p2c balancer over the
-// instances whose gRPC health says SERVING. go-zero's own client does not check health, and with
-// two instances its balancer compares only their latency, so an instance that fails fast (its
-// database breaker open) would draw more calls than the healthy one, not fewer.
+// instances whose gRPC health says SERVING, and a breaker per method that counts only the hop's
+// own failures (hopBreaker). go-zero's own client does not check health, and with two instances
+// its balancer compares only their latency, so an instance that fails fast (its database breaker
+// open) would draw more calls than the healthy one, not fewer.
 package rpcclient
 
 import (
@@ -14,8 +15,13 @@ import (
 // service; pkg/rpcserver's follows the server's readiness.
 const serviceConfig = `{"loadBalancingPolicy":"p2c_ewma","healthCheckConfig":{"serviceName":""}}`
 
-// MustNew is zrpc.MustNewClient with health checking; opts come after it.
+// MustNew is zrpc.MustNewClient with health checking and hopBreaker in place of go-zero's client
+// breaker; opts come after them.
 func MustNew(c zrpc.RpcClientConf, opts ...zrpc.ClientOption) zrpc.Client {
+	c.Middlewares.Breaker = false
 	// zrpc.NewClient sets its own default service config before opts: the last one set wins.
-	return zrpc.MustNewClient(c, append([]zrpc.ClientOption{zrpc.WithDialOption(grpc.WithDefaultServiceConfig(serviceConfig))}, opts...)...)
+	return zrpc.MustNewClient(c, append([]zrpc.ClientOption{
+		zrpc.WithDialOption(grpc.WithDefaultServiceConfig(serviceConfig)),
+		zrpc.WithUnaryClientInterceptor(hopBreaker),
+	}, opts...)...)
 }

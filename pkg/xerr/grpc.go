@@ -112,24 +112,20 @@ func Known(err error) (*CodeError, bool) {
 	return nil, false
 }
 
-func fromStatus(st *status.Status) *CodeError {
-	var (
-		decl  *CodeError
-		retry time.Duration
-	)
-	for _, d := range st.Details() {
-		switch d := d.(type) {
-		case *errdetails.ErrorInfo:
-			if d.Domain != detailDomain || decl != nil {
-				continue
-			}
-			if code, err := strconv.Atoi(d.Metadata["code"]); err == nil {
-				decl, _ = Lookup(code) // a code this binary does not know: mapped by class below
-			}
-		case *errdetails.RetryInfo:
-			retry = d.RetryDelay.AsDuration()
-		}
+// Declared returns the zeromall code a server put in err's gRPC status, whatever the status's
+// gRPC code: false for an error that is not a status, or a status without one (the gRPC stack's
+// own, or a foreign server's).
+func Declared(err error) (*CodeError, bool) {
+	st, ok := grpcStatus(err)
+	if !ok {
+		return nil, false
 	}
+	decl, _ := details(st)
+	return decl, decl != nil
+}
+
+func fromStatus(st *status.Status) *CodeError {
+	decl, retry := details(st)
 	var ce *CodeError
 	switch {
 	case decl != nil && decl.GRPCCode == codes.Internal:
@@ -148,6 +144,24 @@ func fromStatus(st *status.Status) *CodeError {
 		ce = ce.WithRetryAfter(retry)
 	}
 	return ce
+}
+
+// details reads the declared code and the retry delay from st's details.
+func details(st *status.Status) (decl *CodeError, retry time.Duration) {
+	for _, d := range st.Details() {
+		switch d := d.(type) {
+		case *errdetails.ErrorInfo:
+			if d.Domain != detailDomain || decl != nil {
+				continue
+			}
+			if code, err := strconv.Atoi(d.Metadata["code"]); err == nil {
+				decl, _ = Lookup(code) // a code this binary does not know: mapped by class below
+			}
+		case *errdetails.RetryInfo:
+			retry = d.RetryDelay.AsDuration()
+		}
+	}
+	return decl, retry
 }
 
 func genericFor(c codes.Code) *CodeError {
