@@ -103,16 +103,28 @@ func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sql
 		logx.Infof("%s migrations applied: %v", service, applied)
 	}
 	sqlx.DisableStmtLog()
-	conf := sqlx.SqlConf{DataSource: mustOneRoundTrip(c.DB.DataSource), DriverName: "mysql"}
+	var replicas []string
 	if c.DB.Replica != "" {
-		conf.Replicas = []string{mustOneRoundTrip(c.DB.Replica)}
+		replicas = []string{c.DB.Replica}
 	}
-	db := sqlx.MustNewConn(conf, sqlx.WithAcceptable(answered))
+	db := NewConn(c.DB.DataSource, replicas...)
 	if err := reach(db, reachFor); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: MySQL: %v\n", service, err)
 		os.Exit(1)
 	}
 	return db
+}
+
+// NewConn opens dsn (and its read replicas) the way every service does: statements travel with
+// their arguments interpolated (OneRoundTrip), and the answers that are not MySQL failing do not
+// count against go-zero's breaker (answered). Tests of the domain packages open their database
+// with it too, so that their breaker behaves as the service's does.
+func NewConn(dsn string, replicas ...string) sqlx.SqlConn {
+	conf := sqlx.SqlConf{DataSource: mustOneRoundTrip(dsn), DriverName: "mysql"}
+	for _, r := range replicas {
+		conf.Replicas = append(conf.Replicas, mustOneRoundTrip(r))
+	}
+	return sqlx.MustNewConn(conf, sqlx.WithAcceptable(answered))
 }
 
 // answered reports whether MySQL answered a failed statement or transaction: a duplicate key, or

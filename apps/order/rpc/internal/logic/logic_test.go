@@ -15,10 +15,9 @@ import (
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/migrate"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
-
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
@@ -60,7 +59,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, sqlx.NewMysql(dsn)), db: db}
+	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, store.NewConn(dsn)), db: db}
 }
 
 func (f *fixture) stock(t *testing.T, productID int64) int64 {

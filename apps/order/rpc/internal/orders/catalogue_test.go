@@ -11,6 +11,7 @@ import (
 
 	"zeromall/apps/order/model"
 	migrations "zeromall/deploy/sql"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
@@ -22,7 +23,7 @@ const admin = 99
 func newCatalogue(t *testing.T) (*Service, sqlx.SqlConn) {
 	t.Helper()
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
-	db := sqlx.NewMysql(dsn)
+	db := store.NewConn(dsn)
 	r := testkit.StartRedis(t)
 	return New(db, time.Hour, r.Journal(db), r.CacheConf()), db
 }

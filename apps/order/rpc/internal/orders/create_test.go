@@ -8,6 +8,7 @@ import (
 	"zeromall/apps/order/model"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/ids"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 
 	"github.com/go-sql-driver/mysql"
@@ -17,7 +18,7 @@ import (
 
 func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
-	db, r := sqlx.NewMysql(dsn), testkit.StartRedis(t)
+	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	s := New(db, time.Hour, r.Journal(db), r.CacheConf())
 	taken := ids.NewSN(time.Now())
 	fresh := ids.NewSN(time.Now().Add(time.Second))
@@ -54,7 +55,7 @@ func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
 	rds := testkit.StartRedis(t)
-	db := sqlx.NewMysql(dsn)
+	db := store.NewConn(dsn)
 	s := New(db, time.Hour, rds.Journal(db), rds.CacheConf())
 	cached := func(key string) bool {
 		t.Helper()

@@ -14,6 +14,7 @@ import (
 	"zeromall/apps/payment/model"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/ids"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
@@ -86,7 +87,7 @@ func newOutboxFixture(t *testing.T) *outboxFixture {
 	if err := db.QueryRow("SELECT DATABASE()").Scan(&f.dbName); err != nil {
 		t.Fatal(err)
 	}
-	conn, r := sqlx.NewMysql(dsn), testkit.StartRedis(t)
+	conn, r := store.NewConn(dsn), testkit.StartRedis(t)
 	f.svc = New(conn, f.orders, Timing{ExpireAfter: time.Hour}, r.Journal(conn), r.CacheConf())
 	return f
 }

@@ -15,11 +15,11 @@ import (
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/migrate"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 type fixture struct {
@@ -58,7 +58,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("user")); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, sqlx.NewMysql(dsn)), dsn: dsn, redis: r}
+	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, store.NewConn(dsn)), dsn: dsn, redis: r}
 }
 
 func (f *fixture) register(t *testing.T, email string) int64 {

@@ -11,6 +11,7 @@ import (
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
@@ -22,7 +23,7 @@ import (
 func newSessions(t *testing.T) (*Service, sqlx.SqlConn, *model.Users) {
 	t.Helper()
 	dsn := testkit.NewMigratedDSN(t, "user", migrations.For("user"))
-	db, r := sqlx.NewMysql(dsn), testkit.StartRedis(t)
+	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	u := &model.Users{Email: "s@example.com", PasswordHash: "hash", Nickname: "S", Status: model.UserActive, Role: model.RoleCustomer}
 	res, err := db.ExecCtx(context.Background(), "insert into users (email, password_hash, nickname, status, role) values (?, ?, ?, ?, ?)",
 		u.Email, u.PasswordHash, u.Nickname, u.Status, u.Role)
