@@ -10,6 +10,8 @@ import (
 	"os"
 	"regexp"
 
+	"zeromall/pkg/deployenv"
+
 	"github.com/zeromicro/go-zero/core/conf"
 )
 
@@ -26,8 +28,15 @@ func Expand(text string, lookup func(string) (string, bool)) string {
 	})
 }
 
+// Checked is a config that can say what the deployment environment (ZEROMALL_ENV) refuses in it,
+// and what would not run. Check reports every problem at once (errors.Join), not the first.
+type Checked interface {
+	Check(env deployenv.Env) error
+}
+
 // Load reads a YAML file, expands environment references and fills v, applying go-zero's
-// defaults and validation (conf.LoadFromYamlBytes), exactly as conf.Load would.
+// defaults and validation (conf.LoadFromYamlBytes), exactly as conf.Load would; then, if v is
+// Checked, it checks v against the current environment.
 func Load(path string, v any) error {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -36,11 +45,21 @@ func Load(path string, v any) error {
 	if err := conf.LoadFromYamlBytes([]byte(Expand(string(raw), os.LookupEnv)), v); err != nil {
 		return fmt.Errorf("load config %s: %w", path, err)
 	}
+	c, ok := v.(Checked)
+	if !ok {
+		return nil
+	}
+	env, err := deployenv.Current()
+	if err != nil {
+		return err
+	}
+	if err := c.Check(env); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
 	return nil
 }
 
-// MustLoad is Load for main functions: it exits with the reason on error. go-zero calls the
-// config's Validate method, if it has one, as part of loading.
+// MustLoad is Load for main functions: it exits with the reason on error.
 func MustLoad(path string, v any) {
 	if err := Load(path, v); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"zeromall/pkg/deployenv"
 )
 
 func TestExpand(t *testing.T) {
@@ -64,28 +67,49 @@ func TestLoad_ReportsBadFiles(t *testing.T) {
 	}
 }
 
-type validated struct {
+// checked refuses a short secret in production only, and a zero port anywhere.
+type checked struct {
 	Secret string
+	Port   int
 }
 
-func (v validated) Validate() error {
-	if len(v.Secret) < 4 {
-		return errTooShort
+func (c checked) Check(env deployenv.Env) error {
+	var errs []error
+	if env == deployenv.Production && len(c.Secret) < 4 {
+		errs = append(errs, errTooShort)
 	}
-	return nil
+	if c.Port == 0 {
+		errs = append(errs, errNoPort)
+	}
+	return errors.Join(errs...)
 }
 
-var errTooShort = errors.New("secret too short")
+var (
+	errTooShort = errors.New("secret too short")
+	errNoPort   = errors.New("port is zero")
+)
 
-func TestLoad_RunsValidate(t *testing.T) {
+func TestLoad_ChecksAgainstTheEnvironment(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.yaml")
-	_ = os.WriteFile(path, []byte("Secret: ${CONFX_V_SECRET:-abc}\n"), 0o600)
-	var v validated
-	if err := Load(path, &v); !errors.Is(err, errTooShort) {
-		t.Fatalf("short secret: %v", err)
+	_ = os.WriteFile(path, []byte("Secret: ${CONFX_V_SECRET:-abc}\nPort: ${CONFX_V_PORT:-0}\n"), 0o600)
+	var c checked
+	t.Setenv(deployenv.Var, "production")
+	err := Load(path, &c)
+	if !errors.Is(err, errTooShort) || !errors.Is(err, errNoPort) {
+		t.Fatalf("production, short secret and no port: want both reported, got %v", err)
 	}
+	t.Setenv(deployenv.Var, "development")
+	if err := Load(path, &c); !errors.Is(err, errNoPort) || errors.Is(err, errTooShort) {
+		t.Fatalf("development: want only the port reported, got %v", err)
+	}
+	t.Setenv(deployenv.Var, "staging")
+	if err := Load(path, &c); err == nil || !strings.Contains(err.Error(), "staging") {
+		t.Fatalf("unknown environment: %v", err)
+	}
+	t.Setenv(deployenv.Var, "production")
 	t.Setenv("CONFX_V_SECRET", "long enough")
-	if err := Load(path, &v); err != nil {
+	t.Setenv("CONFX_V_PORT", "80")
+	if err := Load(path, &c); err != nil {
 		t.Fatal(err)
 	}
 }

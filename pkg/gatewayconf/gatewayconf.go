@@ -11,6 +11,7 @@ import (
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/rpcclient"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
@@ -33,6 +34,8 @@ type Config struct {
 	RpcIdentity rpcauth.Config
 	// Overload tunes the admission lanes guarding every route (pkg/overload, doc/resilience.md).
 	Overload overload.Config
+	// UserRpc checks the sessions of access tokens (every gateway has routes marked Auth).
+	UserRpc zrpc.RpcClientConf
 }
 
 // Check reports everything env refuses in c, and what would not run.
@@ -48,13 +51,6 @@ func (c Config) Check(env deployenv.Env) error {
 		c.RpcIdentity.Check(env),
 		env.TrustedProxies("TRUSTED_PROXIES (TrustedProxies)", c.TrustedProxies),
 		proxies,
+		rpcclient.Target("UserRpc", c.UserRpc),
 	)
-}
-
-// Target checks that an rpc client configuration names its service (an etcd key or endpoints).
-func Target(name string, c zrpc.RpcClientConf) error {
-	if c.Etcd.Key == "" && len(c.Endpoints) == 0 {
-		return fmt.Errorf("%s.Etcd.Key is empty", name)
-	}
-	return nil
 }

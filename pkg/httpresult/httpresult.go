@@ -8,6 +8,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"zeromall/pkg/xerr"
@@ -124,4 +125,30 @@ func TraceID(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), headerKey{}, w.Header())))
 	}
+}
+
+// WriteError answers with ce's status and {code,msg}; for middlewares that reject a request.
+func WriteError(w http.ResponseWriter, r *http.Request, ce *xerr.CodeError) {
+	httpx.WriteJsonCtx(r.Context(), w, ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg})
+}
+
+type queryKey struct{}
+
+// WithQuery keeps a request's query in its context, so ErrorHandler can name the parameter of a
+// malformed value (go-zero's parse error carries only the value).
+func WithQuery(ctx context.Context, query url.Values) context.Context {
+	return context.WithValue(ctx, queryKey{}, query)
+}
+
+// queryParamWith names the query parameter whose value is raw, for errors that carry only the value.
+func queryParamWith(ctx context.Context, raw string) string {
+	q, _ := ctx.Value(queryKey{}).(url.Values)
+	for name, values := range q {
+		for _, v := range values {
+			if v == raw {
+				return name
+			}
+		}
+	}
+	return ""
 }

@@ -6,6 +6,8 @@
 package rpcclient
 
 import (
+	"fmt"
+
 	"github.com/zeromicro/go-zero/zrpc"
 	"google.golang.org/grpc"
 	_ "google.golang.org/grpc/health" // the client side of gRPC health checking
@@ -24,4 +26,13 @@ func MustNew(c zrpc.RpcClientConf, opts ...zrpc.ClientOption) zrpc.Client {
 		zrpc.WithDialOption(grpc.WithDefaultServiceConfig(serviceConfig)),
 		zrpc.WithUnaryClientInterceptor(hopBreaker),
 	}, opts...)...)
+}
+
+// Target checks that an rpc client configuration names its service (an etcd key or endpoints);
+// name is the field's name in the config.
+func Target(name string, c zrpc.RpcClientConf) error {
+	if c.Etcd.Key == "" && len(c.Endpoints) == 0 {
+		return fmt.Errorf("%s.Etcd.Key is empty", name)
+	}
+	return nil
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
 	"zeromall/apps/payment/api/internal/config"
 	"zeromall/apps/payment/api/internal/handler"
 	"zeromall/apps/payment/api/internal/svc"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/httpresult"
+	"zeromall/pkg/gateway"
 )
 
 var configFile = flag.String("f", "etc/payment-api.yaml", "the config file")
@@ -19,12 +18,11 @@ func main() {
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
 
-	server := httpresult.MustNewServer(c.RestConf, c.TrustedProxies)
-	defer server.Stop()
+	gw := gateway.MustNew(c.Config)
+	defer gw.Stop()
 
-	ctx := svc.NewServiceContext(c)
-	handler.RegisterHandlers(server, ctx)
+	ctx := svc.NewServiceContext(c, gw)
+	handler.RegisterHandlers(gw.Server, ctx)
 
-	fmt.Printf("Starting server at %s:%d...\n", c.Host, c.Port)
-	httpresult.Start(server, c.RestConf, c.Overload)
+	gw.Start()
 }

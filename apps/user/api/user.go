@@ -2,14 +2,13 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
 	"zeromall/apps/user/api/internal/config"
 	"zeromall/apps/user/api/internal/handler"
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/httpresult"
+	"zeromall/pkg/gateway"
 
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -22,8 +21,8 @@ func main() {
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
 
-	server := httpresult.MustNewServer(c.RestConf, c.TrustedProxies)
-	defer server.Stop()
+	gw := gateway.MustNew(c.Config)
+	defer gw.Stop()
 
 	// Never log the passwords, refresh tokens and session ids these calls carry, not even in
 	// slow-call or failure logs.
@@ -31,9 +30,8 @@ func main() {
 		user.User_RefreshToken_FullMethodName, user.User_Logout_FullMethodName, user.User_CheckSession_FullMethodName} {
 		zrpc.DontLogClientContentForMethod(m)
 	}
-	ctx := svc.NewServiceContext(c)
-	handler.RegisterHandlers(server, ctx)
+	ctx := svc.NewServiceContext(c, gw)
+	handler.RegisterHandlers(gw.Server, ctx)
 
-	fmt.Printf("Starting server at %s:%d...\n", c.Host, c.Port)
-	httpresult.Start(server, c.RestConf, c.Overload)
+	gw.Start()
 }

@@ -5,25 +5,20 @@ import (
 
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/gatewayconf"
+	"zeromall/pkg/rpcclient"
 
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type Config struct {
 	gatewayconf.Config
-	UserRpc  zrpc.RpcClientConf
 	OrderRpc zrpc.RpcClientConf
 }
 
-// Validate rejects configurations that would run insecurely or dial the wrong service.
-func (c Config) Validate() error {
-	env, err := deployenv.Current()
-	if err != nil {
-		return err
-	}
+// Check reports everything env refuses in c, and what would not run (confx.Load calls it).
+func (c Config) Check(env deployenv.Env) error {
 	return errors.Join(
-		c.Check(env),
-		gatewayconf.Target("UserRpc", c.UserRpc),
-		gatewayconf.Target("OrderRpc", c.OrderRpc),
+		c.Config.Check(env),
+		rpcclient.Target("OrderRpc", c.OrderRpc),
 	)
 }

@@ -1,36 +1,33 @@
 package svc
 
 import (
+	"context"
+
 	"zeromall/apps/order/api/internal/config"
 	"zeromall/apps/order/api/internal/middleware"
 	"zeromall/apps/order/rpc/order_client"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/interceptor"
-	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
-	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/gateway"
 
-	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
-	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type ServiceContext struct {
 	Config   config.Config
 	Auth     rest.Middleware
 	Admin    rest.Middleware
-	UserRpc  user_client.User
 	OrderRpc order_client.Order
 }
 
-func NewServiceContext(c config.Config) *ServiceContext {
-	id := rpcauth.MustLoad(c.RpcIdentity)
-	users := user_client.NewUser(rpcclient.MustNew(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))
+func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
+	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc))
 	return &ServiceContext{
-		Config:   c,
-		Auth:     middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
+		Config: c,
+		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
+			_, err := users.CheckSession(ctx, &user_client.CheckSessionReq{UserId: uid, SessionId: sid})
+			return err
+		}),
 		Admin:    middleware.NewAdminMiddleware().Handle,
-		UserRpc:  users,
-		OrderRpc: order_client.NewOrder(rpcclient.MustNew(c.OrderRpc, id.Client("order-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
+		OrderRpc: order_client.NewOrder(gw.Client("order-rpc", c.OrderRpc)),
 	}
 }

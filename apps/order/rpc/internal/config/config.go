@@ -53,27 +53,25 @@ type Config struct {
 	}
 }
 
-// Validate rejects configurations that would not run.
-func (c Config) Validate() error {
-	env, err := deployenv.Current()
-	if err != nil {
-		return err
-	}
-	if err := errors.Join(
-		env.Service(c.ServiceConf),
-		c.Check(env, "ORDER_DB_DSN"),
-		c.RpcIdentity.Check(env),
-	); err != nil {
-		return err
-	}
+// Check reports everything env refuses in c, and what would not run (confx.Load calls it).
+func (c Config) Check(env deployenv.Env) error {
+	var autoCancel, hold, keys error
 	if c.AutoCancel.After <= 0 || c.AutoCancel.Interval <= 0 {
-		return fmt.Errorf("AutoCancel.After and AutoCancel.Interval must be positive")
+		autoCancel = errors.New("AutoCancel.After and AutoCancel.Interval must be positive")
 	}
 	if c.Limits.MaxHold <= c.AutoCancel.After {
-		return fmt.Errorf("Limits.MaxHold (%s) must be longer than AutoCancel.After (%s)", c.Limits.MaxHold, c.AutoCancel.After)
+		hold = fmt.Errorf("Limits.MaxHold (%s) must be longer than AutoCancel.After (%s)", c.Limits.MaxHold, c.AutoCancel.After)
 	}
 	if c.Idempotency.KeyTTL <= 0 || c.Idempotency.PurgeInterval <= 0 {
-		return fmt.Errorf("Idempotency.KeyTTL and Idempotency.PurgeInterval must be positive")
+		keys = errors.New("Idempotency.KeyTTL and Idempotency.PurgeInterval must be positive")
 	}
-	return c.Retention.Ledger.Check("Ledger")
+	return errors.Join(
+		env.Service(c.ServiceConf),
+		c.Config.Check(env, "ORDER_DB_DSN"),
+		c.RpcIdentity.Check(env),
+		autoCancel,
+		hold,
+		keys,
+		c.Retention.Ledger.Check("Ledger"),
+	)
 }

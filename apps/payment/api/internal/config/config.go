@@ -7,13 +7,13 @@ import (
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/gatewayconf"
 	"zeromall/pkg/jwtx"
+	"zeromall/pkg/rpcclient"
 
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type Config struct {
 	gatewayconf.Config
-	UserRpc    zrpc.RpcClientConf
 	PaymentRpc zrpc.RpcClientConf
 
 	// Callback is the provider webhook: its body is signed with Secret (HMAC-SHA256).
@@ -29,16 +29,11 @@ type Config struct {
 	}
 }
 
-// Validate rejects configurations that would run insecurely or dial the wrong service.
-func (c Config) Validate() error {
-	env, err := deployenv.Current()
-	if err != nil {
-		return err
-	}
+// Check reports everything env refuses in c, and what would not run (confx.Load calls it).
+func (c Config) Check(env deployenv.Env) error {
 	return errors.Join(
-		c.Check(env),
-		gatewayconf.Target("UserRpc", c.UserRpc),
-		gatewayconf.Target("PaymentRpc", c.PaymentRpc),
+		c.Config.Check(env),
+		rpcclient.Target("PaymentRpc", c.PaymentRpc),
 		env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, jwtx.MinSecretLen),
 		c.checkSandbox(env),
 		c.checkSandboxURL(),

@@ -1,6 +1,7 @@
 package svc
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,14 +9,9 @@ import (
 	"zeromall/apps/payment/api/internal/middleware"
 	"zeromall/apps/payment/rpc/payment_client"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/interceptor"
-	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
-	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/gateway"
 
-	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
-	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type ServiceContext struct {
@@ -27,13 +23,16 @@ type ServiceContext struct {
 	ProviderClient *http.Client
 }
 
-func NewServiceContext(c config.Config) *ServiceContext {
-	id := rpcauth.MustLoad(c.RpcIdentity)
+func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
+	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc))
 	return &ServiceContext{
-		Config:            c,
-		Auth:              middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), user_client.NewUser(rpcclient.MustNew(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))).Handle,
+		Config: c,
+		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
+			_, err := users.CheckSession(ctx, &user_client.CheckSessionReq{UserId: uid, SessionId: sid})
+			return err
+		}),
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
-		PaymentRpc:        payment_client.NewPayment(rpcclient.MustNew(c.PaymentRpc, id.Client("payment-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))),
+		PaymentRpc:        payment_client.NewPayment(gw.Client("payment-rpc", c.PaymentRpc)),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

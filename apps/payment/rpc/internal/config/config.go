@@ -8,6 +8,7 @@ import (
 	"zeromall/pkg/overload"
 	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/rpcclient"
 	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/zrpc"
@@ -53,30 +54,27 @@ type Config struct {
 	}
 }
 
-// Validate rejects configurations that would not run or would dial the wrong service.
-func (c Config) Validate() error {
-	env, err := deployenv.Current()
-	if err != nil {
-		return err
-	}
-	if err := errors.Join(
-		env.Service(c.ServiceConf),
-		c.Check(env, "PAYMENT_DB_DSN"),
-		c.RpcIdentity.Check(env),
-	); err != nil {
-		return err
-	}
-	if c.OrderRpc.Etcd.Key == "" && len(c.OrderRpc.Endpoints) == 0 {
-		return fmt.Errorf("OrderRpc.Etcd.Key is empty")
-	}
+// Check reports everything env refuses in c, and what would not run or would dial the wrong
+// service (confx.Load calls it).
+func (c Config) Check(env deployenv.Env) error {
+	var relay, lease, expiry error
 	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff || c.Relay.StatsInterval <= 0 {
-		return errors.New("relay settings: Relay.Interval, Relay.StatsInterval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
+		relay = errors.New("relay settings: Relay.Interval, Relay.StatsInterval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
 	}
 	if callTimeout := time.Duration(c.OrderRpc.Timeout) * time.Millisecond; c.Relay.Lease < 4*callTimeout {
-		return fmt.Errorf("Relay.Lease (%s) must be at least 4 times OrderRpc.Timeout (%s): a lease that ends while its call is in flight lets another relay deliver the same message", c.Relay.Lease, callTimeout)
+		lease = fmt.Errorf("Relay.Lease (%s) must be at least 4 times OrderRpc.Timeout (%s): a lease that ends while its call is in flight lets another relay deliver the same message", c.Relay.Lease, callTimeout)
 	}
 	if c.PaymentExpiry.After <= 0 || c.PaymentExpiry.SettleGrace < 0 || c.PaymentExpiry.Interval <= 0 {
-		return errors.New("payment expiry: PaymentExpiry.After and PaymentExpiry.Interval must be positive, PaymentExpiry.SettleGrace not negative")
+		expiry = errors.New("payment expiry: PaymentExpiry.After and PaymentExpiry.Interval must be positive, PaymentExpiry.SettleGrace not negative")
 	}
-	return c.Retention.Outbox.Check("Outbox")
+	return errors.Join(
+		env.Service(c.ServiceConf),
+		c.Config.Check(env, "PAYMENT_DB_DSN"),
+		c.RpcIdentity.Check(env),
+		rpcclient.Target("OrderRpc", c.OrderRpc),
+		relay,
+		lease,
+		expiry,
+		c.Retention.Outbox.Check("Outbox"),
+	)
 }

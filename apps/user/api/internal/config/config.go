@@ -1,27 +1,8 @@
 package config
 
-import (
-	"errors"
+import "zeromall/pkg/gatewayconf"
 
-	"zeromall/pkg/deployenv"
-	"zeromall/pkg/gatewayconf"
-
-	"github.com/zeromicro/go-zero/zrpc"
-)
-
+// Config is user-api's: the shared gateway configuration (its Check runs at load) is all it needs.
 type Config struct {
 	gatewayconf.Config
-	UserRpc zrpc.RpcClientConf
-}
-
-// Validate rejects configurations that would run insecurely or dial the wrong service.
-func (c Config) Validate() error {
-	env, err := deployenv.Current()
-	if err != nil {
-		return err
-	}
-	return errors.Join(
-		c.Check(env),
-		gatewayconf.Target("UserRpc", c.UserRpc),
-	)
 }

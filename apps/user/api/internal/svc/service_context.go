@@ -1,17 +1,13 @@
 package svc
 
 import (
-	"zeromall/apps/user/api/internal/config"
-	"zeromall/apps/user/api/internal/middleware"
-	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/interceptor"
-	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
-	"zeromall/pkg/sessioncache"
+	"context"
 
-	"github.com/zeromicro/go-zero/core/stores/redis"
+	"zeromall/apps/user/api/internal/config"
+	"zeromall/apps/user/rpc/user_client"
+	"zeromall/pkg/gateway"
+
 	"github.com/zeromicro/go-zero/rest"
-	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type ServiceContext struct {
@@ -20,12 +16,14 @@ type ServiceContext struct {
 	UserRpc user_client.User
 }
 
-func NewServiceContext(c config.Config) *ServiceContext {
-	id := rpcauth.MustLoad(c.RpcIdentity)
-	users := user_client.NewUser(rpcclient.MustNew(c.UserRpc, id.Client("user-rpc"), zrpc.WithUnaryClientInterceptor(interceptor.Gateway)))
+func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
+	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc))
 	return &ServiceContext{
-		Config:  c,
-		Auth:    middleware.NewAuthMiddleware(c.Auth.AccessSecret, sessioncache.NewReader(redis.MustNewRedis(c.SessionRedis)), users).Handle,
+		Config: c,
+		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
+			_, err := users.CheckSession(ctx, &user_client.CheckSessionReq{UserId: uid, SessionId: sid})
+			return err
+		}),
 		UserRpc: users,
 	}
 }

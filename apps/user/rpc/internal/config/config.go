@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"zeromall/pkg/deployenv"
@@ -63,31 +62,24 @@ type Config struct {
 	}
 }
 
-// Validate rejects configurations that would run insecurely or not at all.
-func (c Config) Validate() error {
-	env, err := deployenv.Current()
-	if err != nil {
-		return err
-	}
-	if err := errors.Join(
-		env.Service(c.ServiceConf),
-		env.Secret("JWT_SECRET (JWT.AccessSecret)", c.JWT.AccessSecret, jwtx.MinSecretLen),
-		env.DSN("USER_DB_DSN (DB.DataSource)", c.DB.DataSource),
-		env.RedisPassword("REDIS_PASSWORD (BizRedis.Pass)", c.BizRedis.Pass),
-		env.CachePasswords("REDIS_PASSWORD (Cache)", c.Cache),
-		c.RpcIdentity.Check(env),
-	); err != nil {
-		return err
-	}
+// Check reports everything env refuses in c, and what would not run (confx.Load calls it).
+func (c Config) Check(env deployenv.Env) error {
+	var periods, expire error
 	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second ||
 		c.LoginLimit.SlowInterval < time.Second || c.LoginLimit.KnownClientFor < time.Second {
-		return fmt.Errorf("LoginLimit.Period, SlowInterval, KnownClientFor and RegisterLimit.Period must be at least 1s")
-	}
-	if err := c.Retention.Sessions.Check("Sessions"); err != nil {
-		return err
+		periods = errors.New("LoginLimit.Period, SlowInterval, KnownClientFor and RegisterLimit.Period must be at least 1s")
 	}
 	if c.JWT.AccessExpire < time.Minute || c.JWT.AccessExpire > c.Session.MaxAge {
-		return fmt.Errorf("JWT.AccessExpire must be between 1m and Session.MaxAge")
+		expire = errors.New("JWT.AccessExpire must be between 1m and Session.MaxAge")
 	}
-	return nil
+	return errors.Join(
+		env.Service(c.ServiceConf),
+		c.Config.Check(env, "USER_DB_DSN"),
+		c.RpcIdentity.Check(env),
+		env.Secret("JWT_SECRET (JWT.AccessSecret)", c.JWT.AccessSecret, jwtx.MinSecretLen),
+		env.RedisPassword("REDIS_PASSWORD (BizRedis.Pass)", c.BizRedis.Pass),
+		periods,
+		expire,
+		c.Retention.Sessions.Check("Sessions"),
+	)
 }

@@ -52,9 +52,6 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	if err := confx.Load(testkit.RepoRoot(t)+"/apps/user/rpc/etc/user-rpc.yaml", &c); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("user")); err != nil {
 		t.Fatal(err)
 	}

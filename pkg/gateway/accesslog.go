@@ -1,4 +1,4 @@
-package httpresult
+package gateway
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package httpresult
+package requestbody
 
 import (
 	"io"
@@ -9,9 +9,9 @@ import (
 )
 
 // Every gateway request with a body passes through JSONBody; the handler reads it, as goctl's do.
-func BenchmarkJSONBody(b *testing.B) {
+func BenchmarkJSON(b *testing.B) {
 	body := `{"items":[{"productId":1,"quantity":2},{"productId":3,"quantity":1}],"note":"` + strings.Repeat("x", 200) + `"}`
-	h := JSONBody(65536)(func(_ http.ResponseWriter, r *http.Request) {
+	h := JSON(65536)(func(_ http.ResponseWriter, r *http.Request) {
 		if _, err := io.Copy(io.Discard, r.Body); err != nil {
 			b.Fatal(err)
 		}

@@ -1,9 +1,10 @@
-package httpresult
+// Package requestbody is the gateways' request body policy: bounded, gzip-aware, checked JSON, read
+// only by the handler that needs it.
+package requestbody
 
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,10 +16,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"zeromall/pkg/httpresult"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/rest"
-	"github.com/zeromicro/go-zero/rest/httpx"
 )
 
 var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
@@ -28,7 +29,7 @@ var errMalformedJSON = xerr.ErrBadRequest.WithMsg("body: malformed JSON")
 // (most scripts) then gets the 413 instead of a reset connection. Larger bodies are cut off.
 const lingerBytes = 4 << 20
 
-// JSONBody guards every request body. Cheap header checks run at once: the path and query must
+// JSON guards every request body. Cheap header checks run at once: the path and query must
 // be valid UTF-8 (gRPC refuses to marshal anything else: a 500 later), a body must be declared as
 // JSON and may be gzip-compressed but nothing else. The body itself is read only by the code that
 // needs it (so an unauthenticated request is refused before a byte of its body is read), through
@@ -36,18 +37,18 @@ const lingerBytes = 4 << 20
 // checks the whole body before handing out any of it: well-formed JSON (go-zero's parse error
 // would echo the raw body, passwords included), valid UTF-8, and every number an integer that
 // fits int64 (zeromall's APIs carry no fractions; money is cents). A failed check surfaces from
-// Read as an *xerr.CodeError, which ErrorHandler answers. Gateways turn off go-zero's own MaxBytes
+// Read as an *xerr.CodeError, which httpresult.ErrorHandler answers. Gateways turn off go-zero's own MaxBytes
 // (Content-Length only, bare 413) and Gunzip (unbounded inflation) middlewares.
-// It also keeps the query in the context, so ErrorHandler can name a malformed parameter.
-func JSONBody(maxBytes int64) rest.Middleware {
+// It also keeps the query in the context, so httpresult.ErrorHandler can name a malformed parameter.
+func JSON(maxBytes int64) rest.Middleware {
 	return func(next http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			query := r.URL.Query()
 			if !validUTF8(r.URL.Path, query) {
-				WriteError(w, r, xerr.ErrBadRequest.WithMsg("path and query must be valid UTF-8"))
+				httpresult.WriteError(w, r, xerr.ErrBadRequest.WithMsg("path and query must be valid UTF-8"))
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), queryKey{}, query))
+			r = r.WithContext(httpresult.WithQuery(r.Context(), query))
 			if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 				next(w, r)
 				return
@@ -57,11 +58,11 @@ func JSONBody(maxBytes int64) rest.Middleware {
 			case strings.EqualFold(enc, "gzip"):
 				gzipped = true
 			case enc != "" && !strings.EqualFold(enc, "identity"):
-				WriteError(w, r, xerr.ErrUnsupportedEncoding)
+				httpresult.WriteError(w, r, xerr.ErrUnsupportedEncoding)
 				return
 			}
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-				WriteError(w, r, xerr.ErrUnsupportedMediaType)
+				httpresult.WriteError(w, r, xerr.ErrUnsupportedMediaType)
 				return
 			}
 			r.Header.Del("Content-Encoding") // what the handler reads is inflated
@@ -147,13 +148,6 @@ func (b *checkedBody) unreadable(msg string) error {
 	return xerr.ErrBadRequest.WithMsg(msg)
 }
 
-// WriteError answers with ce's status and {code,msg}; for middlewares that reject a request.
-func WriteError(w http.ResponseWriter, r *http.Request, ce *xerr.CodeError) {
-	httpx.WriteJsonCtx(r.Context(), w, ce.HTTPStatus, Body{Code: ce.Code, Msg: ce.Msg})
-}
-
-type queryKey struct{}
-
 // mayHoldNonInteger is a cheap scan of valid JSON for a number that might not be an int64 (a
 // fraction, an exponent or 19+ digits), so the allocating walk below runs only when needed.
 func mayHoldNonInteger(body []byte) bool {
@@ -226,19 +220,6 @@ func walkNumbers(v any, path string) string {
 		for i, child := range t {
 			if bad := walkNumbers(child, fmt.Sprintf("%s[%d]", path, i)); bad != "" {
 				return bad
-			}
-		}
-	}
-	return ""
-}
-
-// queryParamWith names the query parameter whose value is raw, for errors that carry only the value.
-func queryParamWith(ctx context.Context, raw string) string {
-	q, _ := ctx.Value(queryKey{}).(url.Values)
-	for name, values := range q {
-		for _, v := range values {
-			if v == raw {
-				return name
 			}
 		}
 	}
