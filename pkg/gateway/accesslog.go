@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"time"
+	"zeromall/pkg/httpresult"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -21,18 +22,18 @@ const slowRequest = 500 * time.Millisecond
 func AccessLog(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		sw := httpresult.NewStatusWriter(w)
 		next(sw, r)
 		elapsed := time.Since(start)
-		if sw.status < http.StatusBadRequest && elapsed < slowRequest || sw.status == http.StatusServiceUnavailable {
+		if sw.Status < http.StatusBadRequest && elapsed < slowRequest || sw.Status == http.StatusServiceUnavailable {
 			return
 		}
 		logger := logx.WithContext(r.Context()).WithDuration(elapsed)
-		if sw.status >= http.StatusInternalServerError {
-			logger.Errorf("[HTTP] %d - %s %s - %s", sw.status, r.Method, logPath(r), r.RemoteAddr)
+		if sw.Status >= http.StatusInternalServerError {
+			logger.Errorf("[HTTP] %d - %s %s - %s", sw.Status, r.Method, logPath(r), r.RemoteAddr)
 			return
 		}
-		logger.Infof("[HTTP] %d - %s %s - %s", sw.status, r.Method, logPath(r), r.RemoteAddr)
+		logger.Infof("[HTTP] %d - %s %s - %s", sw.Status, r.Method, logPath(r), r.RemoteAddr)
 	}
 }
 
@@ -47,14 +48,4 @@ func logPath(r *http.Request) string {
 		p = p[:maxLoggedPath] + "…"
 	}
 	return p
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
 }

@@ -152,3 +152,24 @@ func queryParamWith(ctx context.Context, raw string) string {
 	}
 	return ""
 }
+
+// StatusWriter remembers the status a handler answered with, for middlewares that act on it.
+type StatusWriter struct {
+	http.ResponseWriter
+	Status int
+}
+
+// NewStatusWriter wraps w; a handler that never calls WriteHeader answered 200.
+func NewStatusWriter(w http.ResponseWriter) *StatusWriter {
+	return &StatusWriter{ResponseWriter: w, Status: http.StatusOK}
+}
+
+func (w *StatusWriter) WriteHeader(code int) {
+	w.Status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *StatusWriter) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zeromall/pkg/breakerstat"
+	"zeromall/pkg/httpresult"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/breaker"
@@ -91,13 +92,13 @@ func (g *Gate) Handler(next http.Handler) http.Handler {
 				return
 			}
 		}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		sw := httpresult.NewStatusWriter(w)
 		defer func() {
 			if rg.lane != nil {
 				rg.lane.Release(start)
 			}
-			if routeFailure(sw.status) {
-				promise.Reject(strconv.Itoa(sw.status))
+			if routeFailure(sw.Status) {
+				promise.Reject(strconv.Itoa(sw.Status))
 			} else {
 				promise.Accept()
 			}
@@ -142,19 +143,4 @@ func reject(w http.ResponseWriter) {
 	h["Date"] = nil // optional on a 5xx (RFC 9110 §6.6.1); saves formatting the clock per rejection
 	w.WriteHeader(http.StatusServiceUnavailable)
 	_, _ = w.Write(rejection)
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap lets http.ResponseController reach the real writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter {
-	return w.ResponseWriter
 }
