@@ -14,14 +14,15 @@ import (
 //     in by each rpc's main);
 //   - a model imports only pkg/ (no rpc, gateway or other service);
 //   - a domain package (every rpc internal package but goctl's logic/server/svc/config, main's
-//     workers, the access policy and the <svc>rpc adapters of other services' clients) imports no
+//     workers and the <svc>rpc adapters of other services' clients) imports no
 //     goctl layer, no worker and no gRPC type, so it can be tested and reused without them;
 //   - workers use the domain, never goctl's logic;
-//   - one service reaches another only through its rpc contract (the pb and _client packages).
+//   - one service reaches another only through its rpc contract (the pb and _client packages, and
+//     access: who may call each method and what callers may do with it).
 var (
 	appPkg     = regexp.MustCompile(`^zeromall/apps/(\w+)/(\w+)(?:/(.*))?$`)
 	goctlLayer = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config)$`)
-	notDomain  = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config|workers|access|\w+rpc)$`)
+	notDomain  = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config|workers|\w+rpc)$`)
 	rpcTypes   = regexp.MustCompile(`^(google\.golang\.org/grpc|zeromall/apps/(\w+)/rpc/(\w+))($|/)`)
 )
 
@@ -75,8 +76,8 @@ func importRule(pkg, imp string) string {
 	}
 	toSvc, toPath := to[1], strings.TrimSuffix(strings.TrimPrefix(to[2]+"/"+to[3], "/"), "/")
 	if toSvc != fromSvc {
-		if toPath != "rpc/"+toSvc && toPath != "rpc/"+toSvc+"_client" {
-			return "another service is reached only through its rpc contract (pb or _client)"
+		if toPath != "rpc/"+toSvc && toPath != "rpc/"+toSvc+"_client" && toPath != "rpc/access" {
+			return "another service is reached only through its rpc contract (pb, _client or access)"
 		}
 		return ""
 	}
@@ -176,6 +177,8 @@ func TestImportRules_CatchViolations(t *testing.T) {
 		{"zeromall/apps/order/rpc/internal/orders", "zeromall/deploy/sql", false},
 		{"zeromall/apps/order/rpc", "zeromall/deploy/sql", true},
 		{"zeromall/apps/order/api", "zeromall/deploy/prod", false},
+		{"zeromall/apps/order/api/internal/svc", "zeromall/apps/user/rpc/access", true},
+		{"zeromall/apps/order/api/internal/svc", "zeromall/apps/user/rpc/internal/accounts", false},
 	} {
 		got := importRule(tc.pkg, tc.imp) == ""
 		if got != tc.ok {

@@ -28,7 +28,7 @@ import (
 var processes = []string{"user-api", "order-api", "payment-api", "user-rpc", "order-rpc", "payment-rpc", "stranger"}
 
 // mayCall is the internal boundary as doc/security.md states it, written here independently of
-// the services' own policies (apps/*/rpc/internal/access) so that a change to either shows.
+// the services' own policies (apps/*/rpc/access) so that a change to either shows.
 var mayCall = map[string][]string{
 	"/user.User/Register":      {"user-api"},
 	"/user.User/Login":         {"user-api"},

@@ -54,9 +54,15 @@ func MustNew(c gatewayconf.Config) *Gateway {
 
 // Client dials an rpc service as this gateway: mutual TLS towards service (the name its
 // certificate carries), health-checked balancing and the hop's own breaker (pkg/rpcclient), and
-// the gateway's client interceptor.
-func (g *Gateway) Client(service string, c zrpc.RpcClientConf) zrpc.Client {
-	return rpcclient.MustNew(c, g.id.Client(service), zrpc.WithUnaryClientInterceptor(interceptor.Gateway))
+// the gateway's client interceptor, which follows the service's rules (its access package):
+// repeatable calls are sent again after a lost server, secret ones never logged with content.
+func (g *Gateway) Client(service string, c zrpc.RpcClientConf, rules rpcclient.Rules) zrpc.Client {
+	for m, r := range rules {
+		if r.Secret {
+			zrpc.DontLogClientContentForMethod(m)
+		}
+	}
+	return rpcclient.MustNew(c, g.id.Client(service), zrpc.WithUnaryClientInterceptor(interceptor.Gateway(rules)))
 }
 
 // Auth is the middleware of the routes the .api files mark "middleware: Auth" (pkg/authn): the

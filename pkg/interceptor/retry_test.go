@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"zeromall/pkg/rpcclient"
 	"zeromall/pkg/xerr"
 
 	"google.golang.org/grpc"
@@ -17,6 +18,11 @@ type orderReq struct{ key string }
 func (r orderReq) GetIdempotencyKey() string { return r.key }
 
 func TestRetryOnLostServer_RepeatsOnlyWhatIsSafeAfterALostServer(t *testing.T) {
+	retry := RetryOnLostServer(rpcclient.Rules{
+		"/order.Order/ListProducts": {Repeatable: true},
+		"/order.Order/CreateOrder":  {},
+		"/order.Order/CancelOrder":  {},
+	})
 	lost := status.Error(codes.Unavailable, "error reading from server: EOF")
 	st, _ := xerr.ToStatus(xerr.ErrServiceUnavailable)
 	answered := st.Err() // a server's own 503, with its business code
@@ -28,6 +34,7 @@ func TestRetryOnLostServer_RepeatsOnlyWhatIsSafeAfterALostServer(t *testing.T) {
 		calls  int
 	}{
 		{"a read after a lost server", "/order.Order/ListProducts", nil, lost, 2},
+		{"a method without a rule", "/order.Order/Unknown", nil, lost, 1},
 		{"an order with an idempotency key", "/order.Order/CreateOrder", orderReq{"k-1"}, lost, 2},
 		{"an order without one", "/order.Order/CreateOrder", orderReq{""}, lost, 1},
 		{"a write", "/order.Order/CancelOrder", nil, lost, 1},
@@ -44,7 +51,7 @@ func TestRetryOnLostServer_RepeatsOnlyWhatIsSafeAfterALostServer(t *testing.T) {
 			}
 			return nil
 		}
-		err := RetryOnLostServer(context.Background(), tc.method, tc.req, nil, nil, invoker)
+		err := retry(context.Background(), tc.method, tc.req, nil, nil, invoker)
 		if calls != tc.calls {
 			t.Errorf("%s: %d calls, want %d", tc.name, calls, tc.calls)
 		}

@@ -3,9 +3,16 @@
 package rpcserver
 
 import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
 	"zeromall/pkg/interceptor"
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/rpcclient"
 	"zeromall/pkg/telemetry"
 
 	"github.com/zeromicro/go-zero/zrpc"
@@ -20,20 +27,66 @@ import (
 // breaker and never reaches the stat log with its content. go-zero's CPU shedder is replaced by
 // the lanes: set CpuThreshold to 0.
 //
+// policy and rules (what callers may do with each method, pkg/rpcclient) must decide on every
+// method the server registers, or MustNewServer panics: a new rpc is declared, not defaulted.
+// Methods whose rule says Secret are never logged with their content.
+//
 // ready (nil for none) is watched while the server runs: while it fails, the server's gRPC health
 // says NOT_SERVING and callers built by pkg/rpcclient send their calls to other instances. Every
 // process the policy names may ask the server's health.
-func MustNewServer(c zrpc.RpcServerConf, o overload.Config, id *rpcauth.Identity, policy rpcauth.Policy, ready Readiness, register func(*grpc.Server)) *zrpc.RpcServer {
+func MustNewServer(c zrpc.RpcServerConf, o overload.Config, id *rpcauth.Identity, policy rpcauth.Policy, rules rpcclient.Rules,
+	ready Readiness, register func(*grpc.Server)) *zrpc.RpcServer {
 	c.Telemetry = telemetry.Recorded(c.Telemetry)
 	c.Health = false // go-zero's health service always says SERVING; serveHealth's follows ready
 	s := zrpc.MustNewServer(c, func(s *grpc.Server) {
 		register(s)
+		if err := CheckContract(registered(s), policy, rules); err != nil {
+			panic(err)
+		}
 		serveHealth(s, ready)
 	})
+	for m, r := range rules {
+		if r.Secret {
+			zrpc.DontLogContentForMethod(m)
+		}
+	}
 	policy = policy.WithHealth()
 	s.AddOptions(grpc.Creds(id.ServerCredentials()),
 		grpc.ChainUnaryInterceptor(policy.Unary, overload.UnaryServerInterceptor(o, o.Enabled(c.Mode))),
 		grpc.ChainStreamInterceptor(policy.Stream))
 	s.AddUnaryInterceptors(interceptor.ServerSlow, interceptor.ServerErrors)
 	return s
+}
+
+// CheckContract reports the methods that policy or rules leave undecided, and the entries of
+// either that name no method (a renamed rpc).
+func CheckContract(methods []string, policy rpcauth.Policy, rules rpcclient.Rules) error {
+	var errs []error
+	for _, m := range methods {
+		if _, ok := policy[m]; !ok {
+			errs = append(errs, fmt.Errorf("%s: the access policy does not say who may call it", m))
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(policy)) {
+		if !slices.Contains(methods, m) {
+			errs = append(errs, fmt.Errorf("the access policy names %s, which the service does not have", m))
+		}
+	}
+	return errors.Join(append(errs, rules.CheckCovers(methods))...)
+}
+
+// registered lists the full names of the methods served by s, but gRPC's own services
+// (reflection).
+func registered(s *grpc.Server) []string {
+	var methods []string
+	for name, info := range s.GetServiceInfo() {
+		if strings.HasPrefix(name, "grpc.") {
+			continue
+		}
+		for _, m := range info.Methods {
+			methods = append(methods, "/"+name+"/"+m.Name)
+		}
+	}
+	slices.Sort(methods)
+	return methods
 }

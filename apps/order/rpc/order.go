@@ -4,7 +4,7 @@ import (
 	"flag"
 	"fmt"
 
-	"zeromall/apps/order/rpc/internal/access"
+	"zeromall/apps/order/rpc/access"
 	"zeromall/apps/order/rpc/internal/config"
 	"zeromall/apps/order/rpc/internal/server"
 	"zeromall/apps/order/rpc/internal/svc"
@@ -33,7 +33,7 @@ func main() {
 	db := c.MustOpen(c.Log, "order", migrations.For("order"))
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, store.Reachable(db), func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
 		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -4,7 +4,7 @@ import (
 	"flag"
 	"fmt"
 
-	"zeromall/apps/payment/rpc/internal/access"
+	"zeromall/apps/payment/rpc/access"
 	"zeromall/apps/payment/rpc/internal/config"
 	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/apps/payment/rpc/internal/server"
@@ -34,7 +34,7 @@ func main() {
 	db := c.MustOpen(c.Log, "payment", migrations.For("payment"))
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, store.Reachable(db), func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
 		payment.RegisterPaymentServer(grpcServer, server.NewPaymentServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -4,7 +4,7 @@ import (
 	"flag"
 	"fmt"
 
-	"zeromall/apps/user/rpc/internal/access"
+	"zeromall/apps/user/rpc/access"
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/server"
 	"zeromall/apps/user/rpc/internal/svc"
@@ -34,7 +34,7 @@ func main() {
 	sqlx.DisableLog() // statements and slow-call logs would print password hashes
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, store.Reachable(db), func(grpcServer *grpc.Server) {
+	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
 		user.RegisterUserServer(grpcServer, server.NewUserServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {

@@ -5,7 +5,9 @@ import (
 
 	"zeromall/apps/order/api/internal/config"
 	"zeromall/apps/order/api/internal/middleware"
+	orderaccess "zeromall/apps/order/rpc/access"
 	"zeromall/apps/order/rpc/order_client"
+	useraccess "zeromall/apps/user/rpc/access"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/gateway"
 
@@ -20,7 +22,7 @@ type ServiceContext struct {
 }
 
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
-	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc))
+	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc, useraccess.Rules))
 	return &ServiceContext{
 		Config: c,
 		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
@@ -28,6 +30,6 @@ func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
 			return err
 		}),
 		Admin:    middleware.NewAdminMiddleware().Handle,
-		OrderRpc: order_client.NewOrder(gw.Client("order-rpc", c.OrderRpc)),
+		OrderRpc: order_client.NewOrder(gw.Client("order-rpc", c.OrderRpc, orderaccess.Rules)),
 	}
 }

@@ -7,7 +7,9 @@ import (
 
 	"zeromall/apps/payment/api/internal/config"
 	"zeromall/apps/payment/api/internal/middleware"
+	paymentaccess "zeromall/apps/payment/rpc/access"
 	"zeromall/apps/payment/rpc/payment_client"
+	useraccess "zeromall/apps/user/rpc/access"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/gateway"
 
@@ -24,7 +26,7 @@ type ServiceContext struct {
 }
 
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
-	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc))
+	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc, useraccess.Rules))
 	return &ServiceContext{
 		Config: c,
 		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
@@ -32,7 +34,7 @@ func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
 			return err
 		}),
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
-		PaymentRpc:        payment_client.NewPayment(gw.Client("payment-rpc", c.PaymentRpc)),
+		PaymentRpc:        payment_client.NewPayment(gw.Client("payment-rpc", c.PaymentRpc, paymentaccess.Rules)),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

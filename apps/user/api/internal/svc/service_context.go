@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"zeromall/apps/user/api/internal/config"
+	useraccess "zeromall/apps/user/rpc/access"
 	"zeromall/apps/user/rpc/user_client"
 	"zeromall/pkg/gateway"
 
@@ -17,7 +18,7 @@ type ServiceContext struct {
 }
 
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
-	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc))
+	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc, useraccess.Rules))
 	return &ServiceContext{
 		Config: c,
 		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
