@@ -46,7 +46,7 @@ type composeService struct {
 // readByCode are the variables every process reads in code (pkg/deployenv), not in its YAML.
 var readByCode = map[string]bool{"ZEROMALL_ENV": true}
 
-// The contract in DESIGN.md: process → (port, dev-server port).
+// The port plan (README, "Ports"): process → (port, dev-server port).
 var processes = map[string][2]string{
 	"user-api": {"8888", "6470"}, "user-rpc": {"9001", "6471"},
 	"order-api": {"8889", "6472"}, "order-rpc": {"9002", "6473"},

@@ -187,7 +187,7 @@ func childCPU(ps *os.ProcessState) time.Duration {
 	return 0
 }
 
-// floorTargets are issue 17's: zeromall's 2xx rate over the floor's, and its p99 over the floor's.
+// floorTargets are the comparison's targets: zeromall's 2xx rate over the floor's, and its p99 over the floor's.
 var floorTargets = map[string]struct{ minRPS, maxP99 float64 }{
 	"GET /user/v1/me":       {minRPS: 0.85},
 	"POST /order/v1/orders": {minRPS: 0.9, maxP99: 1.2},

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// overloadSuite measures one path saturated and overloaded (issue 13, doc/performance.md):
+// overloadSuite measures one path saturated and overloaded (doc/performance.md):
 //   - reference: closed loop at 4, 8 and 16 connections; the best round without a rejection sets
 //     the sustainable rate and the unloaded p99;
 //   - saturation: closed loop, rounds back to back at 32 and then 128 connections;
@@ -77,7 +77,7 @@ func runOverload(t target, cfg overloadConfig) overloadSuite {
 	return s
 }
 
-// verdict compares a suite with issue 13's targets: every saturated round's goodput ≥ 85 % of the
+// verdict compares a suite with the overload targets: every saturated round's goodput ≥ 85 % of the
 // sustainable rate; under open-loop overload, goodput ≥ 85 % and accepted p99 ≤ 2× unloaded.
 func (s overloadSuite) verdict() []string {
 	var out []string
@@ -111,7 +111,7 @@ func printOverload(suites []overloadSuite) {
 				fmt.Println("  below target:", line)
 			}
 		} else {
-			fmt.Println("  every round within issue 13's targets")
+			fmt.Println("  every round within the overload targets")
 		}
 	}
 }

@@ -23,7 +23,7 @@ mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
 log() { printf '[run] %s\n' "$*"; }
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
-# name → dev-server port, as in DESIGN.md
+# name → dev-server port, as in the README's "Ports"
 declare -A DEV_PORT=([user-api]=6470 [user-rpc]=6471 [order-api]=6472 [order-rpc]=6473 [payment-api]=6474 [payment-rpc]=6475)
 declare -A PORT=([user-api]=8888 [user-rpc]=9001 [order-api]=8889 [order-rpc]=9002 [payment-api]=8890 [payment-rpc]=9003)
 

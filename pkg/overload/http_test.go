@@ -14,7 +14,7 @@ import (
 	"github.com/zeromicro/go-zero/rest"
 )
 
-// The regression test of issue 13: a shed request gets the 503 {code,msg}, costs a counter and
+// Regression test: a shed request gets the 503 {code,msg}, costs a counter and
 // writes no log line.
 func TestGate_RejectionWritesNoLogLineAndCounts(t *testing.T) {
 	var logged bytes.Buffer

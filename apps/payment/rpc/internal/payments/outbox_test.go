@@ -117,7 +117,7 @@ func relay(owner string) Delivery {
 	return Delivery{Owner: owner, Lease: 5 * time.Second, Batch: 50, MinBackoff: 20 * time.Millisecond, MaxBackoff: 40 * time.Millisecond}
 }
 
-// The overtaking of issue 14: "paid" fails and waits for its retry; the refund of the same order,
+// The overtaking the ordered outbox prevents: "paid" fails and waits for its retry; the refund of the same order,
 // committed after it, must not be delivered first (order-rpc would refuse it and the stock would
 // never come back).
 func TestDeliverDue_ARefundNeverOvertakesThePaymentWaitingForItsRetry(t *testing.T) {
