@@ -50,10 +50,10 @@ func MustNewServer(c zrpc.RpcServerConf, o overload.Config, id *rpcauth.Identity
 			zrpc.DontLogContentForMethod(m)
 		}
 	}
-	policy = policy.WithHealth()
+	withHealth := policy.WithHealth()
 	s.AddOptions(grpc.Creds(id.ServerCredentials()),
-		grpc.ChainUnaryInterceptor(policy.Unary, overload.UnaryServerInterceptor(o, o.Enabled(c.Mode))),
-		grpc.ChainStreamInterceptor(policy.Stream))
+		grpc.ChainUnaryInterceptor(withHealth.Unary, overload.UnaryServerInterceptor(o, o.Enabled(c.Mode))),
+		grpc.ChainStreamInterceptor(withHealth.Stream))
 	s.AddUnaryInterceptors(interceptor.ServerSlow, interceptor.ServerErrors)
 	return s
 }

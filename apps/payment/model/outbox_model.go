@@ -123,8 +123,9 @@ func (m *customOutboxModel) ClaimDue(ctx context.Context, owner string, lease ti
 	return rows, nil
 }
 
-// leaseHeld is the condition under which owner may record an outcome.
-const leaseHeld = "`id` = ? and `lease_owner` = ? and `status` = 'pending'"
+// leaseHeld is the condition under which owner may record an outcome: a pending message (its
+// status is the constant's word, not a bound argument, so every caller's arguments stay id, owner).
+const leaseHeld = "`id` = ? and `lease_owner` = ? and `status` = '" + OutboxPending + "'"
 
 func (m *customOutboxModel) Delivered(ctx context.Context, id int64, owner string) (bool, error) {
 	return m.DeliveredTx(ctx, nil, id, owner)

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -30,23 +31,13 @@ type (
 		FindOneByOrderSnFresh(ctx context.Context, orderSn string) (*Payments, error)
 		// FindOneBySnFresh reads from MySQL, bypassing the cache.
 		FindOneBySnFresh(ctx context.Context, sn string) (*Payments, error)
-		// SucceedTx moves a pending payment that has not expired by now to succeeded; false when it
-		// was not pending or has expired.
-		SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time) (bool, error)
-		// RefundLateTx records money that arrived for a payment expired by now and gives it back at
-		// once; false when the payment was neither pending nor expired, or had not expired.
-		RefundLateTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time, note string) (bool, error)
 		// FindExpired returns up to limit pending payments that expired by now.
 		FindExpired(ctx context.Context, now time.Time, limit int) ([]*Payments, error)
 		// InsertTx adds a payment inside a transaction.
 		InsertTx(ctx context.Context, s sqlx.Session, p *Payments) error
-		// ExpireTx marks a pending payment that expired by now expired; false when it was not.
-		ExpireTx(ctx context.Context, s sqlx.Session, id int64, now time.Time) (bool, error)
-		// ReopenTx gives an expired payment (or a pending one past its expiry) a new expiry; false
-		// when it was neither.
-		ReopenTx(ctx context.Context, s sqlx.Session, id int64, now, expiresAt time.Time) (bool, error)
-		// RefundTx moves a succeeded payment to refunded, noting why; false when it was not succeeded.
-		RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error)
+		// MoveTx changes one payment's status as mv says, if its status and expiry still allow it;
+		// false when they did not.
+		MoveTx(ctx context.Context, s sqlx.Session, id int64, mv Move) (bool, error)
 	}
 
 	customPaymentsModel struct {
@@ -78,19 +69,79 @@ func (m *customPaymentsModel) findFresh(ctx context.Context, column string, valu
 	return &p, nil
 }
 
-// unexpired is true of a payment whose expiry (if any) is after the argument.
-const unexpired = "(`expires_at` is null or `expires_at` > ?)"
+// Expiry is what a move requires of the payment's expiry at its moment.
+type Expiry uint8
 
-func (m *customPaymentsModel) SucceedTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ?, `trade_no` = ?, `paid_at` = ? where `id` = ? and `status` = ? and "+unexpired, m.table)
-	return affectedOne(s.ExecCtx(ctx, q, PaymentSucceeded, tradeNo, paidAt.UTC(), id, PaymentPending, now.UTC()))
+const (
+	AnyTime      Expiry = iota
+	BeforeExpiry        // it has no expiry, or it is still ahead
+	AfterExpiry         // its expiry has passed
+)
+
+// Move is a conditional update of a payment: its status becomes To if it is one of From and its
+// expiry allows it At; the other fields are set too when not nil.
+type Move struct {
+	From   []string
+	To     string
+	Expiry Expiry
+	At     time.Time
+
+	TradeNo    *string
+	Note       *string
+	PaidAt     *time.Time
+	RefundedAt *time.Time
+	ExpiresAt  *time.Time
 }
 
-func (m *customPaymentsModel) RefundLateTx(ctx context.Context, s sqlx.Session, id int64, tradeNo string, paidAt, now time.Time, note string) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ?, `trade_no` = ?, `paid_at` = ?, `refunded_at` = ?, `note` = ?"+
-		" where `id` = ? and `status` in (?, ?) and `expires_at` <= ?", m.table)
-	return affectedOne(s.ExecCtx(ctx, q, PaymentRefunded, tradeNo, paidAt.UTC(), now.UTC(), note,
-		id, PaymentPending, PaymentExpired, now.UTC()))
+func (m *customPaymentsModel) MoveTx(ctx context.Context, s sqlx.Session, id int64, mv Move) (bool, error) {
+	if len(mv.From) == 0 {
+		return false, fmt.Errorf("move payment %d to %s: no status to move from", id, mv.To)
+	}
+	set, args := []string{"`status` = ?"}, []any{mv.To}
+	for _, f := range []struct {
+		column string
+		value  any
+		ok     bool
+	}{
+		{"trade_no", deref(mv.TradeNo), mv.TradeNo != nil},
+		{"note", deref(mv.Note), mv.Note != nil},
+		{"paid_at", utc(mv.PaidAt), mv.PaidAt != nil},
+		{"refunded_at", utc(mv.RefundedAt), mv.RefundedAt != nil},
+		{"expires_at", utc(mv.ExpiresAt), mv.ExpiresAt != nil},
+	} {
+		if f.ok {
+			set, args = append(set, "`"+f.column+"` = ?"), append(args, f.value)
+		}
+	}
+	where := "`id` = ? and `status` in (?" + strings.Repeat(", ?", len(mv.From)-1) + ")"
+	args = append(args, id)
+	for _, from := range mv.From {
+		args = append(args, from)
+	}
+	switch mv.Expiry {
+	case BeforeExpiry:
+		where += " and (`expires_at` is null or `expires_at` > ?)"
+		args = append(args, mv.At.UTC())
+	case AfterExpiry:
+		where += " and `expires_at` <= ?"
+		args = append(args, mv.At.UTC())
+	}
+	q := fmt.Sprintf("update %s set %s where %s", m.table, strings.Join(set, ", "), where)
+	return affectedOne(s.ExecCtx(ctx, q, args...))
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func utc(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func (m *customPaymentsModel) FindExpired(ctx context.Context, now time.Time, limit int) ([]*Payments, error) {
@@ -106,19 +157,4 @@ func (m *customPaymentsModel) InsertTx(ctx context.Context, s sqlx.Session, p *P
 	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", m.table, paymentsRowsExpectAutoSet)
 	_, err := s.ExecCtx(ctx, q, p.Sn, p.OrderSn, p.UserId, p.Amount, p.Status, p.TradeNo, p.Note, p.PaidAt, p.RefundedAt, p.ExpiresAt)
 	return err
-}
-
-func (m *customPaymentsModel) ExpireTx(ctx context.Context, s sqlx.Session, id int64, now time.Time) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ? where `id` = ? and `status` = ? and `expires_at` <= ?", m.table)
-	return affectedOne(s.ExecCtx(ctx, q, PaymentExpired, id, PaymentPending, now.UTC()))
-}
-
-func (m *customPaymentsModel) ReopenTx(ctx context.Context, s sqlx.Session, id int64, now, expiresAt time.Time) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ?, `expires_at` = ? where `id` = ? and `status` in (?, ?) and `expires_at` <= ?", m.table)
-	return affectedOne(s.ExecCtx(ctx, q, PaymentPending, expiresAt.UTC(), id, PaymentPending, PaymentExpired, now.UTC()))
-}
-
-func (m *customPaymentsModel) RefundTx(ctx context.Context, s sqlx.Session, id int64, note string, at time.Time) (bool, error) {
-	q := fmt.Sprintf("update %s set `status` = ?, `note` = ?, `refunded_at` = ? where `id` = ? and `status` = ?", m.table)
-	return affectedOne(s.ExecCtx(ctx, q, PaymentRefunded, note, at.UTC(), id, PaymentSucceeded))
 }

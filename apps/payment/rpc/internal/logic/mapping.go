@@ -2,15 +2,16 @@ package logic
 
 import (
 	"zeromall/apps/payment/model"
+	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/apps/payment/rpc/payment"
 )
 
-// statuses maps the stored status values to the contract's enum.
-var statuses = map[string]payment.PaymentStatus{
-	model.PaymentPending:   payment.PaymentStatus_PAYMENT_STATUS_PENDING,
-	model.PaymentSucceeded: payment.PaymentStatus_PAYMENT_STATUS_SUCCEEDED,
-	model.PaymentRefunded:  payment.PaymentStatus_PAYMENT_STATUS_REFUNDED,
-	model.PaymentExpired:   payment.PaymentStatus_PAYMENT_STATUS_EXPIRED,
+// statuses maps the domain's payment statuses to the contract's enum (every one: mapping_test).
+var statuses = map[payments.Status]payment.PaymentStatus{
+	payments.Pending:   payment.PaymentStatus_PAYMENT_STATUS_PENDING,
+	payments.Succeeded: payment.PaymentStatus_PAYMENT_STATUS_SUCCEEDED,
+	payments.Refunded:  payment.PaymentStatus_PAYMENT_STATUS_REFUNDED,
+	payments.Expired:   payment.PaymentStatus_PAYMENT_STATUS_EXPIRED,
 }
 
 // outcomes maps the stored receipt outcomes to the contract's enum.
@@ -19,18 +20,18 @@ var outcomes = map[string]payment.ReceiptOutcome{
 	model.ReceiptRefunded: payment.ReceiptOutcome_RECEIPT_OUTCOME_REFUNDED,
 }
 
-func toPaymentInfo(p *model.Payments, receipts ...*model.PaymentReceipts) *payment.PaymentInfo {
+func toPaymentInfo(p *payments.Payment, receipts ...*model.PaymentReceipts) *payment.PaymentInfo {
 	info := &payment.PaymentInfo{
 		Sn:        p.Sn,
 		OrderSn:   p.OrderSn,
-		UserId:    p.UserId,
+		UserId:    p.UserID,
 		Amount:    p.Amount,
 		Status:    statuses[p.Status],
 		TradeNo:   p.TradeNo,
 		CreatedAt: p.CreatedAt.UTC().Unix(),
 	}
-	if p.PaidAt.Valid {
-		info.PaidAt = p.PaidAt.Time.UTC().Unix()
+	if !p.PaidAt.IsZero() {
+		info.PaidAt = p.PaidAt.UTC().Unix()
 	}
 	for _, r := range receipts {
 		info.Receipts = append(info.Receipts, &payment.Receipt{

@@ -2,11 +2,13 @@ package payments
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/ids"
+	"zeromall/pkg/xerr"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -44,7 +46,7 @@ func TestHandleCallback_MoneyReceivedTwiceIsRecordedAndRefunded(t *testing.T) {
 		t.Errorf("surplus refunds counted %v, want 1", d)
 	}
 	fresh, _ := f.svc.Get(ctx, 7, p.Sn)
-	if fresh.Status != model.PaymentSucceeded || fresh.TradeNo != "T-new-window" {
+	if fresh.Status != Succeeded || fresh.TradeNo != "T-new-window" {
 		t.Errorf("payment %s with trade %s, want succeeded by the first trade to arrive", fresh.Status, fresh.TradeNo)
 	}
 }
@@ -92,5 +94,59 @@ func TestPurgeDeliveredBefore(t *testing.T) {
 	}
 	if d, p := f.count(t, model.OutboxDelivered), f.count(t, model.OutboxPending); d != 1 || p != 1 {
 		t.Fatalf("left %d delivered and %d pending, want 1 and 1", d, p)
+	}
+}
+
+// A payment callback becomes a paid order: the payment settles, its receipt is recorded, and the
+// order hears "paid" exactly once through the outbox, however often the provider repeats itself.
+func TestHandleCallback_SettlesThePaymentAndTellsTheOrderOnce(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	orderSn := ids.NewSN(time.Now())
+	p, err := f.svc.Create(ctx, 7, orderSn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != Pending || p.Amount != 1000 {
+		t.Fatalf("opened %+v, want a pending payment of the order's 1000 cents", p)
+	}
+	paid := Callback{PaymentSn: p.Sn, TradeNo: "T-1", Succeeded: true, Amount: p.Amount, PaidAt: time.Now().Unix()}
+	for range 3 {
+		if err := f.svc.HandleCallback(ctx, paid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := f.svc.Get(ctx, 7, p.Sn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != Succeeded || got.TradeNo != "T-1" || got.PaidAt.Unix() != paid.PaidAt {
+		t.Fatalf("payment %+v, want succeeded by T-1 at %d", got, paid.PaidAt)
+	}
+	if receipts, _ := f.svc.Receipts(ctx, got); len(receipts) != 1 || receipts[0].Outcome != model.ReceiptSettled {
+		t.Fatalf("receipts %+v, want one settled", receipts)
+	}
+	f.svc.DeliverDue(ctx, relay("r1"))
+	if calls := f.orders.delivered(orderSn); len(calls) != 1 || calls[0] != "paid" {
+		t.Fatalf("order-rpc heard %v, want [paid] once", calls)
+	}
+}
+
+// A callback that does not match the payment changes nothing.
+func TestHandleCallback_RefusesAWrongAmountAndChangesNothing(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-1", Succeeded: true, Amount: p.Amount + 1, PaidAt: time.Now().Unix()})
+	if !errors.Is(err, xerr.ErrAmountMismatch) {
+		t.Fatalf("wrong amount: %v, want ErrAmountMismatch", err)
+	}
+	got, _ := f.svc.Get(ctx, 7, p.Sn)
+	receipts, _ := f.svc.Receipts(ctx, got)
+	if got.Status != Pending || len(receipts) != 0 || f.count(t, model.OutboxPending) != 0 {
+		t.Fatalf("payment %s, %d receipts, %d queued messages: want it untouched", got.Status, len(receipts), f.count(t, model.OutboxPending))
 	}
 }

@@ -4,8 +4,9 @@ import (
 	"context"
 	"time"
 
+	"zeromall/apps/payment/model"
+
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // ExpireDue marks up to batch pending payments whose time ran out expired and returns how many
@@ -19,9 +20,7 @@ func (s *Service) ExpireDue(ctx context.Context, batch int) (int, error) {
 	}
 	expired := 0
 	for _, p := range due {
-		ok, err := s.change(ctx, "payment.expired", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-			return s.payments.ExpireTx(ctx, tx, p.Id, now)
-		})
+		ok, err := s.move(ctx, p, expire, now, model.Move{}, "payment.expired", nil)
 		if err != nil {
 			logx.WithContext(ctx).Errorf("expire payment %s: %v", p.Sn, err)
 			continue

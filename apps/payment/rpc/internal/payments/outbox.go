@@ -110,12 +110,13 @@ func (s *Service) deliverOne(ctx context.Context, d Delivery, row *model.Outbox)
 // its message delivered, in one transaction; it reports whether the lease still held.
 func (s *Service) refundCancelled(ctx context.Context, d Delivery, row *model.Outbox, msg orderMessage) (bool, error) {
 	keys := s.payments.CacheKeys(&model.Payments{Id: msg.PaymentID, Sn: msg.PaymentSn, OrderSn: msg.OrderSn})
+	now, note := time.Now(), lateRefundNote
 	held, err := s.change(ctx, "payment.refunded-late", keys, func(ctx context.Context, tx sqlx.Session) (bool, error) {
 		held, err := s.outbox.DeliveredTx(ctx, tx, row.Id, d.Owner)
 		if err != nil || !held {
 			return false, err
 		}
-		_, err = s.payments.RefundTx(ctx, tx, msg.PaymentID, lateRefundNote, time.Now())
+		_, err = s.payments.MoveTx(ctx, tx, msg.PaymentID, refund.with(now, model.Move{Note: &note, RefundedAt: &now}))
 		return true, err
 	})
 	if err != nil || !held {

@@ -326,7 +326,7 @@ func TestCreate_DrawsAnotherPaymentNumberWhenOneIsTaken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second payment with a taken number: %v", err)
 	}
-	if second.Sn != fresh || len(draws) != 0 || second.Status != model.PaymentPending {
+	if second.Sn != fresh || len(draws) != 0 || second.Status != Pending {
 		t.Fatalf("second payment %s (%s), want %s after a redraw", second.Sn, second.Status, fresh)
 	}
 }

@@ -68,7 +68,7 @@ func (s *Service) Queued() <-chan struct{} {
 // Create opens the payment of a pending order of payer; one payment per order, so a second call
 // returns the same payment, and one that expired is reopened. Opening it holds the order from
 // auto-cancel until the payment can no longer succeed.
-func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*model.Payments, error) {
+func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*Payment, error) {
 	if err := xerr.CheckUserID(payer); err != nil {
 		return nil, err
 	}
@@ -91,7 +91,10 @@ func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*mod
 		return nil, err
 	}
 	if existing != nil {
-		return s.reopenIfExpired(ctx, existing, now, expiresAt)
+		if err := s.reopenIfExpired(ctx, existing, now, expiresAt); err != nil {
+			return nil, err
+		}
+		return toPayment(existing)
 	}
 	if err := s.insert(ctx, o, expiresAt); err != nil {
 		return nil, err
@@ -101,7 +104,7 @@ func (s *Service) Create(ctx context.Context, payer int64, orderSn string) (*mod
 	if err != nil {
 		return nil, fmt.Errorf("read payment of order %s: %w", orderSn, err)
 	}
-	return p, nil
+	return toPayment(p)
 }
 
 // insert writes a new pending payment of order o; a payment number that is already taken (a
@@ -133,20 +136,14 @@ func (s *Service) insert(ctx context.Context, o Order, expiresAt time.Time) erro
 }
 
 // reopenIfExpired gives an expired payment of a still pending order a new expiry; any other
-// payment is returned as it is.
-func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, expiresAt time.Time) (*model.Payments, error) {
-	expired := p.Status == model.PaymentExpired ||
-		(p.Status == model.PaymentPending && p.ExpiresAt.Valid && !p.ExpiresAt.Time.After(now))
+// payment is left as it is. p is reloaded if it changed.
+func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, expiresAt time.Time) error {
+	expired := status(p) == Expired || (status(p) == Pending && p.ExpiresAt.Valid && !p.ExpiresAt.Time.After(now))
 	if !expired {
-		return p, nil
+		return nil
 	}
-	_, err := s.change(ctx, "payment.reopened", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		return s.payments.ReopenTx(ctx, tx, p.Id, now, expiresAt)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reopen payment %s: %w", p.Sn, err)
-	}
-	return s.reload(ctx, p)
+	_, err := s.move(ctx, p, reopen, now, model.Move{ExpiresAt: &expiresAt}, "payment.reopened", nil)
+	return err
 }
 
 // reload reads p again from MySQL.
@@ -159,17 +156,19 @@ func (s *Service) reload(ctx context.Context, p *model.Payments) (*model.Payment
 }
 
 // Get reads a payment of owner (required); anyone else's is ErrPaymentNotFound.
-func (s *Service) Get(ctx context.Context, owner int64, sn string) (*model.Payments, error) {
+func (s *Service) Get(ctx context.Context, owner int64, sn string) (*Payment, error) {
 	if err := xerr.CheckUserID(owner); err != nil {
 		return nil, err
 	}
-	return s.find(ctx, sn, owner)
+	p, err := s.find(ctx, sn, owner)
+	if err != nil {
+		return nil, err
+	}
+	return toPayment(p)
 }
 
-// HandleCallback applies a provider notification of money received, and records it (a receipt per
-// trade): money for a pending payment settles it, and the order hears of it through the outbox;
-// money that can no longer settle the payment (it expired, or another trade settled it) is
-// refunded at once. The same notification again is a success that changes nothing.
+// HandleCallback applies a provider notification of money received for a payment, and records
+// it (a receipt per trade). The same notification again is a success that changes nothing.
 func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 	if err := checkCallback(in); err != nil {
 		return err
@@ -184,41 +183,55 @@ func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 	}
 	now := time.Now()
 	receipt := &model.PaymentReceipts{PaymentId: p.Id, TradeNo: in.TradeNo, Amount: in.Amount, PaidAt: time.Unix(in.PaidAt, 0).UTC()}
-	if p.Status == model.PaymentPending {
-		if err := s.succeed(ctx, p, receipt, now); err != nil {
+
+	// Money for an open payment settles it, and the order hears of it through the outbox.
+	if status(p) == Pending {
+		if err := s.settle(ctx, p, receipt, now); err != nil {
 			return err
 		}
 	}
-	if p.Status == model.PaymentPending || p.Status == model.PaymentExpired {
-		// Still not succeeded: it expired, and the order may be cancelled by now.
+	// Money that came after the payment's time ran out is given back at once: the order may be
+	// cancelled by now.
+	if st := status(p); refundLate.allows(st) {
 		if err := s.refundLate(ctx, p, receipt, now); err != nil {
 			return err
 		}
 	}
+	// This trade settled the payment or was given back, now or before: done.
 	if p.TradeNo == in.TradeNo {
-		return nil // this trade settled the payment or was refunded as late, now or before
+		return nil
 	}
+	// Another trade settled it (the buyer paid twice): this one's money is given back.
 	return s.refundSurplus(ctx, p, receipt)
 }
 
-// succeed settles pending payment p with receipt's money, unless it expired by now; p is
-// reloaded.
-func (s *Service) succeed(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
+// status is p's status in the domain's terms; the database holds only words statusOf knows (a
+// CHECK constraint), so an unknown one reads as 0, which no transition allows.
+func status(p *model.Payments) Status {
+	st, _ := statusOf(p.Status)
+	return st
+}
+
+// settle settles pending payment p with receipt's money unless its time ran out by now, and
+// queues the order's news in the same transaction; p is reloaded.
+func (s *Service) settle(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
 	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: receipt.PaidAt.Unix()}
 	receipt.Outcome = model.ReceiptSettled
-	_, err := s.settle(ctx, p, "payment.paid", model.TopicOrderPaid, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		ok, err := s.payments.SucceedTx(ctx, tx, p.Id, receipt.TradeNo, receipt.PaidAt, now)
-		if err != nil || !ok {
-			return false, err
-		}
-		_, err = s.receipts.AddTx(ctx, tx, receipt)
-		return true, err
-	})
+	settled, err := s.move(ctx, p, settle, now, model.Move{TradeNo: &receipt.TradeNo, PaidAt: &receipt.PaidAt}, "payment.paid",
+		func(ctx context.Context, tx sqlx.Session) error {
+			if _, err := s.receipts.AddTx(ctx, tx, receipt); err != nil {
+				return err
+			}
+			return s.queue(ctx, tx, model.TopicOrderPaid, msg)
+		})
+	if settled {
+		s.queued()
+	}
 	return err
 }
 
 // Refund refunds a succeeded payment of owner; the order follows through the outbox.
-func (s *Service) Refund(ctx context.Context, owner int64, sn string) (*model.Payments, error) {
+func (s *Service) Refund(ctx context.Context, owner int64, sn string) (*Payment, error) {
 	if err := xerr.CheckUserID(owner); err != nil {
 		return nil, err
 	}
@@ -227,16 +240,22 @@ func (s *Service) Refund(ctx context.Context, owner int64, sn string) (*model.Pa
 		return nil, err
 	}
 	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn}
-	refunded, err := s.settle(ctx, p, "payment.refunded", model.TopicOrderRefunded, msg, func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		return s.payments.RefundTx(ctx, tx, p.Id, "refunded at the owner's request", time.Now())
-	})
+	now := time.Now()
+	note := "refunded at the owner's request"
+	refunded, err := s.move(ctx, p, refund, now, model.Move{Note: &note, RefundedAt: &now}, "payment.refunded",
+		func(ctx context.Context, tx sqlx.Session) error {
+			return s.queue(ctx, tx, model.TopicOrderRefunded, msg)
+		})
 	if err != nil {
 		return nil, err
+	}
+	if refunded {
+		s.queued()
 	}
 	if !refunded {
 		return nil, xerr.ErrPaymentNotRefundable.WithMsgf("payment is %s; only a succeeded payment can be refunded", p.Status)
 	}
-	return p, nil
+	return toPayment(p)
 }
 
 // find reads a payment by number; owner > 0 restricts it to that user's payments, and anyone
@@ -258,64 +277,43 @@ func (s *Service) find(ctx context.Context, sn string, owner int64) (*model.Paym
 	return p, nil
 }
 
-// settle moves payment p to its next status with change (a conditional update) and queues msg on
-// topic in the same transaction: the payment's new status and the order's news are committed
-// together or not at all (point names the write, pkg/invalidation). It reports whether this call
-// made the change; p is reloaded either way.
-func (s *Service) settle(ctx context.Context, p *model.Payments, point, topic string, msg orderMessage,
-	change func(ctx context.Context, tx sqlx.Session) (bool, error)) (bool, error) {
+// queue adds msg on topic to the outbox in tx, so the order hears of the payment's change if and
+// only if it commits; call queued once it has.
+func (s *Service) queue(ctx context.Context, tx sqlx.Session, topic string, msg orderMessage) error {
 	payload, err := json.Marshal(msg)
 	if err != nil {
-		return false, fmt.Errorf("encode %s message: %w", topic, err)
+		return fmt.Errorf("encode %s message: %w", topic, err)
 	}
-	changed, err := s.change(ctx, point, s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		ok, err := change(ctx, tx)
-		if err != nil || !ok {
-			return false, err
-		}
-		return true, s.outbox.AddTx(ctx, tx, p.OrderSn, topic, string(payload))
-	})
-	if err != nil {
-		return false, err
-	}
-	if changed {
-		select {
-		case s.kick <- struct{}{}:
-		default:
-		}
-	}
-	fresh, err := s.reload(context.WithoutCancel(ctx), p)
-	if err != nil {
-		return false, err
-	}
-	*p = *fresh
-	return changed, nil
+	return s.outbox.AddTx(ctx, tx, msg.OrderSn, topic, string(payload))
 }
 
-// refundLate records money that arrived for payment p after it expired and refunds it at once;
-// p is reloaded.
+// queued tells the relay that a committed change queued a message, so it runs at once instead of
+// at its next tick.
+func (s *Service) queued() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// refundLate records money that arrived for payment p after its time ran out and gives it back
+// at once; p is reloaded.
 func (s *Service) refundLate(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
 	receipt.Outcome, receipt.Note = model.ReceiptRefunded, expiredRefundNote
-	refunded, err := s.change(ctx, "payment.refunded-late", s.payments.CacheKeys(p), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		ok, err := s.payments.RefundLateTx(ctx, tx, p.Id, receipt.TradeNo, receipt.PaidAt, now, expiredRefundNote)
-		if err != nil || !ok {
-			return false, err
-		}
-		_, err = s.receipts.AddTx(ctx, tx, receipt)
-		return true, err
-	})
+	note := expiredRefundNote
+	refunded, err := s.move(ctx, p, refundLate, now,
+		model.Move{TradeNo: &receipt.TradeNo, PaidAt: &receipt.PaidAt, RefundedAt: &now, Note: &note}, "payment.refunded-late",
+		func(ctx context.Context, tx sqlx.Session) error {
+			_, err := s.receipts.AddTx(ctx, tx, receipt)
+			return err
+		})
 	if err != nil {
-		return fmt.Errorf("refund late payment %s: %w", p.Sn, err)
+		return err
 	}
 	if refunded {
 		unsettledMoney.WithLabelValues(reasonLate).Inc()
 		logx.WithContext(ctx).Errorf("late payment %s for order %s arrived after it expired: refunded automatically", p.Sn, p.OrderSn)
 	}
-	fresh, err := s.reload(context.WithoutCancel(ctx), p)
-	if err != nil {
-		return err
-	}
-	*p = *fresh
 	return nil
 }
 
@@ -325,10 +323,12 @@ func (s *Service) refundSurplus(ctx context.Context, p *model.Payments, receipt 
 	receipt.Outcome = model.ReceiptRefunded
 	receipt.Note = fmt.Sprintf("payment already settled by trade %s; refunded automatically", p.TradeNo)
 	var added bool
-	err := s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
-		var err error
-		added, err = s.receipts.AddTx(ctx, tx, receipt)
-		return err
+	err := dberr.RetryLockRaces(ctx, lockRaceRetries, func() error {
+		return s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+			var err error
+			added, err = s.receipts.AddTx(ctx, tx, receipt)
+			return err
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("refund surplus money for payment %s: %w", p.Sn, err)
@@ -341,8 +341,8 @@ func (s *Service) refundSurplus(ctx context.Context, p *model.Payments, receipt 
 }
 
 // Receipts lists every sum the provider reported for payment p, and what became of it.
-func (s *Service) Receipts(ctx context.Context, p *model.Payments) ([]*model.PaymentReceipts, error) {
-	return s.receipts.ListByPayment(ctx, p.Id)
+func (s *Service) Receipts(ctx context.Context, p *Payment) ([]*model.PaymentReceipts, error) {
+	return s.receipts.ListByPayment(ctx, p.ID)
 }
 
 // lockRaceRetries is how many times a payment transaction is run when it keeps losing lock races.
