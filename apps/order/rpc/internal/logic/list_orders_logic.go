@@ -25,7 +25,11 @@ func NewListOrdersLogic(ctx context.Context, svcCtx *svc.ServiceContext) *ListOr
 
 // ListOrders pages through userId's orders, newest first.
 func (l *ListOrdersLogic) ListOrders(in *order.ListOrdersReq) (*order.ListOrdersResp, error) {
-	list, total, err := l.svcCtx.Orders.List(l.ctx, in.UserId, statusFilter(in.Status), in.Page, in.PageSize)
+	status, err := statusFilter(in.Status)
+	if err != nil {
+		return nil, err
+	}
+	list, total, err := l.svcCtx.Orders.List(l.ctx, in.UserId, status, in.Page, in.PageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -6,26 +6,26 @@ import (
 	"zeromall/apps/order/rpc/order"
 )
 
-// statuses maps the stored status values to the contract's enum.
-var statuses = map[string]order.OrderStatus{
-	model.StatusPending:   order.OrderStatus_ORDER_STATUS_PENDING,
-	model.StatusPaid:      order.OrderStatus_ORDER_STATUS_PAID,
-	model.StatusCancelled: order.OrderStatus_ORDER_STATUS_CANCELLED,
-	model.StatusRefunded:  order.OrderStatus_ORDER_STATUS_REFUNDED,
+// statuses maps the domain's order statuses to the contract's enum (every one: mapping_test).
+var statuses = map[orders.Status]order.OrderStatus{
+	orders.Pending:   order.OrderStatus_ORDER_STATUS_PENDING,
+	orders.Paid:      order.OrderStatus_ORDER_STATUS_PAID,
+	orders.Cancelled: order.OrderStatus_ORDER_STATUS_CANCELLED,
+	orders.Refunded:  order.OrderStatus_ORDER_STATUS_REFUNDED,
 }
 
-// statusFilter maps a ListOrders filter to the stored value; UNSPECIFIED is "" (every status) and
-// an unknown number passes through, for the domain to reject by name.
-func statusFilter(s order.OrderStatus) string {
-	for stored, enum := range statuses {
+// statusFilter maps a ListOrders filter to the domain's status: UNSPECIFIED is 0 (every status),
+// and a number the contract does not define is a 400 naming the field.
+func statusFilter(s order.OrderStatus) (orders.Status, error) {
+	if s == order.OrderStatus_ORDER_STATUS_UNSPECIFIED {
+		return 0, nil
+	}
+	for st, enum := range statuses {
 		if enum == s {
-			return stored
+			return st, nil
 		}
 	}
-	if s == order.OrderStatus_ORDER_STATUS_UNSPECIFIED {
-		return ""
-	}
-	return s.String()
+	return 0, orders.ErrUnknownStatusFilter
 }
 
 func toOrderInfo(o *orders.Order) *order.OrderInfo {

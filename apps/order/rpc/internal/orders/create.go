@@ -155,7 +155,7 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 	order := &model.Orders{
 		Sn:          sn,
 		UserId:      buyer,
-		Status:      model.StatusPending,
+		Status:      Pending.String(),
 		TotalAmount: total,
 		CreatedAt:   now,
 		UpdatedAt:   now,
@@ -185,7 +185,7 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 	for _, it := range items {
 		it.OrderId = orderID
 	}
-	return &Order{Orders: order, Items: items}, nil
+	return toOrder(order, items)
 }
 
 // keyCutoff is the creation time before which an idempotency key has expired.

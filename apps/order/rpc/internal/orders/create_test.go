@@ -110,7 +110,7 @@ func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
 		t.Fatal("the cancelled order or its product kept its cached row")
 	}
 	s.committed = nil
-	if got, err := s.Get(bg, 7, o.Sn); err != nil || got.Status != model.StatusCancelled {
+	if got, err := s.Get(bg, 7, o.Sn); err != nil || got.Status != Cancelled {
 		t.Fatalf("order after the cancel: %v, %v", got, err)
 	}
 }

@@ -21,10 +21,19 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
-// Order is an order with its lines.
+// Order is an order with its lines. Status, the domain's, stands in for the row's word.
 type Order struct {
 	*model.Orders
-	Items []*model.OrderItems
+	Status Status
+	Items  []*model.OrderItems
+}
+
+func toOrder(o *model.Orders, items []*model.OrderItems) (*Order, error) {
+	st, err := statusOf(o.Status)
+	if err != nil {
+		return nil, fmt.Errorf("order %s: %w", o.Sn, err)
+	}
+	return &Order{Orders: o, Status: st, Items: items}, nil
 }
 
 // Service owns the order database.
@@ -119,15 +128,18 @@ func (s *Service) Get(ctx context.Context, owner int64, sn string) (*Order, erro
 	return s.withItems(ctx, o)
 }
 
-// List returns one page of owner's orders, newest first, optionally only those in status, and
-// the number of orders matching.
-func (s *Service) List(ctx context.Context, owner int64, status string, page, pageSize int64) ([]*Order, int64, error) {
+// List returns one page of owner's orders, newest first, only those in status unless it is 0,
+// and the number of orders matching.
+func (s *Service) List(ctx context.Context, owner int64, status Status, page, pageSize int64) ([]*Order, int64, error) {
 	if err := xerr.CheckUserID(owner); err != nil {
 		return nil, 0, err
 	}
-	page, pageSize, err := checkPaging(page, pageSize, status)
+	page, pageSize, err := checkPaging(page, pageSize)
 	if err != nil {
 		return nil, 0, err
+	}
+	if _, known := statusWords[status]; status != 0 && !known {
+		return nil, 0, ErrUnknownStatusFilter
 	}
 	var (
 		list  []*model.Orders
@@ -136,7 +148,7 @@ func (s *Service) List(ctx context.Context, owner int64, status string, page, pa
 	)
 	err = s.readOwn(ctx, owner, func(ctx context.Context) error {
 		var err error
-		if list, total, err = s.orders.ListByUser(ctx, owner, status, (page-1)*pageSize, pageSize); err != nil {
+		if list, total, err = s.orders.ListByUser(ctx, owner, statusWords[status], (page-1)*pageSize, pageSize); err != nil {
 			return err
 		}
 		orderIDs := make([]int64, len(list))
@@ -151,7 +163,9 @@ func (s *Service) List(ctx context.Context, owner int64, status string, page, pa
 	}
 	result := make([]*Order, len(list))
 	for i, o := range list {
-		result[i] = &Order{Orders: o, Items: items[o.Id]}
+		if result[i], err = toOrder(o, items[o.Id]); err != nil {
+			return nil, 0, err
+		}
 	}
 	return result, total, nil
 }
@@ -180,5 +194,5 @@ func (s *Service) withItems(ctx context.Context, o *model.Orders) (*Order, error
 	if err != nil {
 		return nil, err
 	}
-	return &Order{Orders: o, Items: items}, nil
+	return toOrder(o, items)
 }

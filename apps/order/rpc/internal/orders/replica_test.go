@@ -63,7 +63,7 @@ func TestStaleReads_WhatTheReplicaServesAndWhatStaysOnThePrimary(t *testing.T) {
 	}
 	listed := func(t *testing.T, owner int64) int {
 		t.Helper()
-		list, total, err := s.List(ctx, owner, "", 1, 20)
+		list, total, err := s.List(ctx, owner, 0, 1, 20)
 		if err != nil {
 			t.Fatalf("list orders of %d: %v", owner, err)
 		}

@@ -1,10 +1,10 @@
 package orders
 
 import (
+	"context"
 	"errors"
 	"testing"
 
-	"zeromall/apps/order/model"
 	"zeromall/pkg/xerr"
 )
 
@@ -12,23 +12,34 @@ import (
 
 func TestStateMachine(t *testing.T) {
 	cases := []struct {
-		from, to string
+		from, to Status
 		ok       bool
 	}{
-		{model.StatusPending, model.StatusPaid, true},
-		{model.StatusPending, model.StatusCancelled, true},
-		{model.StatusPaid, model.StatusRefunded, true},
-		{model.StatusPending, model.StatusRefunded, false},
-		{model.StatusPaid, model.StatusCancelled, false},
-		{model.StatusCancelled, model.StatusPaid, false},
-		{model.StatusCancelled, model.StatusPending, false},
-		{model.StatusRefunded, model.StatusPaid, false},
-		{model.StatusPaid, model.StatusPending, false},
+		{Pending, Paid, true},
+		{Pending, Cancelled, true},
+		{Paid, Refunded, true},
+		{Pending, Refunded, false},
+		{Paid, Cancelled, false},
+		{Cancelled, Paid, false},
+		{Cancelled, Pending, false},
+		{Refunded, Paid, false},
+		{Paid, Pending, false},
 	}
 	for _, tc := range cases {
 		if got := CanTransition(tc.from, tc.to); got != tc.ok {
 			t.Errorf("%s -> %s allowed=%v", tc.from, tc.to, got)
 		}
+	}
+}
+
+func TestStatusOf_RefusesUnknownWords(t *testing.T) {
+	for _, s := range Statuses {
+		if got, err := statusOf(s.String()); err != nil || got != s {
+			t.Errorf("statusOf(%q) = %v, %v", s.String(), got, err)
+		}
+	}
+	if _, err := statusOf("succeeded"); err == nil {
+		t.Error(`statusOf("succeeded"): no error`)
 	}
 }
 
@@ -63,15 +74,16 @@ func TestRequestHash_DependsOnLinesNotTheirOrder(t *testing.T) {
 }
 
 func TestCheckPaging(t *testing.T) {
-	if page, size, err := checkPaging(0, 0, ""); page != 1 || size != defaultPageSize || err != nil {
+	if page, size, err := checkPaging(0, 0); page != 1 || size != defaultPageSize || err != nil {
 		t.Fatalf("defaults: %d %d %v", page, size, err)
 	}
-	for _, bad := range []struct {
-		page, size int64
-		status     string
-	}{{-1, 10, ""}, {maxPage + 1, 10, ""}, {1, maxPageSize + 1, ""}, {1, 10, "shipped"}} {
-		if _, _, err := checkPaging(bad.page, bad.size, bad.status); !errors.Is(err, xerr.ErrBadRequest) {
+	for _, bad := range []struct{ page, size int64 }{{-1, 10}, {maxPage + 1, 10}, {1, maxPageSize + 1}} {
+		if _, _, err := checkPaging(bad.page, bad.size); !errors.Is(err, xerr.ErrBadRequest) {
 			t.Errorf("%+v accepted", bad)
 		}
+	}
+	// A status the domain does not define is refused before anything is read.
+	if _, _, err := (&Service{}).List(context.Background(), 1, Status(99), 1, 10); !errors.Is(err, ErrUnknownStatusFilter) {
+		t.Errorf("unknown status filter: %v", err)
 	}
 }

@@ -13,14 +13,51 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
+// Status is an order's state. The database stores it as a word (model.Status*): statusOf and
+// String are the one mapping between the two, and a word the domain does not know is an error.
+type Status uint8
+
+const (
+	Pending Status = iota + 1
+	Paid
+	Cancelled
+	Refunded
+)
+
+var statusWords = map[Status]string{
+	Pending:   model.StatusPending,
+	Paid:      model.StatusPaid,
+	Cancelled: model.StatusCancelled,
+	Refunded:  model.StatusRefunded,
+}
+
+// Statuses are every status, for mappings that must cover them all.
+var Statuses = []Status{Pending, Paid, Cancelled, Refunded}
+
+func (s Status) String() string {
+	if w, ok := statusWords[s]; ok {
+		return w
+	}
+	return fmt.Sprintf("Status(%d)", uint8(s))
+}
+
+func statusOf(word string) (Status, error) {
+	for s, w := range statusWords {
+		if w == word {
+			return s, nil
+		}
+	}
+	return 0, fmt.Errorf("order status %q is not one the domain knows", word)
+}
+
 // The order state machine: pending → paid → refunded, pending → cancelled. Nothing else.
-var transitions = map[string][]string{
-	model.StatusPending: {model.StatusPaid, model.StatusCancelled},
-	model.StatusPaid:    {model.StatusRefunded},
+var transitions = map[Status][]Status{
+	Pending: {Paid, Cancelled},
+	Paid:    {Refunded},
 }
 
 // CanTransition reports whether the state machine allows moving from one status to another.
-func CanTransition(from, to string) bool {
+func CanTransition(from, to Status) bool {
 	for _, next := range transitions[from] {
 		if next == to {
 			return true
@@ -30,12 +67,12 @@ func CanTransition(from, to string) bool {
 }
 
 // restocks reports whether reaching a status gives the goods back to stock.
-func restocks(to string) bool {
-	return to == model.StatusCancelled || to == model.StatusRefunded
+func restocks(to Status) bool {
+	return to == Cancelled || to == Refunded
 }
 
-func illegal(from, to string) error {
-	if from == model.StatusCancelled && to == model.StatusPaid {
+func illegal(from, to Status) error {
+	if from == Cancelled && to == Paid {
 		return xerr.ErrOrderCancelled
 	}
 	return xerr.ErrIllegalTransition.WithMsgf("order is %s and cannot become %s", from, to)
@@ -51,7 +88,7 @@ func (s *Service) Cancel(ctx context.Context, owner int64, sn string) (*Order, e
 	if err != nil {
 		return nil, err
 	}
-	moved, err := s.move(ctx, o, model.StatusCancelled, model.StockCancel, time.Now())
+	moved, err := s.move(ctx, o, Cancelled, model.StockCancel, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +105,7 @@ func (s *Service) MarkPaid(ctx context.Context, sn string, paidAt time.Time) (*O
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.move(ctx, o, model.StatusPaid, "", paidAt); err != nil {
+	if _, err := s.move(ctx, o, Paid, "", paidAt); err != nil {
 		return nil, err
 	}
 	return s.withItems(ctx, o)
@@ -82,8 +119,8 @@ func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.move(ctx, o, model.StatusRefunded, model.StockRefund, time.Now())
-	closedAlready := errors.Is(err, xerr.ErrIllegalTransition) && o.Status == model.StatusCancelled
+	_, err = s.move(ctx, o, Refunded, model.StockRefund, time.Now())
+	closedAlready := errors.Is(err, xerr.ErrIllegalTransition) && o.Status == Cancelled.String()
 	if err != nil && !closedAlready {
 		return nil, err
 	}
@@ -108,7 +145,7 @@ func (s *Service) Hold(ctx context.Context, payer int64, sn string, until time.T
 		if err != nil {
 			return err
 		}
-		if cur.Status != model.StatusPending {
+		if cur.Status != Pending.String() {
 			return xerr.ErrOrderNotPayable.WithMsgf("order is %s, not pending", cur.Status)
 		}
 		if last := cur.CreatedAt.Add(s.limits.MaxHold); until.After(last) {
@@ -149,7 +186,7 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 	}
 	cancelled := 0
 	for _, o := range expired {
-		moved, err := s.move(ctx, o, model.StatusCancelled, model.StockAutoCancel, now, unheld)
+		moved, err := s.move(ctx, o, Cancelled, model.StockAutoCancel, now, unheld)
 		switch {
 		case errors.Is(err, xerr.ErrIllegalTransition), errors.Is(err, errHeld):
 			// Paid or held in the meantime: nothing to do.
@@ -174,7 +211,7 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 //
 // A restock is recorded in the stock ledger as kind (model.StockCancel...). allowed, when given,
 // may veto the move after the lock (with its error).
-func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at time.Time,
+func (s *Service) move(ctx context.Context, o *model.Orders, to Status, kind string, at time.Time,
 	allowed ...func(cur *model.Orders) error) (moved bool, err error) {
 	var items []*model.OrderItems
 	if restocks(to) {
@@ -199,18 +236,22 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 			return err
 		}
 		cur = locked
-		if cur.Status == to {
+		from, err := statusOf(cur.Status)
+		if err != nil {
+			return err
+		}
+		if from == to {
 			return nil
 		}
-		if !CanTransition(cur.Status, to) {
-			return illegal(cur.Status, to)
+		if !CanTransition(from, to) {
+			return illegal(from, to)
 		}
 		for _, check := range allowed {
 			if err := check(cur); err != nil {
 				return err
 			}
 		}
-		if _, err := s.orders.TransitionTx(ctx, tx, o.Id, cur.Status, to, at); err != nil {
+		if _, err := s.orders.TransitionTx(ctx, tx, o.Id, cur.Status, to.String(), at); err != nil {
 			return err
 		}
 		restocked := make([]*model.StockLedger, len(items))
@@ -236,7 +277,7 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to, kind string, at
 		*o = *cur
 		return false, nil
 	}
-	s.afterCommit(ctx, "order."+to, o.UserId, keys)
+	s.afterCommit(ctx, "order."+to.String(), o.UserId, keys)
 	fresh, err := s.orders.FindOne(ctx, o.Id)
 	if err != nil {
 		return false, fmt.Errorf("reload order %s: %w", o.Sn, err)
