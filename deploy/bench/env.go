@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"zeromall/deploy/internal/statusword"
 
 	_ "github.com/go-sql-driver/mysql"
 )
@@ -305,7 +306,7 @@ func (e *env) purchase() error {
 		if err := e.get(e.orderAPI+"/order/v1/orders/"+o.Sn, e.token, &got); err != nil {
 			return err
 		}
-		if got.Status == "paid" {
+		if got.Status == statusword.OrderPaid {
 			return nil
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"zeromall/apps/order/model"
 )
 
 const seedBatch = 5000
@@ -42,7 +43,7 @@ func (e *env) seed(n int) error {
 			return []any{fmt.Sprintf("SEED-%d", i), fmt.Sprintf("Seeded product %d", i), 100 + i%900, 1000, 1000}
 		}},
 		{orders, "orders", "sn LIKE '19700101%'", "sn, user_id, status, total_amount, paid_at", func(i int) []any {
-			return []any{fmt.Sprintf("19700101000000%010d", i), 1_000_000_000 + i%5000, "paid", 1999, time.Now().UTC()}
+			return []any{fmt.Sprintf("19700101000000%010d", i), 1_000_000_000 + i%5000, model.StatusPaid, 1999, time.Now().UTC()}
 		}},
 		{orders, "order_items", "order_id IN (SELECT id FROM orders WHERE sn LIKE '19700101%')", "order_id, product_id, title, price, quantity", nil},
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/deploy/internal/statusword"
 	"zeromall/pkg/testkit"
 )
 
@@ -95,14 +96,14 @@ func purchase(t *testing.T, name string) purchased {
 	p.order = order.str("sn")
 	pay := expect(t, call(t, "POST", payAPI+"/payment/v1/payments", token, map[string]string{"orderSn": p.order}), "open payment")
 	p.payment = pay.str("sn")
-	if r := expect(t, call(t, "POST", pay.str("payUrl"), token, nil), "pay at the sandbox"); r.str("status") != "succeeded" {
+	if r := expect(t, call(t, "POST", pay.str("payUrl"), token, nil), "pay at the sandbox"); r.str("status") != statusword.PaymentSucceeded {
 		t.Fatalf("sandbox payment: %s, want succeeded", r.Raw)
 	}
-	waitStatus(t, token, p.order, "paid")
-	if r := expect(t, call(t, "POST", payAPI+"/payment/v1/payments/"+p.payment+"/refund", token, nil), "refund"); r.str("status") != "refunded" {
+	waitStatus(t, token, p.order, statusword.OrderPaid)
+	if r := expect(t, call(t, "POST", payAPI+"/payment/v1/payments/"+p.payment+"/refund", token, nil), "refund"); r.str("status") != statusword.PaymentRefunded {
 		t.Fatalf("refund: %s, want refunded", r.Raw)
 	}
-	waitStatus(t, token, p.order, "refunded")
+	waitStatus(t, token, p.order, statusword.OrderRefunded)
 	t.Logf("compose: purchase %s: order %s paid then refunded, payment %s", p.email, p.order, p.payment)
 	return p
 }

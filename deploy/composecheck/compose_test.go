@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/deploy/internal/statusword"
 	"zeromall/pkg/testkit"
 )
 
@@ -297,10 +298,10 @@ func (s *stack) downUp(t *testing.T) {
 
 	b := s.bought
 	token := login(t, b.email)
-	if r := call(t, "GET", orderAPI+"/order/v1/orders/"+b.order, token, nil); r.str("status") != "refunded" {
+	if r := call(t, "GET", orderAPI+"/order/v1/orders/"+b.order, token, nil); r.str("status") != statusword.OrderRefunded {
 		t.Errorf("order %s after down/up: %d %s, want refunded", b.order, r.Status, r.Raw)
 	}
-	if r := call(t, "GET", payAPI+"/payment/v1/payments/"+b.payment, token, nil); r.str("status") != "refunded" {
+	if r := call(t, "GET", payAPI+"/payment/v1/payments/"+b.payment, token, nil); r.str("status") != statusword.PaymentRefunded {
 		t.Errorf("payment %s after down/up: %d %s, want refunded", b.payment, r.Status, r.Raw)
 	}
 	if got := s.countOrders(t, s.acked); got != len(s.acked) {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+	ordermodel "zeromall/apps/order/model"
+	paymentmodel "zeromall/apps/payment/model"
+	"zeromall/deploy/internal/statusword"
 )
 
 // The checker runs after every fault: the invariants of the chaos run (e2e), read from the
@@ -67,8 +70,8 @@ func checkDatabase(ctx context.Context, primary *sql.DB, product int64) (stock [
 	err = tx.QueryRowContext(ctx, `SELECT p.stock, p.initial_stock,
 		(SELECT COALESCE(SUM(delta), 0) FROM zeromall_order.stock_ledger WHERE product_id = p.id),
 		(SELECT COALESCE(SUM(i.quantity), 0) FROM zeromall_order.order_items i JOIN zeromall_order.orders o ON o.id = i.order_id
-			WHERE i.product_id = p.id AND o.status IN ('pending', 'paid'))
-		FROM zeromall_order.products p WHERE p.id = ?`, product).Scan(&current, &initial, &ledger, &held)
+			WHERE i.product_id = p.id AND o.status IN (?, ?))
+		FROM zeromall_order.products p WHERE p.id = ?`, ordermodel.StatusPending, ordermodel.StatusPaid, product).Scan(&current, &initial, &ledger, &held)
 	if err != nil {
 		return nil, nil, fmt.Errorf("checker: read stock: %w", err)
 	}
@@ -78,9 +81,11 @@ func checkDatabase(ctx context.Context, primary *sql.DB, product int64) (stock [
 	if current+held != initial {
 		stock = append(stock, fmt.Sprintf("product %d: stock %d + %d held by open orders, opening stock %d", product, current, held, initial))
 	}
+	paid, succeeded := ordermodel.StatusPaid, paymentmodel.PaymentSucceeded
 	rows, err := tx.QueryContext(ctx, `SELECT o.sn, o.status, COALESCE(p.status, '') FROM zeromall_order.orders o
-		LEFT JOIN zeromall_payment.payments p ON p.order_sn = o.sn AND p.status IN ('succeeded', 'refunded')
-		WHERE (o.status = 'paid' AND (p.status IS NULL OR p.status <> 'succeeded')) OR (o.status <> 'paid' AND p.status = 'succeeded')`)
+		LEFT JOIN zeromall_payment.payments p ON p.order_sn = o.sn AND p.status IN (?, ?)
+		WHERE (o.status = ? AND (p.status IS NULL OR p.status <> ?)) OR (o.status <> ? AND p.status = ?)`,
+		succeeded, paymentmodel.PaymentRefunded, paid, succeeded, paid, succeeded)
 	if err != nil {
 		return nil, nil, fmt.Errorf("checker: compare payments and orders: %w", err)
 	}
@@ -112,7 +117,7 @@ func checkGateways(ctx context.Context, acks []acked) map[string]string {
 			bad[a.sn] = fmt.Sprintf("acknowledged order %s: the order gateway does not answer it", a.sn)
 			continue
 		}
-		if a.paid && order.Status != "paid" {
+		if a.paid && order.Status != statusword.OrderPaid {
 			bad[a.sn] = fmt.Sprintf("acknowledged payment of order %s: the order gateway says %s", a.sn, order.Status)
 		}
 		if !a.paid {
@@ -122,7 +127,7 @@ func checkGateways(ctx context.Context, acks []acked) map[string]string {
 			Status string `json:"status"`
 		}
 		if !scratch.call(ctx, a.buyer, false, http.MethodGet, paymentAPI+"/payment/v1/payments/"+a.paymentSn, nil, &payment) ||
-			payment.Status != "succeeded" {
+			payment.Status != statusword.PaymentSucceeded {
 			bad[a.sn] = fmt.Sprintf("acknowledged payment %s: the payment gateway says %q", a.paymentSn, payment.Status)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"zeromall/deploy/internal/statusword"
 )
 
 const (
@@ -273,7 +274,7 @@ func (r *recorder) buy(ctx context.Context, sh shopper, product int64, period ti
 				Status string `json:"status"`
 			}
 			return r.call(ctx, sh, false, http.MethodGet, paymentAPI+"/payment/v1/payments/"+payment.Sn, nil, &st) &&
-				st.Status == "succeeded"
+				st.Status == statusword.PaymentSucceeded
 		})
 		if paid {
 			r.ack(acked{at: time.Now(), buyer: sh, sn: order.Sn, paid: true, paymentSn: payment.Sn})

@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"zeromall/deploy/internal/statusword"
 
 	_ "github.com/go-sql-driver/mysql"
 )
@@ -291,7 +292,7 @@ func countLost(ctx context.Context, primary *sql.DB, acks []acked) (int, error) 
 				time.Sleep(200 * time.Millisecond)
 				continue
 			}
-			done := err == nil && (!a.paid || status == "paid")
+			done := err == nil && (!a.paid || status == statusword.OrderPaid)
 			if done {
 				break
 			}

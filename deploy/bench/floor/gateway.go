@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"zeromall/deploy/internal/statusword"
 
 	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/user/rpc/user"
@@ -135,7 +136,7 @@ func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
 		writeRPCError(w, err)
 		return
 	}
-	resp := orderResp{Sn: o.Sn, UserID: o.UserId, Status: "pending", TotalAmount: o.TotalAmount,
+	resp := orderResp{Sn: o.Sn, UserID: o.UserId, Status: statusword.OrderPending, TotalAmount: o.TotalAmount,
 		CreatedAt: time.Unix(o.CreatedAt, 0).UTC().Format(time.RFC3339), Items: make([]orderLine, len(o.Items))}
 	for i, it := range o.Items {
 		resp.Items[i] = orderLine{ProductID: it.ProductId, Title: it.Title, Price: it.Price, Quantity: it.Quantity}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"zeromall/apps/order/model"
 	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/ids"
@@ -136,8 +137,8 @@ func (s *rpcServer) CreateOrder(ctx context.Context, in *order.CreateOrderReq) (
 		info.Items[i] = line
 		info.TotalAmount += line.Price * line.Quantity
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO orders (sn, user_id, status, total_amount, created_at) VALUES (?, ?, 'pending', ?, ?)",
-		info.Sn, info.UserId, info.TotalAmount, now)
+	res, err := tx.ExecContext(ctx, "INSERT INTO orders (sn, user_id, status, total_amount, created_at) VALUES (?, ?, ?, ?, ?)",
+		info.Sn, info.UserId, model.StatusPending, info.TotalAmount, now)
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
