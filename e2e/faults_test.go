@@ -146,8 +146,8 @@ func TestFault_RpcDown_BreakerOpensFastAndRecovers(t *testing.T) {
 	}
 	// The rpc client's breaker counts the 503s (the route's leaves them to it); either breaker
 	// refusing moves the breaker-open alert's series.
-	route := e.api.Metric(`zeromall_breaker_rejected_total{breaker="route"}`)
-	client := e.api.Metric(`zeromall_breaker_rejected_total{breaker="rpc_client"}`)
+	route := metric(t, e.api, `zeromall_breaker_rejected_total{breaker="route"}`)
+	client := metric(t, e.api, `zeromall_breaker_rejected_total{breaker="rpc_client"}`)
 	if route+client == 0 {
 		t.Error("order-api's zeromall_breaker_rejected_total did not move: the breaker-open alert would not fire")
 	}
@@ -171,7 +171,7 @@ func TestFault_InstanceKilledUnderLoad(t *testing.T) {
 	products := func() timedResult { return hit(http.MethodGet, e.base+"/order/v1/products", "", nil) }
 	testkit.Eventually(t, 10*time.Second, "both instances take traffic", func() bool {
 		run(200*time.Millisecond, 4, products)
-		return second.Served(listProducts) > 0 && e.rpc.Served(listProducts) > 0
+		return served(second, listProducts) && served(e.rpc, listProducts)
 	})
 
 	var killedAt time.Time
@@ -200,7 +200,7 @@ func TestFault_InstanceKilledUnderLoad(t *testing.T) {
 	joined := time.Now()
 	testkit.Eventually(t, 10*time.Second, "a new instance takes traffic", func() bool {
 		run(100*time.Millisecond, 4, products)
-		return third.Served(listProducts) > 0
+		return served(third, listProducts)
 	})
 	t.Logf("FIGURE instance-killed: new instance served traffic %s after it was healthy", time.Since(joined).Round(10*time.Millisecond))
 }
@@ -231,7 +231,7 @@ func TestFault_EtcdDownAfterStart(t *testing.T) {
 	e.rpc.Kill()
 	testkit.Eventually(t, 20*time.Second, "order-api reaches the new instance found through etcd", func() bool {
 		return hit(http.MethodGet, e.base+"/order/v1/orders", a.Token, nil).Status == 200 &&
-			replacement.Served(order.Order_ListOrders_FullMethodName) > 0
+			served(replacement, order.Order_ListOrders_FullMethodName)
 	})
 }
 
@@ -339,8 +339,8 @@ func TestFault_MySQLDown(t *testing.T) {
 	if ws.P99 > time.Second {
 		t.Errorf("writes with MySQL down took p99 %s, want fast failures", ws.P99)
 	}
-	dependency := e.rpc.Metric(`zeromall_breaker_rejected_total{breaker="dependency"}`)
-	route := e.api.Metric(`zeromall_breaker_rejected_total{breaker="route"}`)
+	dependency := metric(t, e.rpc, `zeromall_breaker_rejected_total{breaker="dependency"}`)
+	route := metric(t, e.api, `zeromall_breaker_rejected_total{breaker="route"}`)
 	if dependency+route == 0 {
 		t.Error("no breaker refusal counted (zeromall_breaker_rejected_total) with MySQL down")
 	}
@@ -462,7 +462,7 @@ func TestFault_GracefulShutdown(t *testing.T) {
 	products := func() timedResult { return hit(http.MethodGet, e.base+"/order/v1/products", "", nil) }
 	testkit.Eventually(t, 10*time.Second, "both instances take traffic", func() bool {
 		run(200*time.Millisecond, 4, products)
-		return second.Served(listProducts) > 0 && e.rpc.Served(listProducts) > 0
+		return served(second, listProducts) && served(e.rpc, listProducts)
 	})
 
 	var (
@@ -506,4 +506,21 @@ func TestFault_GracefulShutdown(t *testing.T) {
 	if keyGone.IsZero() || portClosed.IsZero() || !keyGone.Before(portClosed) {
 		t.Errorf("etcd key removed at %v, port closed at %v: the key must go first", keyGone, portClosed)
 	}
+}
+
+// metric reads one series of svc's /metrics; a service whose metrics cannot be read fails the
+// test rather than reading as 0.
+func metric(t *testing.T, svc *testkit.Service, series string) float64 {
+	t.Helper()
+	v, err := svc.Metric(series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// served tells whether svc has answered method; a service not serving metrics yet has not.
+func served(svc *testkit.Service, method string) bool {
+	n, err := svc.Served(method)
+	return err == nil && n > 0
 }

@@ -22,7 +22,6 @@ import (
 	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 var configFile = flag.String("f", "apps/payment/rpc/etc/payment-rpc.yaml", "payment-rpc's config file")
@@ -35,7 +34,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	outbox := model.NewOutboxModel(sqlx.NewMysql(c.DB.DataSource), c.Cache)
+	outbox := model.NewOutboxModel(store.NewConn(c.DB.DataSource), c.Cache)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := run(ctx, outbox, flag.Args(), os.Stdout); err != nil {

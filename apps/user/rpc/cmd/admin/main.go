@@ -18,9 +18,9 @@ import (
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 var (
@@ -40,7 +40,7 @@ func main() {
 		os.Exit(2)
 	}
 	logx.Disable()
-	db := sqlx.NewMysql(c.DB.DataSource) // user-rpc applies the migrations; this only sets a role
+	db := store.NewConn(c.DB.DataSource) // user-rpc applies the migrations; this only sets a role
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := run(ctx, svc.NewServiceContext(c, db).Accounts, flag.Arg(0), *role, os.Stdout); err != nil {

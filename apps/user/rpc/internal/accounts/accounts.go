@@ -16,19 +16,33 @@ import (
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"golang.org/x/crypto/bcrypt"
 )
 
 // Service owns the users table and the sign-in limits.
 type Service struct {
-	Users       model.UsersModel
-	Journal     *invalidation.Journal // records the cache keys of changed users
-	Sessions    *sessions.Service
-	BcryptCost  int
-	LoginLimits LoginLimits
-	// Registrations counts every registration per client IP.
-	Registrations *limiter.Window
+	users         model.UsersModel
+	journal       *invalidation.Journal // records the cache keys of changed users
+	sessions      *sessions.Service
+	bcryptCost    int
+	loginLimits   LoginLimits
+	registrations *limiter.Window // every registration per client IP
+}
+
+// New builds the service on the users table (cached as c says), recording stale cache keys in
+// journal and opening sessions with sess; passwords are hashed at bcryptCost.
+func New(db sqlx.SqlConn, c cache.CacheConf, journal *invalidation.Journal, sess *sessions.Service, bcryptCost int,
+	login LoginLimits, registrations *limiter.Window, opts ...cache.Option) *Service {
+	return &Service{
+		users:         model.NewUsersModel(db, c, opts...),
+		journal:       journal,
+		sessions:      sess,
+		bcryptCost:    bcryptCost,
+		loginLimits:   login,
+		registrations: registrations,
+	}
 }
 
 // LoginLimits bound password guesses without letting anyone lock a user out from the user's own
@@ -63,17 +77,17 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 	if profile, err = normalizeProfile(profile); err != nil {
 		return nil, sessions.Pair{}, err
 	}
-	if err := s.take(ctx, s.Registrations, clientIP, xerr.ErrRegisterThrottled); err != nil {
+	if err := s.take(ctx, s.registrations, clientIP, xerr.ErrRegisterThrottled); err != nil {
 		return nil, sessions.Pair{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
 	if err != nil {
 		return nil, sessions.Pair{}, fmt.Errorf("hash password: %w", err)
 	}
 
 	u := &model.Users{Email: email, PasswordHash: string(hash), Status: model.UserActive, Role: model.RoleCustomer}
 	applyProfile(u, profile)
-	res, err := s.Users.Insert(ctx, u)
+	res, err := s.users.Insert(ctx, u)
 	if dberr.IsDuplicate(err) {
 		return nil, sessions.Pair{}, xerr.ErrEmailTaken
 	}
@@ -83,7 +97,7 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 	if u.Id, err = res.LastInsertId(); err != nil {
 		return nil, sessions.Pair{}, fmt.Errorf("read new user id: %w", err)
 	}
-	pair, err := s.Sessions.Open(ctx, u)
+	pair, err := s.sessions.Open(ctx, u)
 	if err != nil {
 		return nil, sessions.Pair{}, err
 	}
@@ -102,10 +116,10 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 		return sessions.Pair{}, xerr.Field("password", "is required")
 	}
 	pair := email + "|" + clientIP
-	if err := s.take(ctx, s.LoginLimits.PerClient, clientIP, errTooManyFromAddress); err != nil {
+	if err := s.take(ctx, s.loginLimits.PerClient, clientIP, errTooManyFromAddress); err != nil {
 		return sessions.Pair{}, err
 	}
-	if err := s.take(ctx, s.LoginLimits.PerPair, pair, errTooManyFailures); err != nil {
+	if err := s.take(ctx, s.loginLimits.PerPair, pair, errTooManyFailures); err != nil {
 		return sessions.Pair{}, err
 	}
 	if err := s.slowDown(ctx, email, pair); err != nil {
@@ -122,13 +136,13 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if u.Status != model.UserActive {
 		return sessions.Pair{}, xerr.ErrAccountDisabled
 	}
-	if err := s.LoginLimits.PerPair.Reset(ctx, pair); err != nil {
+	if err := s.loginLimits.PerPair.Reset(ctx, pair); err != nil {
 		logx.WithContext(ctx).Errorf("login limiter: the count of a successful client not cleared: %v", err)
 	}
-	if err := s.LoginLimits.KnownClients.Mark(ctx, pair); err != nil {
+	if err := s.loginLimits.KnownClients.Mark(ctx, pair); err != nil {
 		logx.WithContext(ctx).Errorf("login limiter: a successful client not remembered: %v", err)
 	}
-	return s.Sessions.Open(ctx, u)
+	return s.sessions.Open(ctx, u)
 }
 
 var (
@@ -140,11 +154,11 @@ var (
 // check finds the user with email and compares password, in the same time whether or not the
 // email exists.
 func (s *Service) check(ctx context.Context, email, password string) (*model.Users, error) {
-	u, err := s.Users.FindOneByEmailNoCache(ctx, email)
+	u, err := s.users.FindOneByEmailNoCache(ctx, email)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		// Spend the same time as a real check so response times do not reveal which emails exist.
-		_ = bcrypt.CompareHashAndPassword(dummyHash(s.BcryptCost), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(s.bcryptCost), []byte(password))
 		return nil, xerr.ErrInvalidCredentials
 	case err != nil:
 		return nil, fmt.Errorf("find user by email: %w", err)
@@ -158,22 +172,22 @@ func (s *Service) check(ctx context.Context, email, password string) (*model.Use
 // slowDown lets a client new to an account that failed too often from everywhere make one
 // attempt per SlowDown period, shared with every other new client; known clients pass.
 func (s *Service) slowDown(ctx context.Context, email, pair string) error {
-	failures, err := s.LoginLimits.PerAccount.Count(ctx, email)
+	failures, err := s.loginLimits.PerAccount.Count(ctx, email)
 	if err != nil {
 		return err // only when ctx ended
 	}
-	if failures < int64(s.LoginLimits.PerAccount.Quota) {
+	if failures < int64(s.loginLimits.PerAccount.Quota) {
 		return nil
 	}
-	if known, err := s.LoginLimits.KnownClients.Count(ctx, pair); err == nil && known > 0 {
+	if known, err := s.loginLimits.KnownClients.Count(ctx, pair); err == nil && known > 0 {
 		return nil
 	}
-	return s.take(ctx, s.LoginLimits.SlowDown, email, errAccountSlowedDown)
+	return s.take(ctx, s.loginLimits.SlowDown, email, errAccountSlowedDown)
 }
 
 // countFailure adds a failed login to the account's count from every client.
 func (s *Service) countFailure(ctx context.Context, email string) {
-	if _, err := s.LoginLimits.PerAccount.Take(context.WithoutCancel(ctx), email); err != nil {
+	if _, err := s.loginLimits.PerAccount.Take(context.WithoutCancel(ctx), email); err != nil {
 		logx.WithContext(ctx).Errorf("login limiter: a failure not counted: %v", err)
 	}
 }
@@ -183,7 +197,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*model.Users, error) {
 	if id <= 0 {
 		return nil, xerr.Field("id", "must be positive")
 	}
-	u, err := s.Users.FindOne(ctx, id)
+	u, err := s.users.FindOne(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, xerr.ErrUserNotFound
 	}
@@ -204,8 +218,8 @@ func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) 
 		return nil, err
 	}
 	applyProfile(u, profile)
-	_, err = s.Journal.Change(ctx, "user.profile", s.Users.CacheKeys(u), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		return true, s.Users.UpdateProfileTx(ctx, tx, u)
+	_, err = s.journal.Change(ctx, "user.profile", s.users.CacheKeys(u), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		return true, s.users.UpdateProfileTx(ctx, tx, u)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", u.Id, err)
@@ -224,7 +238,7 @@ func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users
 	if role != model.RoleAdmin && role != model.RoleCustomer {
 		return nil, 0, xerr.Field("role", "must be admin or customer")
 	}
-	u, err := s.Users.FindOneByEmailNoCache(ctx, email)
+	u, err := s.users.FindOneByEmailNoCache(ctx, email)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		return nil, 0, xerr.ErrUserNotFound
@@ -232,8 +246,8 @@ func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users
 		return nil, 0, fmt.Errorf("find user by email: %w", err)
 	}
 	was := u.Role
-	_, err = s.Journal.Change(ctx, "user.role", s.Users.CacheKeys(u), func(ctx context.Context, tx sqlx.Session) (bool, error) {
-		return true, s.Users.SetRoleTx(ctx, tx, u, role)
+	_, err = s.journal.Change(ctx, "user.role", s.users.CacheKeys(u), func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		return true, s.users.SetRoleTx(ctx, tx, u, role)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("set role of user %d: %w", u.Id, err)
@@ -243,7 +257,7 @@ func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users
 	if was != model.RoleAdmin || role == model.RoleAdmin {
 		return u, 0, nil
 	}
-	ended, err := s.Sessions.EndAll(ctx, u.Id, sessions.ReasonRoleChanged)
+	ended, err := s.sessions.EndAll(ctx, u.Id, sessions.ReasonRoleChanged)
 	if err != nil {
 		return u, ended, fmt.Errorf("end the sessions of demoted user %d: %w", u.Id, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
@@ -343,7 +344,7 @@ func TestEmailColumnComparesBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := f.register(t, "alice@example.com")
-	u, err := f.svcCtx.Accounts.Users.FindOneByEmailNoCache(f.ctx, "alice@example.com")
+	u, err := model.NewUsersModel(store.NewConn(f.dsn), f.svcCtx.Config.Cache).FindOneByEmailNoCache(f.ctx, "alice@example.com")
 	if err != nil || u.Id != id {
 		t.Fatalf("alice@ found %+v (%v), want her own row %d", u, err, id)
 	}

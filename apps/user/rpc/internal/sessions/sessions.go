@@ -24,6 +24,8 @@ import (
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/cache"
+	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // Why a session ended, as recorded in sessions.revoke_reason.
@@ -43,12 +45,31 @@ type Pair struct {
 // Service works on the sessions of the user service's database and publishes their states for
 // the gateways.
 type Service struct {
-	Sessions  model.SessionsModel
-	Published *sessioncache.Store
-	Secret    string        // signs access tokens
-	AccessTTL time.Duration // life of one access token
-	MaxAge    time.Duration // life of a session, however often it is refreshed
-	Now       func() time.Time
+	sessions  model.SessionsModel
+	published *sessioncache.Store
+	secret    string        // signs access tokens
+	accessTTL time.Duration // life of one access token
+	maxAge    time.Duration // life of a session, however often it is refreshed
+	now       func() time.Time
+}
+
+// Lifetimes are how long an access token and a session last.
+type Lifetimes struct {
+	Access  time.Duration
+	Session time.Duration // however often it is refreshed
+}
+
+// New builds the service on the sessions table (cached as c says), signing access tokens with
+// secret and publishing session states to published.
+func New(db sqlx.SqlConn, c cache.CacheConf, published *sessioncache.Store, secret string, life Lifetimes, opts ...cache.Option) *Service {
+	return &Service{
+		sessions:  model.NewSessionsModel(db, c, opts...),
+		published: published,
+		secret:    secret,
+		accessTTL: life.Access,
+		maxAge:    life.Session,
+		now:       time.Now,
+	}
 }
 
 // Open starts a session for u, who just proved their password, with the role u has once the
@@ -62,9 +83,9 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 	if err != nil {
 		return Pair{}, err
 	}
-	now := s.Now().UTC().Truncate(time.Second)
-	expires := now.Add(s.MaxAge)
-	if _, err := s.Sessions.Insert(ctx, &model.Sessions{
+	now := s.now().UTC().Truncate(time.Second)
+	expires := now.Add(s.maxAge)
+	if _, err := s.sessions.Insert(ctx, &model.Sessions{
 		Id:          sid,
 		UserId:      u.Id,
 		RefreshHash: hashToken(refresh),
@@ -90,14 +111,14 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 	if !ok {
 		return Pair{}, xerr.ErrInvalidRefreshToken
 	}
-	sess, err := s.Sessions.FindForRefresh(ctx, sid)
+	sess, err := s.sessions.FindForRefresh(ctx, sid)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		return Pair{}, xerr.ErrInvalidRefreshToken
 	case err != nil:
 		return Pair{}, fmt.Errorf("find session: %w", err)
 	}
-	now := s.Now().UTC().Truncate(time.Second)
+	now := s.now().UTC().Truncate(time.Second)
 	if sess.RevokedAt.Valid || !now.Before(sess.ExpiresAt) {
 		return Pair{}, xerr.ErrInvalidRefreshToken
 	}
@@ -117,7 +138,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 	if err != nil {
 		return Pair{}, err
 	}
-	rotated, err := s.Sessions.Rotate(ctx, sid, presented, hashToken(next))
+	rotated, err := s.sessions.Rotate(ctx, sid, presented, hashToken(next))
 	if err != nil {
 		return Pair{}, fmt.Errorf("rotate refresh token: %w", err)
 	}
@@ -150,7 +171,7 @@ func (s *Service) check(ctx context.Context, uid int64, sid string) (*model.Sess
 	if !validSessionID(sid) || uid <= 0 {
 		return nil, xerr.ErrSessionEnded
 	}
-	st, err := s.Sessions.FindState(ctx, sid)
+	st, err := s.sessions.FindState(ctx, sid)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		return nil, xerr.ErrSessionEnded
@@ -159,7 +180,7 @@ func (s *Service) check(ctx context.Context, uid int64, sid string) (*model.Sess
 	}
 	verdict := sessioncache.State{UserID: st.UserId}
 	switch {
-	case st.Revoked, !s.Now().Before(st.ExpiresAt), !st.SamePassword:
+	case st.Revoked, !s.now().Before(st.ExpiresAt), !st.SamePassword:
 		verdict.Refusal = xerr.ErrSessionEnded.Code
 	case st.UserStatus != model.UserActive:
 		verdict.Refusal = xerr.ErrAccountDisabled.Code
@@ -174,7 +195,7 @@ func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error 
 	if !validSessionID(sid) || uid <= 0 {
 		return xerr.ErrSessionEnded
 	}
-	if err := s.Sessions.Revoke(ctx, sid, uid, reason); err != nil {
+	if err := s.sessions.Revoke(ctx, sid, uid, reason); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
 	// The gateways must not go on trusting a published live state, even if the caller has gone
@@ -182,13 +203,13 @@ func (s *Service) End(ctx context.Context, uid int64, sid, reason string) error 
 	// but the caller must hear of the failure.
 	ctx, cancel := store.AfterCommit(ctx)
 	defer cancel()
-	return s.Published.End(ctx, sid, uid)
+	return s.published.End(ctx, sid, uid)
 }
 
 // EndAll revokes every live session of uid, for every gateway (a demoted admin's tokens must
 // not keep their role until they expire).
 func (s *Service) EndAll(ctx context.Context, uid int64, reason string) (int, error) {
-	ids, err := s.Sessions.LiveIDs(ctx, uid)
+	ids, err := s.sessions.LiveIDs(ctx, uid)
 	if err != nil {
 		return 0, err
 	}
@@ -204,22 +225,22 @@ func (s *Service) EndAll(ctx context.Context, uid int64, reason string) (int, er
 // retention.Purge). A revoked session is kept until it would have expired: its row is what
 // answers a late refresh with its token.
 func (s *Service) PurgeExpiredBefore(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
-	return s.Sessions.PurgeExpiredBefore(ctx, cutoff, batch)
+	return s.sessions.PurgeExpiredBefore(ctx, cutoff, batch)
 }
 
 // publish shares a session's state with the gateways; without it they ask user-rpc.
 func (s *Service) publish(ctx context.Context, sid string, st sessioncache.State) {
-	if err := s.Published.Publish(ctx, sid, st); err != nil {
+	if err := s.published.Publish(ctx, sid, st); err != nil {
 		logx.WithContext(ctx).Errorf("session state not published: %v", err)
 	}
 }
 
 func (s *Service) pair(uid int64, role, sid, refresh string, now, sessionEnd time.Time) (Pair, error) {
-	exp := now.Add(s.AccessTTL)
+	exp := now.Add(s.accessTTL)
 	if exp.After(sessionEnd) {
 		exp = sessionEnd
 	}
-	access, err := jwtx.Mint(s.Secret, uid, sid, role, now, exp)
+	access, err := jwtx.Mint(s.secret, uid, sid, role, now, exp)
 	if err != nil {
 		return Pair{}, fmt.Errorf("mint access token for %d: %w", uid, err)
 	}

@@ -31,14 +31,8 @@ func newSessions(t *testing.T) (*Service, sqlx.SqlConn, *model.Users) {
 		t.Fatal(err)
 	}
 	u.Id, _ = res.LastInsertId()
-	s := &Service{
-		Sessions:  model.NewSessionsModel(db, r.CacheConf()),
-		Published: sessioncache.New(redis.MustNewRedis(r.Conf()), time.Second, time.Minute),
-		Secret:    testkit.TestJWTSecret,
-		AccessTTL: 15 * time.Minute,
-		MaxAge:    time.Hour,
-		Now:       time.Now,
-	}
+	s := New(db, r.CacheConf(), sessioncache.New(redis.MustNewRedis(r.Conf()), time.Second, time.Minute),
+		testkit.TestJWTSecret, Lifetimes{Access: 15 * time.Minute, Session: time.Hour})
 	return s, db, u
 }
 
@@ -114,5 +108,35 @@ func TestPurgeExpiredBefore(t *testing.T) {
 	}
 	if _, err := s.Refresh(ctx, live.RefreshToken); err != nil {
 		t.Fatalf("the live session was touched: %v", err)
+	}
+}
+
+// Check follows the session's row and its user's: live, then refused once the user is disabled,
+// then ended for good once revoked.
+func TestCheck_FollowsTheSessionAndItsUser(t *testing.T) {
+	s, db, u := newSessions(t)
+	ctx := context.Background()
+	pair, err := s.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, _, _ := strings.Cut(pair.RefreshToken, ".")
+	if err := s.Check(ctx, u.Id, sid); err != nil {
+		t.Fatalf("a live session: %v", err)
+	}
+	if err := s.Check(ctx, u.Id+1, sid); !errors.Is(err, xerr.ErrSessionEnded) {
+		t.Fatalf("another user's session: %v, want ErrSessionEnded", err)
+	}
+	if _, err := db.ExecCtx(ctx, "update users set status = ? where id = ?", model.UserDisabled, u.Id); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx, u.Id, sid); !errors.Is(err, xerr.ErrAccountDisabled) {
+		t.Fatalf("a disabled user's session: %v, want ErrAccountDisabled", err)
+	}
+	if err := s.End(ctx, u.Id, sid, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx, u.Id, sid); !errors.Is(err, xerr.ErrSessionEnded) {
+		t.Fatalf("an ended session: %v, want ErrSessionEnded", err)
 	}
 }
