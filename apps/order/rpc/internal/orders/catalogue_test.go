@@ -144,7 +144,7 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 	page := func() (*model.Products, *model.Products) { // the listed row and the product page, both cached
 		t.Helper()
 		one, err := s.Product(ctx, p.Id)
-		if err != nil && !errors.Is(err, xerr.ErrNoSuchProduct) {
+		if err != nil && !errors.Is(err, xerr.ErrProductNotFound) {
 			t.Fatal(err)
 		}
 		return listed(), one
@@ -186,10 +186,10 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 	if l, one := page(); l != nil || one != nil {
 		t.Errorf("after archiving: listed %+v, page %+v", l, one)
 	}
-	if _, err := s.Create(ctx, 7, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrProductNotFound) {
+	if _, err := s.Create(ctx, 7, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrUnknownProduct) {
 		t.Errorf("ordering an archived product: %v", err)
 	}
-	if _, err := s.Product(ctx, 1<<40); !errors.Is(err, xerr.ErrNoSuchProduct) {
+	if _, err := s.Product(ctx, 1<<40); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Errorf("unknown product: %v", err)
 	}
 	// A product created after its id was looked up (and the miss cached) is found at once.
@@ -197,7 +197,7 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 	if err := db.QueryRowCtx(ctx, &next, "select max(id) + 1 from products"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Product(ctx, next); !errors.Is(err, xerr.ErrNoSuchProduct) {
+	if _, err := s.Product(ctx, next); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Fatalf("product %d before it exists: %v", next, err)
 	}
 	if created := mustProduct(t, s, "new", 100, 1); created.Id != next {
@@ -287,7 +287,7 @@ func TestLedger_StockIsInitialPlusTheLedgerAfterEveryKindOfChange(t *testing.T) 
 			t.Errorf("ledger row %d: %+v, want %+v", i, g, w)
 		}
 	}
-	if _, _, err := s.Ledger(ctx, 1<<40, "", 10); !errors.Is(err, xerr.ErrNoSuchProduct) {
+	if _, _, err := s.Ledger(ctx, 1<<40, "", 10); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Errorf("ledger of an unknown product: %v", err)
 	}
 }
@@ -403,10 +403,10 @@ func TestAdmin_RejectsBadInputNamingTheField(t *testing.T) {
 		t.Error("updating an unknown product with a bad price succeeded")
 	}
 	price := int64(5)
-	if _, err := s.UpdateProduct(ctx, admin, 1<<40, ProductChange{Price: &price}); !errors.Is(err, xerr.ErrNoSuchProduct) {
+	if _, err := s.UpdateProduct(ctx, admin, 1<<40, ProductChange{Price: &price}); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Errorf("updating an unknown product: %v", err)
 	}
-	if _, err := s.AdjustStock(ctx, admin, 1<<40, 1, "x"); !errors.Is(err, xerr.ErrNoSuchProduct) {
+	if _, err := s.AdjustStock(ctx, admin, 1<<40, 1, "x"); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Errorf("restocking an unknown product: %v", err)
 	}
 }

@@ -135,10 +135,10 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 	for _, ln := range lines {
 		p, ok := byID[ln.ProductID]
 		if !ok {
-			return nil, xerr.ErrProductNotFound.WithMsgf("items: unknown product %d", ln.ProductID)
+			return nil, xerr.ErrUnknownProduct.WithMsgf("items: unknown product %d", ln.ProductID)
 		}
 		if p.Active != model.ProductActive {
-			return nil, xerr.ErrProductNotFound.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
+			return nil, xerr.ErrUnknownProduct.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
 		}
 		ok, err := s.products.TakeStockTx(ctx, tx, p.Id, ln.Quantity)
 		if err != nil {
