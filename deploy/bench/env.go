@@ -1,23 +1,22 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"database/sql"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"zeromall/deploy/internal/loadstat"
+	"zeromall/deploy/internal/shopclient"
 	"zeromall/deploy/internal/statusword"
 
 	_ "github.com/go-sql-driver/mysql"
@@ -82,44 +81,13 @@ func (e *env) orderBody() string {
 }
 
 func (e *env) post(url, token string, body, out any) error {
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
-	if body == nil {
-		req, _ = http.NewRequest(http.MethodPost, url, nil)
-	} else {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return e.do(req, token, out)
-}
-
-func (e *env) postRaw(url, token, body string, out any) error {
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	return e.do(req, token, out)
+	_, err := shopclient.Do(context.Background(), e.client, shopclient.Request{Method: http.MethodPost, URL: url, Token: token, Body: body}, out)
+	return err
 }
 
 func (e *env) get(url, token string, out any) error {
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	return e.do(req, token, out)
-}
-
-func (e *env) do(req *http.Request, token string, out any) error {
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := e.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, raw)
-	}
-	if out != nil {
-		return json.Unmarshal(raw, out)
-	}
-	return nil
+	_, err := shopclient.Do(context.Background(), e.client, shopclient.Request{Method: http.MethodGet, URL: url, Token: token}, out)
+	return err
 }
 
 // wrk runs the load tool against one endpoint and parses its report.
@@ -291,7 +259,7 @@ func (e *env) purchases(workers int, d time.Duration) row {
 
 func (e *env) purchase() error {
 	var o struct{ Sn string }
-	if err := e.postRaw(e.orderAPI+"/order/v1/orders", e.token, e.orderBody(), &o); err != nil {
+	if err := e.post(e.orderAPI+"/order/v1/orders", e.token, e.orderBody(), &o); err != nil {
 		return err
 	}
 	var p struct{ Sn string }
@@ -314,15 +282,7 @@ func (e *env) purchase() error {
 	return fmt.Errorf("order %s not paid", o.Sn)
 }
 
-func pct(l []time.Duration, p int) float64 {
-	if len(l) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), l...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	i := (len(s)*p+99)/100 - 1
-	if i < 0 {
-		i = 0
-	}
-	return float64(s[i]) / float64(time.Millisecond)
+// pct is the p-th percentile of l in milliseconds.
+func pct(l []time.Duration, p float64) float64 {
+	return float64(loadstat.Percentile(l, p)) / float64(time.Millisecond)
 }

@@ -95,8 +95,8 @@ func main() {
 	run := func(scenario string) []row {
 		var rows []row
 		for _, endpoint := range endpoints {
-			// Let the CPU average go-zero's shedder watches settle between runs: on one small
-			// box the load generator and the services share the cores.
+			// Let the machine settle between runs: on one small box the load generator and the
+			// services share the cores, and the tail of one run's work would skew the next.
 			time.Sleep(cooldown)
 			rows = append(rows, env.wrk(scenario, endpoint, *connections, *duration))
 		}

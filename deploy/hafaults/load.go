@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
+	"zeromall/deploy/internal/loadstat"
+	"zeromall/deploy/internal/shopclient"
 	"zeromall/deploy/internal/statusword"
 )
 
@@ -108,10 +106,7 @@ func (r *recorder) window(from, to time.Time) window {
 		}
 		w.lastError = s.at
 	}
-	if len(lat) > 0 {
-		slices.Sort(lat)
-		w.p99 = lat[(len(lat)*99)/100]
-	}
+	w.p99 = loadstat.Percentile(lat, 99)
 	for _, a := range r.acks {
 		if !a.at.Before(from) && !a.at.After(to) {
 			w.acks = append(w.acks, a)
@@ -143,46 +138,67 @@ func (r *recorder) timeline(from, to time.Time) {
 }
 
 type shopper struct {
+	ip   string   // the client address it calls from, as HAProxy forwards it
+	acct *account // nil until signed up
+}
+
+// account is a shopper's credentials and current access token, shared by its loops.
+type account struct {
+	login string // user-api's login URL
+	creds map[string]string
+	mu    sync.Mutex
 	token string
-	ip    string // the client address it calls from, as HAProxy forwards it
+}
+
+func (a *account) current() string {
+	if a == nil {
+		return ""
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.token
 }
 
 // call sends one request and records it; the answer's body is decoded into out when it is 2xx.
+// A 401 while signed in means the access token ran out (a long run outlives it): the shopper logs
+// in again and the request is sent once more; only that outcome is recorded.
 func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, url string, body, out any, header ...string) bool {
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		panic(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Forwarded-For", sh.ip)
-	if sh.token != "" {
-		req.Header.Set("Authorization", "Bearer "+sh.token)
-	}
+	req := shopclient.Request{Method: method, URL: url, Body: body, Header: map[string]string{"X-Forwarded-For": sh.ip}}
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+		req.Header[header[i]] = header[i+1]
 	}
 	start := time.Now()
-	resp, err := client.Do(req)
-	ok, status := false, 0
-	if err == nil {
-		status = resp.StatusCode
-		data, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		ok = resp.StatusCode/100 == 2
-		if ok && out != nil {
-			ok = json.Unmarshal(data, out) == nil
-		}
+	req.Token = sh.acct.current()
+	status, err := shopclient.Do(ctx, client, req, out)
+	if status == http.StatusUnauthorized && req.Token != "" && sh.relogin(ctx, req.Token) {
+		req.Token = sh.acct.current()
+		status, err = shopclient.Do(ctx, client, req, out)
 	}
 	if ctx.Err() != nil { // the run ended mid-request: not the shop's answer
 		return false
 	}
-	r.add(sample{at: start, write: write, ok: ok, status: status, latency: time.Since(start)})
-	return ok
+	r.add(sample{at: start, write: write, ok: err == nil, status: status, latency: time.Since(start)})
+	return err == nil
+}
+
+// relogin logs sh in again unless another loop already replaced the stale token.
+func (sh shopper) relogin(ctx context.Context, stale string) bool {
+	a := sh.acct
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.token != stale {
+		return true
+	}
+	var login struct {
+		AccessToken string `json:"accessToken"`
+	}
+	_, err := shopclient.Do(ctx, client, shopclient.Request{Method: http.MethodPost, URL: a.login,
+		Body: a.creds, Header: map[string]string{"X-Forwarded-For": sh.ip}}, &login)
+	if err != nil {
+		return false
+	}
+	a.token = login.AccessToken
+	return true
 }
 
 func randomHex(n int) string {
@@ -206,7 +222,7 @@ func signUp(ctx context.Context, i int) (shopper, error) {
 	if !scratch.call(ctx, sh, true, http.MethodPost, userAPI+"/user/v1/login", creds, &login) {
 		return sh, fmt.Errorf("login %s failed", email)
 	}
-	sh.token = login.AccessToken
+	sh.acct = &account{login: userAPI + "/user/v1/login", creds: creds, token: login.AccessToken}
 	return sh, nil
 }
 

@@ -2,7 +2,10 @@
 // API uses, and back: ORDER_STATUS_PENDING is "pending" with the prefix "ORDER_STATUS_".
 package enumword
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Word is the HTTP word of enum value name: name without prefix, lowercased. The zero value
 // (<PREFIX>UNSPECIFIED) is "".
@@ -22,4 +25,19 @@ func Parse(word, prefix string, values map[string]int32) (int32, bool) {
 	}
 	v, ok := values[prefix+strings.ToUpper(word)]
 	return v, ok && v != 0
+}
+
+// Words is a closed set of values and the word each is stored as (a domain's statuses and the
+// database's spelling of them): one table read both ways.
+type Words[V comparable] map[V]string
+
+// Parse returns the value whose word is word; a word the table does not hold is an error.
+func (w Words[V]) Parse(word string) (V, error) {
+	for v, known := range w {
+		if known == word {
+			return v, nil
+		}
+	}
+	var zero V
+	return zero, fmt.Errorf("%q is not one of the known words", word)
 }

@@ -24,3 +24,16 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestWords_ParseKnowsOnlyItsWords(t *testing.T) {
+	type status uint8
+	w := Words[status]{1: "pending", 2: "paid"}
+	if v, err := w.Parse("paid"); v != 2 || err != nil {
+		t.Fatalf("paid: %v %v", v, err)
+	}
+	for _, bad := range []string{"", "Paid", "shipped"} {
+		if v, err := w.Parse(bad); err == nil {
+			t.Errorf("%q parsed as %v", bad, v)
+		}
+	}
+}

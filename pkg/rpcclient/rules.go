@@ -40,15 +40,21 @@ func Methods(sd grpc.ServiceDesc) []string {
 // CheckCovers reports the methods that have no rule, and the rules of methods the service does
 // not have (a renamed rpc): every method is decided on, none falls back to a default.
 func (r Rules) CheckCovers(methods []string) error {
+	return CheckDecided(r, methods, "has no rule: say whether it may be repeated and whether it carries credentials", "a rule")
+}
+
+// CheckDecided reports each of methods that decided does not name (undecided says why that is
+// wrong) and each entry of decided, described by entry, that names none of them.
+func CheckDecided[V any](decided map[string]V, methods []string, undecided, entry string) error {
 	var errs []error
 	for _, m := range methods {
-		if _, ok := r[m]; !ok {
-			errs = append(errs, fmt.Errorf("%s has no rule: say whether it may be repeated and whether it carries credentials", m))
+		if _, ok := decided[m]; !ok {
+			errs = append(errs, fmt.Errorf("%s %s", m, undecided))
 		}
 	}
-	for _, m := range slices.Sorted(maps.Keys(r)) {
+	for _, m := range slices.Sorted(maps.Keys(decided)) {
 		if !slices.Contains(methods, m) {
-			errs = append(errs, fmt.Errorf("a rule names %s, which the service does not have", m))
+			errs = append(errs, fmt.Errorf("%s names %s, which the service does not have", entry, m))
 		}
 	}
 	return errors.Join(errs...)

@@ -4,8 +4,6 @@ package rpcserver
 
 import (
 	"errors"
-	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -61,18 +59,10 @@ func MustNewServer(c zrpc.RpcServerConf, o overload.Config, id *rpcauth.Identity
 // CheckContract reports the methods that policy or rules leave undecided, and the entries of
 // either that name no method (a renamed rpc).
 func CheckContract(methods []string, policy rpcauth.Policy, rules rpcclient.Rules) error {
-	var errs []error
-	for _, m := range methods {
-		if _, ok := policy[m]; !ok {
-			errs = append(errs, fmt.Errorf("%s: the access policy does not say who may call it", m))
-		}
-	}
-	for _, m := range slices.Sorted(maps.Keys(policy)) {
-		if !slices.Contains(methods, m) {
-			errs = append(errs, fmt.Errorf("the access policy names %s, which the service does not have", m))
-		}
-	}
-	return errors.Join(append(errs, rules.CheckCovers(methods))...)
+	return errors.Join(
+		rpcclient.CheckDecided(policy, methods, "is in no access policy: say who may call it", "the access policy"),
+		rules.CheckCovers(methods),
+	)
 }
 
 // registered lists the full names of the methods served by s, but gRPC's own services

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
+	"zeromall/pkg/enumword"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -24,7 +25,7 @@ const (
 	Refunded
 )
 
-var statusWords = map[Status]string{
+var statusWords = enumword.Words[Status]{
 	Pending:   model.StatusPending,
 	Paid:      model.StatusPaid,
 	Cancelled: model.StatusCancelled,
@@ -34,21 +35,9 @@ var statusWords = map[Status]string{
 // Statuses are every status, for mappings that must cover them all.
 var Statuses = []Status{Pending, Paid, Cancelled, Refunded}
 
-func (s Status) String() string {
-	if w, ok := statusWords[s]; ok {
-		return w
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
-}
+func (s Status) String() string { return statusWords[s] }
 
-func statusOf(word string) (Status, error) {
-	for s, w := range statusWords {
-		if w == word {
-			return s, nil
-		}
-	}
-	return 0, fmt.Errorf("order status %q is not one the domain knows", word)
-}
+func statusOf(word string) (Status, error) { return statusWords.Parse(word) }
 
 // The order state machine: pending → paid → refunded, pending → cancelled. Nothing else.
 var transitions = map[Status][]Status{

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zeromall/apps/payment/model"
+	"zeromall/pkg/enumword"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -21,7 +22,7 @@ const (
 	Refunded
 )
 
-var statusWords = map[Status]string{
+var statusWords = enumword.Words[Status]{
 	Pending:   model.PaymentPending,
 	Succeeded: model.PaymentSucceeded,
 	Expired:   model.PaymentExpired,
@@ -31,21 +32,9 @@ var statusWords = map[Status]string{
 // Statuses are every status, for mappings that must cover them all.
 var Statuses = []Status{Pending, Succeeded, Expired, Refunded}
 
-func (s Status) String() string {
-	if w, ok := statusWords[s]; ok {
-		return w
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
-}
+func (s Status) String() string { return statusWords[s] }
 
-func statusOf(word string) (Status, error) {
-	for s, w := range statusWords {
-		if w == word {
-			return s, nil
-		}
-	}
-	return 0, fmt.Errorf("payment status %q is not one the domain knows", word)
-}
+func statusOf(word string) (Status, error) { return statusWords.Parse(word) }
 
 func words(statuses []Status) []string {
 	out := make([]string, len(statuses))
