@@ -163,11 +163,8 @@ declare -A RPC_PORT=([user]=9001 [order]=9002 [payment]=9003)
 declare -A API_PORT=([user]=8888 [order]=8889 [payment]=8890)
 declare -A DEV_PORT=([user-api]=6470 [user-rpc]=6471 [order-api]=6472 [order-rpc]=6473 [payment-api]=6474 [payment-rpc]=6475)
 SERVICES="user order payment"
-# JWT_ACCESS_EXPIRE: a full make ha-faults run lasts 14-18 min, and its load signs in once; with
-# the 15 min default its last faults were measured on 401s.
 common_env=(
 	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true REGISTER_LIMIT_IP=100000 ORDER_PENDING_PER_USER=100000
-	JWT_ACCESS_EXPIRE=1h
 	ETCD_ENDPOINT=$ETCD_HOSTS REDIS_ADDR=$REDIS_NODES REDIS_TYPE=cluster TRUSTED_PROXIES=127.0.0.1/32
 	USER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_user?$DSN_OPTS"
 	ORDER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_order?$DSN_OPTS"
