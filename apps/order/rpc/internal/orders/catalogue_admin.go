@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
 	"zeromall/apps/order/model"
 	"zeromall/pkg/dberr"
 	"zeromall/pkg/plaintext"

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+
 	"zeromall/pkg/xerr"
 )
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/dberr"
 	"zeromall/pkg/xerr"

@@ -94,8 +94,8 @@ var (
 
 var transitions = []transition{settle, expire, reopen, refundLate, refund}
 
-// CanMove reports whether the state machine lets a payment go from one status to another.
-func CanMove(from, to Status) bool {
+// canMove reports whether the state machine lets a payment go from one status to another.
+func canMove(from, to Status) bool {
 	for _, t := range transitions {
 		if t.to == to && t.allows(from) {
 			return true

@@ -19,7 +19,7 @@ func TestStateMachine(t *testing.T) {
 	}
 	for _, from := range Statuses {
 		for _, to := range Statuses {
-			if got := CanMove(from, to); got != allowed[[2]Status{from, to}] {
+			if got := canMove(from, to); got != allowed[[2]Status{from, to}] {
 				t.Errorf("%s -> %s: %v", from, to, got)
 			}
 		}
@@ -76,7 +76,7 @@ func TestTransitions_TheDatabaseFollowsTheTable(t *testing.T) {
 				if moved != want {
 					t.Errorf("%s from %s (expired %v): moved %v, want %v", name, from, expired, moved, want)
 				}
-				if !CanMove(from, tr.to) && moved {
+				if !canMove(from, tr.to) && moved {
 					t.Errorf("%s: %s -> %s is not in the table", name, from, tr.to)
 				}
 			}
