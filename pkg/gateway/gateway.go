@@ -9,6 +9,8 @@ import (
 
 	"zeromall/pkg/authn"
 	"zeromall/pkg/clientip"
+	"zeromall/pkg/cors"
+	"zeromall/pkg/deployenv"
 	"zeromall/pkg/gatewayconf"
 	"zeromall/pkg/httpresult"
 	"zeromall/pkg/interceptor"
@@ -30,6 +32,7 @@ type Gateway struct {
 	*rest.Server
 	conf gatewayconf.Config
 	id   *rpcauth.Identity
+	cors *cors.Policy
 }
 
 // MustNew builds the server with the error handler, JSON 401/404/405 answers, the trace id
@@ -41,6 +44,14 @@ func MustNew(c gatewayconf.Config) *Gateway {
 	if err != nil {
 		panic(err)
 	}
+	env, err := deployenv.Current()
+	if err != nil {
+		panic(err)
+	}
+	origins, err := cors.New(c.CorsOrigins, env)
+	if err != nil {
+		panic(err)
+	}
 	httpresult.Setup()
 	rc := c.RestConf
 	rc.Telemetry = telemetry.Recorded(rc.Telemetry)
@@ -49,7 +60,7 @@ func MustNew(c gatewayconf.Config) *Gateway {
 	server.Use(AccessLog)
 	server.Use(ips.Middleware)
 	server.Use(requestbody.JSON(rc.MaxBytes))
-	return &Gateway{Server: server, conf: c, id: rpcauth.MustLoad(c.RpcIdentity)}
+	return &Gateway{Server: server, conf: c, id: rpcauth.MustLoad(c.RpcIdentity), cors: origins}
 }
 
 // Client dials an rpc service as this gateway: mutual TLS towards service (the name its
@@ -74,11 +85,13 @@ func (g *Gateway) Auth(ask authn.SessionChecker) rest.Middleware {
 }
 
 // Start serves until the process is told to stop. go-zero's bare error answers get {code,msg},
-// and pkg/overload's gate guards every route at the outermost edge (admission lanes unless
-// go-zero's mode is dev or test; the per-route breakers always).
+// pkg/overload's gate guards every route (admission lanes unless go-zero's mode is dev or test;
+// the per-route breakers always), and pkg/cors stands in front of it: preflights never reach the
+// gate, and a page on an allowed origin can read the gate's 503 and its Retry-After.
 func (g *Gateway) Start() {
 	c := g.conf
 	gate := overload.NewGate(g.Routes(), c.Overload, c.Overload.Enabled(c.Mode))
 	fmt.Printf("Starting server at %s:%d...\n", c.Host, c.Port)
-	g.StartWithOpts(httpresult.JSONForBareErrors, gate.Wrap)
+	fmt.Printf("Browsers may call it from: %s (CORS_ORIGINS)\n", g.cors)
+	g.StartWithOpts(httpresult.JSONForBareErrors, gate.Wrap, g.cors.Wrap)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"zeromall/pkg/clientip"
+	"zeromall/pkg/cors"
 	"zeromall/pkg/deployenv"
 	"zeromall/pkg/jwtx"
 	"zeromall/pkg/overload"
@@ -24,6 +25,9 @@ type Config struct {
 	// TrustedProxies are the CIDRs of the proxies in front of the gateway whose X-Forwarded-For
 	// is believed; empty (the default), the TCP peer is the client.
 	TrustedProxies []string `json:",optional"`
+	// CorsOrigins are the origins of the web front ends allowed to call the gateway from a browser,
+	// separated by commas (pkg/cors). Empty: none in production, any port of localhost in development.
+	CorsOrigins string `json:",optional"`
 	// Auth verifies access tokens minted by user-rpc (same secret); user-rpc checks their sessions.
 	Auth struct {
 		AccessSecret string
@@ -40,9 +44,12 @@ type Config struct {
 
 // Check reports everything env refuses in c, and what would not run.
 func (c Config) Check(env deployenv.Env) error {
-	var proxies error
+	var proxies, origins error
 	if _, err := clientip.New(c.TrustedProxies); err != nil {
 		proxies = fmt.Errorf("TrustedProxies: %w", err)
+	}
+	if _, err := cors.New(c.CorsOrigins, env); err != nil {
+		origins = fmt.Errorf("CORS_ORIGINS (CorsOrigins): %w", err)
 	}
 	return errors.Join(
 		env.Service(c.ServiceConf),
@@ -51,6 +58,7 @@ func (c Config) Check(env deployenv.Env) error {
 		c.RpcIdentity.Check(env),
 		env.TrustedProxies("TRUSTED_PROXIES (TrustedProxies)", c.TrustedProxies),
 		proxies,
+		origins,
 		rpcclient.Target("UserRpc", c.UserRpc),
 	)
 }

@@ -61,7 +61,8 @@ func NewGate(routes []rest.Route, c Config, enabled bool) *Gate {
 	return g
 }
 
-// Wrap is a rest.StartOption (server.StartWithOpts): it must be the last one, to be outermost.
+// Wrap is a rest.StartOption (server.StartWithOpts): pass it after every option but pkg/cors's,
+// so that only preflights are answered before it.
 func (g *Gate) Wrap(svr *http.Server) {
 	svr.Handler = g.Handler(svr.Handler)
 }
