@@ -1,0 +1,58 @@
+// Command explorer is the development API explorer: Swagger UI over the three gateways' generated
+// OpenAPI files (doc/api), whose "Try it out" calls the real gateways from the browser. make run
+// and Compose start it on 127.0.0.1:8880. It refuses to run in production, where nothing should
+// let anyone who reaches it try every route.
+//
+//	EXPLORER_LISTEN=127.0.0.1:8880 USER_API_URL=http://127.0.0.1:8888 explorer
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"zeromall/pkg/deployenv"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "explorer:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	env, err := deployenv.Current()
+	if err != nil {
+		return err
+	}
+	if env == deployenv.Production {
+		return errors.New("not served: " + deployenv.Var + "=production. The API explorer is a development tool " +
+			"(it lets whoever reaches it try every route); production gateways allow no browser origin unless CORS_ORIGINS lists one")
+	}
+	apis := []API{
+		{Name: "user-api", Spec: "user.json", Gateway: getenv("USER_API_URL", "http://127.0.0.1:8888")},
+		{Name: "order-api", Spec: "order.json", Gateway: getenv("ORDER_API_URL", "http://127.0.0.1:8889")},
+		{Name: "payment-api", Spec: "payment.json", Gateway: getenv("PAYMENT_API_URL", "http://127.0.0.1:8890")},
+	}
+	e, err := New(getenv("EXPLORER_SPECS", "doc/api"), apis)
+	if err != nil {
+		return err
+	}
+	addr := getenv("EXPLORER_LISTEN", "127.0.0.1:8880")
+	fmt.Printf("API explorer (development only) at http://%s/\n", addr)
+	for _, a := range apis {
+		fmt.Printf("  %-12s calls %s\n", a.Name, a.Gateway)
+	}
+	srv := &http.Server{Addr: addr, Handler: e.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return srv.ListenAndServe()
+}
+
+func getenv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
