@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
-# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint]   (no argument: protoc mysql redis)
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint] [browser]   (no argument: protoc mysql redis)
 #   ha: the engines of make run-ha (etcd, redis-server, MariaDB with Galera, HAProxy, iptables), installed, not started
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
 #   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
+#   browser: Debian's chromium, which the API explorer's browser test (e2e, TestBrowser) drives headless
 #   docker: starts the Docker daemon when it is installed but does not answer (nothing when absent)
 #   compose: what make test-compose and make images-local need beside the engine: a Compose tool
 #     (Debian's docker-compose when there is no docker compose plugin) and mmdebstrap
@@ -51,6 +52,10 @@ need_wrk() {
 
 need_prometheus() {
 	command -v prometheus >/dev/null && command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
+}
+
+need_browser() {
+	command -v chromium >/dev/null || apt_install --no-install-recommends chromium
 }
 
 need_lint() {
@@ -134,6 +139,7 @@ for t in "${targets[@]}"; do
 	ha) need_ha ;;
 	prometheus) need_prometheus ;;
 	lint) need_lint ;;
+	browser) need_browser ;;
 	docker) need_docker ;;
 	compose) need_compose ;;
 	*) die "unknown target $t" ;;

@@ -18,6 +18,7 @@ export ZEROMALL_ENV=${ZEROMALL_ENV:-development} ZEROMALL_PPROF=${ZEROMALL_PPROF
 export REGISTER_LIMIT_IP=${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=${ORDER_PENDING_PER_USER:-100000}
 RUN_DIR=.run
 ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
+export EXPLORER_LISTEN=${EXPLORER_LISTEN:-127.0.0.1:8880}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
 
 log() { printf '[run] %s\n' "$*"; }
@@ -88,6 +89,20 @@ for kind in rpc api; do # every rpc first: gateways resolve them through etcd
 	done
 done
 
+# The API explorer is development only: it refuses to start in production, so it is not started.
+if [ "$ZEROMALL_ENV" = production ]; then
+	log "API explorer: not started (ZEROMALL_ENV=production; it is development only)"
+else
+	log "building the API explorer"
+	go build -o bin/explorer ./deploy/explorer
+	start_bg explorer bin/explorer
+	for _ in $(seq 1 40); do
+		curl -fsS "http://$EXPLORER_LISTEN/healthz" >/dev/null 2>&1 && break
+		sleep 0.25
+	done
+	curl -fsS "http://$EXPLORER_LISTEN/healthz" >/dev/null 2>&1 || { log "the explorer did not start; see $RUN_DIR/logs/explorer.log"; deploy/scripts/stop.sh; exit 1; }
+fi
+
 echo
 log "zeromall is running (logs in $RUN_DIR/logs, stop with Ctrl-C or 'make stop'):"
 for svc in $SERVICES; do
@@ -95,6 +110,7 @@ for svc in $SERVICES; do
 	printf '  %-12s grpc 127.0.0.1:%s    dev http://127.0.0.1:%s/healthz  (etcd key %s.rpc)\n' "$svc-rpc" "${PORT[$svc-rpc]}" "${DEV_PORT[$svc-rpc]}" "$svc"
 done
 printf '  %-12s %s\n' etcd "$ETCD_ENDPOINT"
+[ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/   (try every route in a browser)\n' explorer "$EXPLORER_LISTEN"
 [ "${1:-}" != --detach ] || exit 0
 while true; do
 	sleep 3600 &
