@@ -76,10 +76,11 @@ gen-check: ## fail if make gen would change any generated file
 # cores, which compiling and testing other packages in parallel would skew. The fault suite runs
 # without the race detector: its load generator shares the cores with the services, and under
 # -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
-test-go: ## unit, integration, e2e and fault-injection tests (real MySQL and Redis; etcd embedded)
+test-go: ## unit, integration, e2e (the API explorer in headless chromium among them; screenshots in .run/test-output) and fault-injection tests (real MySQL and Redis; etcd embedded)
 	go test -count=1 -race -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$')
 	go test -count=1 -tags crashpoints ./pkg/crashpoint
-	go test -count=1 -race -timeout 20m -skip '^TestFault' ./e2e
+	@mkdir -p .run/test-output
+	go test -count=1 -race -timeout 20m -skip '^TestFault' -artifacts -outputdir $(CURDIR)/.run/test-output ./e2e
 	go test -count=1 -timeout 15m -run '^TestFault' ./e2e
 
 test-prometheus: ## make run's stack and Debian's prometheus: every dashboard and rules.yml expression returns data (needs make run's ports free)
