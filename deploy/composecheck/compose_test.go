@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -38,7 +39,7 @@ var processes = []string{"user-rpc", "order-rpc", "payment-rpc", "user-api", "or
 
 func TestCompose_StackServesSurvivesAndKeepsItsData(t *testing.T) {
 	root := testkit.RepoRoot(t)
-	for _, p := range []int{8888, 8889, 8890, 9090} {
+	for _, p := range []int{8888, 8889, 8890, 8880, 9090} {
 		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", p), 200*time.Millisecond); err == nil {
 			_ = c.Close()
 			t.Fatalf("127.0.0.1:%d is taken: the Compose stack publishes it; stop what holds it (make stop, make compose-down)", p)
@@ -49,9 +50,10 @@ func TestCompose_StackServesSurvivesAndKeepsItsData(t *testing.T) {
 		name string
 		run  func(t *testing.T)
 	}{
-		{"build the six images", func(t *testing.T) { buildImages(t, root) }},
+		{"build the six images and the explorer's", func(t *testing.T) { buildImages(t, root) }},
 		{"up, wait until every container is healthy", func(t *testing.T) { c.run(t, "up", "-d", "--no-build"); c.waitHealthy(t) }},
 		{"one whole purchase through the gateways", func(t *testing.T) { c.bought = purchase(t, "buyer") }},
+		{"the API explorer shows the three APIs, pointed at the gateways, which allow its origin", explorerServes},
 		{"no error lines in any service log", func(t *testing.T) { c.noErrorLines(t) }},
 		{"order-rpc crashes (SIGKILL) under purchases: restarted, nothing acknowledged lost", c.crashOrderRPC},
 		{"MariaDB restarts under light load: nothing acknowledged lost", c.restartMySQL},
@@ -406,4 +408,33 @@ func (b *buying) stop(t *testing.T) []string {
 	b.wg.Wait()
 	t.Logf("compose: buyer acknowledged %d orders; %d attempts failed and were retried with their key", len(b.acked), b.errs)
 	return b.acked
+}
+
+// explorerServes checks what a browser on the explorer needs: every spec sends its requests to
+// the gateway's published address, and that gateway answers a preflight from the explorer's origin.
+func explorerServes(t *testing.T) {
+	const explorer = "http://127.0.0.1:8880"
+	gateways := map[string]string{"user-api": "127.0.0.1:8888", "order-api": "127.0.0.1:8889", "payment-api": "127.0.0.1:8890"}
+	for name, gateway := range gateways {
+		spec := expect(t, get(explorer+"/specs/"+name+".json"), name+"'s spec")
+		if spec.str("host") != gateway {
+			t.Errorf("the explorer sends %s's requests to %q, want %s", name, spec.str("host"), gateway)
+		}
+		req, err := http.NewRequest(http.MethodOptions, "http://"+gateway+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Origin", explorer)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+		resp, err := httpc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != explorer {
+			t.Errorf("%s answers the explorer's preflight %d, Allow-Origin %q", name, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	t.Logf("compose: the explorer at %s lists user-api, order-api and payment-api; each gateway allows its origin", explorer)
 }

@@ -119,4 +119,13 @@ for svc in $SERVICES; do
 		log "$REPO/$svc-$kind:$TAG built in $(since "$start"), $(docker image inspect -f '{{.Size}}' "$REPO/$svc-$kind:$TAG" | awk '{printf "%.1f MB", $1/1e6}')"
 	done
 done
+start=$(date +%s)
+log "$REPO/explorer:$TAG"
+build -f deploy/Dockerfile "${go_args[@]}" --build-arg "GOPROXY=$(go env GOPROXY)" --target explorer \
+	-t "$REPO/explorer:$TAG" . >.images-build.log 2>&1 ||
+	{
+		tail -40 .images-build.log
+		die "building the explorer failed (whole log: .images-build.log)"
+	}
+log "$REPO/explorer:$TAG built in $(since "$start"), $(docker image inspect -f '{{.Size}}' "$REPO/explorer:$TAG" | awk '{printf "%.1f MB", $1/1e6}')"
 rm -f .images-build.log
