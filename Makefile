@@ -156,7 +156,7 @@ bench-overload: ## only the saturation and overload rounds of make bench (CPUS=s
 	BENCH_CPUS=$(CPUS) deploy/scripts/bench.sh -suite overload $(BENCH_ARGS)
 
 bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
-	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/requestbody ./pkg/ids ./pkg/overload ./apps/order/rpc/internal/orders ./pkg/invalidation
+	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/requestbody ./pkg/ids ./pkg/overload ./pkg/cors ./apps/order/rpc/internal/orders ./pkg/invalidation
 
 # ---- code generation -------------------------------------------------------
 

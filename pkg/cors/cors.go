@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"zeromall/pkg/deployenv"
@@ -107,6 +108,7 @@ func (p *Policy) String() string {
 	for o := range p.exact {
 		all = append(all, o)
 	}
+	slices.Sort(all)
 	for _, o := range p.anyPort {
 		all = append(all, o+"*")
 	}
