@@ -288,7 +288,7 @@ func (p *explorerPage) screenshot(name string) {
 	p.t.Helper()
 	png := read(p, "screenshot", chromedp.FullScreenshot(100))
 	path := filepath.Join(p.t.ArtifactDir(), name)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
+	if err := os.WriteFile(path, png, 0o600); err != nil {
 		p.t.Fatal(err)
 	}
 	p.t.Logf("browser: screenshot %s (%d bytes)", path, len(png))

@@ -4,10 +4,10 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	swaggerfiles "github.com/swaggo/files/v2"
@@ -36,9 +36,10 @@ type Explorer struct {
 // New reads every API's spec from dir and points it at its gateway.
 func New(dir string, apis []API) (*Explorer, error) {
 	e := &Explorer{apis: apis, specs: map[string][]byte{}}
+	files := os.DirFS(dir)
 	var urls []map[string]string
 	for _, a := range apis {
-		raw, err := os.ReadFile(filepath.Join(dir, a.Spec))
+		raw, err := fs.ReadFile(files, a.Spec)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Name, err)
 		}
