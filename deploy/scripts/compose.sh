@@ -65,7 +65,7 @@ wait_healthy() {
 
 # Compose would create half the stack before failing on a taken port; say which one first.
 check_ports() {
-	local port ports=(8888 8889 8890)
+	local port ports=(8888 8889 8890 8880)
 	[ -z "${PROFILE:-}" ] || ports+=(9090 3000 16686)
 	for port in "${ports[@]}"; do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -84,7 +84,7 @@ up)
 		die "the stack did not come up: the log lines above say why (doc/troubleshooting.md, Compose)"
 	fi
 	wait_healthy
-	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890"
+	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890, API explorer http://127.0.0.1:8880"
 	if [ ${#only[@]} -gt 0 ]; then
 		log "observability: Prometheus http://127.0.0.1:9090"
 	elif [ -n "${PROFILE:-}" ]; then
