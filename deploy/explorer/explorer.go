@@ -28,14 +28,13 @@ type API struct {
 // Explorer serves Swagger UI (the swaggo/files module embeds its distribution) over the gateways'
 // OpenAPI files, each rewritten to send "Try it out" to its gateway.
 type Explorer struct {
-	apis   []API
 	specs  map[string][]byte // by API name
 	config []byte
 }
 
 // New reads every API's spec from dir and points it at its gateway.
 func New(dir string, apis []API) (*Explorer, error) {
-	e := &Explorer{apis: apis, specs: map[string][]byte{}}
+	e := &Explorer{specs: map[string][]byte{}}
 	files := os.DirFS(dir)
 	var urls []map[string]string
 	for _, a := range apis {
