@@ -161,7 +161,11 @@ func TestVerify_RemembersATokenOnlyUntilItExpires(t *testing.T) {
 	if _, err := v.Verify(tok.AccessToken); !errors.Is(err, xerr.ErrUnauthorized) {
 		t.Fatalf("a remembered token past its expiry: %v, want unauthorized", err)
 	}
-	forged := tok.AccessToken[:len(tok.AccessToken)-2] + "xx"
+	// Change the signature's first character: each of its 6 bits is signature data (the last
+	// character's low bits are padding, so replacing it could leave the signature as it was).
+	dot := strings.LastIndexByte(tok.AccessToken, '.') + 1
+	swap := map[bool]string{true: "B", false: "A"}[tok.AccessToken[dot] == 'A']
+	forged := tok.AccessToken[:dot] + swap + tok.AccessToken[dot+1:]
 	v.now = time.Now
 	if _, err := v.Verify(forged); !errors.Is(err, xerr.ErrUnauthorized) {
 		t.Fatalf("a token differing from a remembered one in its signature: %v", err)

@@ -232,9 +232,16 @@ func TestAutoCancel_CancelsExpiredPendingOrdersOnce(t *testing.T) {
 	time.Sleep(2100 * time.Millisecond) // created_at has one-second precision
 	fresh := f.create(t, item(hat, 1))
 
+	// The deadline is the fresh order's own created_at: the two earlier orders are before it (the
+	// sleep), the fresh one is not. time.Now()-After raced with a busy machine: a scan that ran
+	// more than After past the fresh order's second cancelled it too.
+	var freshAt time.Time
+	if err := f.db.QueryRow("SELECT created_at FROM orders WHERE sn = ?", fresh.Sn).Scan(&freshAt); err != nil {
+		t.Fatal(err)
+	}
 	cfg := f.svcCtx.Config.AutoCancel
 	scan := func() int {
-		n, err := f.svcCtx.Orders.CancelExpired(f.ctx, time.Now().Add(-cfg.After), cfg.Batch)
+		n, err := f.svcCtx.Orders.CancelExpired(f.ctx, freshAt, cfg.Batch)
 		if err != nil {
 			t.Fatal(err)
 		}
