@@ -1,20 +1,18 @@
 // Package sessions opens, refreshes, checks and ends login sessions. A session is a row in
 // `sessions`; its access tokens (JWT, 15 min) carry its id, and its refresh token is opaque,
-// single use and stored only as a hash. Using a refresh token twice ends the session: one of the
-// two users is a thief, and neither can tell which. Only the token rotated away last counts as
-// reused; any other secret with the session's id is refused and changes nothing.
+// single use and stored only as a hash. Presenting any refresh token the session ever issued,
+// other than its current one, ends the session: one of the two holders is a thief, and neither
+// can be told apart. A token the session never issued (a made-up secret beside a session id read
+// from an access token) is refused and changes nothing; a tag made with a server key tells the
+// two apart (tokens.go).
 package sessions
 
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"zeromall/apps/user/model"
@@ -48,6 +46,7 @@ type Service struct {
 	sessions  model.SessionsModel
 	published *sessioncache.Store
 	secret    string        // signs access tokens
+	tags      tagKey        // tags refresh tokens as issued by this service
 	accessTTL time.Duration // life of one access token
 	maxAge    time.Duration // life of a session, however often it is refreshed
 	now       func() time.Time
@@ -66,6 +65,7 @@ func New(db sqlx.SqlConn, c cache.CacheConf, published *sessioncache.Store, secr
 		sessions:  model.NewSessionsModel(db, c, opts...),
 		published: published,
 		secret:    secret,
+		tags:      newTagKey(secret),
 		accessTTL: life.Access,
 		maxAge:    life.Session,
 		now:       time.Now,
@@ -79,7 +79,7 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 	if err != nil {
 		return Pair{}, err
 	}
-	refresh, err := newRefreshToken(sid)
+	refresh, err := s.tags.newRefreshToken(sid)
 	if err != nil {
 		return Pair{}, err
 	}
@@ -107,10 +107,11 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 
 // Refresh trades a refresh token for a new pair in the same session.
 func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
-	sid, ok := parseRefreshToken(refresh)
+	tok, ok := parseRefreshToken(refresh)
 	if !ok {
 		return Pair{}, xerr.ErrInvalidRefreshToken
 	}
+	sid := tok.sessionID
 	sess, err := s.sessions.FindForRefresh(ctx, sid)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
@@ -125,7 +126,11 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 	presented := hashToken(refresh)
 	switch {
 	case sameHash(presented, sess.RefreshHash):
+	case s.tags.issued(tok):
+		// An older token of this session, however many rotations ago: it was stolen or copied.
+		return Pair{}, s.reused(ctx, sess)
 	case sess.PrevRefreshHash != "" && sameHash(presented, sess.PrevRefreshHash):
+		// An untagged token from before tags existed, rotated away last.
 		return Pair{}, s.reused(ctx, sess)
 	default: // never issued for this session: a guess, not a stolen token
 		return Pair{}, xerr.ErrInvalidRefreshToken
@@ -134,7 +139,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (Pair, error) {
 	if err != nil {
 		return Pair{}, err
 	}
-	next, err := newRefreshToken(sid)
+	next, err := s.tags.newRefreshToken(sid)
 	if err != nil {
 		return Pair{}, err
 	}
@@ -245,53 +250,6 @@ func (s *Service) pair(uid int64, role, sid, refresh string, now, sessionEnd tim
 		return Pair{}, fmt.Errorf("mint access token for %d: %w", uid, err)
 	}
 	return Pair{Access: access, RefreshToken: refresh, RefreshExpire: sessionEnd.Unix()}, nil
-}
-
-// A refresh token is "<session id>.<32 random bytes, base64url>".
-const (
-	sessionIDLen     = 32
-	refreshSecretLen = 43
-)
-
-func newRefreshToken(sid string) (string, error) {
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return "", fmt.Errorf("refresh token: %w", err)
-	}
-	return sid + "." + base64.RawURLEncoding.EncodeToString(secret), nil
-}
-
-func parseRefreshToken(tok string) (sid string, ok bool) {
-	sid, secret, found := strings.Cut(tok, ".")
-	if !found || !validSessionID(sid) || len(secret) != refreshSecretLen {
-		return "", false
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(secret); err != nil {
-		return "", false
-	}
-	return sid, true
-}
-
-func validSessionID(sid string) bool {
-	if len(sid) != sessionIDLen {
-		return false
-	}
-	for i := 0; i < len(sid); i++ {
-		c := sid[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-func sameHash(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
-func hashToken(tok string) string {
-	sum := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(sum[:])
 }
 
 func randomHex(n int) (string, error) {

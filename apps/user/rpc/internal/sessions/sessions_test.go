@@ -36,33 +36,132 @@ func newSessions(t *testing.T) (*Service, sqlx.SqlConn, *model.Users) {
 	return s, db, u
 }
 
-// Anyone can read a session id from an access token; a made-up secret with it must not end the
-// session. Only the token rotated away last counts as reused.
-func TestRefresh_OnlyTheRotatedAwayTokenCountsAsReuse(t *testing.T) {
+// openChain opens a session and refreshes it n times; it returns every refresh token the session
+// issued, oldest first (the last is the current one).
+func openChain(t *testing.T, s *Service, u *model.Users, n int) (sid string, tokens []string) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := s.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens = []string{p.RefreshToken}
+	for i := 0; i < n; i++ {
+		if p, err = s.Refresh(ctx, p.RefreshToken); err != nil {
+			t.Fatalf("rotation %d: %v", i+1, err)
+		}
+		tokens = append(tokens, p.RefreshToken)
+	}
+	sid, _, _ = strings.Cut(p.RefreshToken, ".")
+	return sid, tokens
+}
+
+// A thief who refreshed twice or more must not outlive the owner presenting an older token:
+// every token the session issued, whatever its place in the chain, ends the session.
+func TestRefresh_AnyTokenTheSessionIssuedEndsItWhenPresentedAgain(t *testing.T) {
 	s, _, u := newSessions(t)
 	ctx := context.Background()
-	first, err := s.Open(ctx, u)
-	if err != nil {
+	const rotations = 5
+	for pos := 0; pos < rotations; pos++ {
+		sid, tokens := openChain(t, s, u, rotations)
+		if _, err := s.Refresh(ctx, tokens[pos]); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+			t.Fatalf("token %d of %d presented again: %v, want ErrInvalidRefreshToken", pos, rotations, err)
+		}
+		if _, err := s.Refresh(ctx, tokens[rotations]); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+			t.Fatalf("token %d reused: the current token still refreshes (%v)", pos, err)
+		}
+		if err := s.Check(ctx, u.Id, sid); !errors.Is(err, xerr.ErrSessionEnded) {
+			t.Fatalf("token %d reused: the session lives on (%v)", pos, err)
+		}
+	}
+}
+
+// Anyone can read a session id from an access token; a token the session never issued must not
+// end it, whatever it looks like.
+func TestRefresh_ATokenNeverIssuedEndsNothing(t *testing.T) {
+	s, _, u := newSessions(t)
+	ctx := context.Background()
+	sid, tokens := openChain(t, s, u, 2)
+	current := tokens[len(tokens)-1]
+	_, rest, _ := strings.Cut(current, ".")
+	secret, tag, _ := strings.Cut(rest, ".")
+	otherKey := newTagKey("another service's secret, 32 bytes or more")
+	madeUp, _ := otherKey.newRefreshToken(sid)
+	_, madeUpRest, _ := strings.Cut(madeUp, ".")
+	madeUpSecret, _, _ := strings.Cut(madeUpRest, ".")
+	for name, forged := range map[string]string{
+		"a made-up secret, untagged":               sid + "." + madeUpSecret,
+		"a made-up secret tagged with another key": madeUp,
+		"a made-up secret with the current tag":    sid + "." + madeUpSecret + "." + tag,
+		"the current secret with another tag":      sid + "." + secret + "." + otherKey.tag(sid, secret),
+	} {
+		if _, err := s.Refresh(ctx, forged); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+			t.Fatalf("%s: %v, want ErrInvalidRefreshToken", name, err)
+		}
+		if err := s.Check(ctx, u.Id, sid); err != nil {
+			t.Fatalf("%s ended the session: %v", name, err)
+		}
+	}
+	if _, err := s.Refresh(ctx, current); err != nil {
+		t.Fatalf("the current token after the guesses: %v", err)
+	}
+}
+
+// Two refreshes racing with the current token: one gets a pair, the other ends the session
+// (neither can be told from a thief), which takes the winner's new pair with it.
+func TestRefresh_ConcurrentRefreshesWithOneTokenWinOnce(t *testing.T) {
+	s, _, u := newSessions(t)
+	ctx := context.Background()
+	for round := 0; round < 5; round++ {
+		sid, tokens := openChain(t, s, u, 1)
+		current := tokens[1]
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				_, err := s.Refresh(ctx, current)
+				errs <- err
+			}()
+		}
+		wins := 0
+		for i := 0; i < 2; i++ {
+			err := <-errs
+			switch {
+			case err == nil:
+				wins++
+			case !errors.Is(err, xerr.ErrInvalidRefreshToken):
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("round %d: %d refreshes won with one token, want exactly 1", round, wins)
+		}
+		if err := s.Check(ctx, u.Id, sid); !errors.Is(err, xerr.ErrSessionEnded) {
+			t.Fatalf("round %d: the session lives on after a reuse (%v)", round, err)
+		}
+	}
+}
+
+// A token issued before tags existed ("<session id>.<secret>") still refreshes while current,
+// and still ends the session when it comes back after its rotation.
+func TestRefresh_AnUntaggedTokenFromBeforeTags(t *testing.T) {
+	s, db, u := newSessions(t)
+	ctx := context.Background()
+	sid, tokens := openChain(t, s, u, 0)
+	_, rest, _ := strings.Cut(tokens[0], ".")
+	secret, _, _ := strings.Cut(rest, ".")
+	legacy := sid + "." + secret
+	if _, err := db.ExecCtx(ctx, "update sessions set refresh_hash = ? where id = ?", hashToken(legacy), sid); err != nil {
 		t.Fatal(err)
 	}
-	second, err := s.Refresh(ctx, first.RefreshToken)
+	next, err := s.Refresh(ctx, legacy)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("a current untagged token: %v", err)
 	}
-	sid, _, _ := strings.Cut(second.RefreshToken, ".")
-	forged, _ := newRefreshToken(sid)
-	if _, err := s.Refresh(ctx, forged); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
-		t.Fatalf("a secret never issued: %v", err)
+	if _, err := s.Refresh(ctx, legacy); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("the untagged token again: %v", err)
 	}
-	third, err := s.Refresh(ctx, second.RefreshToken)
-	if err != nil {
-		t.Fatalf("the session ended on a secret never issued for it: %v", err)
-	}
-	if _, err := s.Refresh(ctx, second.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
-		t.Fatalf("the previous token again: %v", err)
-	}
-	if _, err := s.Refresh(ctx, third.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
-		t.Fatalf("the newest token survived the reuse of the previous one: %v", err)
+	if _, err := s.Refresh(ctx, next.RefreshToken); !errors.Is(err, xerr.ErrInvalidRefreshToken) {
+		t.Fatalf("the session outlived the reuse of its untagged token: %v", err)
 	}
 }
 
