@@ -101,6 +101,15 @@ func (e *paymentEnv) paymentRow(t *testing.T, sn string) (status, tradeNo, note 
 	return
 }
 
+// receiptOutcome is what payment_receipts says became of a trade's money.
+func (e *paymentEnv) receiptOutcome(t *testing.T, tradeNo string) (outcome string) {
+	t.Helper()
+	if err := e.paymentDB.QueryRow("SELECT outcome FROM payment_receipts WHERE trade_no = ?", tradeNo).Scan(&outcome); err != nil {
+		t.Fatal(err)
+	}
+	return outcome
+}
+
 func (e *paymentEnv) outboxRows(t *testing.T) int {
 	t.Helper()
 	var n int
@@ -229,10 +238,14 @@ func (e *paymentEnv) callbacksAreIdempotentAndChecked(t *testing.T) {
 
 	unknown := callbackBody(t, "202611210000001234567890", "T-x", amount)
 	expectError(t, e.callback(t, unknown, sign(unknown)), 404, 4002, "payment not found")
-	wrongAmount := callbackBody(t, sn, "T-1", amount-1)
+	// A wrong amount is refused, and its money recorded as refunded (its trade can never settle).
+	wrongAmount := callbackBody(t, sn, "T-wrong-amount", amount-1)
 	expectError(t, e.callback(t, wrongAmount, sign(wrongAmount)), 400, 4003, "amount")
 	if status, _, _ := e.paymentRow(t, sn); status != "pending" {
 		t.Fatalf("amount mismatch changed the payment to %s", status)
+	}
+	if got := e.receiptOutcome(t, "T-wrong-amount"); got != "refunded" {
+		t.Fatalf("the mismatched money's receipt says %q, want refunded", got)
 	}
 	for _, bad := range []map[string]any{
 		{"paymentSn": sn, "tradeNo": "T-1", "status": "failed", "amount": amount, "paidAt": time.Now().Unix()},

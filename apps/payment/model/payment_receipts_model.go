@@ -23,6 +23,9 @@ type (
 		paymentReceiptsModel
 		// AddTx records r unless its trade is recorded already; it reports whether it did.
 		AddTx(ctx context.Context, s sqlx.Session, r *PaymentReceipts) (bool, error)
+		// RefundSettledTx records that the money which settled payment paymentID was given back
+		// (the payment's refund transition, in the same tx), with note saying why.
+		RefundSettledTx(ctx context.Context, s sqlx.Session, paymentID int64, note string) error
 		// ListByPayment returns a payment's receipts, oldest first, from MySQL.
 		ListByPayment(ctx context.Context, paymentID int64) ([]*PaymentReceipts, error)
 	}
@@ -47,6 +50,14 @@ func (m *customPaymentReceiptsModel) AddTx(ctx context.Context, s sqlx.Session, 
 		return false, fmt.Errorf("record receipt of trade %s: %w", r.TradeNo, err)
 	}
 	return added, nil
+}
+
+func (m *customPaymentReceiptsModel) RefundSettledTx(ctx context.Context, s sqlx.Session, paymentID int64, note string) error {
+	q := fmt.Sprintf("update %s set `outcome` = ?, `note` = ? where `payment_id` = ? and `outcome` = ?", m.table)
+	if _, err := s.ExecCtx(ctx, q, ReceiptRefunded, truncate(note, 255), paymentID, ReceiptSettled); err != nil {
+		return fmt.Errorf("refund the settled receipt of payment %d: %w", paymentID, err)
+	}
+	return nil
 }
 
 func (m *customPaymentReceiptsModel) ListByPayment(ctx context.Context, paymentID int64) ([]*PaymentReceipts, error) {

@@ -5,6 +5,7 @@ package payments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,32 +27,73 @@ func (s *Service) HandleCallback(ctx context.Context, in Callback) error {
 	if err != nil {
 		return err
 	}
-	if in.Amount != p.Amount {
-		logx.WithContext(ctx).Errorf("callback for payment %s with amount %d, expected %d: rejected", p.Sn, in.Amount, p.Amount)
-		return xerr.ErrAmountMismatch
-	}
-	now := time.Now()
 	receipt := &model.PaymentReceipts{PaymentId: p.Id, TradeNo: in.TradeNo, Amount: in.Amount, PaidAt: time.Unix(in.PaidAt, 0).UTC()}
+	if in.Amount != p.Amount {
+		return s.refundMismatch(ctx, p, receipt)
+	}
+	return s.applyTrade(ctx, p, receipt)
+}
 
-	// Money for an open payment settles it, and the order hears of it through the outbox.
-	if status(p) == Pending {
-		if err := s.settle(ctx, p, receipt, now); err != nil {
+// tradeSteps bounds how often one callback looks at its payment again after losing a race to a
+// concurrent change (a reopen, an expiry, another trade); each lost race means the payment moved.
+const tradeSteps = 4
+
+// applyTrade decides what receipt's money does to payment p, as p is read (from the cache, maybe
+// stale) and then as each conditional transaction finds it: it settles the payment, is given
+// back because the payment's time ran out, or is surplus because another trade settled it. A step
+// that loses a race reloads p and decides again.
+func (s *Service) applyTrade(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts) error {
+	for range tradeSteps {
+		done, err := s.tradeStep(ctx, p, receipt, time.Now())
+		if errors.Is(err, errTradeRecorded) {
+			return nil // this trade was settled or given back before: a repeat
+		}
+		if err != nil || done {
 			return err
 		}
 	}
-	// Money that came after the payment's time ran out is given back at once: the order may be
-	// cancelled by now.
-	if st := status(p); refundLate.allows(st) {
-		if err := s.refundLate(ctx, p, receipt, now); err != nil {
-			return err
-		}
+	return fmt.Errorf("payment %s kept changing under trade %s; the provider retries", p.Sn, receipt.TradeNo)
+}
+
+// tradeStep makes one decision for receipt's money on p; done is false when its transaction lost
+// a race and p (reloaded) must be looked at again.
+func (s *Service) tradeStep(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) (done bool, err error) {
+	st := status(p)
+	switch {
+	case p.TradeNo == receipt.TradeNo:
+		return true, nil // this trade settled the payment or was given back, now or before
+	case p.TradeNo != "" && (st == Succeeded || st == Refunded):
+		// Another trade settled it (the buyer paid twice), or closed it late: this money is surplus.
+		// A payment's trade, once set, never changes, so even a stale read is right here.
+		return true, s.refundSurplus(ctx, p, receipt)
+	case st == Pending && inTime(p, now):
+		return s.settle(ctx, p, receipt, now)
+	case refundLate.allows(st):
+		// Money that came after the payment's time ran out is given back at once: the order may be
+		// cancelled by now.
+		return s.refundLate(ctx, p, receipt, now)
+	default:
+		return true, fmt.Errorf("payment %s is %q with trade %q: trade %s not applied", p.Sn, p.Status, p.TradeNo, receipt.TradeNo)
 	}
-	// This trade settled the payment or was given back, now or before: done.
-	if p.TradeNo == in.TradeNo {
-		return nil
+}
+
+// inTime reports whether pending payment p may still be settled at now (what settle's condition
+// asks of the database).
+func inTime(p *model.Payments, now time.Time) bool {
+	return !p.ExpiresAt.Valid || p.ExpiresAt.Time.After(now)
+}
+
+// errTradeRecorded rolls back a move whose trade already has a receipt: money that was given back
+// can never settle anything, and money that settled a payment settles nothing else.
+var errTradeRecorded = errors.New("trade already recorded")
+
+// addReceiptTx records receipt in tx, or fails with errTradeRecorded if its trade has one already.
+func (s *Service) addReceiptTx(ctx context.Context, tx sqlx.Session, receipt *model.PaymentReceipts) error {
+	added, err := s.receipts.AddTx(ctx, tx, receipt)
+	if err == nil && !added {
+		return errTradeRecorded
 	}
-	// Another trade settled it (the buyer paid twice): this one's money is given back.
-	return s.refundSurplus(ctx, p, receipt)
+	return err
 }
 
 // status is p's status in the domain's terms. A word the domain does not know (written by hand in
@@ -63,13 +105,13 @@ func status(p *model.Payments) Status {
 }
 
 // settle settles pending payment p with receipt's money unless its time ran out by now, and
-// queues the order's news in the same transaction; p is reloaded.
-func (s *Service) settle(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
+// queues the order's news in the same transaction; it reports whether it did. p is reloaded.
+func (s *Service) settle(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) (bool, error) {
 	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: receipt.PaidAt.Unix()}
-	receipt.Outcome = model.ReceiptSettled
+	receipt.Outcome, receipt.Note = model.ReceiptSettled, ""
 	settled, err := s.move(ctx, p, settle, now, model.Move{TradeNo: &receipt.TradeNo, PaidAt: &receipt.PaidAt}, "payment.paid",
 		func(ctx context.Context, tx sqlx.Session) error {
-			if _, err := s.receipts.AddTx(ctx, tx, receipt); err != nil {
+			if err := s.addReceiptTx(ctx, tx, receipt); err != nil {
 				return err
 			}
 			return s.queue(ctx, tx, model.TopicOrderPaid, msg)
@@ -77,28 +119,24 @@ func (s *Service) settle(ctx context.Context, p *model.Payments, receipt *model.
 	if settled {
 		s.queued()
 	}
-	return err
+	return settled, err
 }
 
 // refundLate records money that arrived for payment p after its time ran out and gives it back
-// at once; p is reloaded.
-func (s *Service) refundLate(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) error {
+// at once; it reports whether it did. p is reloaded.
+func (s *Service) refundLate(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) (bool, error) {
 	receipt.Outcome, receipt.Note = model.ReceiptRefunded, expiredRefundNote
 	note := expiredRefundNote
 	refunded, err := s.move(ctx, p, refundLate, now,
 		model.Move{TradeNo: &receipt.TradeNo, PaidAt: &receipt.PaidAt, RefundedAt: &now, Note: &note}, "payment.refunded-late",
 		func(ctx context.Context, tx sqlx.Session) error {
-			_, err := s.receipts.AddTx(ctx, tx, receipt)
-			return err
+			return s.addReceiptTx(ctx, tx, receipt)
 		})
-	if err != nil {
-		return err
-	}
 	if refunded {
 		unsettledMoney.WithLabelValues(reasonLate).Inc()
 		logx.WithContext(ctx).Errorf("late payment %s for order %s arrived after it expired: refunded automatically", p.Sn, p.OrderSn)
 	}
-	return nil
+	return refunded, err
 }
 
 // refundSurplus records money for payment p, which another trade already settled (the buyer paid
@@ -106,6 +144,32 @@ func (s *Service) refundLate(ctx context.Context, p *model.Payments, receipt *mo
 func (s *Service) refundSurplus(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts) error {
 	receipt.Outcome = model.ReceiptRefunded
 	receipt.Note = fmt.Sprintf("payment already settled by trade %s; refunded automatically", p.TradeNo)
+	added, err := s.recordRefunded(ctx, receipt, reasonSurplus)
+	if err != nil {
+		return fmt.Errorf("refund surplus money for payment %s: %w", p.Sn, err)
+	}
+	if added {
+		logx.WithContext(ctx).Errorf("payment %s (settled by trade %s) received trade %s too: refunded automatically", p.Sn, p.TradeNo, receipt.TradeNo)
+	}
+	return nil
+}
+
+// refundMismatch records money reported for payment p with another amount than p's, which cannot
+// settle it, as given back, and still refuses the notification: the provider hears what it heard
+// before, and the money is not left in limbo.
+func (s *Service) refundMismatch(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts) error {
+	logx.WithContext(ctx).Errorf("callback for payment %s with amount %d, expected %d: rejected and refunded", p.Sn, receipt.Amount, p.Amount)
+	receipt.Outcome = model.ReceiptRefunded
+	receipt.Note = fmt.Sprintf("amount %d does not match the payment's %d; refunded automatically", receipt.Amount, p.Amount)
+	if _, err := s.recordRefunded(ctx, receipt, reasonMismatch); err != nil {
+		return fmt.Errorf("refund mismatched money for payment %s: %w", p.Sn, err) // the provider retries
+	}
+	return xerr.ErrAmountMismatch
+}
+
+// recordRefunded records receipt (given back, for reason) in a transaction of its own and counts
+// it; it reports whether this call recorded it (false: the trade had its receipt already).
+func (s *Service) recordRefunded(ctx context.Context, receipt *model.PaymentReceipts, reason string) (bool, error) {
 	var added bool
 	err := dberr.RetryLockRaces(ctx, lockRaceRetries, func() error {
 		return s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
@@ -114,14 +178,10 @@ func (s *Service) refundSurplus(ctx context.Context, p *model.Payments, receipt 
 			return err
 		})
 	})
-	if err != nil {
-		return fmt.Errorf("refund surplus money for payment %s: %w", p.Sn, err)
-	}
 	if added {
-		unsettledMoney.WithLabelValues(reasonSurplus).Inc()
-		logx.WithContext(ctx).Errorf("payment %s (settled by trade %s) received trade %s too: refunded automatically", p.Sn, p.TradeNo, receipt.TradeNo)
+		unsettledMoney.WithLabelValues(reason).Inc()
 	}
-	return nil
+	return added, err
 }
 
 // Receipts lists every sum the provider reported for payment p, and what became of it.

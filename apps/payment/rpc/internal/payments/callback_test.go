@@ -3,6 +3,7 @@ package payments
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,21 +133,145 @@ func TestHandleCallback_SettlesThePaymentAndTellsTheOrderOnce(t *testing.T) {
 	}
 }
 
-// A callback that does not match the payment changes nothing.
-func TestHandleCallback_RefusesAWrongAmountAndChangesNothing(t *testing.T) {
+// A callback whose amount is not the payment's is refused as before, but its money is recorded
+// as given back (and counted), not left in limbo; the payment and the order are untouched.
+func TestHandleCallback_AWrongAmountIsRefusedAndItsMoneyRecordedAsRefunded(t *testing.T) {
 	f := newOutboxFixture(t)
 	ctx := context.Background()
 	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-1", Succeeded: true, Amount: p.Amount + 1, PaidAt: time.Now().Unix()})
-	if !errors.Is(err, xerr.ErrAmountMismatch) {
-		t.Fatalf("wrong amount: %v, want ErrAmountMismatch", err)
+	mismatched := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonMismatch))
+	for range 2 { // the provider repeats it
+		err = f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-1", Succeeded: true, Amount: p.Amount + 1, PaidAt: time.Now().Unix()})
+		if !errors.Is(err, xerr.ErrAmountMismatch) {
+			t.Fatalf("wrong amount: %v, want ErrAmountMismatch", err)
+		}
 	}
 	got, _ := f.svc.Get(ctx, 7, p.Sn)
 	receipts, _ := f.svc.Receipts(ctx, got)
-	if got.Status != Pending || len(receipts) != 0 || f.count(t, model.OutboxPending) != 0 {
-		t.Fatalf("payment %s, %d receipts, %d queued messages: want it untouched", got.Status, len(receipts), f.count(t, model.OutboxPending))
+	if got.Status != Pending || f.count(t, model.OutboxPending) != 0 {
+		t.Fatalf("payment %s, %d queued messages: want it untouched", got.Status, f.count(t, model.OutboxPending))
+	}
+	if len(receipts) != 1 || receipts[0].Outcome != model.ReceiptRefunded || receipts[0].Amount != p.Amount+1 ||
+		!strings.Contains(receipts[0].Note, "does not match") {
+		t.Fatalf("receipts %+v, want the mismatched money recorded once as refunded", receipts)
+	}
+	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonMismatch)) - mismatched; d != 1 {
+		t.Errorf("mismatched sums counted %v, want 1", d)
+	}
+}
+
+// expiredPayment opens a payment that expires at once and lets it expire.
+func expiredPayment(t *testing.T, f *outboxFixture) *Payment {
+	t.Helper()
+	f.svc.timing.ExpireAfter = 10 * time.Millisecond
+	p, err := f.svc.Create(context.Background(), 7, ids.NewSN(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc.timing.ExpireAfter = time.Hour
+	time.Sleep(1100 * time.Millisecond) // expires_at has whole seconds
+	return p
+}
+
+// assertSettledBy checks that trade settled p: the payment succeeded with it, its receipt says
+// settled, the order's news is queued and nothing was counted as surplus since surplusBefore.
+func assertSettledBy(t *testing.T, f *outboxFixture, p *Payment, trade string, surplusBefore float64) {
+	t.Helper()
+	got, err := f.svc.Get(context.Background(), 7, p.Sn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipts, _ := f.svc.Receipts(context.Background(), got)
+	if got.Status != Succeeded || got.TradeNo != trade {
+		t.Fatalf("payment %s with trade %q, want succeeded by %s", got.Status, got.TradeNo, trade)
+	}
+	if len(receipts) != 1 || receipts[0].TradeNo != trade || receipts[0].Outcome != model.ReceiptSettled {
+		t.Fatalf("receipts %+v, want %s settled: the money paid the order", receipts, trade)
+	}
+	if f.count(t, model.OutboxPending) != 1 {
+		t.Fatalf("%d messages queued for the order, want its paid news", f.count(t, model.OutboxPending))
+	}
+	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus)) - surplusBefore; d != 0 {
+		t.Fatalf("%v sums counted as surplus, want none: no other trade settled the payment", d)
+	}
+}
+
+// A late callback reads the payment as expired; the buyer reopens it before the callback's
+// refund runs. The refund loses its race, and the money settles the reopened payment: it is
+// never recorded as refunded surplus while it pays the order (which a repeat would then do).
+func TestHandleCallback_ALateTradeRacingAReopenSettlesThePayment(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	p := expiredPayment(t, f)
+	readByTheCallback, err := f.svc.find(ctx, p.Sn, 0)
+	if err != nil || inTime(readByTheCallback, time.Now()) {
+		t.Fatalf("the callback's read: %+v, %v; want it expired", readByTheCallback, err)
+	}
+	if _, err := f.svc.Create(ctx, 7, p.OrderSn); err != nil { // the buyer pays again: reopened
+		t.Fatal(err)
+	}
+	surplus := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus))
+	receipt := &model.PaymentReceipts{PaymentId: p.ID, TradeNo: "T-A", Amount: p.Amount, PaidAt: time.Now().UTC().Truncate(time.Second)}
+	if err := f.svc.applyTrade(ctx, readByTheCallback, receipt); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-A", Succeeded: true, Amount: p.Amount, PaidAt: time.Now().Unix()}); err != nil {
+		t.Fatalf("the provider repeats trade A: %v", err)
+	}
+	assertSettledBy(t, f, p, "T-A", surplus)
+}
+
+// The same race with the callback's first read served from a stale cache: the cache still says
+// expired while MySQL holds the reopened payment (its cache delete not yet done).
+func TestHandleCallback_ALateTradeReadFromAStaleCacheSettlesTheReopenedPayment(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	p := expiredPayment(t, f)
+	if n, err := f.svc.ExpireDue(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("expired %d (%v), want 1", n, err)
+	}
+	if got, err := f.svc.Get(ctx, 7, p.Sn); err != nil || got.Status != Expired { // now cached as expired
+		t.Fatalf("payment %+v (%v), want expired", got, err)
+	}
+	if _, err := f.db.Exec("UPDATE payments SET status = ?, expires_at = UTC_TIMESTAMP() + INTERVAL 1 HOUR WHERE sn = ?",
+		model.PaymentPending, p.Sn); err != nil { // reopened behind the cache's back
+		t.Fatal(err)
+	}
+	surplus := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus))
+	for range 2 { // the provider repeats itself
+		if err := f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-A", Succeeded: true, Amount: p.Amount, PaidAt: time.Now().Unix()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertSettledBy(t, f, p, "T-A", surplus)
+}
+
+// Money that was given back can never settle anything later: the provider first reports trade A
+// with a wrong amount (refunded), then with the right one.
+func TestHandleCallback_ARefundedTradeNeverSettlesThePayment(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := Callback{PaymentSn: p.Sn, TradeNo: "T-A", Succeeded: true, Amount: p.Amount + 1, PaidAt: time.Now().Unix()}
+	if err := f.svc.HandleCallback(ctx, cb); !errors.Is(err, xerr.ErrAmountMismatch) {
+		t.Fatalf("wrong amount: %v", err)
+	}
+	cb.Amount = p.Amount
+	if err := f.svc.HandleCallback(ctx, cb); err != nil {
+		t.Fatalf("the refunded trade again: %v, want a harmless repeat", err)
+	}
+	got, _ := f.svc.Get(ctx, 7, p.Sn)
+	receipts, _ := f.svc.Receipts(ctx, got)
+	if got.Status != Pending || got.TradeNo != "" || f.count(t, model.OutboxPending) != 0 {
+		t.Fatalf("payment %s by %q with %d queued messages: a refunded trade settled it", got.Status, got.TradeNo, f.count(t, model.OutboxPending))
+	}
+	if len(receipts) != 1 || receipts[0].Outcome != model.ReceiptRefunded {
+		t.Fatalf("receipts %+v, want only the refunded one", receipts)
 	}
 }

@@ -106,23 +106,33 @@ func (s *Service) deliverOne(ctx context.Context, d Delivery, row *model.Outbox)
 	}
 }
 
-// refundCancelled refunds a payment whose order was cancelled before the money arrived and marks
-// its message delivered, in one transaction; it reports whether the lease still held.
+// refundCancelled refunds a payment whose order was cancelled before the money arrived, turns the
+// receipt of the trade that settled it from settled to refunded, and marks its message delivered,
+// in one transaction; it reports whether the lease still held.
 func (s *Service) refundCancelled(ctx context.Context, d Delivery, row *model.Outbox, msg orderMessage) (bool, error) {
 	keys := s.payments.CacheKeys(&model.Payments{Id: msg.PaymentID, Sn: msg.PaymentSn, OrderSn: msg.OrderSn})
 	now, note := time.Now(), lateRefundNote
+	var refunded bool
 	held, err := s.change(ctx, "payment.refunded-late", keys, func(ctx context.Context, tx sqlx.Session) (bool, error) {
+		refunded = false // a run again after a lock race starts over
 		held, err := s.outbox.DeliveredTx(ctx, tx, row.Id, d.Owner)
 		if err != nil || !held {
 			return false, err
 		}
-		_, err = s.payments.MoveTx(ctx, tx, msg.PaymentID, refund.with(now, model.Move{Note: &note, RefundedAt: &now}))
-		return true, err
+		moved, err := s.payments.MoveTx(ctx, tx, msg.PaymentID, refund.with(now, model.Move{Note: &note, RefundedAt: &now}))
+		if err != nil || !moved {
+			return true, err
+		}
+		refunded = true
+		return true, s.receipts.RefundSettledTx(ctx, tx, msg.PaymentID, note)
 	})
 	if err != nil || !held {
 		return held, err
 	}
-	logx.WithContext(ctx).Errorf("late payment %s for cancelled order %s: refunded automatically", msg.PaymentSn, msg.OrderSn)
+	if refunded {
+		unsettledMoney.WithLabelValues(reasonCancelled).Inc()
+		logx.WithContext(ctx).Errorf("late payment %s for cancelled order %s: refunded automatically", msg.PaymentSn, msg.OrderSn)
+	}
 	return true, nil
 }
 

@@ -16,14 +16,16 @@ const (
 
 // Why money was refunded without the owner asking: zeromall_payment_unsettled_money_total's reason.
 const (
-	reasonLate    = "late"    // it arrived after the payment expired
-	reasonSurplus = "surplus" // another trade had settled the payment already
+	reasonLate      = "late"            // it arrived after the payment expired
+	reasonSurplus   = "surplus"         // another trade had settled the payment already
+	reasonMismatch  = "amount_mismatch" // its amount was not the payment's
+	reasonCancelled = "cancelled"       // it settled the payment, but the order had been cancelled
 )
 
 var (
 	unsettledMoney = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "zeromall", Subsystem: "payment", Name: "unsettled_money_total",
-		Help: "Sums the provider reported received that could not settle an order and were refunded automatically, by reason: late, surplus.",
+		Help: "Sums the provider reported received that could not settle an order and were refunded automatically, by reason: late, surplus, amount_mismatch, cancelled.",
 	}, []string{"reason"})
 	outboxEvents = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "zeromall", Subsystem: "outbox", Name: "events_total",
@@ -45,7 +47,7 @@ var (
 
 func init() {
 	prometheus.MustRegister(unsettledMoney, outboxEvents, outboxPending, outboxParked, outboxOldestPending)
-	for _, r := range []string{reasonLate, reasonSurplus} {
+	for _, r := range []string{reasonLate, reasonSurplus, reasonMismatch, reasonCancelled} {
 		unsettledMoney.WithLabelValues(r)
 	}
 	for _, e := range []string{eventDelivered, eventRetried, eventParked} {

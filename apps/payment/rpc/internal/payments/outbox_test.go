@@ -18,6 +18,7 @@ import (
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -328,5 +329,38 @@ func TestCreate_DrawsAnotherPaymentNumberWhenOneIsTaken(t *testing.T) {
 	}
 	if second.Sn != fresh || len(draws) != 0 || second.Status != Pending {
 		t.Fatalf("second payment %s (%s), want %s after a redraw", second.Sn, second.Status, fresh)
+	}
+}
+
+// Money that settled a payment whose order had been cancelled first is refunded: the payment, its
+// receipt and the unsettled-money count all say so.
+func TestDeliverDue_APaymentForACancelledOrderIsRefundedAndItsReceiptSaysSo(t *testing.T) {
+	f := newOutboxFixture(t)
+	ctx := context.Background()
+	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.HandleCallback(ctx, Callback{PaymentSn: p.Sn, TradeNo: "T-1", Succeeded: true, Amount: p.Amount, PaidAt: time.Now().Unix()}); err != nil {
+		t.Fatal(err)
+	}
+	f.orders.fail = func(topic, _ string) error {
+		if topic == "paid" {
+			return xerr.ErrOrderCancelled
+		}
+		return nil
+	}
+	cancelled := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonCancelled))
+	f.svc.DeliverDue(ctx, relay("r1"))
+	got, _ := f.svc.Get(ctx, 7, p.Sn)
+	receipts, _ := f.svc.Receipts(ctx, got)
+	if got.Status != Refunded {
+		t.Fatalf("payment %s, want refunded", got.Status)
+	}
+	if len(receipts) != 1 || receipts[0].Outcome != model.ReceiptRefunded || receipts[0].Note != lateRefundNote {
+		t.Fatalf("receipts %+v, want T-1 refunded because the order was cancelled", receipts)
+	}
+	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonCancelled)) - cancelled; d != 1 {
+		t.Errorf("refunds for cancelled orders counted %v, want 1", d)
 	}
 }
