@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"zeromall/pkg/crashpoint"
+	"zeromall/pkg/dberr"
 	"zeromall/pkg/worker"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -141,37 +142,39 @@ type record struct {
 	Keys string `db:"cache_keys"`
 }
 
-// Drain deletes the keys of every record at least minAge old (by MySQL's clock, which every
-// instance shares) and then removes those records; it returns how many it removed. Records whose
-// keys could not be deleted stay for the next pass. Instances drain concurrently without
+// Drain deletes the keys of every record first seen at least minAge ago (by MySQL's clock, which
+// every instance shares) and then removes those records; it returns how many it removed. Records
+// whose keys could not be deleted stay for the next pass. Instances drain concurrently without
 // coordination: deleting a key twice is harmless.
+//
+// A record's age counts from when a drainer first saw it (seen_at, stamped by each pass), not
+// from its insert: a commit held up longer than the delay (Galera flow control, a slow link) would
+// otherwise make its record "old" the moment it became visible, and drain it together with the
+// writer's own first delete, leaving a reader that cached the old row just after that unseen.
 func (j *Journal) Drain(ctx context.Context, minAge time.Duration) (int, error) {
+	if err := j.stamp(ctx); err != nil {
+		return 0, err
+	}
 	drained := 0
 	for {
 		var recs []record
 		q := "select `id`, `cache_keys` from " + table +
-			" where `created_at` <= now(3) - interval ? microsecond order by `id` limit ?"
+			" where `seen_at` <= now(3) - interval ? microsecond order by `id` limit ?"
 		if err := j.db.QueryRowsCtx(ctx, &recs, q, minAge.Microseconds(), batch); err != nil {
 			return drained, fmt.Errorf("read cache invalidation records: %w", err)
 		}
 		if len(recs) == 0 {
 			return drained, nil
 		}
-		var keys []string
-		ids := make([]string, len(recs))
-		for i, r := range recs {
-			var ks []string
-			if err := json.Unmarshal([]byte(r.Keys), &ks); err != nil {
-				logx.WithContext(ctx).Errorf("cache invalidation record %d is unreadable, removed: %v", r.ID, err)
-			}
-			keys = append(keys, ks...)
-			ids[i] = fmt.Sprint(r.ID)
-		}
-		if err := j.del(ctx, keys); err != nil {
+		if err := j.delRecords(ctx, recs); err != nil {
 			drainFailed.Add(float64(len(recs)))
-			return drained, fmt.Errorf("delete %d stale cache keys: %w", len(keys), err)
+			return drained, err
 		}
 		drainOK.Add(float64(len(recs)))
+		ids := make([]string, len(recs))
+		for i, r := range recs {
+			ids[i] = fmt.Sprint(r.ID)
+		}
 		if _, err := j.db.ExecCtx(ctx, "delete from "+table+" where `id` in ("+strings.Join(ids, ",")+")"); err != nil {
 			return drained, fmt.Errorf("remove drained cache invalidation records: %w", err)
 		}
@@ -182,17 +185,68 @@ func (j *Journal) Drain(ctx context.Context, minAge time.Duration) (int, error) 
 	}
 }
 
+// stamp marks the records no drainer has seen yet as seen now: they have just become visible.
+// Two instances stamping the same records at once on Galera may lose a certification race; the
+// winner's stamp serves both, so that is not an error.
+func (j *Journal) stamp(ctx context.Context) error {
+	_, err := j.db.ExecCtx(ctx, "update "+table+" set `seen_at` = now(3) where `seen_at` is null")
+	if err != nil && !dberr.IsRetryable(err) {
+		return fmt.Errorf("stamp new cache invalidation records: %w", err)
+	}
+	return nil
+}
+
+// dropAll deletes the keys of every record, whatever its age, and removes none of them.
+func (j *Journal) dropAll(ctx context.Context) error {
+	var after int64
+	for {
+		var recs []record
+		q := "select `id`, `cache_keys` from " + table + " where `id` > ? order by `id` limit ?"
+		if err := j.db.QueryRowsCtx(ctx, &recs, q, after, batch); err != nil {
+			return fmt.Errorf("read cache invalidation records: %w", err)
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		if err := j.delRecords(ctx, recs); err != nil {
+			return err
+		}
+		if len(recs) < batch {
+			return nil
+		}
+		after = recs[len(recs)-1].ID
+	}
+}
+
+// delRecords deletes the keys of recs; an unreadable record names no keys (and is logged).
+func (j *Journal) delRecords(ctx context.Context, recs []record) error {
+	var keys []string
+	for _, r := range recs {
+		var ks []string
+		if err := json.Unmarshal([]byte(r.Keys), &ks); err != nil {
+			logx.WithContext(ctx).Errorf("cache invalidation record %d is unreadable, removed: %v", r.ID, err)
+		}
+		keys = append(keys, ks...)
+	}
+	if err := j.del(ctx, keys); err != nil {
+		return fmt.Errorf("delete %d stale cache keys: %w", len(keys), err)
+	}
+	return nil
+}
+
 // startBudget bounds the drain a starting instance does before it serves.
 const startBudget = 5 * time.Second
 
-// StartDrainer drains every record once, whatever its age, so a restarted instance serves no
-// entry its predecessor left stale, then drains the records that are old enough every Interval
-// until the returned loop is stopped. The first drain failing (Redis or MySQL away) does not stop
-// the start: reads fall back to MySQL while Redis fails, and the loop goes on trying.
+// StartDrainer deletes the keys of every record once, whatever its age, so a restarted instance
+// serves no entry its predecessor left stale, but removes only the records old enough: one that
+// a live peer committed a moment ago still owes its delayed second delete, which this instance's
+// drain or the peer's makes. Then it drains the records that are old enough every Interval until
+// the returned loop is stopped. The first pass failing (Redis or MySQL away) does not stop the
+// start: reads fall back to MySQL while Redis fails, and the loop goes on trying.
 func (j *Journal) StartDrainer() *worker.Loop {
 	ctx, cancel := context.WithTimeout(context.Background(), startBudget)
-	if _, err := j.Drain(ctx, 0); err != nil {
-		logx.Errorf("cache invalidation: first drain: %v", err)
+	if err := j.dropAll(ctx); err != nil {
+		logx.Errorf("cache invalidation: first pass: %v", err)
 	}
 	cancel()
 	return worker.Start(Interval, nil, func(<-chan struct{}) {

@@ -180,3 +180,76 @@ func TestDrain_LargeBacklogInBatches(t *testing.T) {
 		t.Errorf("%d records left", left)
 	}
 }
+
+// A live instance commits and deletes a row's key; a reader that loaded the old row before the
+// commit puts it back just after; a new instance starts in between. The new instance must not
+// remove the record the live one wrote: its delayed second delete is what removes the reader's
+// stale entry, within the delay plus a drain interval (the 5 s bound of doc/resilience.md).
+func TestStartDrainer_LeavesAPeersFreshRecordItsSecondDelete(t *testing.T) {
+	ctx := context.Background()
+	const delay = time.Second
+	f := newFixture(t, delay)
+	f.set(t, "cache:row")
+	if _, err := f.j.Change(ctx, "test.peer-write", []string{"cache:row"}, func(context.Context, sqlx.Session) (bool, error) {
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	starting := invalidation.New(f.db, f.rds, delay).StartDrainer()
+	defer starting.Stop()
+	if n := f.records(t); n != 1 {
+		t.Fatalf("%d records after a new instance started, want the peer's fresh one kept", n)
+	}
+	f.set(t, "cache:row") // the reader's old row, cached after the first delete
+	started := time.Now()
+	testkit.Eventually(t, 5*time.Second, "the second delete of the stale entry", func() bool { return !f.exists(t, "cache:row") })
+	if waited := time.Since(started); waited < delay/2 {
+		t.Errorf("the stale entry went after %s, before the record was a delay old: deleted by something else?", waited)
+	}
+}
+
+// StartDrainer still deletes, at once, the keys of records a dead predecessor left, however fresh.
+func TestStartDrainer_DeletesEveryRecordsKeysAtOnce(t *testing.T) {
+	f := newFixture(t, time.Hour)
+	f.set(t, "cache:left-by-the-dead")
+	f.commit(t, "cache:left-by-the-dead")
+	defer invalidation.New(f.db, f.rds, time.Hour).StartDrainer().Stop()
+	if f.exists(t, "cache:left-by-the-dead") {
+		t.Fatal("a starting instance left a key its predecessor's commit made stale")
+	}
+	if n := f.records(t); n != 1 {
+		t.Fatalf("%d records, want the fresh one kept for its second delete", n)
+	}
+}
+
+// A commit held open longer than the delay (Galera flow control, a slow link) must not make its
+// record old the moment it becomes visible: its age counts from then, so the second delete still
+// comes a delay after the writer's first.
+func TestDrain_AgesARecordFromWhenItBecameVisible(t *testing.T) {
+	ctx := context.Background()
+	const delay = 500 * time.Millisecond
+	f := newFixture(t, delay)
+	keys := []string{"cache:slow"}
+	err := f.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+		if err := f.j.RecordTx(ctx, tx, keys...); err != nil {
+			return err
+		}
+		time.Sleep(2 * delay) // the commit is held up
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.j.Drop(ctx, "test.slow-commit", keys...)
+	if n, err := f.j.Drain(ctx, delay); err != nil || n != 0 {
+		t.Fatalf("drained %d records (%v) right after they became visible, want 0", n, err)
+	}
+	f.set(t, "cache:slow") // a reader that loaded before the commit fills after the first delete
+	time.Sleep(delay)
+	if n, err := f.j.Drain(ctx, delay); err != nil || n != 1 {
+		t.Fatalf("drained %d records (%v) a delay after they became visible, want 1", n, err)
+	}
+	if f.exists(t, "cache:slow") {
+		t.Error("the reader's stale entry survived the second delete")
+	}
+}
