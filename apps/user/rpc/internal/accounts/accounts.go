@@ -46,7 +46,8 @@ func New(db sqlx.SqlConn, c cache.CacheConf, journal *invalidation.Journal, sess
 }
 
 // LoginLimits bound password guesses without letting anyone lock a user out from the user's own
-// address (doc/security.md, "Abuse limits"). Keys are the canonical email and the client IP.
+// address (doc/security.md, "Abuse limits"). Keys are the canonical email and the client
+// (limiter.ClientKey: an IPv4 address, or an IPv6 address's /64).
 type LoginLimits struct {
 	PerClient *limiter.Window // every attempt per client IP, counted first
 	// PerPair counts an account's attempts from one client IP since its last success there: every
@@ -77,7 +78,7 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 	if profile, err = normalizeProfile(profile); err != nil {
 		return nil, sessions.Pair{}, err
 	}
-	if err := s.take(ctx, s.registrations, clientIP, xerr.ErrRegisterThrottled); err != nil {
+	if err := s.take(ctx, s.registrations, limiter.ClientKey(clientIP), xerr.ErrRegisterThrottled); err != nil {
 		return nil, sessions.Pair{}, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
@@ -115,8 +116,9 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if password == "" {
 		return sessions.Pair{}, xerr.Field("password", "is required")
 	}
-	pair := email + "|" + clientIP
-	if err := s.take(ctx, s.loginLimits.PerClient, clientIP, errTooManyFromAddress); err != nil {
+	client := limiter.ClientKey(clientIP)
+	pair := email + "|" + client
+	if err := s.take(ctx, s.loginLimits.PerClient, client, errTooManyFromAddress); err != nil {
 		return sessions.Pair{}, err
 	}
 	if err := s.take(ctx, s.loginLimits.PerPair, pair, errTooManyFailures); err != nil {
