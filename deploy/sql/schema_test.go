@@ -3,6 +3,7 @@ package migrations
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"regexp"
 	"slices"
 	"testing"
@@ -10,6 +11,8 @@ import (
 
 	"zeromall/pkg/migrate"
 	"zeromall/pkg/testkit"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 var services = []string{"user", "order", "payment"}
@@ -122,4 +125,93 @@ func tableNames(t *testing.T, db *sql.DB) []string {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// ddl tells a migration that changes the schema from one that only changes data.
+var ddl = regexp.MustCompile(`(?im)^\s*(CREATE|ALTER|DROP|RENAME)\s`)
+
+// TestEveryMigrationIsSafeToRunAgain crashes a start-up between each migration's DDL (which
+// MariaDB commits on its own) and its schema_migrations row: the file's statements are applied by
+// hand, unrecorded, and then the service's start-up migration (migrate.Apply, what every rpc runs
+// before it serves) must succeed and build the same tables as an uninterrupted run. A file of data
+// changes only runs in one transaction with its row (pkg/migrate's
+// TestApply_ADataMigrationIsAllOrNothing), so it cannot be left half done.
+func TestEveryMigrationIsSafeToRunAgain(t *testing.T) {
+	ctx := context.Background()
+	for _, svc := range services {
+		clean := testkit.NewDatabaseDSN(t, svc)
+		if _, err := migrate.Apply(ctx, clean, For(svc)); err != nil {
+			t.Fatal(err)
+		}
+		want := allTables(t, clean)
+		names, err := fs.Glob(For(svc), "*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range names {
+			body, err := fs.ReadFile(For(svc), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ddl.Match(body) {
+				continue // data only: all or nothing, see above
+			}
+			t.Run(svc+"/"+name, func(t *testing.T) {
+				dsn := testkit.NewDatabaseDSN(t, svc)
+				before := fstest.MapFS{}
+				for _, n := range names[:i] {
+					b, _ := fs.ReadFile(For(svc), n)
+					before[n] = &fstest.MapFile{Data: b}
+				}
+				if _, err := migrate.Apply(ctx, dsn, before); err != nil {
+					t.Fatal(err)
+				}
+				runByHand(t, dsn, string(body))
+				if _, err := migrate.Apply(ctx, dsn, For(svc)); err != nil {
+					t.Fatalf("start-up after %s's DDL was applied unrecorded: %v", name, err)
+				}
+				got := allTables(t, dsn)
+				for table, ddl := range want {
+					if got[table] != ddl {
+						t.Errorf("table %s differs after the re-run.\nuninterrupted:\n%s\nre-run:\n%s", table, ddl, got[table])
+					}
+				}
+			})
+		}
+	}
+}
+
+// runByHand runs a migration's statements on dsn's database without recording them.
+func runByHand(t *testing.T, dsn, body string) {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MultiStatements = true
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// allTables is every table of dsn's database but schema_migrations, as SHOW CREATE TABLE says.
+func allTables(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	out := tables(t, dsn)
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var name, ddl string
+	if err := db.QueryRow("SHOW CREATE TABLE `cache_invalidation`").Scan(&name, &ddl); err != nil {
+		t.Fatal(err)
+	}
+	out[name] = autoIncrement.ReplaceAllString(ddl, "")
+	return out
 }

@@ -2,6 +2,12 @@
 // name order, each recorded with its checksum in schema_migrations. An applied file that changed
 // is an error, not a silent re-run. Concurrent starters (several rpc instances) are serialized
 // with a MySQL named lock.
+//
+// A migration must be safe to run again: MariaDB commits each DDL statement on its own, so a
+// crash between a file's DDL and its schema_migrations row leaves the DDL done and the file
+// pending. DDL therefore says IF NOT EXISTS / IF EXISTS (the checksum ignores those words, so an
+// applied file may gain them), and each file runs in a transaction with its row, which makes a
+// file of data changes only (a seed) all or nothing.
 package migrate
 
 import (
@@ -13,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -110,8 +117,7 @@ func applyPending(ctx context.Context, conn *sql.Conn, fsys fs.FS) ([]string, er
 		if err != nil {
 			return applied, fmt.Errorf("read %s: %w", name, err)
 		}
-		sum := sha256.Sum256(body)
-		checksum := hex.EncodeToString(sum[:])
+		checksum := Checksum(body)
 		version := strings.TrimSuffix(path.Base(name), ".sql")
 		if prev, ok := done[version]; ok {
 			if prev != checksum {
@@ -119,16 +125,48 @@ func applyPending(ctx context.Context, conn *sql.Conn, fsys fs.FS) ([]string, er
 			}
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, string(body)); err != nil {
-			return applied, fmt.Errorf("apply %s: %w", name, err)
-		}
-		if _, err := conn.ExecContext(ctx, "INSERT INTO `schema_migrations` (`version`, `checksum`) VALUES (?, ?)",
-			version, checksum); err != nil {
-			return applied, fmt.Errorf("record %s: %w", name, err)
+		if err := applyOne(ctx, conn, name, string(body), version, checksum); err != nil {
+			return applied, err
 		}
 		applied = append(applied, name)
 	}
 	return applied, nil
+}
+
+// applyOne runs one migration and records it, in one transaction as far as MariaDB allows (DDL
+// commits on its own; see the package comment).
+func applyOne(ctx context.Context, conn *sql.Conn, name, body, version, checksum string) error {
+	if _, err := conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
+		return fmt.Errorf("apply %s: begin: %w", name, err)
+	}
+	rollback := func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+			logx.Errorf("migration %s: rollback: %v", name, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, body); err != nil {
+		rollback()
+		return fmt.Errorf("apply %s: %w", name, err)
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO `schema_migrations` (`version`, `checksum`) VALUES (?, ?)",
+		version, checksum); err != nil {
+		rollback()
+		return fmt.Errorf("record %s: %w", name, err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("apply %s: commit: %w", name, err)
+	}
+	return nil
+}
+
+// ifExists matches the words that make a DDL statement safe to run again.
+var ifExists = regexp.MustCompile(`(?i)\s+IF\s+(NOT\s+)?EXISTS\b`)
+
+// Checksum identifies a migration's content: the SHA-256 of its text without IF [NOT] EXISTS, so
+// making an applied migration safe to re-run does not count as changing it.
+func Checksum(body []byte) string {
+	sum := sha256.Sum256(ifExists.ReplaceAll(body, nil))
+	return hex.EncodeToString(sum[:])
 }
 
 // ensureMigrationsTable creates schema_migrations when it is missing, and only then (see Apply).

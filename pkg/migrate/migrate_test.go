@@ -135,3 +135,52 @@ func TestApply_NothingPendingIssuesNoDDL(t *testing.T) {
 		t.Fatal("a pending CREATE TABLE went through for a user without the CREATE privilege")
 	}
 }
+
+// A file of data changes runs in one transaction with its schema_migrations row: when a later
+// statement of it fails, nothing of it stays, so a re-run cannot apply it twice.
+func TestApply_ADataMigrationIsAllOrNothing(t *testing.T) {
+	dsn := testkit.NewDatabaseDSN(t, "migrate")
+	ctx := context.Background()
+	schema := fstest.MapFS{"0001_create.sql": {Data: []byte("CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);")}}
+	if _, err := migrate.Apply(ctx, dsn, schema); err != nil {
+		t.Fatal(err)
+	}
+	schema["0002_seed.sql"] = &fstest.MapFile{Data: []byte("INSERT INTO t (id) VALUES (1), (2);\nINSERT INTO t (id) VALUES (2);")}
+	if _, err := migrate.Apply(ctx, dsn, schema); err == nil {
+		t.Fatal("a seed whose second statement fails was applied")
+	}
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows, recorded int
+	if err := db.QueryRow("SELECT (SELECT COUNT(*) FROM t), (SELECT COUNT(*) FROM schema_migrations WHERE version = '0002_seed')").Scan(&rows, &recorded); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 || recorded != 0 {
+		t.Fatalf("%d seeded rows and %d records left by a failed seed, want none", rows, recorded)
+	}
+	schema["0002_seed.sql"] = &fstest.MapFile{Data: []byte("INSERT INTO t (id) VALUES (1), (2);")}
+	if _, err := migrate.Apply(ctx, dsn, schema); err != nil {
+		t.Fatalf("the fixed seed: %v", err)
+	}
+}
+
+// Making an applied migration safe to re-run (IF NOT EXISTS, IF EXISTS) keeps its checksum; any
+// other edit is still refused.
+func TestApply_IfNotExistsAddedToAnAppliedMigrationIsNotAnEdit(t *testing.T) {
+	dsn := testkit.NewDatabaseDSN(t, "migrate")
+	ctx := context.Background()
+	if _, err := migrate.Apply(ctx, dsn, fstest.MapFS{"0001_create.sql": {Data: []byte("CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN b int;")}}); err != nil {
+		t.Fatal(err)
+	}
+	guarded := fstest.MapFS{"0001_create.sql": {Data: []byte("CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN if not exists b int;")}}
+	if _, err := migrate.Apply(ctx, dsn, guarded); err != nil {
+		t.Fatalf("IF NOT EXISTS added: %v", err)
+	}
+	edited := fstest.MapFS{"0001_create.sql": {Data: []byte("CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY);\nALTER TABLE t ADD COLUMN IF NOT EXISTS b int;")}}
+	if _, err := migrate.Apply(ctx, dsn, edited); err == nil || !strings.Contains(err.Error(), "changed") {
+		t.Fatalf("a real edit: %v, want it refused", err)
+	}
+}

@@ -1,5 +1,5 @@
 -- zeromall_order: catalogue and orders. Owned by order-rpc; no other service reads it.
-CREATE TABLE `products` (
+CREATE TABLE IF NOT EXISTS `products` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `sku` varchar(64) NOT NULL,
   `title` varchar(128) NOT NULL,
@@ -11,7 +11,7 @@ CREATE TABLE `products` (
   UNIQUE KEY `uk_sku` (`sku`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='the catalogue';
 
-CREATE TABLE `orders` (
+CREATE TABLE IF NOT EXISTS `orders` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `sn` varchar(32) NOT NULL COMMENT 'public order number',
   `user_id` bigint NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE `orders` (
   KEY `idx_status_created` (`status`, `created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='orders';
 
-CREATE TABLE `order_idempotency` (
+CREATE TABLE IF NOT EXISTS `order_idempotency` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `user_id` bigint NOT NULL,
   `idempotency_key` varchar(64) NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE `order_idempotency` (
   UNIQUE KEY `uk_user_key` (`user_id`, `idempotency_key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Idempotency-Key to order, per user';
 
-CREATE TABLE `order_items` (
+CREATE TABLE IF NOT EXISTS `order_items` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `order_id` bigint NOT NULL,
   `product_id` bigint NOT NULL,

@@ -2,11 +2,11 @@
 -- change from now on is a row of `stock_ledger`, written in the transaction that changes the
 -- stock, so stock = initial_stock + sum(delta) holds for every product at every commit.
 ALTER TABLE `products`
-  ADD COLUMN `active` tinyint NOT NULL DEFAULT '1' COMMENT '1 for sale, 0 archived: hidden from browsing and ordering',
-  ADD COLUMN `initial_stock` int NOT NULL DEFAULT '0' COMMENT 'stock when its ledger began';
+  ADD COLUMN IF NOT EXISTS `active` tinyint NOT NULL DEFAULT '1' COMMENT '1 for sale, 0 archived: hidden from browsing and ordering',
+  ADD COLUMN IF NOT EXISTS `initial_stock` int NOT NULL DEFAULT '0' COMMENT 'stock when its ledger began';
 UPDATE `products` SET `initial_stock` = `stock`;
 
-CREATE TABLE `stock_ledger` (
+CREATE TABLE IF NOT EXISTS `stock_ledger` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `product_id` bigint NOT NULL,
   `delta` int NOT NULL COMMENT 'units added (> 0) or taken (< 0)',

@@ -3,7 +3,7 @@
 -- unpaid orders (ORDER_PENDING_PER_USER). A row lock, not a locking read of `orders`: that one
 -- takes gap locks on idx_user_status that also stop other buyers' inserts next to the range.
 -- Existing buyers get their row at their next order.
-CREATE TABLE `order_buyers` (
+CREATE TABLE IF NOT EXISTS `order_buyers` (
   `user_id` bigint NOT NULL,
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (`user_id`)

@@ -1,5 +1,5 @@
 -- zeromall_payment: payments and their outbox. Owned by payment-rpc; no other service reads it.
-CREATE TABLE `payments` (
+CREATE TABLE IF NOT EXISTS `payments` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `sn` varchar(32) NOT NULL COMMENT 'public payment number',
   `order_sn` varchar(32) NOT NULL COMMENT 'one payment per order',
@@ -17,7 +17,7 @@ CREATE TABLE `payments` (
   UNIQUE KEY `uk_order_sn` (`order_sn`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='payments';
 
-CREATE TABLE `outbox` (
+CREATE TABLE IF NOT EXISTS `outbox` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `topic` varchar(32) NOT NULL COMMENT 'order.paid or order.refunded',
   `payload` varchar(1024) NOT NULL COMMENT 'JSON message',

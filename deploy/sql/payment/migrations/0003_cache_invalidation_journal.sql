@@ -4,7 +4,7 @@
 -- stale for long. It belongs to pkg/invalidation, not to the domain: schema.sql leaves it out, so
 -- goctl generates no model for it. No index on created_at: the drain reads in id order, which is
 -- commit order give or take the transactions in flight, so the records it wants come first.
-CREATE TABLE `cache_invalidation` (
+CREATE TABLE IF NOT EXISTS `cache_invalidation` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `cache_keys` text NOT NULL COMMENT 'JSON array of the Redis keys the transaction made stale',
   `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),

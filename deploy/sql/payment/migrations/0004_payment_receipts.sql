@@ -3,7 +3,7 @@
 -- also paid in a reopened window) was answered 409 and recorded nowhere. Such money is now refunded
 -- at once and listed on the payment. Existing payments get no rows: their one trade is on the
 -- payment itself (trade_no).
-CREATE TABLE `payment_receipts` (
+CREATE TABLE IF NOT EXISTS `payment_receipts` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `payment_id` bigint NOT NULL,
   `trade_no` varchar(64) NOT NULL COMMENT 'provider trade number: one receipt per trade',

@@ -1,5 +1,5 @@
 -- zeromall_user: accounts. Owned by user-rpc; no other service reads it.
-CREATE TABLE `users` (
+CREATE TABLE IF NOT EXISTS `users` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `email` varchar(254) NOT NULL COMMENT 'lower-cased login email',
   `password_hash` varchar(100) NOT NULL COMMENT 'bcrypt hash',

@@ -1,5 +1,5 @@
 -- Login sessions: each login or registration opens one; refresh tokens rotate inside it.
-CREATE TABLE `sessions` (
+CREATE TABLE IF NOT EXISTS `sessions` (
   `id` char(32) NOT NULL COMMENT 'random session id (hex), the sid claim of its access tokens',
   `user_id` bigint NOT NULL,
   `refresh_hash` char(64) NOT NULL COMMENT 'sha256 (hex) of the one refresh token that may be used next',
