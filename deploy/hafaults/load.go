@@ -4,10 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
 	"sync"
 	"time"
+
 	"zeromall/deploy/internal/loadstat"
 	"zeromall/deploy/internal/shopclient"
 	"zeromall/deploy/internal/statusword"
@@ -34,6 +39,7 @@ type sample struct {
 	ok      bool
 	status  int // the HTTP status; 0 when no answer came
 	latency time.Duration
+	failure string // what failed, for the timeline: "GET /user/v1/me 503 1503"
 }
 
 // acked is a write the shop acknowledged: an order created, or an order's payment confirmed.
@@ -115,13 +121,13 @@ func (r *recorder) window(from, to time.Time) window {
 	return w
 }
 
-// timeline prints, one line per second from from to to, the writes that succeeded and the
-// failed requests by status (0: no answer).
+// timeline prints, one line per second from from to to, the reads and writes that succeeded and
+// the failed requests by route, status and code (status 0: no answer).
 func (r *recorder) timeline(from, to time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for sec := from; sec.Before(to); sec = sec.Add(time.Second) {
-		okWrites, failed := 0, map[int]int{}
+		okReads, okWrites, failed := 0, 0, map[string]int{}
 		for _, s := range r.samples {
 			if s.at.Before(sec) || !s.at.Before(sec.Add(time.Second)) {
 				continue
@@ -129,12 +135,36 @@ func (r *recorder) timeline(from, to time.Time) {
 			switch {
 			case s.ok && s.write:
 				okWrites++
-			case !s.ok:
-				failed[s.status]++
+			case s.ok:
+				okReads++
+			default:
+				failed[s.failure]++
 			}
 		}
-		fmt.Printf("    t+%2.0fs writes ok %2d, failed by status %v\n", sec.Sub(from).Seconds(), okWrites, failed)
+		fmt.Printf("    t+%2.0fs reads ok %3d, writes ok %2d, failed %v\n", sec.Sub(from).Seconds(), okReads, okWrites, failed)
 	}
+}
+
+var errorCode = regexp.MustCompile(`"code":\s*(\d+)`)
+
+// describe names a failed request for the timeline: its route (ids left out), its status and the
+// error code of its body.
+func describe(method, rawURL string, status int, err error) string {
+	route := rawURL
+	if u, perr := url.Parse(rawURL); perr == nil {
+		route = u.Path
+	}
+	if parts := strings.SplitN(route, "/", 5); len(parts) > 4 { // "/order/v1/orders/<sn>…"
+		route = strings.Join(parts[:4], "/")
+	}
+	code := ""
+	var se *shopclient.StatusError
+	if errors.As(err, &se) {
+		if m := errorCode.FindStringSubmatch(se.Body); m != nil {
+			code = " " + m[1]
+		}
+	}
+	return fmt.Sprintf("%s %s %d%s", method, route, status, code)
 }
 
 type shopper struct {
@@ -162,8 +192,8 @@ func (a *account) current() string {
 // call sends one request and records it; the answer's body is decoded into out when it is 2xx.
 // A 401 while signed in means the access token ran out (a long run outlives it): the shopper logs
 // in again and the request is sent once more; only that outcome is recorded.
-func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, url string, body, out any, header ...string) bool {
-	req := shopclient.Request{Method: method, URL: url, Body: body, Header: map[string]string{"X-Forwarded-For": sh.ip}}
+func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, target string, body, out any, header ...string) bool {
+	req := shopclient.Request{Method: method, URL: target, Body: body, Header: map[string]string{"X-Forwarded-For": sh.ip}}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header[header[i]] = header[i+1]
 	}
@@ -177,7 +207,11 @@ func (r *recorder) call(ctx context.Context, sh shopper, write bool, method, url
 	if ctx.Err() != nil { // the run ended mid-request: not the shop's answer
 		return false
 	}
-	r.add(sample{at: start, write: write, ok: err == nil, status: status, latency: time.Since(start)})
+	smp := sample{at: start, write: write, ok: err == nil, status: status, latency: time.Since(start)}
+	if err != nil {
+		smp.failure = describe(method, target, status, err)
+	}
+	r.add(smp)
 	return err == nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,7 +51,7 @@ func main() {
 	flag.DurationVar(&o.readEvery, "read-every", 40*time.Millisecond, "pause between one reader's requests")
 	flag.IntVar(&o.buyers, "buyers", 3, "buyer loops (whole purchases)")
 	flag.DurationVar(&o.buyEvery, "buy-every", 300*time.Millisecond, "pause between one buyer's purchases")
-	flag.StringVar(&o.only, "only", "", "run only the faults whose name contains this")
+	flag.StringVar(&o.only, "only", "", "run only the faults whose name matches this regular expression (e.g. 'redis master|mysql writer')")
 	flag.BoolVar(&o.timeline, "timeline", false, "after each fault, print one line per second: writes that succeeded, failures by status")
 	flag.StringVar(&o.primaryDSN, "primary", "root:@tcp(127.0.0.1:3307)/?parseTime=true&timeout=2s", "HAProxy's port to the Galera node taking writes (for the checks)")
 	flag.Parse()
@@ -63,6 +64,10 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
+	only, err := regexp.Compile(o.only)
+	if err != nil {
+		return fmt.Errorf("-only: %w", err)
+	}
 	primary, err := sql.Open("mysql", o.primaryDSN)
 	if err != nil {
 		return err
@@ -123,7 +128,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("    CPU, share of one core, %.0f%% in all:%s\n", 100*total, shares)
 	var chosen []fault
 	for _, f := range faults {
-		if o.only == "" || strings.Contains(f.name, o.only) {
+		if only.MatchString(f.name) {
 			chosen = append(chosen, f)
 		}
 	}
