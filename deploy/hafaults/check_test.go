@@ -35,3 +35,13 @@ func TestWaitThroughput_FindsTheFirstSecondBackInTheRecordedLoad(t *testing.T) {
 		t.Fatalf("writes came back %s after since, want 3.7-4.0s", got)
 	}
 }
+
+func TestGaleraLogTime_ReadsMariaDBsSpacePaddedHour(t *testing.T) {
+	at, ok := galeraLogTime("2026-12-06  8:22:21 0 [Note] WSREP: evs::proto(…) install timer expired")
+	if !ok || at.Hour() != 8 || at.Minute() != 22 || at.Second() != 21 {
+		t.Fatalf("galeraLogTime = %v, %v", at, ok)
+	}
+	if _, ok := galeraLogTime("Version: 0"); ok {
+		t.Fatal("a line without a time was read as one")
+	}
+}

@@ -221,20 +221,26 @@ func (h *harness) runFault(ctx context.Context, f fault) (lost, broken int, err 
 	throughputBack := waitThroughput(ctx, rec, restarted, h.baseWrites)
 	time.Sleep(settle)
 	w := rec.window(from, time.Now())
-	if h.timeline {
+	// A fault far worse than usual explains itself, so a run that caught a rare one (in CI, say)
+	// carries what is needed to find out why: second by second, and the cluster's own account.
+	bad := w.readErrors+w.writeErrors >= explainAbove
+	if h.timeline || bad {
 		rec.timeline(from, time.Now())
+	}
+	if bad {
+		printGaleraEvents(from, time.Now())
 	}
 	lost, err = countLost(ctx, primary, w.acks)
 	if err != nil {
 		return 0, 0, err
 	}
-	bad, err := violations(ctx, primary, h.product, w.acks)
+	broke, err := violations(ctx, primary, h.product, w.acks)
 	if err != nil {
 		return 0, 0, err
 	}
 	fmt.Printf("ha: %-26s errors=%d p99_ms=%d recovered_s=%.1f lost=%d violations=%d\n", f.name, w.readErrors+w.writeErrors,
-		w.p99.Milliseconds(), recovered.Seconds(), lost, len(bad))
-	for _, v := range bad {
+		w.p99.Milliseconds(), recovered.Seconds(), lost, len(broke))
+	for _, v := range broke {
 		fmt.Println("    VIOLATION:", v)
 	}
 	span := "none"
@@ -252,7 +258,7 @@ func (h *harness) runFault(ctx context.Context, f fault) (lost, broken int, err 
 	}
 	fmt.Printf("    %s; successful writes back to 80%% of the baseline rate %.1fs after the part was restored\n",
 		writesBack, throughputBack.Seconds())
-	return lost, len(bad), nil
+	return lost, len(broke), nil
 }
 
 // waitThroughput returns how long after since the successful writes of one second first reached

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -182,4 +187,45 @@ func shortError(err error) string {
 		s = s[:60]
 	}
 	return s
+}
+
+// explainAbove is the error count from which a fault prints its timeline and the Galera nodes'
+// membership events even without -timeline: every fault's usual count is well below it.
+const explainAbove = 300
+
+// galeraEvent picks the lines of a node's log that tell how the cluster's membership and state
+// moved: views, install rounds, suspicions, state transfers, flow control.
+var galeraEvent = regexp.MustCompile(`install timer expired|suspecting node|declaring inactive|New COMPONENT|Shifting|` +
+	`Received NON-PRIMARY|requested state transfer|IST received|Running: 'wsrep_sst|flow control|Flow-control`)
+
+// printGaleraEvents prints the membership events every node logged between from and to.
+func printGaleraEvents(from, to time.Time) {
+	for n := 1; n <= galeraNodes; n++ {
+		f, err := os.Open(filepath.Join(haDir, "logs", fmt.Sprintf("mysql-%d.log", n)))
+		if err != nil {
+			fmt.Printf("    mysql-%d: %v\n", n, err)
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := sc.Text()
+			at, ok := galeraLogTime(line)
+			if !ok || at.Before(from.Truncate(time.Second)) || at.After(to) || !galeraEvent.MatchString(line) {
+				continue
+			}
+			fmt.Printf("    mysql-%d: %s\n", n, line)
+		}
+		f.Close()
+	}
+}
+
+// galeraLogTime reads the time a MariaDB log line starts with: local time, the hour
+// space-padded ("2026-12-06  8:22:21 0 [Note] …").
+func galeraLogTime(line string) (time.Time, bool) {
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return time.Time{}, false
+	}
+	at, err := time.ParseInLocation("2006-01-02 15:04:05", f[0]+" "+f[1], time.Local)
+	return at, err == nil
 }
