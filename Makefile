@@ -10,6 +10,9 @@ SERVICES   := user order payment
 # goctl templates live in the repo (stock unless a change is needed); ~/.goctl is never read.
 GOCTL_HOME := $(CURDIR)/deploy/goctl
 export SERVICES
+# GO_TAGS and GO_LDFLAGS: how every service binary is built (deploy/build.env says why).
+include deploy/build.env
+export GO_TAGS
 
 .PHONY: help
 help: ## list targets
@@ -45,14 +48,21 @@ compose-down: ## stop Compose (volumes are kept; deploy/scripts/compose.sh down 
 	deploy/scripts/compose.sh down
 
 build: ## build every service into ./bin
-	@for s in $(SERVICES); do for k in rpc api; do go build -o bin/$$s-$$k ./apps/$$s/$$k || exit 1; done; done
+	@for s in $(SERVICES); do for k in rpc api; do go build -tags $(GO_TAGS) -o bin/$$s-$$k ./apps/$$s/$$k || exit 1; done; done
 
 # ---- testing ---------------------------------------------------------------
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test fmt-check vet lint vuln gen-check test-go test-prometheus test-compose test-compose-if-engine test-faults chaos ha-faults ha-short ha-writecost fuzz
-test: fmt-check vet lint gen-check test-go test-prometheus test-compose-if-engine fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, the Compose stack where a Docker engine answers, short fuzzing, a short HA fault run
+.PHONY: test test-deps fmt-check vet lint vuln gen-check test-go test-prometheus test-compose test-compose-if-engine test-faults chaos ha-faults ha-short ha-writecost fuzz
+test: test-deps fmt-check vet lint gen-check test-go test-prometheus test-compose-if-engine fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, the Compose stack where a Docker engine answers, short fuzzing, a short HA fault run (installs what its steps need first)
+
+# What make test's steps need: protoc (gen-check), MySQL and Redis (tests), the HA engines
+# (ha-short), Prometheus (test-prometheus), shellcheck (lint), chromium (the explorer's browser
+# test), the Docker daemon, a Compose tool and mmdebstrap (test-compose).
+TEST_DEPS := protoc mysql redis ha prometheus lint browser docker compose
+test-deps:
+	deploy/scripts/deps.sh $(TEST_DEPS)
 
 lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd; actionlint on .github/workflows
 	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
@@ -77,11 +87,11 @@ gen-check: ## fail if make gen would change any generated file
 # without the race detector: its load generator shares the cores with the services, and under
 # -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
 test-go: ## unit, integration, e2e (the API explorer in headless chromium among them; screenshots in .run/test-output) and fault-injection tests (real MySQL and Redis; etcd embedded)
-	go test -count=1 -race -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$')
-	go test -count=1 -tags crashpoints ./pkg/crashpoint
+	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$')
+	go test -count=1 -tags $(GO_TAGS),crashpoints ./pkg/crashpoint
 	@mkdir -p .run/test-output
-	go test -count=1 -race -timeout 20m -skip '^TestFault' -artifacts -outputdir $(CURDIR)/.run/test-output ./e2e
-	go test -count=1 -timeout 15m -run '^TestFault' ./e2e
+	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m -skip '^TestFault' -artifacts -outputdir $(CURDIR)/.run/test-output ./e2e
+	go test -count=1 -tags $(GO_TAGS) -timeout 15m -run '^TestFault' ./e2e
 
 test-prometheus: ## make run's stack and Debian's prometheus: every dashboard and rules.yml expression returns data (needs make run's ports free)
 	go test -count=1 -v -timeout 10m ./deploy/promcheck

@@ -8,15 +8,19 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
 	"time"
 
 	"zeromall/pkg/deployenv"
+	"zeromall/pkg/selfprobe"
 )
 
 func main() {
+	flag.Parse()
+	selfprobe.RunIfAsked()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "explorer:", err)
 		os.Exit(1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
-# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint] [browser]   (no argument: protoc mysql redis)
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint] [browser] [docker] [compose]
+#   (no argument: protoc mysql redis; make test names what its steps need)
 #   ha: the engines of make run-ha (etcd, redis-server, MariaDB with Galera, HAProxy, iptables), installed, not started
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
 #   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
@@ -19,17 +20,33 @@ REDIS_PORT=${REDIS_PORT:-6379}
 log() { printf '[deps] %s\n' "$*"; }
 die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
 
+# Packages are gathered first and installed in one go: as root or with passwordless sudo through
+# apt; anywhere else the script says once which packages are missing and the command that installs
+# them, before anything is started.
+missing=() lean=() # lean: installed without recommended packages
+want() { missing+=("$@"); }
+want_lean() { lean+=("$@"); }
+
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
-apt_updated=""
-apt_install() {
-	command -v apt-get >/dev/null || die "cannot install $*: no apt-get here; install them by hand"
-	if [ -z "$apt_updated" ]; then
-		$SUDO apt-get update -qq
-		apt_updated=1
+can_install() {
+	command -v apt-get >/dev/null || return 1
+	[ -z "$SUDO" ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }
+}
+install_missing() {
+	[ ${#missing[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ] || return 0
+	local all=("${missing[@]}" "${lean[@]}")
+	if ! can_install; then
+		die "missing packages: ${all[*]}. Install them with: sudo apt-get install ${all[*]} (or run sudo deploy/scripts/deps.sh ${targets[*]}), then run this again"
 	fi
-	log "installing $*"
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+	log "installing ${all[*]}"
+	$SUDO apt-get update -qq
+	if [ ${#missing[@]} -gt 0 ]; then
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	if [ ${#lean[@]} -gt 0 ]; then
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
+	fi
 }
 
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -42,44 +59,30 @@ wait_tcp() {
 	return 1
 }
 
-need_protoc() {
-	command -v protoc >/dev/null || apt_install protobuf-compiler
-}
-
-need_wrk() {
-	command -v wrk >/dev/null || apt_install wrk
-}
-
-need_prometheus() {
-	command -v prometheus >/dev/null && command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
-}
-
-need_browser() {
-	command -v chromium >/dev/null || apt_install --no-install-recommends chromium
-}
-
-need_lint() {
-	command -v shellcheck >/dev/null || apt_install shellcheck
-}
+need_protoc() { command -v protoc >/dev/null || want protobuf-compiler; }
+need_wrk() { command -v wrk >/dev/null || want wrk; }
+need_prometheus() { { command -v prometheus && command -v promtool; } >/dev/null || want_lean prometheus; }
+need_browser() { command -v chromium >/dev/null || want_lean chromium; }
+need_lint() { command -v shellcheck >/dev/null || want shellcheck; }
 
 need_ha() {
-	local missing=()
-	command -v etcd >/dev/null || missing+=(etcd-server)
-	command -v redis-server >/dev/null || missing+=(redis-server)
-	command -v mariadb-install-db >/dev/null || missing+=(mariadb-server mariadb-client)
-	command -v haproxy >/dev/null || missing+=(haproxy)
-	[ -e /usr/lib/galera/libgalera_smm.so ] || missing+=(galera-4)
-	command -v rsync >/dev/null || missing+=(rsync) # Galera's state transfers
-	command -v iptables >/dev/null || missing+=(iptables) # make ha-faults' partitions
-	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+	command -v etcd >/dev/null || want etcd-server
+	command -v redis-server >/dev/null || want redis-server
+	command -v mariadb-install-db >/dev/null || want mariadb-server mariadb-client
+	command -v haproxy >/dev/null || want haproxy
+	[ -e /usr/lib/galera/libgalera_smm.so ] || want galera-4
+	command -v rsync >/dev/null || want rsync # Galera's state transfers
+	command -v iptables >/dev/null || want iptables # make ha-faults' partitions
 }
 
 need_mysql() {
-	if tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; then return; fi
+	tcp_open "$MYSQL_HOST" "$MYSQL_PORT" && return
 	[ "$MYSQL_HOST" = 127.0.0.1 ] || die "MySQL at $MYSQL_HOST:$MYSQL_PORT is not reachable"
-	if ! command -v mariadbd >/dev/null && [ ! -x /usr/sbin/mariadbd ]; then
-		apt_install mariadb-server mariadb-client
-	fi
+	command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || want mariadb-server mariadb-client
+	start+=(start_mysql)
+}
+
+start_mysql() {
 	if [ ! -d /var/lib/mysql/mysql ]; then
 		log "initialising the MariaDB data directory"
 		$SUDO mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
@@ -98,9 +101,12 @@ need_mysql() {
 }
 
 need_redis() {
-	if tcp_open "$REDIS_HOST" "$REDIS_PORT"; then return; fi
+	tcp_open "$REDIS_HOST" "$REDIS_PORT" && return
 	[ "$REDIS_HOST" = 127.0.0.1 ] || die "Redis at $REDIS_HOST:$REDIS_PORT is not reachable"
-	command -v redis-server >/dev/null || apt_install redis-server
+	start+=(start_redis)
+}
+
+start_redis() {
 	log "starting Redis"
 	$SUDO mkdir -p /var/lib/redis /var/log/redis
 	$SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
@@ -112,6 +118,10 @@ need_docker() {
 	command -v docker >/dev/null || { log "no Docker client: the Compose checks are skipped"; return; }
 	docker info >/dev/null 2>&1 && return
 	command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || { log "no Docker daemon installed"; return; }
+	start+=(start_docker)
+}
+
+start_docker() {
 	log "starting the Docker daemon (log: /var/log/zeromall-dockerd.log)"
 	$SUDO sh -c 'nohup dockerd >/var/log/zeromall-dockerd.log 2>&1 &'
 	for _ in $(seq 1 60); do
@@ -122,29 +132,22 @@ need_docker() {
 }
 
 need_compose() {
-	local missing=()
-	docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || missing+=(docker-compose)
-	command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
-	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+	docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || want docker-compose
+	command -v mmdebstrap >/dev/null || want mmdebstrap
 }
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(protoc mysql redis)
+start=()
 for t in "${targets[@]}"; do
 	case "$t" in
-	protoc) need_protoc ;;
-	mysql) need_mysql ;;
-	redis) need_redis ;;
-	wrk) need_wrk ;;
-	ha) need_ha ;;
-	prometheus) need_prometheus ;;
-	lint) need_lint ;;
-	browser) need_browser ;;
-	docker) need_docker ;;
-	compose) need_compose ;;
+	protoc | mysql | redis | wrk | ha | prometheus | lint | browser | docker | compose) "need_$t" ;;
 	*) die "unknown target $t" ;;
 	esac
 done
 # Tests start their own redis-server, so the binary must exist even when a Redis already runs.
-command -v redis-server >/dev/null || apt_install redis-server
+command -v redis-server >/dev/null || want redis-server
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk 'NF && !seen[$0]++')
+install_missing
+for s in "${start[@]}"; do "$s"; done
 log "ready: ${targets[*]}"

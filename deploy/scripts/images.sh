@@ -9,6 +9,8 @@
 # Tags: ${ZEROMALL_IMAGE_REPO:-zeromall}/<service>-<kind>:${ZEROMALL_IMAGE_TAG:-dev}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=deploy/build.env
+. deploy/build.env
 
 REPO=${ZEROMALL_IMAGE_REPO:-zeromall}
 TAG=${ZEROMALL_IMAGE_TAG:-dev}
@@ -71,8 +73,9 @@ local_bases() {
 	# shellcheck source=/dev/null
 	. "$LOCAL_ENV"
 	local goroot path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-	goroot=$(go env GOROOT)
-	GO_IMAGE=zeromall-local/golang:$(go env GOVERSION | sed 's/^go//')-$SUITE
+	# go.mod's toolchain, fetched through the module proxy if this machine's Go is another version.
+	goroot=$(GOTOOLCHAIN=$GO_TOOLCHAIN go env GOROOT)
+	GO_IMAGE=zeromall-local/golang:${GO_TOOLCHAIN#go}-$SUITE
 	# The machine's own CA bundle: it reaches the Go module proxy through whatever it trusts.
 	base "$GO_IMAGE" ca-certificates \
 		--customize-hook='upload /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt' \
@@ -97,11 +100,12 @@ local_bases() {
 		--change 'ENTRYPOINT ["/usr/bin/prometheus"]' --change 'EXPOSE 9090'
 }
 
-go_args=()
-if [ -n "$local_bases" ]; then
-	local_bases
-	go_args=(--build-arg "GO_IMAGE=$GO_IMAGE")
-fi
+# The Go that builds the images is go.mod's toolchain line, as for CI (.ci/run) and make run.
+GO_TOOLCHAIN=$(awk '$1 == "toolchain" { print $2 }' go.mod)
+[ -n "$GO_TOOLCHAIN" ] || die "go.mod has no toolchain line"
+GO_IMAGE=golang:${GO_TOOLCHAIN#go}-$SUITE
+[ -z "$local_bases" ] || local_bases
+go_args=(--build-arg "GO_IMAGE=$GO_IMAGE" --build-arg "GO_TAGS=$GO_TAGS" --build-arg "GO_LDFLAGS=$GO_LDFLAGS")
 
 for svc in $SERVICES; do
 	for kind in rpc api; do

@@ -13,6 +13,8 @@
 #   deploy/scripts/run-ha.sh --detach   start everything and return (make stop stops it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=deploy/build.env
+. deploy/build.env
 ROOT=$PWD
 HA=.run/ha
 log() { printf '[run-ha] %s\n' "$*"; }
@@ -173,7 +175,7 @@ common_env=(
 for svc in $SERVICES; do
 	for kind in rpc api; do
 		log "building $svc-$kind"
-		go build -o "bin/$svc-$kind" "./apps/$svc/$kind"
+		go build -tags "$GO_TAGS" -o "bin/$svc-$kind" "./apps/$svc/$kind"
 	done
 done
 instance_env() { # service kind instance (a|b): the variables that tell the two apart

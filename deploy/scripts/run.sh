@@ -7,6 +7,8 @@
 #   deploy/scripts/run.sh --detach   start everything and return once all serve (make stop stops it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=deploy/build.env
+. deploy/build.env
 
 SERVICES=${SERVICES:-user order payment}
 # A local stack is development: public dev secrets and rpc identities, pprof, the sandbox provider.
@@ -78,7 +80,7 @@ fi
 for svc in $SERVICES; do
 	for kind in rpc api; do
 		log "building $svc-$kind"
-		go build -o "bin/$svc-$kind" "./apps/$svc/$kind"
+		go build -tags "$GO_TAGS" -o "bin/$svc-$kind" "./apps/$svc/$kind"
 	done
 done
 for kind in rpc api; do # every rpc first: gateways resolve them through etcd
@@ -94,7 +96,7 @@ if [ "$ZEROMALL_ENV" = production ]; then
 	log "API explorer: not started (ZEROMALL_ENV=production; it is development only)"
 else
 	log "building the API explorer"
-	go build -o bin/explorer ./deploy/explorer
+	go build -tags "$GO_TAGS" -o bin/explorer ./deploy/explorer
 	start_bg explorer bin/explorer
 	for _ in $(seq 1 40); do
 		curl -fsS "http://$EXPLORER_LISTEN/healthz" >/dev/null 2>&1 && break

@@ -7,6 +7,8 @@
 # database must be reachable (the GitHub workflow), ZEROMALL_VULN_REQUIRED=1 makes that a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=deploy/build.env
+. deploy/build.env
 
 DB=${GOVULNDB:-https://vuln.go.dev}
 reachable() {
@@ -24,4 +26,4 @@ if ! reachable; then
 	exit 0
 fi
 echo "vuln: govulncheck against $DB"
-go tool -modfile=deploy/tools/lint/go.mod govulncheck -db "$DB" ./...
+go tool -modfile=deploy/tools/lint/go.mod govulncheck -db "$DB" -tags "$GO_TAGS" ./...

@@ -45,8 +45,9 @@ func buildIn(t testing.TB, dir, pkg string) string {
 		builtDir = dir
 	}
 	bin := filepath.Join(builtDir, strings.NewReplacer("./", "", "/", "-").Replace(key))
-	// With crash points (pkg/crashpoint): inert unless a test arms one in ZEROMALL_CRASH_AT.
-	cmd := exec.Command("go", "build", "-tags", "crashpoints", "-o", bin, pkg)
+	// With the services' build tags, and crash points (pkg/crashpoint): inert unless a test arms
+	// one in ZEROMALL_CRASH_AT.
+	cmd := exec.Command("go", "build", "-tags", BuildSetting(t, "GO_TAGS")+",crashpoints", "-o", bin, pkg)
 	cmd.Dir = filepath.Join(RepoRoot(t), dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", key, err, out)

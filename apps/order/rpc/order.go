@@ -15,6 +15,7 @@ import (
 	"zeromall/pkg/retention"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcserver"
+	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/proc"
@@ -27,6 +28,7 @@ var configFile = flag.String("f", "etc/order-rpc.yaml", "the config file")
 
 func main() {
 	flag.Parse()
+	selfprobe.RunIfAsked()
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)

@@ -8,12 +8,14 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/gateway"
+	"zeromall/pkg/selfprobe"
 )
 
 var configFile = flag.String("f", "etc/user-api.yaml", "the config file")
 
 func main() {
 	flag.Parse()
+	selfprobe.RunIfAsked()
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)

@@ -1,0 +1,123 @@
+package deploy
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"zeromall/pkg/testkit"
+)
+
+// servicePackages are the main packages that ship in images.
+var servicePackages = []string{
+	"./apps/user/rpc", "./apps/user/api", "./apps/order/rpc", "./apps/order/api",
+	"./apps/payment/rpc", "./apps/payment/api", "./deploy/explorer",
+}
+
+// With deploy/build.env's tags, no service links the Kubernetes client (go-zero's zrpc resolver,
+// left out by no_k8s) or gRPC's x/net/trace pages (grpcnotrace).
+func TestBuildTags_LeaveOutKubernetesClientAndGRPCTrace(t *testing.T) {
+	tags := testkit.BuildSetting(t, "GO_TAGS")
+	args := append([]string{"list", "-deps", "-tags", tags}, servicePackages...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = testkit.RepoRoot(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "k8s.io/") || strings.HasPrefix(pkg, "sigs.k8s.io/") || pkg == "golang.org/x/net/trace" {
+			t.Errorf("a service links %s with -tags %s", pkg, tags)
+		}
+	}
+}
+
+// With no_k8s a k8s:// target cannot resolve: no config, manifest or Compose file may name one.
+func TestBuildTags_NoConfigNamesAKubernetesTarget(t *testing.T) {
+	root := testkit.RepoRoot(t)
+	configs := regexp.MustCompile(`\.(ya?ml|json|env|conf)$|Dockerfile$`)
+	for _, dir := range []string{"apps", "deploy"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !configs.MatchString(path) {
+				return err
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(string(raw), "k8s://") {
+				t.Errorf("%s names a k8s:// target; the services are built with no_k8s and find each other through etcd", path)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Every place that builds a service binary takes the tags from deploy/build.env, not a copy.
+func TestBuildTags_EveryServiceBuildUsesBuildEnv(t *testing.T) {
+	root := testkit.RepoRoot(t)
+	files, err := filepath.Glob(filepath.Join(root, "deploy/scripts/*.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, filepath.Join(root, "Makefile"), filepath.Join(root, "modd.conf"), filepath.Join(root, "deploy/Dockerfile"))
+	builds := regexp.MustCompile(`go build .*(\./apps/|\./deploy/explorer)`)
+	found := 0
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		for n := 1; sc.Scan(); n++ {
+			line := sc.Text()
+			if !builds.MatchString(line) {
+				continue
+			}
+			found++
+			if !strings.Contains(line, "GO_TAGS") {
+				t.Errorf("%s:%d builds a service without deploy/build.env's GO_TAGS: %s", f, n, strings.TrimSpace(line))
+			}
+		}
+		fh.Close()
+	}
+	if found < 6 {
+		t.Fatalf("found %d service builds; the pattern no longer matches how services are built", found)
+	}
+}
+
+// go.mod's toolchain line is the one Go version: the Dockerfile's default build image carries it
+// (images.sh passes it explicitly, .ci/run sets GOTOOLCHAIN from it).
+func TestGoVersion_OneToolchainEverywhere(t *testing.T) {
+	root := testkit.RepoRoot(t)
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^toolchain go(\S+)$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no toolchain line")
+	}
+	version := string(m[1])
+	df, err := os.ReadFile(filepath.Join(root, "deploy/Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "ARG GO_IMAGE=golang:" + version + "-bookworm"; !strings.Contains(string(df), want) {
+		t.Errorf("deploy/Dockerfile lacks %q (go.mod's toolchain)", want)
+	}
+	ci, err := os.ReadFile(filepath.Join(root, ".ci/run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), "GOTOOLCHAIN") {
+		t.Error(".ci/run does not take its Go from go.mod's toolchain line (GOTOOLCHAIN)")
+	}
+}
