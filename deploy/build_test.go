@@ -121,3 +121,22 @@ func TestGoVersion_OneToolchainEverywhere(t *testing.T) {
 		t.Error(".ci/run does not take its Go from go.mod's toolchain line (GOTOOLCHAIN)")
 	}
 }
+
+// A reachable reflective method lookup the linker cannot resolve (reflect.Value.Method, or
+// MethodByName with a computed name) makes it keep every exported method of every type: under
+// Go 1.26, google.golang.org/protobuf v1.36.11 did that and made every binary 7.7 MB larger. The
+// linker's dependency dump marks such a function <ReflectMethod>.
+func TestBuild_LinkerRemovesUnusedMethods(t *testing.T) {
+	cmd := exec.Command("go", "build", "-tags", testkit.BuildSetting(t, "GO_TAGS"), "-ldflags=-dumpdep", "-o", os.DevNull, "./apps/order/rpc")
+	cmd.Dir = testkit.RepoRoot(t)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%.2000s", err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		if strings.Contains(line, "<ReflectMethod>") {
+			t.Fatalf("order-rpc reaches a reflective method lookup, so the linker keeps every exported method: %s", strings.TrimSpace(line))
+		}
+	}
+}
