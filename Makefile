@@ -156,7 +156,11 @@ admin: ## make an existing account an admin: EMAIL=a@b.c (ROLE=customer takes it
 outbox: ## payment outbox: backlog and parked messages; ARGS="replay <id>" or ARGS="replay all" replays them
 	go run ./apps/payment/rpc/cmd/outbox -f apps/payment/rpc/etc/payment-rpc.yaml $(or $(ARGS),list)
 
-.PHONY: bench bench-overload bench-micro
+.PHONY: bench bench-overload bench-micro footprint
+footprint: build ## each process's time from exec to ready (median of 5 starts) and its idle memory, split; MySQL, Redis and etcd started first (make run's ports must be free)
+	deploy/scripts/run.sh --infra
+	go run ./deploy/footprint
+
 # CPUS=separate pins the services and the load generator to different CPUs (deploy/scripts/bench.sh).
 CPUS ?= shared
 bench: ## load-test a fresh stack and print the tables; JSON in .bench/ (CPUS=separate: generator on its own CPU)

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// services are the processes whose memory the report follows, by their pid files in .run/pids.
+var services = []string{"user-rpc", "order-rpc", "payment-rpc", "user-api", "order-api", "payment-api"}
+
+// residentMemory reads each service's VmRSS in bytes, from the pid files the stack's script wrote.
+func residentMemory() (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, name := range services {
+		raw, err := os.ReadFile(filepath.Join(".run", "pids", name+".pid"))
+		if err != nil {
+			return nil, err
+		}
+		rss, err := vmRSS(strings.TrimSpace(string(raw)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out[name] = rss
+	}
+	return out, nil
+}
+
+func vmRSS(pid string) (int64, error) {
+	f, err := os.Open(filepath.Join("/proc", pid, "status"))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if kb, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(kb), " kB"), 10, 64)
+			return n * 1024, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%s/status", pid)
+}
+
+// printMemory prints each service's resident memory after each scenario's load runs.
+func printMemory(mem map[string]map[string]int64) {
+	if len(mem) == 0 {
+		return
+	}
+	scenarios := make([]string, 0, len(mem))
+	for s := range mem {
+		scenarios = append(scenarios, s)
+	}
+	slices.Sort(scenarios)
+	fmt.Printf("\nresident memory (VmRSS, MB) at the end of each scenario's runs\n%-12s", "process")
+	for _, s := range scenarios {
+		fmt.Printf(" %14s", s)
+	}
+	fmt.Println()
+	for _, name := range services {
+		fmt.Printf("%-12s", name)
+		for _, s := range scenarios {
+			fmt.Printf(" %14.1f", float64(mem[s][name])/1e6)
+		}
+		fmt.Println()
+	}
+}
