@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,14 +39,14 @@ func TestBuildTags_LeaveOutKubernetesClientAndGRPCTrace(t *testing.T) {
 
 // With no_k8s a k8s:// target cannot resolve: no config, manifest or Compose file may name one.
 func TestBuildTags_NoConfigNamesAKubernetesTarget(t *testing.T) {
-	root := testkit.RepoRoot(t)
+	repo := os.DirFS(testkit.RepoRoot(t))
 	configs := regexp.MustCompile(`\.(ya?ml|json|env|conf)$|Dockerfile$`)
 	for _, dir := range []string{"apps", "deploy"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+		err := fs.WalkDir(repo, dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !configs.MatchString(path) {
 				return err
 			}
-			raw, err := os.ReadFile(path)
+			raw, err := fs.ReadFile(repo, path)
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,11 @@ func residentMemory() (map[string]int64, error) {
 		if err != nil {
 			return nil, err
 		}
-		rss, err := vmRSS(strings.TrimSpace(string(raw)))
+		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: pid file: %w", name, err)
+		}
+		rss, err := vmRSS(pid)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -30,8 +34,8 @@ func residentMemory() (map[string]int64, error) {
 	return out, nil
 }
 
-func vmRSS(pid string) (int64, error) {
-	f, err := os.Open(filepath.Join("/proc", pid, "status"))
+func vmRSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
 	}
@@ -46,7 +50,7 @@ func vmRSS(pid string) (int64, error) {
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%s/status", pid)
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
 }
 
 // printMemory prints each service's resident memory after each scenario's load runs.

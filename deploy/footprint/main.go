@@ -10,10 +10,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -69,8 +71,7 @@ func run(rounds int, idle time.Duration) error {
 		if _, err := os.Stat(binary(p)); err != nil {
 			return fmt.Errorf("%w: make build first", err)
 		}
-		if conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", p.devPort), 200*time.Millisecond); err == nil {
-			conn.Close()
+		if err := dial(fmt.Sprintf("127.0.0.1:%d", p.devPort)); err == nil {
 			return fmt.Errorf("port %d already serves (%s): make stop first", p.devPort, p.name)
 		}
 	}
@@ -117,19 +118,22 @@ func round(idle time.Duration) (map[string]sample, error) {
 	}()
 	out := map[string]sample{}
 	for _, p := range processes {
-		cmd := exec.Command(binary(p), "-f", fmt.Sprintf("apps/%s/%s/etc/%s.yaml", service(p), kind(p), p.name))
+		//nolint:gosec // the service binaries make build wrote to bin/
+		cmd := exec.CommandContext(context.Background(), binary(p), "-f", fmt.Sprintf("apps/%s/%s/etc/%s.yaml", service(p), kind(p), p.name))
 		cmd.Env = append(os.Environ(), "ZEROMALL_ENV=development", "ZEROMALL_PPROF=true", "PAYMENT_SANDBOX=true")
-		log, err := os.Create(filepath.Join(os.TempDir(), "footprint-"+p.name+".log"))
+		log, err := os.CreateTemp("", "footprint-"+p.name+"-*.log")
 		if err != nil {
 			return nil, err
 		}
 		cmd.Stdout, cmd.Stderr = log, log
 		began := time.Now()
-		if err := cmd.Start(); err != nil {
-			log.Close()
+		err = cmd.Start()
+		if cerr := log.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return nil, err
 		}
-		log.Close()
 		cmds = append(cmds, cmd)
 		if err := waitReady(p, 60*time.Second); err != nil {
 			return nil, fmt.Errorf("%s: %w (log: %s)", p.name, err, log.Name())
@@ -166,26 +170,54 @@ func waitReady(p process, limit time.Duration) error {
 }
 
 func gatewayReady(p process) error {
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", p.devPort))
+	resp, err := get(fmt.Sprintf("http://127.0.0.1:%d/healthz", p.devPort))
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return errors.New(resp.Status)
 	}
 	return nil
 }
 
+func get(url string) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	// The body is read after this returns: keep it readable past the timeout's cancel.
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, err
+}
+
+// dial returns nil when something accepts TCP connections on addr.
+func dial(addr string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
 // rpcReady asks the server's gRPC health as its gateway does: with the gateway's development
 // identity, which the server's policy allows to ask.
 func rpcReady(p process) error {
 	addr := fmt.Sprintf("127.0.0.1:%d", p.port)
-	conn, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-	if err != nil {
+	if err := dial(addr); err != nil {
 		return err
 	}
-	conn.Close()
 	id, err := rpcauth.DevIdentity(service(p) + "-api")
 	if err != nil {
 		return err
@@ -231,7 +263,7 @@ func readStatus(pid int, s *sample) error {
 
 // readRuntime reads the Go runtime's heap and stack use from the dev server's Prometheus metrics.
 func readRuntime(p process, s *sample) error {
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.devPort))
+	resp, err := get(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.devPort))
 	if err != nil {
 		return err
 	}
