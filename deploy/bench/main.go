@@ -37,8 +37,7 @@ type report struct {
 	Growth   map[string]float64 `json:"growth_ratio_1m_vs_10k,omitempty"`
 	Overload []overloadSuite    `json:"overload,omitempty"`
 	Floor    []floorPath        `json:"floor,omitempty"`
-	// RSS: each service's VmRSS in bytes at the end of a scenario's runs, by scenario.
-	RSS map[string]map[string]int64 `json:"rss_bytes,omitempty"`
+	RSS      []memorySample     `json:"rss,omitempty"`
 }
 
 func main() {
@@ -107,18 +106,17 @@ func main() {
 		}
 		return rows
 	}
-	rep.RSS = map[string]map[string]int64{}
 	memory := func(scenario string) {
 		rss, err := residentMemory()
 		must(err)
-		rep.RSS[scenario] = rss
+		rep.RSS = append(rep.RSS, memorySample{Scenario: scenario, Bytes: rss})
 	}
 	step("baseline")
 	base := run("baseline")
 	rep.Rows = append(rep.Rows, base...)
 	purchase := env.purchases(8, *duration)
 	rep.Rows = append(rep.Rows, purchase)
-	memory("1 baseline")
+	memory("baseline")
 
 	if *growth {
 		rep.Growth = map[string]float64{}
@@ -128,7 +126,7 @@ func main() {
 		step(fmt.Sprintf("growth: %d rows", *bigRows))
 		must(env.seed(*bigRows))
 		big := run(label(*bigRows))
-		memory("2 " + label(*bigRows))
+		memory(label(*bigRows))
 		rep.Rows = append(rep.Rows, small...)
 		rep.Rows = append(rep.Rows, big...)
 		for i := range small {

@@ -5,10 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 )
+
+// memorySample is each service's VmRSS in bytes at the end of one scenario's load runs.
+type memorySample struct {
+	Scenario string           `json:"scenario"`
+	Bytes    map[string]int64 `json:"bytes"`
+}
 
 // services are the processes whose memory the report follows, by their pid files in .run/pids.
 var services = []string{"user-rpc", "order-rpc", "payment-rpc", "user-api", "order-api", "payment-api"}
@@ -54,24 +59,19 @@ func vmRSS(pid int) (int64, error) {
 }
 
 // printMemory prints each service's resident memory after each scenario's load runs.
-func printMemory(mem map[string]map[string]int64) {
-	if len(mem) == 0 {
+func printMemory(samples []memorySample) {
+	if len(samples) == 0 {
 		return
 	}
-	scenarios := make([]string, 0, len(mem))
-	for s := range mem {
-		scenarios = append(scenarios, s)
-	}
-	slices.Sort(scenarios)
 	fmt.Printf("\nresident memory (VmRSS, MB) at the end of each scenario's runs\n%-12s", "process")
-	for _, s := range scenarios {
-		fmt.Printf(" %14s", s)
+	for _, m := range samples {
+		fmt.Printf(" %10s", m.Scenario)
 	}
 	fmt.Println()
 	for _, name := range services {
 		fmt.Printf("%-12s", name)
-		for _, s := range scenarios {
-			fmt.Printf(" %14.1f", float64(mem[s][name])/1e6)
+		for _, m := range samples {
+			fmt.Printf(" %10.1f", float64(m.Bytes[name])/1e6)
 		}
 		fmt.Println()
 	}

@@ -10,7 +10,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -170,18 +169,12 @@ func waitReady(p process, limit time.Duration) error {
 }
 
 func gatewayReady(p process) error {
-	resp, err := get(fmt.Sprintf("http://127.0.0.1:%d/healthz", p.devPort))
-	if err != nil {
-		return err
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return errors.New(resp.Status)
-	}
-	return nil
+	_, err := get(fmt.Sprintf("http://127.0.0.1:%d/healthz", p.devPort))
+	return err
 }
 
-func get(url string) (*http.Response, error) {
+// get returns the body of a 200 answer to a GET of url, within a second.
+func get(url string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -192,11 +185,11 @@ func get(url string) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The body is read after this returns: keep it readable past the timeout's cancel.
-	body, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp, err
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, errors.New(resp.Status)
+	}
+	return io.ReadAll(resp.Body)
 }
 
 // dial returns nil when something accepts TCP connections on addr.
@@ -263,16 +256,13 @@ func readStatus(pid int, s *sample) error {
 
 // readRuntime reads the Go runtime's heap and stack use from the dev server's Prometheus metrics.
 func readRuntime(p process, s *sample) error {
-	resp, err := get(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.devPort))
+	body, err := get(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.devPort))
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
 	fields := map[string]*int64{"go_memstats_heap_inuse_bytes": &s.heapInuse, "go_memstats_stack_inuse_bytes": &s.stackInuse, "go_goroutines": &s.goroutines}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), " ")
+	for line := range strings.Lines(string(body)) {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
 		if target := fields[name]; ok && target != nil {
 			v, err := strconv.ParseFloat(value, 64)
 			if err != nil {
@@ -281,7 +271,7 @@ func readRuntime(p process, s *sample) error {
 			*target = int64(v)
 		}
 	}
-	return sc.Err()
+	return nil
 }
 
 func binary(p process) string  { return filepath.Join("bin", p.name) }
