@@ -26,8 +26,9 @@ type env struct {
 	userAPI, orderAPI, payAPI string
 	floorAPI                  string // the hand-wired floor's gateway (deploy/bench/floor)
 	userDSN, orderDSN         string
-	token                     string
-	productIDs                []int64 // bench products, each stocked so no run sells out
+	token                     string   // the bench buyer
+	buyers                    []string // tokens of floorBuyers buyers, token first (prepareBuyers)
+	productIDs                []int64  // bench products, each stocked so no run sells out
 	client                    *http.Client
 }
 
@@ -102,12 +103,16 @@ func (e *env) wrk(scenario, endpoint string, conns int, d time.Duration) row {
 }
 
 // wrkRun is one run of wrk: endpoint ("METHOD /path", where {cursor} and {id} draw from the
-// catalogue) at base; orders spread over products.
+// catalogue) at base; orders spread over products. tokens, when set, are the buyers the
+// requests take turns with (otherwise every request is the bench buyer's); statuses counts the
+// answers by status (a Lua callback per answer, so only where the split is reported).
 type wrkRun struct {
 	base, endpoint string
 	conns, threads int
 	d              time.Duration
 	products       []int64
+	tokens         []string
+	statuses       bool
 }
 
 type wrkResult struct {
@@ -115,26 +120,22 @@ type wrkResult struct {
 	requests int           // every answer, 2xx or not
 	seconds  float64       // how long wrk says it ran
 	cpu      time.Duration // what wrk itself used
+	statuses map[int]int   // answers by status, when counted
 }
 
 func (e *env) runWrk(w wrkRun) wrkResult {
 	announce(fmt.Sprintf("wrk %s, %d connections, %s", w.endpoint, w.conns, w.d))
 	method, path, _ := strings.Cut(w.endpoint, " ")
-	lua := fmt.Sprintf("wrk.method = %q\nwrk.headers[\"Authorization\"] = \"Bearer %s\"\n", method, e.token)
+	tokens := w.tokens
+	if len(tokens) == 0 {
+		tokens = []string{e.token}
+	}
+	lua := wrkScript(method, tokens, w.products, w.statuses)
 	if strings.Contains(path, "{") { // a family of paths: each request draws one
 		paths := e.catalogueSample(path)
 		path = strings.Split(paths[0], "?")[0]
 		lua += "local paths = {\"" + strings.Join(paths, "\",\"") + "\"}\n" +
-			"request = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
-	}
-	if method == http.MethodPost {
-		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(w.products)), ","), "[]")
-		lua += "wrk.headers[\"Content-Type\"] = \"application/json\"\n" +
-			"local ids = {" + ids + "}\n" +
-			"request = function()\n" +
-			"  local body = string.format('{\"items\":[{\"productId\":%d,\"quantity\":1}]}', ids[math.random(#ids)])\n" +
-			"  return wrk.format(nil, nil, nil, body)\n" +
-			"end\n"
+			"request = function()\n  return wrk.format(nil, paths[math.random(#paths)], headers())\nend\n"
 	}
 	script, err := os.CreateTemp("", "zeromall-*.lua")
 	must(err)
@@ -154,7 +155,63 @@ func (e *env) runWrk(w wrkRun) wrkResult {
 		res.requests, _ = strconv.Atoi(m[1])
 		res.seconds, _ = strconv.ParseFloat(m[2], 64)
 	}
+	if w.statuses {
+		res.statuses = parseStatuses(string(out))
+	}
 	return res
+}
+
+// wrkScript is the Lua that makes wrk send method requests with the tokens in turn (each wrk
+// thread keeps its own turn) and, for a POST, an order of one unit of one of products. With
+// statuses, every answer is counted by status and the counts printed as "status N: count".
+func wrkScript(method string, tokens []string, products []int64, statuses bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wrk.method = %q\nlocal tokens = {\"%s\"}\nlocal turn = 0\n", method, strings.Join(tokens, "\",\""))
+	b.WriteString("function headers()\n" +
+		"  turn = turn % #tokens + 1\n" +
+		"  local h = {[\"Authorization\"] = \"Bearer \" .. tokens[turn]}\n")
+	if method == http.MethodPost {
+		b.WriteString("  h[\"Content-Type\"] = \"application/json\"\n")
+	}
+	b.WriteString("  return h\nend\n")
+	if method == http.MethodPost {
+		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(products)), ","), "[]")
+		b.WriteString("local ids = {" + ids + "}\n" +
+			"request = function()\n" +
+			"  local body = string.format('{\"items\":[{\"productId\":%d,\"quantity\":1}]}', ids[math.random(#ids)])\n" +
+			"  return wrk.format(nil, nil, headers(), body)\n" +
+			"end\n")
+	} else {
+		b.WriteString("request = function()\n  return wrk.format(nil, nil, headers())\nend\n")
+	}
+	if statuses {
+		b.WriteString(`local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+counts = {}
+response = function(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
+done = function(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("counts")) do total[status] = (total[status] or 0) + n end
+  end
+  for status, n in pairs(total) do io.write(string.format("status %d: %d\n", status, n)) end
+end
+`)
+	}
+	return b.String()
+}
+
+var wrkStatus = regexp.MustCompile(`(?m)^status (\d+): (\d+)$`)
+
+// parseStatuses reads the "status N: count" lines wrkScript's done prints.
+func parseStatuses(out string) map[int]int {
+	counts := map[int]int{}
+	for _, m := range wrkStatus.FindAllStringSubmatch(out, -1) {
+		status, _ := strconv.Atoi(m[1])
+		n, _ := strconv.Atoi(m[2])
+		counts[status] += n
+	}
+	return counts
 }
 
 // catalogueSpread is how many distinct pages or products a browsing run draws from.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -40,5 +41,31 @@ func TestMedianAndPct(t *testing.T) {
 	lat := []time.Duration{4 * time.Millisecond, time.Millisecond, 3 * time.Millisecond, 2 * time.Millisecond}
 	if p := pct(lat, 50); p != 2 {
 		t.Errorf("p50 = %v ms, want 2", p)
+	}
+}
+
+func TestParseStatuses_CountsWhatTheScriptPrints(t *testing.T) {
+	out := wrkReport + "status 200: 4100\nstatus 503: 12\nstatus 429: 3\n"
+	got := parseStatuses(out)
+	if got[200] != 4100 || got[503] != 12 || got[429] != 3 || len(got) != 3 {
+		t.Fatalf("statuses %v", got)
+	}
+	if s := formatNonOK(nonOK(got)); s != "(429: 3, 503: 12)" {
+		t.Fatalf("non-2xx %q", s)
+	}
+	if s := formatNonOK(nonOK(map[int]int{200: 5})); s != "" {
+		t.Fatalf("no non-2xx printed as %q", s)
+	}
+}
+
+func TestWrkScript_TakesTurnsWithTokensAndCountsStatuses(t *testing.T) {
+	s := wrkScript("POST", []string{"a", "b"}, []int64{7, 8}, true)
+	for _, want := range []string{`local tokens = {"a","b"}`, "local ids = {7,8}", "Content-Type", `response = function(status`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("script lacks %q:\n%s", want, s)
+		}
+	}
+	if s := wrkScript("GET", []string{"a"}, nil, false); strings.Contains(s, "response") || strings.Contains(s, "ids") {
+		t.Errorf("a GET script without counting has a body or a response callback:\n%s", s)
 	}
 }

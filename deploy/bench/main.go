@@ -178,8 +178,8 @@ func announce(what string) {
 func plannedRuns(suite string, floorRounds int, floorOnly string, growth bool, rounds, overloadTargets int) int {
 	floor := 0
 	if (suite == "all" || suite == "floor") && floorRounds > 0 {
-		for _, p := range floorPaths {
-			if strings.Contains(p, floorOnly) {
+		for _, c := range floorCases {
+			if strings.Contains(c.name(), floorOnly) {
 				floor += 2 * floorRounds
 			}
 		}

@@ -2,16 +2,19 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
-	"zeromall/deploy/internal/statusword"
 
 	"zeromall/apps/order/rpc/order"
 	"zeromall/apps/user/rpc/user"
+	"zeromall/deploy/internal/statusword"
 	"zeromall/pkg/rpcauth"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/redis/go-redis/v9"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -19,18 +22,24 @@ import (
 )
 
 type claims struct {
-	UserID int64 `json:"uid"`
+	UserID    int64  `json:"uid"`
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
 type gateway struct {
-	secret []byte
-	parser *jwt.Parser
-	users  user.UserClient
-	orders order.OrderClient
+	secret   []byte
+	parser   *jwt.Parser
+	sessions *redis.Client
+	users    user.UserClient
+	orders   order.OrderClient
 }
 
-func newGateway(rpcAddr, secret string, useTLS bool) (http.Handler, error) {
+// sessionKey is where zeromall's user-rpc publishes a session's state, "<uid>:<refusal code>"
+// (pkg/sessioncache): the floor reads the same entry, as zeromall's gateways do on every request.
+const sessionKey = "user:session:"
+
+func newGateway(rpcAddr, secret, redisAddr string, useTLS bool) (http.Handler, error) {
 	creds := grpc.WithTransportCredentials(insecure.NewCredentials())
 	if useTLS {
 		id, err := rpcauth.DevIdentity("floor-http")
@@ -44,10 +53,11 @@ func newGateway(rpcAddr, secret string, useTLS bool) (http.Handler, error) {
 		return nil, err
 	}
 	g := &gateway{
-		secret: []byte(secret),
-		parser: jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired()),
-		users:  user.NewUserClient(cc),
-		orders: order.NewOrderClient(cc),
+		secret:   []byte(secret),
+		parser:   jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired()),
+		sessions: redis.NewClient(&redis.Options{Addr: redisAddr, DisableIdentity: true}),
+		users:    user.NewUserClient(cc),
+		orders:   order.NewOrderClient(cc),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /user/v1/me", g.me)
@@ -55,13 +65,26 @@ func newGateway(rpcAddr, secret string, useTLS bool) (http.Handler, error) {
 	return mux, nil
 }
 
-// caller verifies the bearer token and returns its user; without a valid one it answers 401.
+// caller verifies the bearer token and its session's published state and returns its user;
+// without a valid token or with an ended session it answers 401. A session with no published
+// state passes (zeromall would ask user-rpc, about once per session per 5 s).
 func (g *gateway) caller(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	var c claims
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if ok {
 		_, err := g.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return g.secret, nil })
 		ok = err == nil && c.UserID > 0
+	}
+	if ok {
+		state, err := g.sessions.Get(r.Context(), sessionKey+c.SessionID).Result()
+		switch {
+		case errors.Is(err, redis.Nil):
+		case err != nil:
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"code": 1503, "msg": err.Error()})
+			return 0, false
+		default:
+			ok = strings.HasSuffix(state, ":0") && strings.TrimSuffix(state, ":0") == strconv.FormatInt(c.UserID, 10)
+		}
 	}
 	if !ok {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 1401, "msg": "unauthorized"})

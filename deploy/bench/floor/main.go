@@ -1,6 +1,7 @@
 // Command floor is the hand-wired baseline make bench measures zeromall against: the same two
-// requests, with no framework. GET /user/v1/me is net/http + golang-jwt → grpc-go → go-redis (one
-// GET of the row zeromall's user-rpc caches); POST /order/v1/orders is net/http + golang-jwt →
+// requests, with no framework. GET /user/v1/me is net/http + golang-jwt + go-redis (one GET of the
+// session state zeromall's user-rpc publishes) → grpc-go → go-redis (one GET of the row
+// zeromall's user-rpc caches); both requests check the session that way; POST /order/v1/orders is net/http + golang-jwt →
 // grpc-go → one MySQL transaction (conditional stock decrement, price read, order, line and stock
 // ledger inserts, commit). It speaks the same protobuf messages on the wire, over the same mutual
 // TLS (pkg/rpcauth's development identities; -tls=false for plaintext), on the same MariaDB,
@@ -11,7 +12,7 @@
 //	floor -role rpc  -listen 127.0.0.1:9191 -user-dsn ... -order-dsn ... -redis 127.0.0.1:6379
 //	floor -role http -listen 127.0.0.1:8991 -rpc 127.0.0.1:9191 -secret ...
 //
-// What it leaves out is what the floor is for: no session check, idempotency keys, metrics,
+// What it leaves out is what the floor is for: no unpaid-order cap, idempotency keys, metrics,
 // tracing, breakers, admission control, timeouts per method or cache invalidation.
 package main
 
@@ -36,7 +37,7 @@ func main() {
 		useTLS   = flag.Bool("tls", true, "mutual TLS between the two processes, as zeromall's")
 		userDSN  = flag.String("user-dsn", "root:@tcp(127.0.0.1:3306)/zeromall_user?parseTime=true", "rpc: the user database")
 		orderDSN = flag.String("order-dsn", "root:@tcp(127.0.0.1:3306)/zeromall_order?parseTime=true", "rpc: the order database")
-		redisAdr = flag.String("redis", "127.0.0.1:6379", "rpc: Redis")
+		redisAdr = flag.String("redis", "127.0.0.1:6379", "Redis (http: session states; rpc: cached rows)")
 	)
 	flag.Parse()
 	lis, err := net.Listen("tcp", *listen)
@@ -57,7 +58,7 @@ func main() {
 			log.Fatalf("floor: %v", err)
 		}
 	case "http":
-		h, err := newGateway(*rpcAddr, *secret, *useTLS)
+		h, err := newGateway(*rpcAddr, *secret, *redisAdr, *useTLS)
 		if err != nil {
 			log.Fatalf("floor: %v", err)
 		}
