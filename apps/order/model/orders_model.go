@@ -25,23 +25,27 @@ type (
 	// and implement the added methods in customOrdersModel.
 	OrdersModel interface {
 		ordersModel
-		// InsertTx inserts an order inside a transaction and returns its id.
-		InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error)
+		// InsertTx inserts an order inside a transaction and returns its id. A pending order
+		// names its buyer's slot (PendingSlot). inserted is false, with no error and nothing
+		// written, when the slot or the order number is already held: a race the caller settles
+		// by rolling back and trying again, not a failure to log.
+		InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (id int64, inserted bool, err error)
 		// LockTx reads an order inside a transaction and locks its row until the commit, so
 		// transitions of one order run one after the other.
 		LockTx(ctx context.Context, s sqlx.Session, id int64) (*Orders, error)
 		// TransitionTx moves order id from one status to another only if it is still in `from`
-		// (a conditional update, so racing transitions cannot both win) and stamps paid_at or
-		// closed_at with at. It reports whether this call made the change.
+		// (a conditional update, so racing transitions cannot both win), stamps paid_at or
+		// closed_at with at and gives back the order's pending slot (every move leaves pending or
+		// starts from a status that holds none). It reports whether this call made the change.
 		TransitionTx(ctx context.Context, s sqlx.Session, id int64, from, to string, at time.Time) (bool, error)
 		// ListByUser returns one page of a user's orders, newest first, and the total count.
 		ListByUser(ctx context.Context, userID int64, status string, offset, limit int64) ([]*Orders, int64, error)
 		// FindPendingBefore returns up to limit orders still pending that were created before t
 		// and hold no payment deadline after now.
 		FindPendingBefore(ctx context.Context, t, now time.Time, limit int) ([]*Orders, error)
-		// CountPendingTx locks userID's row in order_buyers until the commit, then counts the
-		// user's pending orders: two creations by one user are counted one after the other.
-		CountPendingTx(ctx context.Context, s sqlx.Session, userID int64) (int64, error)
+		// PendingSlotsTx returns the slots userID's pending orders hold, as the transaction's
+		// snapshot sees them (a plain read: it locks nothing).
+		PendingSlotsTx(ctx context.Context, s sqlx.Session, userID int64) ([]int64, error)
 		// HoldTx extends an order's payment deadline to until (never shortens it); call it with
 		// the row locked by LockTx.
 		HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error
@@ -63,18 +67,25 @@ func NewOrdersModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option) 
 	}
 }
 
-// InsertTx inserts o with its CreatedAt (MySQL's clock when zero) and returns its id.
-func (m *customOrdersModel) InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, error) {
-	q := fmt.Sprintf("insert into %s (%s, `created_at`) values (?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))", m.table, ordersRowsExpectAutoSet)
+// InsertTx inserts o with its CreatedAt (MySQL's clock when zero) and returns its id. A held
+// unique key leaves the other row as it is ("update id = id": 0 rows affected) instead of
+// failing, so the race costs no error log line and no breaker failure.
+func (m *customOrdersModel) InsertTx(ctx context.Context, s sqlx.Session, o *Orders) (int64, bool, error) {
+	q := fmt.Sprintf("insert into %s (%s, `created_at`) values (?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))"+
+		" on duplicate key update `id` = `id`", m.table, ordersRowsExpectAutoSet)
 	var created any
 	if !o.CreatedAt.IsZero() {
 		created = o.CreatedAt
 	}
-	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt, o.PaymentDeadline, created)
+	res, err := s.ExecCtx(ctx, q, o.Sn, o.UserId, o.Status, o.TotalAmount, o.PaidAt, o.ClosedAt, o.PaymentDeadline, o.PendingSlot, created)
 	if err != nil {
-		return 0, fmt.Errorf("insert order %s: %w", o.Sn, err)
+		return 0, false, fmt.Errorf("insert order %s: %w", o.Sn, err)
 	}
-	return res.LastInsertId()
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, false, err
+	}
+	id, err := res.LastInsertId()
+	return id, err == nil, err
 }
 
 func (m *customOrdersModel) LockTx(ctx context.Context, s sqlx.Session, id int64) (*Orders, error) {
@@ -91,7 +102,7 @@ func (m *customOrdersModel) TransitionTx(ctx context.Context, s sqlx.Session, id
 	if to == StatusPaid {
 		stamp = "`paid_at`"
 	}
-	q := fmt.Sprintf("update %s set `status` = ?, %s = ? where `id` = ? and `status` = ?", m.table, stamp)
+	q := fmt.Sprintf("update %s set `status` = ?, %s = ?, `pending_slot` = null where `id` = ? and `status` = ?", m.table, stamp)
 	res, err := s.ExecCtx(ctx, q, to, at.UTC(), id, from)
 	if err != nil {
 		return false, fmt.Errorf("order %d %s -> %s: %w", id, from, to, err)
@@ -130,17 +141,13 @@ func (m *customOrdersModel) FindPendingBefore(ctx context.Context, t, now time.T
 	return list, nil
 }
 
-func (m *customOrdersModel) CountPendingTx(ctx context.Context, s sqlx.Session, userID int64) (int64, error) {
-	lock := "insert into `order_buyers` (`user_id`) values (?) on duplicate key update `user_id` = `user_id`"
-	if _, err := s.ExecCtx(ctx, lock, userID); err != nil {
-		return 0, fmt.Errorf("lock buyer %d: %w", userID, err)
+func (m *customOrdersModel) PendingSlotsTx(ctx context.Context, s sqlx.Session, userID int64) ([]int64, error) {
+	var slots []int64
+	q := fmt.Sprintf("select `pending_slot` from %s where `user_id` = ? and `pending_slot` is not null", m.table)
+	if err := s.QueryRowsCtx(ctx, &slots, q, userID); err != nil {
+		return nil, fmt.Errorf("read pending slots of user %d: %w", userID, err)
 	}
-	var n int64
-	q := fmt.Sprintf("select count(*) from %s where `user_id` = ? and `status` = ?", m.table)
-	if err := s.QueryRowCtx(ctx, &n, q, userID, StatusPending); err != nil {
-		return 0, fmt.Errorf("count pending orders of user %d: %w", userID, err)
-	}
-	return n, nil
+	return slots, nil
 }
 
 func (m *customOrdersModel) HoldTx(ctx context.Context, s sqlx.Session, id int64, until time.Time) error {

@@ -25,8 +25,9 @@ var (
 	ordersRowsExpectAutoSet   = strings.Join(stringx.Remove(ordersFieldNames, "`id`", "`create_at`", "`create_time`", "`created_at`", "`update_at`", "`update_time`", "`updated_at`"), ",")
 	ordersRowsWithPlaceHolder = strings.Join(stringx.Remove(ordersFieldNames, "`id`", "`create_at`", "`create_time`", "`created_at`", "`update_at`", "`update_time`", "`updated_at`"), "=?,") + "=?"
 
-	cache_orderOrdersIdPrefix = "cache:order:orders:id:"
-	cache_orderOrdersSnPrefix = "cache:order:orders:sn:"
+	cache_orderOrdersIdPrefix                = "cache:order:orders:id:"
+	cache_orderOrdersSnPrefix                = "cache:order:orders:sn:"
+	cache_orderOrdersUserIdPendingSlotPrefix = "cache:order:orders:userId:pendingSlot:"
 )
 
 type (
@@ -34,6 +35,7 @@ type (
 		Insert(ctx context.Context, data *Orders) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*Orders, error)
 		FindOneBySn(ctx context.Context, sn string) (*Orders, error)
+		FindOneByUserIdPendingSlot(ctx context.Context, userId int64, pendingSlot sql.NullInt64) (*Orders, error)
 		Update(ctx context.Context, data *Orders) error
 		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
 		CacheKeys(data *Orders) []string
@@ -46,16 +48,17 @@ type (
 	}
 
 	Orders struct {
-		Id              int64        `db:"id"`
-		Sn              string       `db:"sn"` // public order number
-		UserId          int64        `db:"user_id"`
-		Status          string       `db:"status"`       // pending, paid, cancelled, refunded
-		TotalAmount     int64        `db:"total_amount"` // cents
-		PaidAt          sql.NullTime `db:"paid_at"`
-		ClosedAt        sql.NullTime `db:"closed_at"` // when cancelled or refunded
-		CreatedAt       time.Time    `db:"created_at"`
-		UpdatedAt       time.Time    `db:"updated_at"`
-		PaymentDeadline sql.NullTime `db:"payment_deadline"` // a payment may settle until then: no auto-cancel before
+		Id              int64         `db:"id"`
+		Sn              string        `db:"sn"` // public order number
+		UserId          int64         `db:"user_id"`
+		Status          string        `db:"status"`       // pending, paid, cancelled, refunded
+		TotalAmount     int64         `db:"total_amount"` // cents
+		PaidAt          sql.NullTime  `db:"paid_at"`
+		ClosedAt        sql.NullTime  `db:"closed_at"` // when cancelled or refunded
+		CreatedAt       time.Time     `db:"created_at"`
+		UpdatedAt       time.Time     `db:"updated_at"`
+		PaymentDeadline sql.NullTime  `db:"payment_deadline"` // a payment may settle until then: no auto-cancel before
+		PendingSlot     sql.NullInt64 `db:"pending_slot"`     // while pending: its slot of the buyer cap on unpaid orders
 	}
 )
 
@@ -74,10 +77,11 @@ func (m *defaultOrdersModel) Delete(ctx context.Context, id int64) error {
 
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, id)
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
+	ordersUserIdPendingSlotKey := fmt.Sprintf("%s%v:%v", cache_orderOrdersUserIdPendingSlotPrefix, data.UserId, data.PendingSlot)
 	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("delete from %s where `id` = ?", m.table)
 		return conn.ExecCtx(ctx, query, id)
-	}, ordersIdKey, ordersSnKey)
+	}, ordersIdKey, ordersSnKey, ordersUserIdPendingSlotKey)
 	return err
 }
 
@@ -134,13 +138,42 @@ func (m *defaultOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Order
 	}
 }
 
+func (m *defaultOrdersModel) FindOneByUserIdPendingSlot(ctx context.Context, userId int64, pendingSlot sql.NullInt64) (*Orders, error) {
+	ordersUserIdPendingSlotKey := fmt.Sprintf("%s%v:%v", cache_orderOrdersUserIdPendingSlotPrefix, userId, pendingSlot)
+	query := fmt.Sprintf("select %s from %s where `user_id` = ? and `pending_slot` = ? limit 1", ordersRows, m.table)
+	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
+	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Orders, error) {
+		var resp Orders
+		err := m.QueryRowIndexCtx(ctx, &resp, ordersUserIdPendingSlotKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
+			if err := conn.QueryRowCtx(ctx, &resp, query, userId, pendingSlot); err != nil {
+				return nil, err
+			}
+			return resp.Id, nil
+		}, m.queryPrimary)
+		return &resp, err
+	}, func() (*Orders, error) {
+		var resp Orders
+		err := m.QueryRowNoCacheCtx(ctx, &resp, query, userId, pendingSlot)
+		return &resp, err
+	})
+	switch err {
+	case nil:
+		return resp, nil
+	case sqlc.ErrNotFound:
+		return nil, ErrNotFound
+	default:
+		return nil, err
+	}
+}
+
 func (m *defaultOrdersModel) Insert(ctx context.Context, data *Orders) (sql.Result, error) {
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
+	ordersUserIdPendingSlotKey := fmt.Sprintf("%s%v:%v", cache_orderOrdersUserIdPendingSlotPrefix, data.UserId, data.PendingSlot)
 	ret, err := m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
-		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
-		return conn.ExecCtx(ctx, query, data.Sn, data.UserId, data.Status, data.TotalAmount, data.PaidAt, data.ClosedAt, data.PaymentDeadline)
-	}, ordersIdKey, ordersSnKey)
+		query := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?, ?, ?)", m.table, ordersRowsExpectAutoSet)
+		return conn.ExecCtx(ctx, query, data.Sn, data.UserId, data.Status, data.TotalAmount, data.PaidAt, data.ClosedAt, data.PaymentDeadline, data.PendingSlot)
+	}, ordersIdKey, ordersSnKey, ordersUserIdPendingSlotKey)
 	return ret, err
 }
 
@@ -152,10 +185,11 @@ func (m *defaultOrdersModel) Update(ctx context.Context, newData *Orders) error 
 
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
+	ordersUserIdPendingSlotKey := fmt.Sprintf("%s%v:%v", cache_orderOrdersUserIdPendingSlotPrefix, data.UserId, data.PendingSlot)
 	_, err = m.ExecCtx(ctx, func(ctx context.Context, conn sqlx.SqlConn) (result sql.Result, err error) {
 		query := fmt.Sprintf("update %s set %s where `id` = ?", m.table, ordersRowsWithPlaceHolder)
-		return conn.ExecCtx(ctx, query, newData.Sn, newData.UserId, newData.Status, newData.TotalAmount, newData.PaidAt, newData.ClosedAt, newData.PaymentDeadline, newData.Id)
-	}, ordersIdKey, ordersSnKey)
+		return conn.ExecCtx(ctx, query, newData.Sn, newData.UserId, newData.Status, newData.TotalAmount, newData.PaidAt, newData.ClosedAt, newData.PaymentDeadline, newData.PendingSlot, newData.Id)
+	}, ordersIdKey, ordersSnKey, ordersUserIdPendingSlotKey)
 	return err
 }
 
@@ -165,7 +199,8 @@ func (m *defaultOrdersModel) Update(ctx context.Context, newData *Orders) error 
 func (m *defaultOrdersModel) CacheKeys(data *Orders) []string {
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, data.Sn)
-	return []string{ordersIdKey, ordersSnKey}
+	ordersUserIdPendingSlotKey := fmt.Sprintf("%s%v:%v", cache_orderOrdersUserIdPendingSlotPrefix, data.UserId, data.PendingSlot)
+	return []string{ordersIdKey, ordersSnKey, ordersUserIdPendingSlotKey}
 }
 
 func (m *defaultOrdersModel) formatPrimary(primary any) string {

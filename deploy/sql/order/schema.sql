@@ -27,8 +27,10 @@ CREATE TABLE `orders` (
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   `updated_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
   `payment_deadline` datetime(3) NULL DEFAULT NULL COMMENT 'a payment may settle until then: no auto-cancel before',
+  `pending_slot` int NULL DEFAULT NULL COMMENT 'while pending: its slot of the buyer cap on unpaid orders',
   PRIMARY KEY (`id`),
   UNIQUE KEY `uk_sn` (`sn`),
+  UNIQUE KEY `uk_user_pending_slot` (`user_id`, `pending_slot`),
   KEY `idx_user` (`user_id`),
   KEY `idx_user_status` (`user_id`, `status`),
   KEY `idx_status_created` (`status`, `created_at`)

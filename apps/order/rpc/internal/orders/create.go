@@ -29,35 +29,32 @@ func (s *Service) Create(ctx context.Context, buyer int64, requested []Line, key
 	}
 	hash := RequestHash(lines)
 
+	expired := false // an expired record holds the key: the creation replaces it
 	if key != "" {
-		if o, err := s.replay(ctx, buyer, key, hash, false); o != nil || err != nil {
+		o, stale, err := s.replay(ctx, buyer, key, hash, false)
+		if o != nil || err != nil {
 			return o, err
 		}
+		expired = stale
 	}
-	o, err := s.create(ctx, buyer, lines, key, hash)
-	for attempt := 1; attempt < snAttempts && dberr.IsDuplicateOf(err, "uk_sn"); attempt++ {
-		// The order number was taken (1 in 10^10 within a second): everything rolled back, so
-		// draw another one.
-		o, err = s.create(ctx, buyer, lines, key, hash)
-	}
+	o, err := s.create(ctx, buyer, lines, key, hash, expired)
 	if key != "" && dberr.IsDuplicateOf(err, "uk_user_key") {
-		// A concurrent request with the same key committed first; ours rolled back, stock included.
-		return s.replay(ctx, buyer, key, hash, true)
+		// A concurrent request with the same key committed first (ours rolled back, stock
+		// included), or an expired record the cached read did not show holds the key.
+		o, stale, err := s.replay(ctx, buyer, key, hash, true)
+		if o != nil || err != nil || !stale {
+			return o, err
+		}
+		return s.create(ctx, buyer, lines, key, hash, true)
 	}
 	return o, err
 }
 
-// snAttempts is how many order numbers Create draws before it gives up.
-const snAttempts = 3
-
 // replay returns the order an idempotency key already created, or nil when the key is new or
-// has expired. fresh reads MySQL, bypassing a cached not-found that a concurrent request may have
-// left.
-func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fresh bool) (*Order, error) {
-	var (
-		rec *model.OrderIdempotency
-		err error
-	)
+// has expired (expired: a record of the key is there to be replaced). fresh reads MySQL,
+// bypassing a cached not-found that a concurrent request may have left.
+func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fresh bool) (o *Order, expired bool, err error) {
+	var rec *model.OrderIdempotency
 	if fresh {
 		rec, err = s.idempotency.FindFresh(ctx, buyer, key)
 	} else {
@@ -65,25 +62,28 @@ func (s *Service) replay(ctx context.Context, buyer int64, key, hash string, fre
 	}
 	switch {
 	case errors.Is(err, model.ErrNotFound):
-		return nil, nil
+		return nil, false, nil
 	case err != nil:
-		return nil, fmt.Errorf("find idempotency key: %w", err)
+		return nil, false, fmt.Errorf("find idempotency key: %w", err)
 	case rec.CreatedAt.Before(s.keyCutoff()):
-		return nil, nil // expired: the create transaction replaces it
+		return nil, true, nil
 	case rec.RequestHash != hash:
-		return nil, xerr.ErrIdempotencyKeyReused
+		return nil, false, xerr.ErrIdempotencyKeyReused
 	}
-	o, err := s.orders.FindOne(ctx, rec.OrderId)
+	row, err := s.orders.FindOne(ctx, rec.OrderId)
 	if err != nil {
-		return nil, fmt.Errorf("find order %d of idempotency key: %w", rec.OrderId, err)
+		return nil, false, fmt.Errorf("find order %d of idempotency key: %w", rec.OrderId, err)
 	}
-	return s.withItems(ctx, o)
+	o, err = s.withItems(ctx, row)
+	return o, false, err
 }
 
-// create writes the order, its lines and its idempotency key and takes the stock, all in one
-// transaction; a line that cannot be served rolls everything back. It answers with what the
-// transaction wrote, without reading it back.
-func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, hash string) (*Order, error) {
+// create writes the order, its lines and its idempotency key (replacing an expired record of the
+// key when there is one) and takes the stock, all in one transaction; a line that cannot be
+// served rolls everything back. It answers with what the transaction wrote, without reading it
+// back. An attempt whose pending slot or order number (1 in 10^10 within a second) was taken
+// rolls back and the next one tries another (pending.go).
+func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, hash string, expired bool) (*Order, error) {
 	productIDs := make([]int64, len(lines))
 	for i, ln := range lines {
 		productIDs[i] = ln.ProductID
@@ -93,33 +93,45 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 	if key != "" {
 		keys = append(keys, s.idempotency.CacheKeys(&model.OrderIdempotency{UserId: buyer, IdempotencyKey: key})...)
 	}
-	var o *Order
-	err := s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
-		var err error
-		if o, err = s.insertTx(ctx, tx, buyer, lines, productIDs, key, hash); err != nil {
-			return err
+	picker := newSlotPicker(s.limits.PendingPerUser)
+	for {
+		var (
+			o     *Order
+			taken bool
+		)
+		err := s.transact(ctx, func(ctx context.Context, tx sqlx.Session) error {
+			var err error
+			if o, taken, err = s.insertTx(ctx, tx, picker, buyer, lines, productIDs, key, hash, expired); err != nil {
+				return err
+			}
+			if taken {
+				// Rolls back; an answer, not a MySQL failure, for the breaker (pkg/store).
+				return s.tooManyPending()
+			}
+			if err := s.journal.RecordTx(ctx, tx, keys...); err != nil {
+				return err
+			}
+			// Last: a popular product's row is then locked only for this statement and the commit.
+			return s.takeStockTx(ctx, tx, o)
+		})
+		if taken && picker.again() {
+			continue
 		}
-		return s.journal.RecordTx(ctx, tx, keys...)
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
+		s.afterCommit(ctx, "order.created", buyer, keys)
+		return o, nil
 	}
-	s.afterCommit(ctx, "order.created", buyer, keys)
-	return o, nil
 }
 
-func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, lines []Line,
-	productIDs []int64, key, hash string) (*Order, error) {
-	pending, err := s.orders.CountPendingTx(ctx, tx, buyer)
-	if err != nil {
-		return nil, err
-	}
-	if pending >= s.limits.PendingPerUser {
-		return nil, xerr.ErrTooManyPending.WithMsgf("too many unpaid orders: at most %d may be pending at once; pay or cancel one first", s.limits.PendingPerUser)
-	}
+// insertTx writes the order, its lines, their stock ledger rows and the idempotency key; taken
+// reports, with nothing written, that the pending slot or order number it tried was held.
+func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, picker *slotPicker, buyer int64, lines []Line,
+	productIDs []int64, key, hash string, expired bool) (o *Order, taken bool, err error) {
 	products, err := s.products.FindManyTx(ctx, tx, productIDs)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	byID := make(map[int64]*model.Products, len(products))
 	for _, p := range products {
@@ -130,28 +142,21 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 	now := time.Now().UTC().Truncate(time.Second)
 	sn := s.newSN(now)
 	items := make([]*model.OrderItems, 0, len(lines))
-	taken := make([]*model.StockLedger, 0, len(lines))
 	var total int64
 	for _, ln := range lines {
 		p, ok := byID[ln.ProductID]
 		if !ok {
-			return nil, xerr.ErrUnknownProduct.WithMsgf("items: unknown product %d", ln.ProductID)
+			return nil, false, xerr.ErrUnknownProduct.WithMsgf("items: unknown product %d", ln.ProductID)
 		}
 		if p.Active != model.ProductActive {
-			return nil, xerr.ErrUnknownProduct.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
+			return nil, false, xerr.ErrUnknownProduct.WithMsgf("items: product %d is no longer for sale", ln.ProductID)
 		}
-		ok, err := s.products.TakeStockTx(ctx, tx, p.Id, ln.Quantity)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, xerr.ErrOutOfStock.WithMsgf("out of stock: %s", p.Title)
-		}
-		taken = append(taken, &model.StockLedger{ProductId: p.Id, Delta: -ln.Quantity, Kind: model.StockOrder, OrderSn: sn})
 		items = append(items, &model.OrderItems{ProductId: p.Id, Title: p.Title, Price: p.Price, Quantity: ln.Quantity})
 		total += p.Price * ln.Quantity
 	}
 
+	// The order goes in first and the stock is taken last (takeStockTx): a creation waiting for
+	// a slot holds no product row that the slot's holder may need.
 	order := &model.Orders{
 		Sn:          sn,
 		UserId:      buyer,
@@ -160,32 +165,53 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, buyer int64, li
 		CreatedAt:   now,
 		UpdatedAt:   now,
 	}
-	orderID, err := s.orders.InsertTx(ctx, tx, order)
-	if err != nil {
-		return nil, err
+	orderID, taken, err := s.insertPending(ctx, tx, picker, order)
+	if err != nil || taken {
+		return nil, taken, err
 	}
 	order.Id = orderID
-	if err := s.items.InsertManyTx(ctx, tx, orderID, items); err != nil {
-		return nil, err
+	ledger := make([]*model.StockLedger, len(items))
+	for i, it := range items {
+		ledger[i] = &model.StockLedger{ProductId: it.ProductId, Delta: -it.Quantity, Kind: model.StockOrder, OrderSn: sn}
 	}
-	if err := s.ledger.InsertManyTx(ctx, tx, taken); err != nil {
-		return nil, err
+	if err := s.items.InsertManyTx(ctx, tx, orderID, items); err != nil {
+		return nil, false, err
+	}
+	if err := s.ledger.InsertManyTx(ctx, tx, ledger); err != nil {
+		return nil, false, err
 	}
 	if key != "" {
-		if err := s.idempotency.DeleteExpiredTx(ctx, tx, buyer, key, s.keyCutoff()); err != nil {
-			return nil, err
+		if expired {
+			if err := s.idempotency.DeleteExpiredTx(ctx, tx, buyer, key, s.keyCutoff()); err != nil {
+				return nil, false, err
+			}
 		}
 		err := s.idempotency.InsertTx(ctx, tx, &model.OrderIdempotency{
 			UserId: buyer, IdempotencyKey: key, OrderId: orderID, RequestHash: hash,
 		})
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	for _, it := range items {
 		it.OrderId = orderID
 	}
-	return toOrder(order, items)
+	o, err = toOrder(order, items)
+	return o, false, err
+}
+
+// takeStockTx takes the stock of o's lines; a line out of stock rolls the order back.
+func (s *Service) takeStockTx(ctx context.Context, tx sqlx.Session, o *Order) error {
+	for _, it := range o.Items {
+		ok, err := s.products.TakeStockTx(ctx, tx, it.ProductId, it.Quantity)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return xerr.ErrOutOfStock.WithMsgf("out of stock: %s", it.Title)
+		}
+	}
+	return nil
 }
 
 // keyCutoff is the creation time before which an idempotency key has expired.

@@ -52,6 +52,93 @@ func TestCreate_UnpaidOrdersPerBuyerAreCapped(t *testing.T) {
 	checkLedger(t, db)
 }
 
+// 50 parallel creations of one buyer at a cap of 5: exactly 5 pass, each in its own slot, and
+// the pending orders in MySQL are exactly those 5. Paying one frees its slot for the next.
+func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
+	s, db := newCatalogue(t)
+	s.SetLimits(Limits{PendingPerUser: 5, MaxHold: time.Hour})
+	ctx := context.Background()
+	const buyer = 45
+	p := mustProduct(t, s, "raced rucksack", 900, 100)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var created []*Order
+	refused := 0
+	start := make(chan struct{})
+	for range 50 {
+		wg.Go(func() {
+			<-start
+			o, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, "")
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				created = append(created, o)
+			case errors.Is(err, xerr.ErrTooManyPending):
+				refused++
+			default:
+				t.Errorf("create: %v", err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(created) != 5 || refused != 45 {
+		t.Fatalf("50 parallel orders at a cap of 5: %d created, %d refused; want 5 and 45", len(created), refused)
+	}
+	var pending, slots int
+	if err := db.QueryRowCtx(ctx, &pending, "select count(*) from orders where user_id = ? and status = 'pending'", buyer); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowCtx(ctx, &slots, "select count(distinct pending_slot) from orders where user_id = ? and pending_slot between 0 and 4", buyer); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 5 || slots != 5 {
+		t.Fatalf("%d pending orders in %d distinct slots, want 5 in 5", pending, slots)
+	}
+	var stock int64
+	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.Id); err != nil || stock != 95 {
+		t.Fatalf("stock %d (%v): the refused creations took stock", stock, err)
+	}
+	if _, err := s.MarkPaid(ctx, created[0].Sn, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var holding int
+	if err := db.QueryRowCtx(ctx, &holding, "select count(*) from orders where sn = ? and pending_slot is not null", created[0].Sn); err != nil || holding != 0 {
+		t.Fatalf("a paid order still holds its slot (%v)", err)
+	}
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+		t.Fatalf("after paying one: %v", err)
+	}
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrTooManyPending) {
+		t.Fatalf("a sixth pending order: %v, want ErrTooManyPending", err)
+	}
+	checkLedger(t, db)
+}
+
+// A large cap is kept without reading the buyer's slots: picks are blind, and a buyer who holds
+// all but one slot still gets that one.
+func TestCreate_LargeCapFindsTheLastFreeSlot(t *testing.T) {
+	s, db := newCatalogue(t)
+	const limit = readSlotsUpTo + 36
+	s.SetLimits(Limits{PendingPerUser: limit, MaxHold: time.Hour})
+	ctx := context.Background()
+	const buyer = 46
+	p := mustProduct(t, s, "last-slot lamp", 900, 1000)
+	for range limit - 1 {
+		if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+		t.Fatalf("the last free slot: %v", err)
+	}
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrTooManyPending) {
+		t.Fatalf("past a cap of %d: %v, want ErrTooManyPending", limit, err)
+	}
+	checkLedger(t, db)
+}
+
 // Reopening a payment again and again cannot hold an order past MaxHold after it was placed, and
 // auto-cancel then releases its stock.
 func TestHold_NeverPastMaxHoldAfterPlacing(t *testing.T) {
