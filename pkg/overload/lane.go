@@ -23,7 +23,10 @@ type Lane struct {
 	mu       sync.Mutex
 	lim      *limiter
 	inFlight int
-	waiters  list.List // of *waiter, oldest at the front
+	waiters  list.List     // of *waiter, oldest at the front
+	service  time.Duration // moving average of the admitted requests' service time
+	// Until when the lane counts as shedding: a waiter ran out of time in the last window.
+	shedUntil time.Time
 
 	// Waiters evicted from a full room in the current window, and until when the room is closed.
 	roomSince   time.Time
@@ -80,19 +83,7 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 	w.elem = l.waiters.PushBack(w)
 	l.mu.Unlock()
 
-	timer := time.NewTimer(l.cfg.MaxWait)
-	defer timer.Stop()
-	select {
-	case <-w.ready:
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	l.mu.Lock()
-	granted, evicted := w.granted, w.elem == nil && !w.granted
-	if !granted && !evicted {
-		l.remove(w)
-	}
-	l.mu.Unlock()
+	granted, evicted := l.await(ctx, w)
 	switch {
 	case granted:
 		l.stat.admitted.Inc()
@@ -105,18 +96,62 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Release ends a request admitted at start: its service time feeds the limit, and its slot
-// goes to a waiter — the oldest while waits are short, the newest once the oldest has waited
-// LifoAfter (the old ones are likely to be given up on by their callers anyway).
-func (l *Lane) Release(start time.Time) {
-	now := time.Now()
+// await parks w until it is granted a slot, evicted, out of time or given up on by its caller.
+// Its time runs out at l.wait() after it arrived, as that stands when the timer fires: a lane
+// that has just learned its answers are slow extends the wait of those already parked.
+func (l *Lane) await(ctx context.Context, w *waiter) (granted, evicted bool) {
+	l.mu.Lock()
+	timer := time.NewTimer(l.wait())
+	l.mu.Unlock()
+	defer timer.Stop()
+	for {
+		select {
+		case <-w.ready:
+		case <-ctx.Done():
+		case <-timer.C:
+			l.mu.Lock()
+			left := time.Until(w.since.Add(l.wait()))
+			l.mu.Unlock()
+			if left > 0 {
+				timer.Reset(left)
+				continue
+			}
+		}
+		break
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.lim.observe(now, now.Sub(start))
+	granted, evicted = w.granted, w.elem == nil && !w.granted
+	if !granted && !evicted {
+		l.remove(w)
+		if ctx.Err() == nil { // out of time, not given up on
+			l.shedUntil = time.Now().Add(window)
+		}
+	}
+	return granted, evicted
+}
+
+// Release ends a request admitted at start: its service time feeds the limit and the wait, and
+// its slot goes to a waiter — the oldest, unless the lane is shedding and the oldest has waited
+// LifoAfter: then the newest (the old ones are likely to be given up on by their callers
+// anyway). A queue that is served in time is never reordered: closed-loop clients queued behind
+// a slow lane would otherwise see their oldest requests starve past the wait.
+func (l *Lane) Release(start time.Time) {
+	now := time.Now()
+	took := now.Sub(start)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lim.observe(now, took)
+	if l.service == 0 {
+		l.service = took
+	} else {
+		l.service += (took - l.service) / serviceSmoothing
+	}
 	l.inFlight--
+	shedding := now.Before(l.shedUntil)
 	for l.inFlight < l.lim.Limit() && l.waiters.Len() > 0 {
 		next := l.waiters.Front()
-		if now.Sub(next.Value.(*waiter).since) >= l.cfg.LifoAfter {
+		if shedding && now.Sub(next.Value.(*waiter).since) >= l.cfg.LifoAfter {
 			next = l.waiters.Back()
 		}
 		w := next.Value.(*waiter)
@@ -125,6 +160,18 @@ func (l *Lane) Release(start time.Time) {
 		close(w.ready)
 		l.inFlight++
 	}
+}
+
+// serviceSmoothing is how many answers the service time average spans, roughly.
+const serviceSmoothing = 16
+
+// wait is how long a request may wait for a slot now: WaitServiceTimes of the lane's service
+// time, within [MinWait, MaxWait]. A closed-loop queue of N clients over a limit L waits about
+// (N-L)/L service times, so it is served; an open-loop excess piles up until it waits that long
+// and is then turned away. Call it with l.mu held.
+func (l *Lane) wait() time.Duration {
+	w := time.Duration(l.cfg.WaitServiceTimes * float64(l.service))
+	return min(max(w, l.cfg.MinWait), l.cfg.MaxWait)
 }
 
 // roomOpen reviews the waiting room once a window and reports whether requests may wait.

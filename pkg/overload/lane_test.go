@@ -3,6 +3,7 @@ package overload
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -72,21 +73,26 @@ func TestLane_WaitersGetFreedSlotsOrTimeOut(t *testing.T) {
 	}
 }
 
-// Fresh waiters are served in arrival order; once the oldest has waited LifoAfter, the newest
-// goes first.
-func TestLane_FifoWhileFreshLifoOnceStale(t *testing.T) {
+// Waiters are served in arrival order; only while the lane is shedding, once the oldest has
+// waited LifoAfter, the newest goes first.
+func TestLane_FifoUnlessSheddingAndStale(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		lifoAfter time.Duration
+		shedding  bool
 		want      []int
 	}{
-		{"fifo", time.Hour, []int{0, 1, 2}},
-		{"lifo", time.Nanosecond, []int{2, 1, 0}},
+		{"fresh", time.Hour, true, []int{0, 1, 2}},
+		{"stale but served in time", time.Nanosecond, false, []int{0, 1, 2}},
+		{"stale and shedding", time.Nanosecond, true, []int{2, 1, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := fixedConfig(1)
 			c.MaxWait, c.LifoAfter = 5*time.Second, tc.lifoAfter
 			l := NewLane(t.Name(), c)
+			if tc.shedding {
+				l.shedUntil = time.Now().Add(time.Hour)
+			}
 			held, _ := l.Acquire(context.Background())
 			var (
 				mu    sync.Mutex
@@ -159,6 +165,85 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 	t.Fatal("condition not reached within 2s")
+}
+
+// A lane whose answers take long lets requests wait longer: WaitServiceTimes of its service
+// time, within [MinWait, MaxWait].
+func TestLane_WaitFollowsTheServiceTime(t *testing.T) {
+	c := fixedConfig(1)
+	c.MinWait, c.WaitServiceTimes, c.MaxWait = 10*time.Millisecond, 4, 500*time.Millisecond
+	l := NewLane(t.Name(), c)
+	if w := l.waitNow(); w != c.MinWait {
+		t.Fatalf("wait %v before any answer, want MinWait %v", w, c.MinWait)
+	}
+	for range 200 { // answers of 50 ms each
+		s, _ := l.Acquire(context.Background())
+		l.Release(s.Add(-50 * time.Millisecond))
+	}
+	if w := l.waitNow(); w < 190*time.Millisecond || w > 210*time.Millisecond {
+		t.Fatalf("wait %v after 50 ms answers, want about 4 × 50 ms", w)
+	}
+	for range 200 { // answers of a second
+		s, _ := l.Acquire(context.Background())
+		l.Release(s.Add(-time.Second))
+	}
+	if w := l.waitNow(); w != c.MaxWait {
+		t.Fatalf("wait %v after 1 s answers, want MaxWait %v", w, c.MaxWait)
+	}
+
+	// A waiter now outlasts MinWait many times over and is served.
+	held, _ := l.Acquire(context.Background())
+	got := make(chan bool, 1)
+	go func() {
+		s, ok := l.Acquire(context.Background())
+		if ok {
+			l.Release(s)
+		}
+		got <- ok
+	}()
+	waitFor(t, func() bool { return l.Snapshot().Waiting == 1 })
+	time.Sleep(10 * c.MinWait)
+	l.Release(held)
+	if !<-got {
+		t.Fatal("a waiter on a slow lane was rejected before its wait was up")
+	}
+}
+
+// The issue-47 failure: closed-loop clients, more than the limit, on a lane whose answers take
+// about as long as the old fixed wait. Every request must be served: the queue drains at the
+// lane's pace and is not an overload.
+func TestLane_ClosedLoopQueueOnASlowLaneIsServed(t *testing.T) {
+	c := fixedConfig(4)
+	c.MinWait = 30 * time.Millisecond // the old fixed wait, in proportion
+	l := NewLane(t.Name(), c)
+	const clients, each, service = 16, 10, 20 * time.Millisecond // each waits ~3 service times
+	var rejected atomic.Int64
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				s, ok := l.Acquire(context.Background())
+				if !ok {
+					rejected.Add(1)
+					continue
+				}
+				time.Sleep(service)
+				l.Release(s)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := rejected.Load(); n != 0 {
+		t.Fatalf("%d of %d requests of a closed-loop queue were rejected", n, clients*each)
+	}
+}
+
+func (l *Lane) waitNow() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.wait()
 }
 
 // A waiting room that overflows (open-loop overload) closes for a while: requests over the limit

@@ -29,10 +29,16 @@ type Config struct {
 	// Tolerance is how much slower than the fastest recent window (probed at MinLimit) a window
 	// may be before the limit shrinks: beyond it requests are queueing, not being served.
 	Tolerance float64 `json:",default=1.5"`
-	// MaxWait is how long a request may wait for a slot before it is rejected.
-	MaxWait time.Duration `json:",default=50ms"`
-	// LifoAfter: once the oldest waiter has waited this long, slots go to the newest waiter, so
-	// under sustained overload the requests served are fresh and the stale ones time out.
+	// A request over the limit may wait for a slot WaitServiceTimes of the lane's recent service
+	// times, at least MinWait and at most MaxWait; then it is rejected. A queue of closed-loop
+	// clients on a slow lane (a write behind a lock) waits about one service time per round, so
+	// a wait sized from the service time serves it where a fixed one would turn it away.
+	MinWait          time.Duration `json:",default=50ms"`
+	WaitServiceTimes float64       `json:",default=4"`
+	MaxWait          time.Duration `json:",default=1s"`
+	// LifoAfter: while the lane is shedding (a waiter ran out of time in the last 250 ms) and the
+	// oldest waiter has waited this long, slots go to the newest waiter, so under sustained
+	// overload the requests served are fresh and the stale ones time out.
 	LifoAfter time.Duration `json:",default=20ms"`
 	// MaxQueue bounds the waiters per lane; beyond it the oldest is rejected at once.
 	MaxQueue int `json:",default=1024"`
@@ -66,7 +72,7 @@ func (c Config) withDefaults() Config {
 		c.Tolerance = d.Tolerance
 	}
 	if c.MaxWait == 0 && c.MaxQueue == 0 { // both zero: not chosen; MaxWait: 0s alone means no waiting
-		c.MaxWait, c.MaxQueue = d.MaxWait, d.MaxQueue
+		c.MinWait, c.WaitServiceTimes, c.MaxWait, c.MaxQueue = d.MinWait, d.WaitServiceTimes, d.MaxWait, d.MaxQueue
 	}
 	if c.LifoAfter <= 0 {
 		c.LifoAfter = d.LifoAfter
@@ -77,5 +83,5 @@ func (c Config) withDefaults() Config {
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
 	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 1.5,
-		MaxWait: 50 * time.Millisecond, LifoAfter: 20 * time.Millisecond, MaxQueue: 1024}
+		MinWait: 50 * time.Millisecond, WaitServiceTimes: 4, MaxWait: time.Second, LifoAfter: 20 * time.Millisecond, MaxQueue: 1024}
 }
