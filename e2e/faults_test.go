@@ -438,7 +438,8 @@ func TestFault_OverloadIsShed(t *testing.T) {
 	}
 	// A shed answer is fast, and its tail well below a served one's: on two cores saturated by
 	// bcrypt, scheduling alone put shed p90 anywhere from 5 to 190 ms across CI runs (the lane
-	// itself waits at most MaxWait, 50 ms), while an accepted login's p50 stayed near 0.8 s.
+	// answers at once a request its waiting room cannot serve within the wait), while an
+	// accepted login's p50 stayed near 0.6–0.8 s.
 	if shed.P50 > 100*time.Millisecond || shed.P90 > accepted.P50/2 {
 		t.Errorf("shed requests took p50 %s, p90 %s; want p50 under 100 ms and p90 under half the accepted p50 (%s)", shed.P50, shed.P90, accepted.P50)
 	}

@@ -9,7 +9,7 @@ import (
 
 // Why a request was turned away; the values are the reason label of the rejected counter.
 const (
-	ReasonQueueFull = "queue_full" // no slot, and the waiting room was full (or disabled)
+	ReasonQueueFull = "queue_full" // no slot, and the waiting room was full: as many waiting as the lane serves within the wait (or MaxQueue, or no room)
 	ReasonWaited    = "waited"     // no slot within MaxWait, or the caller left while waiting
 	ReasonBreaker   = "breaker"    // the route's breaker is open (HTTP gate only)
 )
@@ -25,7 +25,7 @@ type Lane struct {
 	inFlight int
 	waiters  list.List     // of *waiter, oldest at the front
 	service  time.Duration // moving average of the admitted requests' service time
-	// Until when the lane counts as shedding: a waiter ran out of time in the last window.
+	// Until when the lane counts as shedding: its waiting room was full in the last window.
 	shedUntil time.Time
 
 	// Waiters evicted from a full room in the current window, and until when the room is closed.
@@ -68,7 +68,17 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 		return time.Now(), true
 	}
 	l.lim.binding = true
-	if l.cfg.MaxWait <= 0 || l.cfg.MaxQueue <= 0 || !l.roomOpen(time.Now()) {
+	now := time.Now()
+	if l.cfg.MaxWait <= 0 || l.cfg.MaxQueue <= 0 || !l.roomOpen(now) {
+		l.mu.Unlock()
+		l.stat.reject(ReasonQueueFull)
+		return time.Time{}, false
+	}
+	if l.backlog(l.waiters.Len()+1) > l.wait() {
+		// Those already waiting will be served only after this one's wait is up: the queue is
+		// growing faster than the lane drains it, an overload. Answer at once, and serve the
+		// freshest waiters first while it lasts.
+		l.shedUntil = now.Add(window)
 		l.mu.Unlock()
 		l.stat.reject(ReasonQueueFull)
 		return time.Time{}, false
@@ -79,7 +89,7 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 		close(oldest.ready) // not granted: it reports queue_full itself
 		l.evicted++
 	}
-	w := &waiter{since: time.Now(), ready: make(chan struct{})}
+	w := &waiter{since: now, ready: make(chan struct{})}
 	w.elem = l.waiters.PushBack(w)
 	l.mu.Unlock()
 
@@ -124,9 +134,6 @@ func (l *Lane) await(ctx context.Context, w *waiter) (granted, evicted bool) {
 	granted, evicted = w.granted, w.elem == nil && !w.granted
 	if !granted && !evicted {
 		l.remove(w)
-		if ctx.Err() == nil { // out of time, not given up on
-			l.shedUntil = time.Now().Add(window)
-		}
 	}
 	return granted, evicted
 }
@@ -134,8 +141,9 @@ func (l *Lane) await(ctx context.Context, w *waiter) (granted, evicted bool) {
 // Release ends a request admitted at start: its service time feeds the limit and the wait, and
 // its slot goes to a waiter — the oldest, unless the lane is shedding and the oldest has waited
 // LifoAfter: then the newest (the old ones are likely to be given up on by their callers
-// anyway). A queue that is served in time is never reordered: closed-loop clients queued behind
-// a slow lane would otherwise see their oldest requests starve past the wait.
+// anyway). A queue that fits in the wait is never reordered: closed-loop clients queued behind a
+// slow lane would otherwise see their oldest requests starve past it, and a single late answer
+// would turn into a lasting stream of 503s.
 func (l *Lane) Release(start time.Time) {
 	now := time.Now()
 	took := now.Sub(start)
@@ -172,6 +180,12 @@ const serviceSmoothing = 16
 func (l *Lane) wait() time.Duration {
 	w := time.Duration(l.cfg.WaitServiceTimes * float64(l.service))
 	return min(max(w, l.cfg.MinWait), l.cfg.MaxWait)
+}
+
+// backlog is how long the n-th waiter should wait at the lane's current limit and service time.
+// Call it with l.mu held.
+func (l *Lane) backlog(n int) time.Duration {
+	return time.Duration(float64(n) / float64(l.lim.Limit()) * float64(l.service))
 }
 
 // roomOpen reviews the waiting room once a window and reports whether requests may wait.

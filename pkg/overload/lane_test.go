@@ -183,6 +183,23 @@ func TestLane_WaitFollowsTheServiceTime(t *testing.T) {
 	if w := l.waitNow(); w < 190*time.Millisecond || w > 210*time.Millisecond {
 		t.Fatalf("wait %v after 50 ms answers, want about 4 × 50 ms", w)
 	}
+	// A waiter now outlasts MinWait many times over and is served.
+	held, _ := l.Acquire(context.Background())
+	got := make(chan bool, 1)
+	go func() {
+		s, ok := l.Acquire(context.Background())
+		if ok {
+			l.Release(s.Add(-50 * time.Millisecond))
+		}
+		got <- ok
+	}()
+	waitFor(t, func() bool { return l.Snapshot().Waiting == 1 })
+	time.Sleep(10 * c.MinWait)
+	l.Release(held.Add(-50 * time.Millisecond))
+	if !<-got {
+		t.Fatal("a waiter on a slow lane was rejected before its wait was up")
+	}
+
 	for range 200 { // answers of a second
 		s, _ := l.Acquire(context.Background())
 		l.Release(s.Add(-time.Second))
@@ -190,23 +207,43 @@ func TestLane_WaitFollowsTheServiceTime(t *testing.T) {
 	if w := l.waitNow(); w != c.MaxWait {
 		t.Fatalf("wait %v after 1 s answers, want MaxWait %v", w, c.MaxWait)
 	}
+}
 
-	// A waiter now outlasts MinWait many times over and is served.
-	held, _ := l.Acquire(context.Background())
-	got := make(chan bool, 1)
-	go func() {
-		s, ok := l.Acquire(context.Background())
-		if ok {
-			l.Release(s)
-		}
-		got <- ok
-	}()
-	waitFor(t, func() bool { return l.Snapshot().Waiting == 1 })
-	time.Sleep(10 * c.MinWait)
-	l.Release(held)
-	if !<-got {
-		t.Fatal("a waiter on a slow lane was rejected before its wait was up")
+// A waiting room holding as many as the lane serves within the wait is full: the next request
+// is answered at once, and the lane serves the newest waiters first while that lasts.
+func TestLane_BacklogBeyondTheWaitIsRejectedAtOnce(t *testing.T) {
+	c := fixedConfig(1)
+	c.MinWait, c.WaitServiceTimes, c.MaxWait = 10*time.Millisecond, 4, time.Second
+	l := NewLane(t.Name(), c)
+	for range 200 { // answers of 50 ms: a wait of 200 ms, room for 4 waiters
+		s, _ := l.Acquire(context.Background())
+		l.Release(s.Add(-50 * time.Millisecond))
 	}
+	held, _ := l.Acquire(context.Background())
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			if s, ok := l.Acquire(context.Background()); ok {
+				l.Release(s.Add(-50 * time.Millisecond))
+			}
+		})
+		waitFor(t, func() bool { return l.Snapshot().Waiting == i+1 })
+	}
+	t0 := time.Now()
+	if _, ok := l.Acquire(context.Background()); ok {
+		t.Fatal("admitted past a full waiting room")
+	}
+	if took := time.Since(t0); took > 20*time.Millisecond {
+		t.Fatalf("a request beyond the backlog was answered after %v, not at once", took)
+	}
+	l.mu.Lock()
+	shedding := time.Now().Before(l.shedUntil)
+	l.mu.Unlock()
+	if !shedding {
+		t.Fatal("a full waiting room did not make the lane shed")
+	}
+	l.Release(held)
+	wg.Wait()
 }
 
 // The issue-47 failure: closed-loop clients, more than the limit, on a lane whose answers take
