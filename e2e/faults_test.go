@@ -403,13 +403,15 @@ func TestFault_SlowDownstreamTimesOut(t *testing.T) {
 }
 
 // 7. Overload in pro mode: user-rpc's Login lane (pkg/overload) sheds logins it cannot serve in
-// time; shed requests get a fast 503 while the accepted ones keep a bounded p99, and no process
-// writes a log line per shed request.
+// time; shed requests get a 503 within the lane's wait while the accepted ones keep a bounded
+// p99, and no process writes a log line per shed request.
 func TestFault_OverloadIsShed(t *testing.T) {
 	s := testkit.NewStack(t)
-	// bcrypt cost 9 (~47 ms a hash here): enough for 48 logins to overload two cores; at cost 10
-	// (~95 ms on this machine) admitted logins neared their 3 s budget before any shedding
-	// question arose.
+	// bcrypt cost 9 (~47 ms a hash here, ~0.4 s with 16 at once on two cores). 128 clients
+	// queue for about seven service times, far past the lane's wait (four service times, at most
+	// 0.5 s): the excess must be shed. (Before issue 47 the wait was a fixed 50 ms and 48 clients
+	// sufficed.) At cost 10 (~95 ms on this machine) admitted logins neared their 3 s budget
+	// before any shedding question arose.
 	rpc := s.StartRPC("user", map[string]string{
 		"ZEROMALL_MODE": "pro", "BCRYPT_COST": "9",
 		"LOGIN_LIMIT_ACCOUNT": "1000000", "LOGIN_LIMIT_IP": "1000000",
@@ -420,7 +422,7 @@ func TestFault_OverloadIsShed(t *testing.T) {
 	login := func() timedResult {
 		return hit(http.MethodPost, users.base+"/user/v1/login", "", map[string]any{"email": a.Email, "password": a.Password})
 	}
-	rs := run(8*time.Second, 48, login)
+	rs := run(8*time.Second, 128, login)
 	accepted := stats(only(rs, func(r timedResult) bool { return r.Status == 200 }))
 	shed := stats(only(rs, func(r timedResult) bool { return r.Status == 503 }))
 	t.Logf("FIGURE overload: accepted %s", accepted)
@@ -434,14 +436,12 @@ func TestFault_OverloadIsShed(t *testing.T) {
 		}
 	}
 	if shed.Total == 0 {
-		t.Fatal("nothing was shed under 48 concurrent bcrypt logins on 2 cores")
+		t.Fatal("nothing was shed under 128 concurrent bcrypt logins on 2 cores")
 	}
-	// A shed answer is fast, and its tail well below a served one's: on two cores saturated by
-	// bcrypt, scheduling alone put shed p90 anywhere from 5 to 190 ms across CI runs (the lane
-	// answers at once a request its waiting room cannot serve within the wait), while an
-	// accepted login's p50 stayed near 0.6–0.8 s.
-	if shed.P50 > 100*time.Millisecond || shed.P90 > accepted.P50/2 {
-		t.Errorf("shed requests took p50 %s, p90 %s; want p50 under 100 ms and p90 under half the accepted p50 (%s)", shed.P50, shed.P90, accepted.P50)
+	// A shed answer comes within the lanes' waits (Overload.MaxWait, 0.5 s, in user-rpc and in the
+	// gateway in front); scheduling on two cores saturated by bcrypt adds up to ~0.2 s.
+	if shed.P90 > 1500*time.Millisecond {
+		t.Errorf("shed requests took p50 %s, p90 %s; want p90 within the two 0.5 s waits and scheduling (1.5 s)", shed.P50, shed.P90)
 	}
 	if accepted.Total == 0 || accepted.P99 > 3*time.Second {
 		t.Errorf("accepted requests: %s, want p99 within the 3s Login budget", accepted)

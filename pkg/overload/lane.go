@@ -9,7 +9,7 @@ import (
 
 // Why a request was turned away; the values are the reason label of the rejected counter.
 const (
-	ReasonQueueFull = "queue_full" // no slot, and the waiting room was full: as many waiting as the lane serves within the wait (or MaxQueue, or no room)
+	ReasonQueueFull = "queue_full" // no slot, and the waiting room was full (or disabled)
 	ReasonWaited    = "waited"     // no slot within MaxWait, or the caller left while waiting
 	ReasonBreaker   = "breaker"    // the route's breaker is open (HTTP gate only)
 )
@@ -25,8 +25,6 @@ type Lane struct {
 	inFlight int
 	waiters  list.List     // of *waiter, oldest at the front
 	service  time.Duration // moving average of the admitted requests' service time
-	// Until when the lane counts as shedding: its waiting room was full in the last window.
-	shedUntil time.Time
 
 	// Waiters evicted from a full room in the current window, and until when the room is closed.
 	roomSince   time.Time
@@ -70,15 +68,6 @@ func (l *Lane) Acquire(ctx context.Context) (time.Time, bool) {
 	l.lim.binding = true
 	now := time.Now()
 	if l.cfg.MaxWait <= 0 || l.cfg.MaxQueue <= 0 || !l.roomOpen(now) {
-		l.mu.Unlock()
-		l.stat.reject(ReasonQueueFull)
-		return time.Time{}, false
-	}
-	if l.backlog(l.waiters.Len()+1) > l.wait() {
-		// Those already waiting will be served only after this one's wait is up: the queue is
-		// growing faster than the lane drains it, an overload. Answer at once, and serve the
-		// freshest waiters first while it lasts.
-		l.shedUntil = now.Add(window)
 		l.mu.Unlock()
 		l.stat.reject(ReasonQueueFull)
 		return time.Time{}, false
@@ -139,11 +128,10 @@ func (l *Lane) await(ctx context.Context, w *waiter) (granted, evicted bool) {
 }
 
 // Release ends a request admitted at start: its service time feeds the limit and the wait, and
-// its slot goes to a waiter — the oldest, unless the lane is shedding and the oldest has waited
-// LifoAfter: then the newest (the old ones are likely to be given up on by their callers
-// anyway). A queue that fits in the wait is never reordered: closed-loop clients queued behind a
-// slow lane would otherwise see their oldest requests starve past it, and a single late answer
-// would turn into a lasting stream of 503s.
+// its slot goes to the oldest waiter. Always the oldest: serving the newest first once the
+// oldest had waited a while (as the lanes did before issue 47) starves a closed-loop queue — its
+// clients resend at once, so there is always a newer request — and after any late answer it
+// kept itself going as a stream of 503s. The wait bound keeps an overload's accepted latency.
 func (l *Lane) Release(start time.Time) {
 	now := time.Now()
 	took := now.Sub(start)
@@ -156,13 +144,8 @@ func (l *Lane) Release(start time.Time) {
 		l.service += (took - l.service) / serviceSmoothing
 	}
 	l.inFlight--
-	shedding := now.Before(l.shedUntil)
 	for l.inFlight < l.lim.Limit() && l.waiters.Len() > 0 {
-		next := l.waiters.Front()
-		if shedding && now.Sub(next.Value.(*waiter).since) >= l.cfg.LifoAfter {
-			next = l.waiters.Back()
-		}
-		w := next.Value.(*waiter)
+		w := l.waiters.Front().Value.(*waiter)
 		l.remove(w)
 		w.granted = true
 		close(w.ready)
@@ -180,12 +163,6 @@ const serviceSmoothing = 16
 func (l *Lane) wait() time.Duration {
 	w := time.Duration(l.cfg.WaitServiceTimes * float64(l.service))
 	return min(max(w, l.cfg.MinWait), l.cfg.MaxWait)
-}
-
-// backlog is how long the n-th waiter should wait at the lane's current limit and service time.
-// Call it with l.mu held.
-func (l *Lane) backlog(n int) time.Duration {
-	return time.Duration(float64(n) / float64(l.lim.Limit()) * float64(l.service))
 }
 
 // roomOpen reviews the waiting room once a window and reports whether requests may wait.

@@ -1,7 +1,7 @@
 // Package overload keeps a saturated process doing useful work. Every lane — a gateway route or
-// an rpc method — admits as many requests at once as its adaptive limit allows, lets a bounded
-// number of the rest wait briefly (first come first served while waits are short, newest first
-// once they are not) and answers the others at the cost of a counter: no log line per rejection,
+// an rpc method — admits as many requests at once as its adaptive limit allows, lets the rest
+// wait in arrival order for a few of its service times and answers the others at the cost of a
+// counter: no log line per rejection,
 // one summary line per lane per interval and Prometheus counters instead.
 //
 // It replaces go-zero's adaptive shedder, which decides on the whole machine's CPU: on a box
@@ -35,11 +35,7 @@ type Config struct {
 	// a wait sized from the service time serves it where a fixed one would turn it away.
 	MinWait          time.Duration `json:",default=50ms"`
 	WaitServiceTimes float64       `json:",default=4"`
-	MaxWait          time.Duration `json:",default=1s"`
-	// LifoAfter: while the lane is shedding (a waiter ran out of time in the last 250 ms) and the
-	// oldest waiter has waited this long, slots go to the newest waiter, so under sustained
-	// overload the requests served are fresh and the stale ones time out.
-	LifoAfter time.Duration `json:",default=20ms"`
+	MaxWait          time.Duration `json:",default=500ms"`
 	// MaxQueue bounds the waiters per lane; beyond it the oldest is rejected at once.
 	MaxQueue int `json:",default=1024"`
 }
@@ -74,14 +70,11 @@ func (c Config) withDefaults() Config {
 	if c.MaxWait == 0 && c.MaxQueue == 0 { // both zero: not chosen; MaxWait: 0s alone means no waiting
 		c.MinWait, c.WaitServiceTimes, c.MaxWait, c.MaxQueue = d.MinWait, d.WaitServiceTimes, d.MaxWait, d.MaxQueue
 	}
-	if c.LifoAfter <= 0 {
-		c.LifoAfter = d.LifoAfter
-	}
 	return c
 }
 
 // DefaultConfig is Config with its defaults, for code that builds lanes without a YAML.
 func DefaultConfig() Config {
 	return Config{InitialLimit: 32, MinLimit: 16, MaxLimit: 512, Tolerance: 1.5,
-		MinWait: 50 * time.Millisecond, WaitServiceTimes: 4, MaxWait: time.Second, LifoAfter: 20 * time.Millisecond, MaxQueue: 1024}
+		MinWait: 50 * time.Millisecond, WaitServiceTimes: 4, MaxWait: 500 * time.Millisecond, MaxQueue: 1024}
 }
