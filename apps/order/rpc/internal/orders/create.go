@@ -93,7 +93,7 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 	if key != "" {
 		keys = append(keys, s.idempotency.CacheKeys(&model.OrderIdempotency{UserId: buyer, IdempotencyKey: key})...)
 	}
-	picker := newSlotPicker(s.limits.PendingPerUser)
+	picker := s.newSlotPicker()
 	for {
 		var (
 			o     *Order

@@ -116,8 +116,8 @@ func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
 	checkLedger(t, db)
 }
 
-// A large cap is kept without reading the buyer's slots: picks are blind, and a buyer who holds
-// all but one slot still gets that one.
+// A large cap is kept without reading the buyer's slots: a busy buyer's orders take consecutive
+// slots up to the last one, and the one past the cap is refused.
 func TestCreate_LargeCapFindsTheLastFreeSlot(t *testing.T) {
 	s, db := newCatalogue(t)
 	const limit = readSlotsUpTo + 36

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"zeromall/apps/order/model"
@@ -50,14 +52,15 @@ type Service struct {
 	newSN       func(time.Time) string
 	replica     *store.Replica // nil: every read on the primary
 	ownWrites   time.Duration
-	committed   func() // tests: runs after every commit, before what follows it
+	committed   func()       // tests: runs after every commit, before what follows it
+	slotTurn    atomic.Int64 // where blind slot picks start (pending.go)
 }
 
 // New builds the service on one MySQL connection, the cache configuration of its models and the
 // journal its transactions record stale cache keys in. An Idempotency-Key is remembered for
 // keyTTL: after that the same key creates a new order.
 func New(db sqlx.SqlConn, keyTTL time.Duration, journal *invalidation.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
-	return &Service{
+	s := &Service{
 		db:          db,
 		products:    model.NewProductsModel(db, c, opts...),
 		orders:      model.NewOrdersModel(db, c, opts...),
@@ -69,6 +72,8 @@ func New(db sqlx.SqlConn, keyTTL time.Duration, journal *invalidation.Journal, c
 		limits:      DefaultLimits,
 		newSN:       ids.NewSN,
 	}
+	s.slotTurn.Store(rand.Int64())
+	return s
 }
 
 // Limits bound the stock one buyer can tie up without paying.

@@ -23,13 +23,15 @@ import (
 // going on in the same transaction would keep the lock InnoDB takes on the other order's slot
 // while inserting elsewhere, and two such creations deadlock.
 const (
-	// readSlotsUpTo: with a cap this small, each attempt first reads which slots are taken (a
-	// plain read of about cap rows at most); above it, attempts pick blindly until
-	// blindAttempts picks were taken, so a large cap costs no read per order.
+	// readSlotsUpTo: with a cap this small (production's is 5), each attempt first reads which
+	// slots are taken, a plain read of at most about cap rows, and the cap is exact. Above it
+	// (development and load tests lift the cap to 100000) picks are blind — a read would cost
+	// as many rows as the buyer has unpaid orders — and start from a turn that advances with
+	// every creation, so one busy buyer's orders take consecutive slots and seldom collide.
 	readSlotsUpTo = 64
-	blindAttempts = 3
-	// maxAttempts bounds the attempts of one creation; past it the buyer is at the cap in all
-	// but name (its other creations keep taking the slots this one finds free).
+	// maxAttempts bounds the attempts of one creation. Past it the buyer is at the cap in all
+	// but name: its other creations keep taking the slots this one finds free, or (blind picks
+	// only) nearly every one of a large cap's slots is held.
 	maxAttempts = 16
 )
 
@@ -37,11 +39,17 @@ const (
 type slotPicker struct {
 	limit    int64
 	taken    map[int64]bool // held, as far as this creation has seen
+	start    int64          // where the next pick starts looking
 	attempts int
 }
 
-func newSlotPicker(limit int64) *slotPicker {
-	return &slotPicker{limit: limit, taken: map[int64]bool{}}
+func (s *Service) newSlotPicker() *slotPicker {
+	limit := s.limits.PendingPerUser
+	start := rand.Int64N(limit)
+	if limit > readSlotsUpTo {
+		start = (s.slotTurn.Add(1) & (1<<62 - 1)) % limit
+	}
+	return &slotPicker{limit: limit, taken: map[int64]bool{}, start: start}
 }
 
 // again reports whether the creation may try once more after its slot was taken.
@@ -54,7 +62,7 @@ func (p *slotPicker) again() bool {
 // ErrTooManyPending when the buyer holds every slot.
 func (s *Service) insertPending(ctx context.Context, tx sqlx.Session, p *slotPicker, o *model.Orders) (id int64, taken bool, err error) {
 	p.attempts++
-	if p.limit <= readSlotsUpTo || p.attempts > blindAttempts {
+	if p.limit <= readSlotsUpTo {
 		slots, err := s.orders.PendingSlotsTx(ctx, tx, o.UserId)
 		if err != nil {
 			return 0, false, err
@@ -67,7 +75,7 @@ func (s *Service) insertPending(ctx context.Context, tx sqlx.Session, p *slotPic
 			p.taken[slot] = true
 		}
 	}
-	slot, ok := freeSlot(p.limit, p.taken)
+	slot, ok := freeSlot(p.limit, p.start, p.taken)
 	if !ok {
 		return 0, false, s.tooManyPending()
 	}
@@ -77,16 +85,16 @@ func (s *Service) insertPending(ctx context.Context, tx sqlx.Session, p *slotPic
 		return id, false, err
 	}
 	p.taken[slot] = true
+	p.start = rand.Int64N(p.limit) // away from whoever took this one
 	return 0, true, nil
 }
 
-// freeSlot picks a slot in [0, limit) that is not taken, probing from a random one so that
-// parallel creations spread over the free slots.
-func freeSlot(limit int64, taken map[int64]bool) (int64, bool) {
+// freeSlot returns the first slot at or after start (wrapping within [0, limit)) that is not
+// taken.
+func freeSlot(limit, start int64, taken map[int64]bool) (int64, bool) {
 	if int64(len(taken)) >= limit {
 		return 0, false
 	}
-	start := rand.Int64N(limit)
 	for i := range limit {
 		if slot := (start + i) % limit; !taken[slot] {
 			return slot, true
