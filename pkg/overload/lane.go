@@ -41,8 +41,9 @@ const roomClosed = time.Second
 
 type waiter struct {
 	since   time.Time
-	ready   chan struct{} // closed when granted or evicted
+	ready   chan struct{} // closed when granted, evicted or dropped as stale
 	granted bool
+	stale   bool          // dropped from the head: it had waited half its wait
 	elem    *list.Element // nil once out of the list
 }
 
@@ -120,18 +121,22 @@ func (l *Lane) await(ctx context.Context, w *waiter) (granted, evicted bool) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	granted, evicted = w.granted, w.elem == nil && !w.granted
-	if !granted && !evicted {
+	granted, evicted = w.granted, w.elem == nil && !w.granted && !w.stale
+	if w.elem != nil {
 		l.remove(w)
 	}
 	return granted, evicted
 }
 
 // Release ends a request admitted at start: its service time feeds the limit and the wait, and
-// its slot goes to the oldest waiter. Always the oldest: serving the newest first once the
-// oldest had waited a while (as the lanes did before issue 47) starves a closed-loop queue — its
-// clients resend at once, so there is always a newer request — and after any late answer it
-// kept itself going as a stream of 503s. The wait bound keeps an overload's accepted latency.
+// its slot goes to the oldest waiter that has waited less than half its wait. Older ones at the
+// head are answered now (stale): a queue that old is growing faster than it drains, and what it
+// would serve next has mostly been given up on. That keeps an overload's accepted latency to
+// half the wait, while a closed-loop queue that drains at the lane's pace — N clients over a
+// limit L wait about (N−L)/L service times, at most ⌈(N−L)/L⌉: under half the wait of four
+// while N is below three times the limit — is served in order. (Before issue 47 the lanes served the newest waiter once the oldest had
+// waited 20 ms: in a closed loop there is always a newer request, so the oldest starved past the
+// wait, and after one late answer that kept itself going as a stream of 503s.)
 func (l *Lane) Release(start time.Time) {
 	now := time.Now()
 	took := now.Sub(start)
@@ -144,12 +149,17 @@ func (l *Lane) Release(start time.Time) {
 		l.service += (took - l.service) / serviceSmoothing
 	}
 	l.inFlight--
+	stale := l.wait() / 2
 	for l.inFlight < l.lim.Limit() && l.waiters.Len() > 0 {
 		w := l.waiters.Front().Value.(*waiter)
 		l.remove(w)
-		w.granted = true
+		if now.Sub(w.since) >= stale {
+			w.stale = true
+		} else {
+			w.granted = true
+			l.inFlight++
+		}
 		close(w.ready)
-		l.inFlight++
 	}
 }
 

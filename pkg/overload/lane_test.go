@@ -2,6 +2,7 @@ package overload
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -73,51 +74,55 @@ func TestLane_WaitersGetFreedSlotsOrTimeOut(t *testing.T) {
 	}
 }
 
-// Waiters are served in arrival order, however long they have waited.
-func TestLane_WaitersAreServedInArrivalOrder(t *testing.T) {
+// Waiters are served in arrival order; once they have waited half their wait, a freed slot
+// answers them (503, counted as waited) and goes to the first fresh one.
+func TestLane_WaitersAreServedInArrivalOrderUntilStale(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		age  time.Duration // how long the waiters wait before a slot frees
+		want []int
 	}{
-		{"fresh", 0},
-		{"stale", 300 * time.Millisecond},
+		{"fresh", 0, []int{0, 1, 2}},
+		{"within half the wait", 150 * time.Millisecond, []int{0, 1, 2}},
+		{"stale", 300 * time.Millisecond, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := fixedConfig(1)
-			c.MinWait, c.MaxWait = 500*time.Millisecond, 5*time.Second
+			c.MinWait, c.MaxWait = 500*time.Millisecond, 500*time.Millisecond // stale from 250 ms
 			l := NewLane(t.Name(), c)
 			held, _ := l.Acquire(context.Background())
 			var (
-				mu    sync.Mutex
-				order []int
-				wg    sync.WaitGroup
-				next  = make(chan struct{})
+				mu       sync.Mutex
+				order    []int
+				rejected int
+				wg       sync.WaitGroup
 			)
 			for i := range 3 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
+				wg.Go(func() {
 					s, ok := l.Acquire(context.Background())
+					mu.Lock()
+					defer mu.Unlock()
 					if !ok {
-						t.Errorf("waiter %d rejected", i)
+						rejected++
 						return
 					}
-					mu.Lock()
 					order = append(order, i)
-					mu.Unlock()
-					<-next
 					l.Release(s)
-				}()
+				})
 				waitFor(t, func() bool { return l.Snapshot().Waiting == i+1 })
 			}
 			time.Sleep(tc.age)
+			t0 := time.Now()
 			l.Release(held)
-			for range 3 {
-				next <- struct{}{}
-			}
 			wg.Wait()
-			if len(order) != 3 || order[0] != 0 || order[1] != 1 || order[2] != 2 {
-				t.Fatalf("served %v, want [0 1 2]", order)
+			if !slices.Equal(order, tc.want) || rejected != 3-len(tc.want) {
+				t.Fatalf("served %v and rejected %d, want %v served", order, rejected, tc.want)
+			}
+			if took := time.Since(t0); tc.want == nil && took > 100*time.Millisecond {
+				t.Fatalf("stale waiters were answered %v after the slot freed, not at once", took)
+			}
+			if got := l.stat.recent[ReasonWaited].Load(); got != int64(rejected) {
+				t.Fatalf("waited rejections %d, want %d", got, rejected)
 			}
 		})
 	}
@@ -208,9 +213,10 @@ func TestLane_WaitFollowsTheServiceTime(t *testing.T) {
 // lane's pace and is not an overload.
 func TestLane_ClosedLoopQueueOnASlowLaneIsServed(t *testing.T) {
 	c := fixedConfig(4)
-	c.MinWait = 30 * time.Millisecond // the old fixed wait, in proportion
 	l := NewLane(t.Name(), c)
-	const clients, each, service = 16, 10, 20 * time.Millisecond // each waits ~3 service times
+	// 8 clients over a limit of 4 wait about one service time each: more than the first wait
+	// (MinWait, 50 ms, before the lane has measured anything) allows once halved.
+	const clients, each, service = 8, 12, 40 * time.Millisecond
 	var rejected atomic.Int64
 	var wg sync.WaitGroup
 	for range clients {

@@ -1,7 +1,7 @@
 // Package overload keeps a saturated process doing useful work. Every lane — a gateway route or
 // an rpc method — admits as many requests at once as its adaptive limit allows, lets the rest
-// wait in arrival order for a few of its service times and answers the others at the cost of a
-// counter: no log line per rejection,
+// wait in arrival order for a few of its service times (answering those that have waited half
+// of it when a slot frees) and answers the others at the cost of a counter: no log line per rejection,
 // one summary line per lane per interval and Prometheus counters instead.
 //
 // It replaces go-zero's adaptive shedder, which decides on the whole machine's CPU: on a box

@@ -4,7 +4,9 @@
 -- creations by one buyer only wait on each other when they pick the same slot, which happens
 -- when the buyer is near the cap; the unique key alone keeps them from passing it together.
 -- Existing pending orders get slots 0, 1, ... per buyer, oldest first.
--- order_buyers stays until no instance from before this migration runs (they lock it).
+-- order_buyers stays until no instance from before this migration runs (they lock it). While such
+-- instances still serve, the orders they create take no slot: each version keeps the cap over
+-- its own creations until the rollout ends.
 ALTER TABLE `orders`
   ADD COLUMN IF NOT EXISTS `pending_slot` int NULL DEFAULT NULL COMMENT 'while pending: its slot of the buyer cap on unpaid orders',
   ADD UNIQUE KEY IF NOT EXISTS `uk_user_pending_slot` (`user_id`, `pending_slot`);
