@@ -61,6 +61,9 @@ func TestOrderMigration0009_GivesExistingPendingOrdersSlots(t *testing.T) {
 		}
 		got = append(got, status+":"+s)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	want := "pending:0 pending:0 paid:- pending:1 cancelled:- pending:2"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("slots after the migration: %s, want %s", strings.Join(got, " "), want)
