@@ -17,26 +17,7 @@ func TestCreate_UnpaidOrdersPerBuyerAreCapped(t *testing.T) {
 	s.SetLimits(Limits{PendingPerUser: 3, MaxHold: time.Hour})
 	ctx := context.Background()
 	p := mustProduct(t, s, "capped cap", 900, 100)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var created []*Order
-	refused := 0
-	for range 12 {
-		wg.Go(func() {
-			o, err := s.Create(ctx, 41, []Line{{ProductID: p.Id, Quantity: 1}}, "")
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				created = append(created, o)
-			case errors.Is(err, xerr.ErrTooManyPending):
-				refused++
-			default:
-				t.Errorf("create: %v", err)
-			}
-		})
-	}
-	wg.Wait()
+	created, refused := raceCreations(t, s, 41, p.Id, 12)
 	if len(created) != 3 || refused != 9 {
 		t.Fatalf("12 parallel orders of one buyer: %d created, %d refused; want 3 and 9", len(created), refused)
 	}
@@ -60,29 +41,7 @@ func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
 	ctx := context.Background()
 	const buyer = 45
 	p := mustProduct(t, s, "raced rucksack", 900, 100)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var created []*Order
-	refused := 0
-	start := make(chan struct{})
-	for range 50 {
-		wg.Go(func() {
-			<-start
-			o, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, "")
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				created = append(created, o)
-			case errors.Is(err, xerr.ErrTooManyPending):
-				refused++
-			default:
-				t.Errorf("create: %v", err)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
+	created, refused := raceCreations(t, s, buyer, p.Id, 50)
 	if len(created) != 5 || refused != 45 {
 		t.Fatalf("50 parallel orders at a cap of 5: %d created, %d refused; want 5 and 45", len(created), refused)
 	}
@@ -137,6 +96,36 @@ func TestCreate_LargeCapFindsTheLastFreeSlot(t *testing.T) {
 		t.Fatalf("past a cap of %d: %v, want ErrTooManyPending", limit, err)
 	}
 	checkLedger(t, db)
+}
+
+// raceCreations starts n creations of one unit of product by buyer at once and returns the
+// orders created and how many were refused as too many unpaid; any other error fails the test.
+func raceCreations(t *testing.T, s *Service, buyer, product int64, n int) (created []*Order, refused int) {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		start = make(chan struct{})
+	)
+	for range n {
+		wg.Go(func() {
+			<-start
+			o, err := s.Create(context.Background(), buyer, []Line{{ProductID: product, Quantity: 1}}, "")
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				created = append(created, o)
+			case errors.Is(err, xerr.ErrTooManyPending):
+				refused++
+			default:
+				t.Errorf("create: %v", err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	return created, refused
 }
 
 // Reopening a payment again and again cannot hold an order past MaxHold after it was placed, and
