@@ -132,11 +132,12 @@ func (l *Lane) await(ctx context.Context, w *waiter) (granted, evicted bool) {
 // its slot goes to the oldest waiter that has waited less than half its wait. Older ones at the
 // head are answered now (stale): a queue that old is growing faster than it drains, and what it
 // would serve next has mostly been given up on. That keeps an overload's accepted latency to
-// half the wait, while a closed-loop queue that drains at the lane's pace — N clients over a
-// limit L wait about (N−L)/L service times, at most ⌈(N−L)/L⌉: under half the wait of four
-// while N is below three times the limit — is served in order. (Before issue 47 the lanes served the newest waiter once the oldest had
-// waited 20 ms: in a closed loop there is always a newer request, so the oldest starved past the
-// wait, and after one late answer that kept itself going as a stream of 503s.)
+// half the wait, while a closed-loop queue that drains at the lane's pace is served in order:
+// N clients over a limit L wait about (N−L)/L service times, at most ⌈(N−L)/L⌉, which is under
+// half the wait of four while N is below three times the limit. (Before issue 47 the lanes
+// served the newest waiter once the oldest had waited 20 ms: in a closed loop there is always a
+// newer request, so the oldest starved past the wait, and after one late answer that kept
+// itself going as a stream of 503s.)
 func (l *Lane) Release(start time.Time) {
 	now := time.Now()
 	took := now.Sub(start)
@@ -167,9 +168,7 @@ func (l *Lane) Release(start time.Time) {
 const serviceSmoothing = 16
 
 // wait is how long a request may wait for a slot now: WaitServiceTimes of the lane's service
-// time, within [MinWait, MaxWait]. A closed-loop queue of N clients over a limit L waits about
-// (N-L)/L service times, so it is served; an open-loop excess piles up until it waits that long
-// and is then turned away. Call it with l.mu held.
+// time, within [MinWait, MaxWait]. Call it with l.mu held.
 func (l *Lane) wait() time.Duration {
 	w := time.Duration(l.cfg.WaitServiceTimes * float64(l.service))
 	return min(max(w, l.cfg.MinWait), l.cfg.MaxWait)
