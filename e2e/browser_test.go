@@ -142,11 +142,15 @@ const stepTimeout = 30 * time.Second
 
 func (p *explorerPage) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	if err := p.do(steps...); err != nil {
 		p.t.Fatalf("browser: %s: %v", what, err)
 	}
+}
+
+func (p *explorerPage) do(steps ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	return chromedp.Do(ctx, steps...)
 }
 
 // read runs one action that reads a value from the page.
@@ -217,6 +221,14 @@ func (p *explorerPage) try(operationID string, params map[string]string) answer 
 		chromedp.ScrollIntoView(chromedp.CSS(op)),
 		chromedp.Click(chromedp.CSS(op+" .opblock-summary-control")),
 		chromedp.WaitVisible(chromedp.CSS(op+" .execute")),
+		// Swagger UI resolves an operation when it opens; executing one before that ends fails
+		// in the page ("OperationNotFoundError") and sends nothing.
+		void(chromedp.Poll[bool](fmt.Sprintf(`(() => {
+			const block = document.querySelector(%q);
+			const method = [...block.classList].map(c => c.match(/^opblock-(get|put|post|delete|patch)$/)).find(m => m)[1];
+			const path = block.querySelector(".opblock-summary-path").dataset.path;
+			return !!window.ui.specSelectors.specResolvedSubtree(["paths", path, method]);
+		})()`, op))),
 	)
 	for name, value := range params {
 		field := op + ` tr[data-param-name="` + name + `"] input`
@@ -225,10 +237,14 @@ func (p *explorerPage) try(operationID string, params map[string]string) answer 
 		}
 		p.run("fill "+name+" of "+operationID, fill(field, value))
 	}
-	p.run("execute "+operationID,
+	err := p.do(
 		chromedp.Click(chromedp.CSS(op+" .execute")),
 		chromedp.WaitVisible(chromedp.CSS(op+" .live-responses-table tbody .response-col_status")),
 	)
+	if err != nil {
+		shown, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ""`, op)))
+		p.t.Fatalf("browser: execute %s: %v; the operation shows:\n%s", operationID, err, shown)
+	}
 	status := read(p, "read the status of "+operationID, chromedp.Text(chromedp.CSS(op+" .live-responses-table tbody .response-col_status")))
 	body := read(p, "read the body of "+operationID, chromedp.Text(chromedp.CSS(op+" .live-responses-table tbody .highlight-code pre")))
 	a := answer{op: operationID, body: compact(body)}
