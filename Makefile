@@ -50,6 +50,19 @@ compose-down: ## stop Compose (volumes are kept; deploy/scripts/compose.sh down 
 build: ## build every service into ./bin
 	@for s in $(SERVICES); do for k in rpc api; do go build -tags $(GO_TAGS) -o bin/$$s-$$k ./apps/$$s/$$k || exit 1; done; done
 
+# ---- Kubernetes ------------------------------------------------------------
+
+.PHONY: k8s-up k8s-down test-k8s
+k8s-up: images-local ## a real single-node Kubernetes here (root), built from upstream (deploy/k8s/cluster), with zeromall's images loaded; deploy/k8s/README.md
+	deploy/k8s/cluster/up.sh
+	deploy/k8s/cluster/images.sh
+
+k8s-down: ## stop make k8s-up's cluster and remove everything it made (processes, mounts, netns, cgroups, iptables chains)
+	deploy/k8s/cluster/down.sh
+
+test-k8s: images-local ## deploy/k8s on a fresh k8s-up cluster: dry-run=server, apply, a purchase, rolling update and deleted pods under load, PDB, HPA, NetworkPolicy; each step timed (K8S_KEEP=1 keeps the cluster)
+	deploy/k8s/cluster/test.sh
+
 # ---- testing ---------------------------------------------------------------
 
 LINT_MOD := deploy/tools/lint/go.mod
@@ -87,7 +100,7 @@ gen-check: ## fail if make gen would change any generated file
 # without the race detector: its load generator shares the cores with the services, and under
 # -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
 test-go: ## unit, integration, e2e (the API explorer in headless chromium among them; screenshots in .run/test-output) and fault-injection tests (real MySQL and Redis; etcd embedded)
-	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$')
+	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$' -e '^zeromall/deploy/k8scheck$$')
 	go test -count=1 -tags $(GO_TAGS),crashpoints ./pkg/crashpoint
 	@mkdir -p .run/test-output
 	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m -skip '^TestFault' -artifacts -outputdir $(CURDIR)/.run/test-output ./e2e

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the local machine has what zeromall needs and that MySQL and Redis are up.
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
-# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint] [browser] [docker] [compose]
+# Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint] [browser] [docker] [compose] [k8s]
 #   (no argument: protoc mysql redis; make test names what its steps need)
 #   ha: the engines of make run-ha (etcd, redis-server, MariaDB with Galera, HAProxy, iptables), installed, not started
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
@@ -10,6 +10,8 @@
 #   docker: starts the Docker daemon when it is installed but does not answer (nothing when absent)
 #   compose: what make test-compose and make images-local need beside the engine: a Compose tool
 #     (Debian's docker-compose when there is no docker compose plugin) and mmdebstrap
+#   k8s: what make k8s-up runs beside the binaries it builds: containerd (a second instance of its
+#     own) with runc, the CNI plugins, iptables, conntrack and openssl
 set -euo pipefail
 
 MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
@@ -136,12 +138,21 @@ need_compose() {
 	command -v mmdebstrap >/dev/null || want mmdebstrap
 }
 
+need_k8s() {
+	command -v containerd >/dev/null || want containerd
+	command -v runc >/dev/null || want runc
+	[ -x /usr/lib/cni/bridge ] || want containernetworking-plugins
+	command -v iptables >/dev/null || want iptables
+	command -v conntrack >/dev/null || want conntrack
+	command -v openssl >/dev/null || want openssl
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(protoc mysql redis)
 start=()
 for t in "${targets[@]}"; do
 	case "$t" in
-	protoc | mysql | redis | wrk | ha | prometheus | lint | browser | docker | compose) "need_$t" ;;
+	protoc | mysql | redis | wrk | ha | prometheus | lint | browser | docker | compose | k8s) "need_$t" ;;
 	*) die "unknown target $t" ;;
 	esac
 done
