@@ -76,7 +76,7 @@ func manifests(t *testing.T, root string) []string {
 func dryRun(t *testing.T, root string) {
 	must(t, "create", "namespace", "zeromall-dryrun")
 	defer must(t, "delete", "namespace", "zeromall-dryrun", "--wait=false")
-	for _, f := range append(manifests(t, root), filepath.Join(root, "deploy/k8s/cluster/dev-engines.yaml")) {
+	for _, f := range manifests(t, root) {
 		out := must(t, "apply", "--dry-run=server", "-n", "zeromall-dryrun", "-f", f)
 		logf(t, "dry-run %s: %d objects", filepath.Base(f), strings.Count(out, "(server dry run)"))
 	}
@@ -154,12 +154,23 @@ func rollingUpdate(t *testing.T, s *shop) {
 		}
 		logf(t, "rolled %s in %.1f s: %v -> %v", p, time.Since(start).Seconds(), before, after)
 	}
-	time.Sleep(3 * time.Second)
+	waitNoneTerminating(t)
 	sent, ok, failed := l.stop(t)
 	logf(t, "rolling update: sent %d, 2xx %d, failed %d", sent, ok, len(failed))
 	if len(failed) > 0 || sent == 0 {
 		t.Errorf("rolling update: %d of %d requests failed, want none", len(failed), sent)
 	}
+}
+
+// waitNoneTerminating keeps the load on until every replaced pod has finished terminating, so
+// that the requests their shutdown could fail are counted.
+func waitNoneTerminating(t *testing.T) {
+	t.Helper()
+	testkit.Eventually(t, 2*time.Minute, "every old pod has terminated", func() bool {
+		out := must(t, "-n", ns, "get", "pods", "-o", `jsonpath={range .items[*]}{.metadata.deletionTimestamp}{end}`)
+		return strings.TrimSpace(out) == ""
+	})
+	time.Sleep(2 * time.Second)
 }
 
 // deletePods deletes one order-rpc and one user-api pod (a graceful termination, as a node drain
@@ -174,7 +185,7 @@ func deletePods(t *testing.T, s *shop) {
 		waitAvailable(t, p)
 		logf(t, "deleted %s; %s back to 2 available in %.1f s", victim, p, time.Since(start).Seconds())
 	}
-	time.Sleep(3 * time.Second)
+	waitNoneTerminating(t)
 	sent, _, failed := l.stop(t)
 	// A deleted pod is terminated gracefully (removed from the Service, then drained): no request
 	// should fail; a handful is the most that is tolerated, and every failure is listed above.
@@ -318,9 +329,10 @@ func dumpState(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, _ := kubectl(ctx, nil, "get", "pods,deployments,hpa", "-A", "-o", "wide")
-	t.Logf("cluster state:\n%s", out)
 	ev, _ := kubectl(ctx, nil, "get", "events", "-A", "--sort-by=.lastTimestamp")
-	t.Logf("events:\n%s", tail(ev, 40))
+	for _, line := range strings.Split(out+tail(ev, 40), "\n") {
+		logf(t, "state: %s", line)
+	}
 }
 
 func tail(s string, n int) string {

@@ -57,11 +57,18 @@ func secretValue(t *testing.T, secret, key string) string {
 	return string(raw)
 }
 
-// pods lists the names of a process's pods.
+// pods lists the names of a process's running pods that are not terminating.
 func pods(t *testing.T, process string) []string {
 	t.Helper()
-	return strings.Fields(must(t, "-n", ns, "get", "pods", "-l", "app.kubernetes.io/name="+process,
-		"--field-selector=status.phase=Running", "-o", "jsonpath={.items[*].metadata.name}"))
+	out := must(t, "-n", ns, "get", "pods", "-l", "app.kubernetes.io/name="+process, "--field-selector=status.phase=Running",
+		"-o", `jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{"\n"}{end}`)
+	var names []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 1 {
+			names = append(names, f[0])
+		}
+	}
+	return names
 }
 
 // waitAvailable waits until the Deployment has rolled out completely.

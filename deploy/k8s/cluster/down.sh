@@ -4,7 +4,7 @@
 # chains of kube-proxy and the CNI plugins (Docker's are left alone), the CNI bridge, the host
 # sysctls the kubelet and kube-proxy changed, and the state directory. Safe to run twice.
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 # shellcheck source=deploy/k8s/cluster/env.sh
 . ./env.sh
 
@@ -39,7 +39,7 @@ stop containerd
 pkill -KILL -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" 2>/dev/null
 for procs in /sys/fs/cgroup/*/kubepods*/ /sys/fs/cgroup/kubepods*/; do
 	[ -d "$procs" ] || continue
-	find "$procs" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	find "$procs" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
 done
 # The API server before etcd: stopped the other way round, it hangs.
 stop kube-scheduler
@@ -67,6 +67,15 @@ for ipt in iptables ip6tables; do
 		for ch in $chains; do "$ipt" -t "$table" -X "$ch" 2>/dev/null; done
 	done
 done
+if [ -f "$STATE/nft-tables.saved" ]; then
+	nft list tables 2>/dev/null | grep -vxFf "$STATE/nft-tables.saved" | while read -r _ family name; do
+		# Only an empty one: nothing but its built-in chains.
+		rules=$(nft -a list table "$family" "$name" 2>/dev/null | grep -c '# handle' || true)
+		chains=$(nft list table "$family" "$name" 2>/dev/null | grep -c '^\s*chain ' || true)
+		[ "$rules" -le $((chains + 1)) ] && nft delete table "$family" "$name" 2>/dev/null
+	done
+fi
+[ -f "$STATE/netns-dir.saved" ] || rmdir /run/netns 2>/dev/null
 ip link del "$CNI_BRIDGE" 2>/dev/null
 ip link del kube-ipvs0 2>/dev/null
 

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the scripts that source this file use these
 # Where the test cluster of make k8s-up lives and how it is addressed; sourced by up.sh, down.sh
 # and apply.sh. Everything it writes is under STATE and RUN, plus what the kubelet, containerd
 # and the CNI plugins write outside them, which down.sh removes too.

@@ -4,12 +4,13 @@
 # fails (K8S_KEEP=1 keeps it for a look: export the KUBECONFIG and PATH that up.sh prints).
 set -euo pipefail
 cd "$(dirname "$0")"
+HERE=$PWD
 ROOT=$(cd ../../.. && pwd)
 # shellcheck source=deploy/k8s/cluster/env.sh
 . ./env.sh
 
 ./down.sh >/dev/null
-[ -n "${K8S_KEEP:-}" ] || trap ./down.sh EXIT
+[ -n "${K8S_KEEP:-}" ] || trap "$HERE/down.sh" EXIT
 ./up.sh
 ./images.sh
 PATH=$(cat "$STATE/bin"):$PATH

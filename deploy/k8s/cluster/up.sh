@@ -42,6 +42,10 @@ for s in vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops 
 	kernel.keys.root_maxbytes net.ipv4.conf.all.route_localnet; do
 	echo "$s=$(sysctl -n "$s")"
 done >"$STATE/sysctl.saved"
+# kube-proxy and the kubelet also create iptables tables that were not there (empty ones stay
+# behind when their chains are removed), and /run/netns: down.sh removes what it finds new.
+if command -v nft >/dev/null; then nft list tables >"$STATE/nft-tables.saved" 2>/dev/null || true; fi
+[ -d /run/netns ] && touch "$STATE/netns-dir.saved"
 
 # ---- certificates ------------------------------------------------------------------------
 ca() { # name CN
