@@ -68,18 +68,20 @@ test-k8s: images-local ## deploy/k8s on a fresh k8s-up cluster: dry-run=server, 
 LINT_MOD := deploy/tools/lint/go.mod
 
 .PHONY: test test-deps fmt-check vet lint vuln gen-check test-go test-prometheus test-compose test-compose-if-engine test-faults chaos ha-faults ha-short ha-writecost fuzz
-test: test-deps fmt-check vet lint gen-check test-go test-prometheus test-compose-if-engine fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, the Compose stack where a Docker engine answers, short fuzzing, a short HA fault run (installs what its steps need first)
+test: test-deps fmt-check vet lint gen-check test-go test-prometheus test-compose-if-engine test-k8s fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, the Compose stack where a Docker engine answers, deploy/k8s on a real single-node Kubernetes, short fuzzing, a short HA fault run (installs what its steps need first)
 
 # What make test's steps need: protoc (gen-check), MySQL and Redis (tests), the HA engines
 # (ha-short), Prometheus (test-prometheus), shellcheck (lint), chromium (the explorer's browser
-# test), the Docker daemon, a Compose tool and mmdebstrap (test-compose).
-TEST_DEPS := protoc mysql redis ha prometheus lint browser docker compose
+# test), the Docker daemon, a Compose tool and mmdebstrap (test-compose), containerd, runc and the
+# CNI plugins (test-k8s).
+TEST_DEPS := protoc mysql redis ha prometheus lint browser docker compose k8s
 test-deps:
 	deploy/scripts/deps.sh $(TEST_DEPS)
 
-lint: ## golangci-lint v2 (.golangci.yml) on the main module and deploy/devetcd; actionlint on .github/workflows
+lint: ## golangci-lint v2 (.golangci.yml) on the main module, deploy/devetcd and the test cluster's own programs; actionlint on .github/workflows
 	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
 	cd deploy/devetcd && go tool -modfile=../tools/lint/go.mod golangci-lint run --config ../../.golangci.yml ./...
+	cd deploy/k8s/cluster && go tool -modfile=../../tools/lint/go.mod golangci-lint run --config ../../../.golangci.yml ./clusterdns ./pause
 	go tool -modfile=deploy/tools/actionlint/go.mod actionlint
 
 vuln: ## govulncheck on production code; skipped (and says so) when its database is unreachable

@@ -48,7 +48,7 @@ func TestKubernetes_ManifestsRunOnARealCluster(t *testing.T) {
 		{"kubectl delete pod of an order-rpc and a user-api under load: nothing lost", func(t *testing.T) { deletePods(t, s) }},
 		{"an eviction that would break a PodDisruptionBudget is refused", evictions},
 		{"the HorizontalPodAutoscaler scales order-api up on metrics-server's CPU", func(t *testing.T) { autoscale(t, s) }},
-		{"NetworkPolicies: applied; enforced only if the network plugin can", networkPolicies},
+		{"the cluster DNS resolves a Service; NetworkPolicies applied, enforced only if the network plugin can", networkPolicies},
 		{"restart counts", restarts},
 	}
 	for _, st := range steps {
@@ -291,14 +291,22 @@ func networkPolicies(t *testing.T) {
 	if len(names) != len(processes) {
 		t.Fatalf("networkpolicies %v, want one per process", names)
 	}
-	ip := must(t, "-n", ns, "get", "pod", pods(t, "order-rpc")[0], "-o", "jsonpath={.status.podIP}")
-	probe := fmt.Sprintf(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"netpol-probe","namespace":"default"},
+	// The probe finds order-rpc by its Service's name (the cluster's DNS, then kube-proxy).
+	svcIP := must(t, "-n", ns, "get", "service", "order-rpc", "-o", "jsonpath={.spec.clusterIP}")
+	probe := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"netpol-probe","namespace":"default"},
 "spec":{"restartPolicy":"Never","containers":[{"name":"probe","image":"zeromall-local/etcd:3.4-bookworm",
-"imagePullPolicy":"Never","command":["bash","-c","timeout 3 bash -c 'exec 3<>/dev/tcp/%s/9002' && echo reached || echo refused"]}]}}`, ip)
+"imagePullPolicy":"Never","command":["bash","-c",` + strconv.Quote(`ip=$(getent hosts order-rpc.zeromall | cut -d' ' -f1); `+
+		`[ -n "$ip" ] || { echo nodns; exit 0; }; `+
+		`if timeout 3 bash -c "exec 3<>/dev/tcp/$ip/9002"; then echo reached $ip; else echo refused $ip; fi`) + `]}]}}`
 	mustApply(t, probe)
 	defer must(t, "-n", "default", "delete", "pod", "netpol-probe", "--wait=false")
 	must(t, "-n", "default", "wait", "pod/netpol-probe", "--for=jsonpath={.status.phase}=Succeeded", "--timeout=60s")
-	got := strings.TrimSpace(must(t, "-n", "default", "logs", "netpol-probe"))
+	f := strings.Fields(must(t, "-n", "default", "logs", "netpol-probe"))
+	if len(f) != 2 || f[1] != svcIP {
+		t.Fatalf("probe printed %v: want order-rpc.zeromall resolved to its Service's address %s by the cluster DNS", f, svcIP)
+	}
+	logf(t, "dns: order-rpc.zeromall resolves to its Service's address %s", svcIP)
+	got := f[0]
 	switch got {
 	case "refused":
 		logf(t, "networkpolicy: enforced: a pod in namespace default cannot reach order-rpc:9002")

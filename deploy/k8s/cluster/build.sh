@@ -40,6 +40,8 @@ if ((missing)); then
 	mv "$tmp/server" "$tmp/etcd"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
+	# Binaries of other pins are of no further use (about 600 MB each).
+	find "$(dirname "$dir")" -mindepth 1 -maxdepth 1 -type d ! -path "$dir" -exec rm -rf {} +
 	echo "built in $((SECONDS - start)) s" >&2
 fi
 echo "$dir"

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -37,7 +38,12 @@ func main() {
 	health := flag.String("health", ":8080", "HTTP address of /ready")
 	domain := flag.String("domain", "cluster.local", "cluster domain")
 	resolvConf := flag.String("resolv-conf", "/etc/resolv.conf", "where the upstream resolvers are")
-	ttl := flag.Uint("ttl", 5, "TTL of the cluster's answers, in seconds")
+	ttl := uint32(5)
+	flag.Func("ttl", "TTL of the cluster's answers, in seconds (default 5)", func(v string) error {
+		n, err := strconv.ParseUint(v, 10, 32)
+		ttl = uint32(n)
+		return err
+	})
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -54,7 +60,7 @@ func main() {
 	factory := informers.NewSharedInformerFactory(client, 10*time.Minute)
 	z := &zone{
 		domain:    dns.Fqdn(*domain),
-		ttl:       uint32(*ttl),
+		ttl:       ttl,
 		services:  factory.Core().V1().Services().Lister(),
 		endpoints: factory.Discovery().V1().EndpointSlices().Lister(),
 		dirty:     true,
