@@ -77,8 +77,17 @@ func dryRun(t *testing.T, root string) {
 	must(t, "create", "namespace", "zeromall-dryrun")
 	defer must(t, "delete", "namespace", "zeromall-dryrun", "--wait=false")
 	for _, f := range manifests(t, root) {
-		out := must(t, "apply", "--dry-run=server", "-n", "zeromall-dryrun", "-f", f)
-		logf(t, "dry-run %s: %d objects", filepath.Base(f), strings.Count(out, "(server dry run)"))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		out, warnings, err := kubectlWarn(ctx, nil, "apply", "--dry-run=server", "-n", "zeromall-dryrun", "-f", f)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A warning (a deprecated field, a policy the object would break) is a defect too.
+		for _, w := range warnings {
+			t.Errorf("%s: the API server warns: %s", filepath.Base(f), w)
+		}
+		logf(t, "dry-run %s: %d objects admitted, %d warnings", filepath.Base(f), strings.Count(out, "(server dry run)"), len(warnings))
 	}
 }
 

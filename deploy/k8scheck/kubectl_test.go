@@ -13,16 +13,28 @@ import (
 
 // kubectl runs kubectl (KUBECONFIG and PATH come from make test-k8s) and returns its output.
 func kubectl(ctx context.Context, stdin []byte, args ...string) (string, error) {
+	out, _, err := kubectlWarn(ctx, stdin, args...)
+	return out, err
+}
+
+// kubectlWarn is kubectl that also returns the warnings the API server sent with its answer.
+func kubectlWarn(ctx context.Context, stdin []byte, args ...string) (out string, warnings []string, err error) {
 	cmd := exec.CommandContext(ctx, "kubectl", args...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return out.String(), fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(line, "Warning:") {
+			warnings = append(warnings, line)
+		}
 	}
-	return out.String(), nil
+	if err != nil {
+		return stdout.String(), warnings, fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), warnings, nil
 }
 
 // must is kubectl for a step that cannot go on without it.

@@ -17,4 +17,4 @@ PATH=$(cat "$STATE/bin"):$PATH
 export PATH
 cd "$ROOT"
 set -o pipefail
-go test -count=1 -v -timeout 45m ./deploy/k8scheck 2>&1 | grep -E --line-buffered 'k8s:|\[apply\]|_test.go|^(--- |ok|FAIL|PASS|panic)'
+go test -count=1 -v -timeout 45m ./deploy/k8scheck 2>&1 | grep -E --line-buffered 'k8s:|\[apply\]|Warning|_test.go|^(--- |ok|FAIL|PASS|panic)'
