@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the test cluster's binaries from this module's pinned versions into a cache outside the
 # repo, keyed by go.mod and go.sum: a second run with the same pins builds nothing. Prints the
-# directory. Cold, on 2 cores, this takes about 6 minutes (one go build shares the work).
+# directory. Cold, on 2 cores, this takes 4-6 minutes (one go build shares the work).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,7 +13,7 @@ bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy k
 missing=0
 for b in "${bins[@]}"; do [[ -x $dir/$b ]] || missing=1; done
 if ((missing)); then
-	echo "building Kubernetes $k8s, etcd and metrics-server into $dir (cold: about 6 minutes on 2 cores)" >&2
+	echo "building Kubernetes $k8s, etcd and metrics-server into $dir (cold: 4-6 minutes on 2 cores)" >&2
 	tmp=$dir.tmp.$$
 	mkdir -p "$tmp"
 	minor=${k8s#v1.}
