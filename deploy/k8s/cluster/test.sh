@@ -10,7 +10,7 @@ ROOT=$(cd ../../.. && pwd)
 . ./env.sh
 
 ./down.sh >/dev/null
-[ -n "${K8S_KEEP:-}" ] || trap "$HERE/down.sh" EXIT
+[ -n "${K8S_KEEP:-}" ] || trap '"$HERE/down.sh"' EXIT
 ./up.sh
 ./images.sh
 PATH=$(cat "$STATE/bin"):$PATH
