@@ -208,6 +208,9 @@ gen-%-api: ## regenerate one gateway and its OpenAPI file, e.g. make gen-user-ap
 	@# goctl stamps the generation time into "x-date" (always followed by "x-description", so the
 	@# JSON stays valid); drop it so regenerating never shows a diff.
 	sed -i '/^  "x-date": /d' doc/api/$*.json
+	@# apispec adds every error answer and the required fields goctl leaves out (deploy/apispec).
+	go build -o $(BIN)/apispec ./deploy/apispec
+	$(GOCTL) api plugin -plugin $(BIN)/apispec -api apps/$*/api/$*.api -dir doc/api
 
 gen-%-rpc: gen-tools ## regenerate one rpc service, e.g. make gen-user-rpc
 	PATH=$(BIN):$$PATH $(GOCTL) rpc protoc apps/$*/rpc/$*.proto --proto_path=apps/$*/rpc \

@@ -27,6 +27,7 @@ var fieldSamples = map[string]any{
 }
 
 type openAPISchema struct {
+	Ref        string                   `json:"$ref"`
 	Type       string                   `json:"type"`
 	Properties map[string]openAPISchema `json:"properties"`
 }
@@ -38,6 +39,7 @@ type openAPISpec struct {
 			Schema openAPISchema `json:"schema"`
 		} `json:"parameters"`
 	} `json:"paths"`
+	Definitions map[string]openAPISchema `json:"definitions"`
 }
 
 func loadOpenAPI(t *testing.T, gateway string) openAPISpec {
@@ -58,7 +60,7 @@ func editedFields(t *testing.T, spec openAPISpec, method, path string) map[strin
 	t.Helper()
 	for _, p := range spec.Paths[path][strings.ToLower(method)].Parameters {
 		if p.In == "body" {
-			return p.Schema.Properties
+			return spec.Definitions[strings.TrimPrefix(p.Schema.Ref, "#/definitions/")].Properties
 		}
 	}
 	t.Fatalf("%s %s has no JSON body in the OpenAPI file", method, path)

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"zeromall/pkg/httpresult"
+	"zeromall/pkg/xerr"
+)
+
+// pluginInput is the part of goctl's plugin input (its parsed .api file) that apispec reads.
+type pluginInput struct {
+	Api struct {
+		Types   []apiType
+		Service struct {
+			Groups []struct {
+				Annotation struct{ Properties map[string]string }
+				Routes     []route
+			}
+		}
+	}
+	ApiFilePath string
+	Dir         string
+}
+
+type route struct {
+	Method, Path, Handler string
+	AtDoc                 struct{ Properties map[string]string }
+	RequestType           *apiType
+}
+
+type apiType struct {
+	RawName string
+	Members []struct{ Name, Tag string }
+}
+
+// jsonFields returns a type's JSON fields and whether each is required: neither optional (a
+// request may leave it out) nor omitempty (an answer may leave it out).
+func (t apiType) jsonFields() (names []string, required []bool) {
+	for _, m := range t.Members {
+		tag, ok := reflect.StructTag(strings.Trim(m.Tag, "`")).Lookup("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if !ok || name == "-" {
+			continue
+		}
+		optional := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "optional" || o == "omitempty" })
+		names = append(names, name)
+		required = append(required, !optional)
+	}
+	return names, required
+}
+
+type object = map[string]any
+
+func complete(in pluginInput) error {
+	name := strings.TrimSuffix(filepath.Base(in.ApiFilePath), ".api")
+	file := filepath.Join(in.Dir, name+".json")
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var doc object
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	defs, _ := doc["definitions"].(object)
+	if defs == nil {
+		return fmt.Errorf("%s has no definitions: set useDefinitions: true in the .api file's info", file)
+	}
+	for _, t := range in.Api.Types {
+		if def, ok := defs[t.RawName].(object); ok {
+			markRequired(def, t)
+		}
+	}
+	paths, _ := doc["paths"].(object)
+	for _, g := range in.Api.Service.Groups {
+		for _, r := range g.Routes {
+			path := swaggerPath(g.Annotation.Properties["prefix"], r.Path)
+			op, ok := lookup(paths, path, strings.ToLower(r.Method))
+			if !ok {
+				return fmt.Errorf("%s: no operation %s %s", file, r.Method, path)
+			}
+			answers, err := routeAnswers(g.Annotation.Properties["middleware"], r)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", r.Method, path, err)
+			}
+			addAnswers(op, answers)
+		}
+	}
+	pruneDefinitions(doc)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return os.WriteFile(file, out.Bytes(), 0o644)
+}
+
+func markRequired(def object, t apiType) {
+	names, required := t.jsonFields()
+	var req []any
+	for i, n := range names {
+		if required[i] {
+			req = append(req, n)
+		}
+	}
+	if len(req) == 0 {
+		delete(def, "required")
+		return
+	}
+	def["required"] = req
+}
+
+// swaggerPath joins a group's prefix and a route's path, with {name} for :name.
+func swaggerPath(prefix, path string) string {
+	parts := strings.Split(strings.Trim(prefix, "/")+"/"+strings.Trim(path, "/"), "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = "{" + p[1:] + "}"
+		}
+	}
+	return "/" + strings.Trim(strings.Join(parts, "/"), "/")
+}
+
+func lookup(paths object, path, method string) (object, bool) {
+	item, _ := paths[path].(object)
+	op, ok := item[method].(object)
+	return op, ok
+}
+
+// routeAnswers is every error a route can answer: its own (the .api file's errors) and the
+// gateway's (pkg/httpresult's contract) for what the route has.
+func routeAnswers(middlewares string, r route) ([]*xerr.CodeError, error) {
+	answers := slices.Clone(httpresult.EveryRoute)
+	if r.RequestType != nil && len(r.RequestType.Members) > 0 {
+		answers = append(answers, httpresult.WithInput...)
+		if body, _ := r.RequestType.jsonFields(); len(body) > 0 {
+			answers = append(answers, httpresult.WithBody...)
+		}
+	}
+	for _, m := range strings.Split(middlewares, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			own, ok := httpresult.ByMiddleware[m]
+			if !ok {
+				return nil, fmt.Errorf("middleware %s: pkg/httpresult's ByMiddleware does not say what it answers", m)
+			}
+			answers = append(answers, own...)
+		}
+	}
+	for _, field := range strings.Fields(unquote(r.AtDoc.Properties["errors"])) {
+		code, err := strconv.Atoi(field)
+		if err != nil {
+			return nil, fmt.Errorf("@doc errors: %q is not a code", field)
+		}
+		ce, ok := xerr.Lookup(code)
+		if !ok {
+			return nil, fmt.Errorf("@doc errors: %d is not declared in pkg/xerr", code)
+		}
+		answers = append(answers, ce)
+	}
+	return answers, nil
+}
+
+func unquote(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// addAnswers writes one response per status: {code,msg} with code limited to the codes the route
+// can answer with that status, each listed with its message.
+func addAnswers(op object, answers []*xerr.CodeError) {
+	byStatus := map[int][]*xerr.CodeError{}
+	for _, ce := range answers {
+		if !slices.ContainsFunc(byStatus[ce.HTTPStatus], func(c *xerr.CodeError) bool { return c.Code == ce.Code }) {
+			byStatus[ce.HTTPStatus] = append(byStatus[ce.HTTPStatus], ce)
+		}
+	}
+	responses, _ := op["responses"].(object)
+	for status, ces := range byStatus {
+		slices.SortFunc(ces, func(a, b *xerr.CodeError) int { return a.Code - b.Code })
+		var codes []any
+		var lines []string
+		retryAfter := false
+		for _, ce := range ces {
+			codes = append(codes, ce.Code)
+			lines = append(lines, fmt.Sprintf("%d: %s", ce.Code, ce.Msg))
+			retryAfter = retryAfter || slices.ContainsFunc(httpresult.WithRetryAfter, func(c *xerr.CodeError) bool { return c.Code == ce.Code })
+		}
+		resp := object{
+			"description": http.StatusText(status) + ". " + strings.Join(lines, "; "),
+			"schema": object{
+				"type":     "object",
+				"required": []any{"code", "msg"},
+				"properties": object{
+					"code": object{"type": "integer", "enum": codes, "description": "the business code (doc/api.md)"},
+					"msg":  object{"type": "string", "description": msgDescription(status)},
+				},
+			},
+		}
+		if retryAfter {
+			resp["headers"] = object{"Retry-After": object{"type": "integer", "description": "seconds to wait before trying again"}}
+		}
+		responses[strconv.Itoa(status)] = resp
+	}
+}
+
+// pruneDefinitions drops the definitions no operation uses (goctl defines every type, request
+// types that are only path or query parameters among them).
+func pruneDefinitions(doc object) {
+	defs, _ := doc["definitions"].(object)
+	used := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case object:
+			if ref, ok := v["$ref"].(string); ok {
+				name := strings.TrimPrefix(ref, "#/definitions/")
+				if !used[name] {
+					used[name] = true
+					walk(defs[name])
+				}
+			}
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(doc["paths"])
+	for name := range defs {
+		if !used[name] {
+			delete(defs, name)
+		}
+	}
+}
+
+func msgDescription(status int) string {
+	if status == http.StatusBadRequest {
+		return "which field is wrong and why, e.g. \"items[0].quantity: must be at least 1\""
+	}
+	return "what went wrong, for a person to read"
+}
