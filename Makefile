@@ -211,6 +211,10 @@ gen-%-api: ## regenerate one gateway and its OpenAPI file, e.g. make gen-user-ap
 	@# apispec adds every error answer and the required fields goctl leaves out (deploy/apispec).
 	go build -o $(BIN)/apispec ./deploy/apispec
 	$(GOCTL) api plugin -plugin $(BIN)/apispec -api apps/$*/api/$*.api -dir doc/api
+	@# A typed Go client generated from that file, as a partner team would make one (e2e/apiclient).
+	@mkdir -p e2e/apiclient/$*api
+	$(BIN)/apispec openapi3 doc/api/$*.json $(BIN)/$*.openapi3.json
+	go tool -modfile=$(TOOLS_MOD) oapi-codegen -config e2e/apiclient/oapi-codegen.yaml -package $*api -o e2e/apiclient/$*api/$*api.gen.go $(BIN)/$*.openapi3.json
 
 gen-%-rpc: gen-tools ## regenerate one rpc service, e.g. make gen-user-rpc
 	PATH=$(BIN):$$PATH $(GOCTL) rpc protoc apps/$*/rpc/$*.proto --proto_path=apps/$*/rpc \

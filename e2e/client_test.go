@@ -20,6 +20,9 @@ type response struct {
 	Header http.Header
 	Raw    []byte
 	JSON   map[string]any
+	// contractErr says how the exchange broke doc/api; call fails its test with it, and every
+	// such exchange fails the run (contract_test.go).
+	contractErr error
 }
 
 // errCode is the business code of an error body (0 when absent).
@@ -44,10 +47,14 @@ func call(t *testing.T, method, url, token string, body any, headers ...string) 
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
+	if out.contractErr != nil {
+		t.Error(out.contractErr)
+	}
 	return out
 }
 
-// do sends req and reads the answer; a body that is not a JSON object is an error.
+// do sends req, reads the answer and checks the exchange against doc/api (contract_test.go); a
+// body that is not a JSON object is an error.
 func do(req *http.Request) (response, error) {
 	resp, err := httpClient.Do(req)
 	if err != nil {
@@ -59,6 +66,7 @@ func do(req *http.Request) (response, error) {
 		return response{}, err
 	}
 	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	out.contractErr = checkContract(req, resp.StatusCode, resp.Header, raw)
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out.JSON); err != nil {
 			return out, fmt.Errorf("body is not a JSON object: %q", raw)

@@ -135,6 +135,7 @@ func TestPaymentGateway(t *testing.T) {
 	t.Run("TwentyOrdersPaidConcurrently", e.twentyOrdersPaidConcurrently)
 	t.Run("RefundRestocks", e.refundRestocks)
 	t.Run("LatePaymentOnCancelledOrderIsRefunded", e.latePaymentOnCancelledOrderIsRefunded)
+	t.Run("GeneratedClientsRunThePurchase", e.generatedClientsRunThePurchase)
 	t.Run("LogsHoldNoSecrets", e.logsHoldNoSecrets)
 }
 

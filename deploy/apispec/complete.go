@@ -88,6 +88,7 @@ func complete(in pluginInput) error {
 			if !ok {
 				return fmt.Errorf("%s: no operation %s %s", file, r.Method, path)
 			}
+			addMissingBody(op, r)
 			answers, err := routeAnswers(g.Annotation.Properties["middleware"], r)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", r.Method, path, err)
@@ -119,6 +120,27 @@ func markRequired(def object, t apiType) {
 		return
 	}
 	def["required"] = req
+}
+
+// addMissingBody describes a JSON body goctl left out: with useDefinitions it writes the body
+// parameter of POST routes only (goctl v1.9.2), so a PUT's body was missing.
+func addMissingBody(op object, r route) {
+	if r.RequestType == nil {
+		return
+	}
+	if names, _ := r.RequestType.jsonFields(); len(names) == 0 {
+		return
+	}
+	params, _ := op["parameters"].([]any)
+	for _, p := range params {
+		if p, _ := p.(object); p["in"] == "body" {
+			return
+		}
+	}
+	op["parameters"] = append(params, object{
+		"name": "body", "in": "body", "required": true,
+		"schema": object{"$ref": "#/definitions/" + r.RequestType.RawName},
+	})
 }
 
 // swaggerPath joins a group's prefix and a route's path, with {name} for :name.

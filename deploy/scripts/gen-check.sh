@@ -7,12 +7,13 @@ cd "$(dirname "$0")/../.."
 
 before=$(mktemp -d)
 trap 'rm -rf "$before"' EXIT
-mkdir -p "$before/doc"
+mkdir -p "$before/doc" "$before/e2e"
 cp -a apps "$before/apps"
 cp -a doc/api "$before/doc/api"
+cp -a e2e/apiclient "$before/e2e/apiclient"
 make --no-print-directory gen
 status=0
-for d in apps doc/api; do
+for d in apps doc/api e2e/apiclient; do
 	diff -ruN "$before/$d" "$d" | sed "s#$before/##" || status=1
 done
 if [ "$status" -ne 0 ]; then

@@ -22,7 +22,7 @@ command -v protoc >/dev/null || {
 have=$(protoc --version | awk '{print $2}')
 version_ge "$have" "$MIN_PROTOC" || { echo "gen: protoc $have is older than $MIN_PROTOC" >&2; exit 1; }
 
-snapshot() { find apps doc/api -type f -print0 | sort -z | xargs -0 sha256sum; }
+snapshot() { find apps doc/api e2e/apiclient -type f -print0 | sort -z | xargs -0 sha256sum; }
 before=$(mktemp)
 trap 'rm -f "$before"' EXIT
 snapshot >"$before"
