@@ -20,27 +20,29 @@ import (
 type pluginInput struct {
 	Api struct {
 		Types   []apiType
-		Service struct {
-			Groups []struct {
-				Annotation struct{ Properties map[string]string }
-				Routes     []route
-			}
-		}
+		Service struct{ Groups []group }
 	}
 	ApiFilePath string
 	Dir         string
 }
 
+type group struct {
+	Annotation struct{ Properties map[string]string }
+	Routes     []route
+}
+
 type route struct {
-	Method, Path, Handler string
-	AtDoc                 struct{ Properties map[string]string }
-	RequestType           *apiType
+	Method, Path string
+	AtDoc        struct{ Properties map[string]string }
+	RequestType  *apiType
 }
 
 type apiType struct {
 	RawName string
-	Members []struct{ Name, Tag string }
+	Members []member
 }
+
+type member struct{ Name, Tag string }
 
 // jsonFields returns a type's JSON fields and whether each is required: neither optional (a
 // request may leave it out) nor omitempty (an answer may leave it out).
@@ -81,6 +83,7 @@ func complete(in pluginInput) error {
 		}
 	}
 	paths, _ := doc["paths"].(object)
+	var pages []routePage
 	for _, g := range in.Api.Service.Groups {
 		for _, r := range g.Routes {
 			path := swaggerPath(g.Annotation.Properties["prefix"], r.Path)
@@ -94,9 +97,15 @@ func complete(in pluginInput) error {
 				return fmt.Errorf("%s %s: %w", r.Method, path, err)
 			}
 			addAnswers(op, answers)
+			id, _ := op["operationId"].(string)
+			summary, _ := op["summary"].(string)
+			pages = append(pages, routePage{id: id, method: strings.ToUpper(r.Method), path: path, summary: summary, answers: answers})
 		}
 	}
 	pruneDefinitions(doc)
+	if err := writeRoutePage(filepath.Join(in.Dir, name+".md"), name, pages); err != nil {
+		return err
+	}
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetIndent("", "  ")
