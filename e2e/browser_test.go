@@ -58,6 +58,12 @@ func exploreTheShop(t *testing.T, explorer, userAPI string) {
 	page.selectAPI("order-api")
 	order := page.try("ordersCreateOrder", map[string]string{"body": fmt.Sprintf(`{"items":[{"productId":%d,"quantity":1}]}`, productMug)}).
 		expect(t, http.StatusOK, "sn")
+	answers := page.documented("ordersCreateOrder")
+	if !strings.Contains(answers["409"], "3002: out of stock") || !strings.Contains(answers["401"], "1401") || !strings.Contains(answers["503"], "1503") {
+		t.Fatalf("the explorer shows ordersCreateOrder's answers as %v, want its 401, 409 and 503 with their codes", answers)
+	}
+	first, _, _ := strings.Cut(answers["409"], "\n")
+	t.Logf("browser: the explorer documents ordersCreateOrder's 409 as %q", first)
 	page.selectAPI("payment-api")
 	payment := page.try("paymentsCreatePayment", map[string]string{"body": fmt.Sprintf(`{"orderSn":%q}`, order["sn"])}).
 		expect(t, http.StatusOK, "sn")
@@ -253,6 +259,14 @@ func (p *explorerPage) try(operationID string, params map[string]string) answer 
 	}
 	p.t.Logf("browser: %s read %d %s", operationID, a.status, a.body)
 	return a
+}
+
+// documented reads the answers an open operation documents: status → description.
+func (p *explorerPage) documented(operationID string) map[string]string {
+	p.t.Helper()
+	rows := "#operations-default-" + operationID + " tr.response"
+	return read(p, "read the documented answers of "+operationID, chromedp.Evaluate[map[string]string](fmt.Sprintf(
+		`Object.fromEntries([...document.querySelectorAll(%q)].map(r => [r.dataset.code, r.querySelector(".response-col_description")?.innerText ?? ""]))`, rows)))
 }
 
 // fill types into a field React owns: the value is set through the element's own setter and an

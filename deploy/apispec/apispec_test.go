@@ -50,7 +50,7 @@ func sampleInput(t *testing.T, errors string) pluginInput {
 	in := pluginInput{ApiFilePath: "/x/shop.api", Dir: t.TempDir()}
 	in.Api.Types = []apiType{add, edit, thing}
 	in.Api.Service.Groups = []group{g}
-	if err := os.WriteFile(filepath.Join(in.Dir, "shop.json"), []byte(goctlOutput), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(in.Dir, "shop.json"), []byte(goctlOutput), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return in

@@ -44,5 +44,5 @@ func writeRoutePage(file, gateway string, pages []routePage) error {
 			fmt.Fprintf(&b, "| %d | %d | %s%s |\n", ce.HTTPStatus, ce.Code, ce.Msg, retry)
 		}
 	}
-	return os.WriteFile(file, []byte(b.String()), 0o644)
+	return os.WriteFile(file, []byte(b.String()), 0o644) //nolint:gosec // a published document
 }
