@@ -104,8 +104,9 @@ gen-check: ## fail if make gen would change any generated file
 test-go: ## unit, integration, e2e (the API explorer in headless chromium among them; screenshots in .run/test-output) and fault-injection tests (real MySQL and Redis; etcd embedded)
 	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$' -e '^zeromall/deploy/k8scheck$$')
 	go test -count=1 -tags $(GO_TAGS),crashpoints ./pkg/crashpoint
-	@mkdir -p .run/test-output
+	@mkdir -p .run/test-output && rm -f .run/test-output/contract.txt
 	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m -skip '^TestFault' -artifacts -outputdir $(CURDIR)/.run/test-output ./e2e
+	@cat .run/test-output/contract.txt
 	go test -count=1 -tags $(GO_TAGS) -timeout 15m -run '^TestFault' ./e2e
 
 test-prometheus: ## make run's stack and Debian's prometheus: every dashboard and rules.yml expression returns data (needs make run's ports free)

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -169,14 +170,23 @@ func sentCopy(req *http.Request) (*http.Request, error) {
 	return c, nil
 }
 
-// TestMain reports what the contract check saw and fails the run on any undescribed answer.
+// TestMain reports what the contract check saw and fails the run on any undescribed answer. go
+// test shows a passing package's output only with -v, so the report also goes to contract.txt
+// in -outputdir when one is given (make test prints it).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	contract.mu.Lock()
 	defer contract.mu.Unlock()
 	if contract.validated+len(contract.failures) > 0 {
-		fmt.Printf("contract: %d exchanges validated against doc/api (%d of them requests the files refuse, refused by the gateway too), %d undescribed; outside any documented route: %v\n",
+		report := fmt.Sprintf("contract: %d exchanges validated against doc/api (%d of them requests the files refuse, refused by the gateway too), %d undescribed; outside any documented route: %v\n",
 			contract.validated, contract.refused, len(contract.failures), contract.outside)
+		fmt.Print(report)
+		if dir := flag.Lookup("test.outputdir"); dir != nil && dir.Value.String() != "" {
+			if err := os.WriteFile(filepath.Join(dir.Value.String(), "contract.txt"), []byte(report), 0o600); err != nil {
+				fmt.Println("contract:", err)
+				code = max(code, 1)
+			}
+		}
 	}
 	if len(contract.failures) > 0 {
 		for _, f := range contract.failures {
