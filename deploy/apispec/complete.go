@@ -219,6 +219,9 @@ func addAnswers(op object, answers []*xerr.CodeError) {
 		}
 	}
 	responses, _ := op["responses"].(object)
+	if ok, _ := responses["200"].(object); ok != nil && ok["description"] == "" {
+		ok["description"] = "OK"
+	}
 	for status, ces := range byStatus {
 		slices.SortFunc(ces, func(a, b *xerr.CodeError) int { return a.Code - b.Code })
 		var codes []any
