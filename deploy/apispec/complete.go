@@ -199,7 +199,19 @@ func routeAnswers(middlewares string, r route) ([]*xerr.CodeError, error) {
 		}
 		answers = append(answers, ce)
 	}
-	return answers, nil
+	// One of each code, by status then code.
+	slices.SortFunc(answers, func(a, b *xerr.CodeError) int {
+		if a.HTTPStatus != b.HTTPStatus {
+			return a.HTTPStatus - b.HTTPStatus
+		}
+		return a.Code - b.Code
+	})
+	return slices.CompactFunc(answers, func(a, b *xerr.CodeError) bool { return a.Code == b.Code }), nil
+}
+
+// sendsRetryAfter reports whether ce's answers may carry Retry-After.
+func sendsRetryAfter(ce *xerr.CodeError) bool {
+	return slices.ContainsFunc(httpresult.WithRetryAfter, func(c *xerr.CodeError) bool { return c.Code == ce.Code })
 }
 
 func unquote(s string) string {
@@ -214,23 +226,20 @@ func unquote(s string) string {
 func addAnswers(op object, answers []*xerr.CodeError) {
 	byStatus := map[int][]*xerr.CodeError{}
 	for _, ce := range answers {
-		if !slices.ContainsFunc(byStatus[ce.HTTPStatus], func(c *xerr.CodeError) bool { return c.Code == ce.Code }) {
-			byStatus[ce.HTTPStatus] = append(byStatus[ce.HTTPStatus], ce)
-		}
+		byStatus[ce.HTTPStatus] = append(byStatus[ce.HTTPStatus], ce)
 	}
 	responses, _ := op["responses"].(object)
 	if ok, _ := responses["200"].(object); ok != nil && ok["description"] == "" {
 		ok["description"] = "OK"
 	}
 	for status, ces := range byStatus {
-		slices.SortFunc(ces, func(a, b *xerr.CodeError) int { return a.Code - b.Code })
 		var codes []any
 		var lines []string
 		retryAfter := false
 		for _, ce := range ces {
 			codes = append(codes, ce.Code)
 			lines = append(lines, fmt.Sprintf("%d: %s", ce.Code, ce.Msg))
-			retryAfter = retryAfter || slices.ContainsFunc(httpresult.WithRetryAfter, func(c *xerr.CodeError) bool { return c.Code == ce.Code })
+			retryAfter = retryAfter || sendsRetryAfter(ce)
 		}
 		resp := object{
 			"description": http.StatusText(status) + ". " + strings.Join(lines, "; "),

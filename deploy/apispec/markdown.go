@@ -3,17 +3,14 @@ package main
 import (
 	"fmt"
 	"os"
-	"slices"
 	"strings"
-
-	"zeromall/pkg/httpresult"
 	"zeromall/pkg/xerr"
 )
 
 // routePage is one route's section of doc/api/<gateway>.md.
 type routePage struct {
 	id, method, path, summary string
-	answers                   []*xerr.CodeError
+	answers                   []*xerr.CodeError // from routeAnswers
 }
 
 // writeRoutePage writes the error answers of every route as Markdown, each route under an anchor
@@ -28,17 +25,9 @@ func writeRoutePage(file, gateway string, pages []routePage) error {
 	for _, p := range pages {
 		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n\n## %s %s\n\n%s\n\n", p.id, p.method, p.path, p.summary)
 		b.WriteString("| status | code | msg |\n|---|---|---|\n")
-		answers := slices.Clone(p.answers)
-		slices.SortStableFunc(answers, func(a, b *xerr.CodeError) int { return a.Code - b.Code })
-		slices.SortStableFunc(answers, func(a, b *xerr.CodeError) int { return a.HTTPStatus - b.HTTPStatus })
-		seen := map[int]bool{}
-		for _, ce := range answers {
-			if seen[ce.Code] {
-				continue
-			}
-			seen[ce.Code] = true
+		for _, ce := range p.answers { // one of each code, by status (routeAnswers)
 			retry := ""
-			if slices.ContainsFunc(httpresult.WithRetryAfter, func(c *xerr.CodeError) bool { return c.Code == ce.Code }) {
+			if sendsRetryAfter(ce) {
 				retry = " (may carry `Retry-After`)"
 			}
 			fmt.Fprintf(&b, "| %d | %d | %s%s |\n", ce.HTTPStatus, ce.Code, ce.Msg, retry)
