@@ -149,7 +149,7 @@ ha-writecost: ## what the Galera write path costs per order against a single Mar
 # An execution count, not a duration: with a duration Go 1.26's fuzz coordinator can fail a target
 # with a bare "context deadline exceeded" as the time runs out (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 30000x
-FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/requestbody:FuzzJSON \
+FUZZ_TARGETS := pkg/ids:FuzzValidSN pkg/signature:FuzzVerify pkg/gateway:FuzzJSON \
 	apps/user/rpc/internal/accounts:FuzzNormalizeEmail apps/order/rpc/internal/orders:FuzzCheckLines \
 	apps/order/rpc/internal/orders:FuzzCheckIdempotencyKey apps/order/rpc/internal/orders:FuzzDecodeCursor
 fuzz: ## run every fuzz target briefly (FUZZTIME each)
@@ -186,7 +186,7 @@ bench-overload: ## only the saturation and overload rounds of make bench (CPUS=s
 	BENCH_CPUS=$(CPUS) deploy/scripts/bench.sh -suite overload $(BENCH_ARGS)
 
 bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
-	go test -run '^$$' -bench . -benchmem ./pkg/jwtx ./pkg/xerr ./pkg/requestbody ./pkg/ids ./pkg/overload ./pkg/cors ./apps/order/rpc/internal/orders ./pkg/invalidation
+	go test -run '^$$' -bench . -benchmem ./pkg/session ./pkg/xerr ./pkg/gateway ./pkg/ids ./pkg/overload ./pkg/gateway ./apps/order/rpc/internal/orders ./pkg/store
 
 # ---- code generation -------------------------------------------------------
 

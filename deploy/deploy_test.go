@@ -16,8 +16,8 @@ import (
 	"strings"
 	"testing"
 
-	"zeromall/pkg/clientip"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/gateway"
 
 	"gopkg.in/yaml.v3"
 )
@@ -43,7 +43,7 @@ type composeService struct {
 	ReadOnly    bool `yaml:"read_only"`
 }
 
-// readByCode are the variables every process reads in code (pkg/deployenv), not in its YAML.
+// readByCode are the variables every process reads in code (pkg/confx), not in its YAML.
 var readByCode = map[string]bool{"ZEROMALL_ENV": true}
 
 // The port plan (README, "Ports"): process → (port, dev-server port).
@@ -550,7 +550,7 @@ func TestK8s_GatewaysBehindTheIngressTrustIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	cidrs := strings.Split(engines.Data["trusted-proxies"], ",")
-	if _, err := clientip.New(cidrs); err != nil || strings.TrimSpace(cidrs[0]) == "" {
+	if _, err := gateway.NewClientIPResolver(cidrs); err != nil || strings.TrimSpace(cidrs[0]) == "" {
 		t.Errorf("engines.yaml trusted-proxies %q: %v, want the ingress controller's CIDRs", engines.Data["trusted-proxies"], err)
 	}
 	for process := range processes {

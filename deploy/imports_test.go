@@ -153,11 +153,11 @@ func TestImportRules_CatchViolations(t *testing.T) {
 		pkg, imp string
 		ok       bool
 	}{
-		{"zeromall/pkg/rpcserver", "zeromall/deploy/sql", false},
+		{"zeromall/pkg/rpcx", "zeromall/deploy/sql", false},
 		{"zeromall/pkg/testkit", "zeromall/apps/user/rpc/user", false},
-		{"zeromall/pkg/store", "zeromall/pkg/migrate", true},
+		{"zeromall/pkg/store", "zeromall/pkg/store", true},
 		{"zeromall/apps/order/model", "zeromall/apps/order/rpc/order", false},
-		{"zeromall/apps/order/model", "zeromall/pkg/cachex", true},
+		{"zeromall/apps/order/model", "zeromall/pkg/store", true},
 		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/internal/svc", false},
 		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/internal/logic", false},
 		{"zeromall/apps/order/rpc/internal/orders", "zeromall/apps/order/rpc/internal/workers", false},

@@ -70,7 +70,7 @@ func TestUserGateway(t *testing.T) {
 	// secret, may appear in any log line.
 	t.Run("LogsHoldNoSecrets", func(t *testing.T) {
 		// user-api logs each request (gateway.AccessLog); user-rpc only faults and slow calls,
-		// never a request's content (interceptor.ServerSlow's own test), so here maybe nothing.
+		// never a request's content (rpcx.ServerSlow's own test), so here maybe nothing.
 		if !strings.Contains(api.Logs(), "/user/v1/me") {
 			t.Fatalf("%s logged no requests; the check below would prove nothing", api.Name)
 		}

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"zeromall/pkg/httpresult"
+	"zeromall/pkg/gateway"
 	"zeromall/pkg/xerr"
 )
 
@@ -172,16 +172,16 @@ func lookup(paths object, path, method string) (object, bool) {
 // routeAnswers is every error a route can answer: its own (the .api file's errors) and the
 // gateway's (pkg/httpresult's contract) for what the route has.
 func routeAnswers(middlewares string, r route) ([]*xerr.CodeError, error) {
-	answers := slices.Clone(httpresult.EveryRoute)
+	answers := slices.Clone(gateway.EveryRoute)
 	if r.RequestType != nil && len(r.RequestType.Members) > 0 {
-		answers = append(answers, httpresult.WithInput...)
+		answers = append(answers, gateway.WithInput...)
 		if body, _ := r.RequestType.jsonFields(); len(body) > 0 {
-			answers = append(answers, httpresult.WithBody...)
+			answers = append(answers, gateway.WithBody...)
 		}
 	}
 	for _, m := range strings.Split(middlewares, ",") {
 		if m = strings.TrimSpace(m); m != "" {
-			own, ok := httpresult.ByMiddleware[m]
+			own, ok := gateway.ByMiddleware[m]
 			if !ok {
 				return nil, fmt.Errorf("middleware %s: pkg/httpresult's ByMiddleware does not say what it answers", m)
 			}
@@ -211,7 +211,7 @@ func routeAnswers(middlewares string, r route) ([]*xerr.CodeError, error) {
 
 // sendsRetryAfter reports whether ce's answers may carry Retry-After.
 func sendsRetryAfter(ce *xerr.CodeError) bool {
-	return slices.ContainsFunc(httpresult.WithRetryAfter, func(c *xerr.CodeError) bool { return c.Code == ce.Code })
+	return slices.ContainsFunc(gateway.WithRetryAfter, func(c *xerr.CodeError) bool { return c.Code == ce.Code })
 }
 
 func unquote(s string) string {

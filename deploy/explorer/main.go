@@ -14,7 +14,7 @@ import (
 	"os"
 	"time"
 
-	"zeromall/pkg/deployenv"
+	"zeromall/pkg/confx"
 	"zeromall/pkg/selfprobe"
 )
 
@@ -28,12 +28,12 @@ func main() {
 }
 
 func run() error {
-	env, err := deployenv.Current()
+	env, err := confx.CurrentEnv()
 	if err != nil {
 		return err
 	}
-	if env == deployenv.Production {
-		return errors.New("not served: " + deployenv.Var + "=production. The API explorer is a development tool " +
+	if env == confx.Production {
+		return errors.New("not served: " + confx.EnvVar + "=production. The API explorer is a development tool " +
 			"(it lets whoever reaches it try every route); production gateways allow no browser origin unless CORS_ORIGINS lists one")
 	}
 	apis := []API{

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"zeromall/pkg/migrate"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 )
 
@@ -20,7 +20,7 @@ func TestOrderMigration0009_GivesExistingPendingOrdersSlots(t *testing.T) {
 	dsn := testkit.NewDatabaseDSN(t, "order")
 	all := For("order")
 	before := upTo(t, all, "0008")
-	if _, err := migrate.Apply(ctx, dsn, before); err != nil {
+	if _, err := store.Migrate(ctx, dsn, before); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("mysql", dsn)
@@ -37,7 +37,7 @@ func TestOrderMigration0009_GivesExistingPendingOrdersSlots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := migrate.Apply(ctx, dsn, all); err != nil {
+	if _, err := store.Migrate(ctx, dsn, all); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := db.QueryContext(ctx, "SELECT user_id, status, pending_slot FROM orders ORDER BY id")

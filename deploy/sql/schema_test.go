@@ -9,7 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"zeromall/pkg/migrate"
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 
 	"github.com/go-sql-driver/mysql"
@@ -24,7 +24,7 @@ func TestSchemaMatchesMigrations(t *testing.T) {
 		t.Run(svc, func(t *testing.T) {
 			ctx := context.Background()
 			migrated := testkit.NewDatabaseDSN(t, svc)
-			if _, err := migrate.Apply(ctx, migrated, For(svc)); err != nil {
+			if _, err := store.Migrate(ctx, migrated, For(svc)); err != nil {
 				t.Fatal(err)
 			}
 			schema, err := Schema(svc)
@@ -32,7 +32,7 @@ func TestSchemaMatchesMigrations(t *testing.T) {
 				t.Fatal(err)
 			}
 			fromSchema := testkit.NewDatabaseDSN(t, svc)
-			if _, err := migrate.Apply(ctx, fromSchema, fstest.MapFS{"0001_schema.sql": {Data: []byte(schema)}}); err != nil {
+			if _, err := store.Migrate(ctx, fromSchema, fstest.MapFS{"0001_schema.sql": {Data: []byte(schema)}}); err != nil {
 				t.Fatal(err)
 			}
 			want, got := tables(t, migrated), tables(t, fromSchema)
@@ -51,12 +51,12 @@ func TestSchemaMatchesMigrations(t *testing.T) {
 }
 
 // TestCacheInvalidationJournalIsTheSameEverywhere proves every service's migrations build the
-// journal table pkg/invalidation reads and writes, identically.
+// journal table pkg/store reads and writes, identically.
 func TestCacheInvalidationJournalIsTheSameEverywhere(t *testing.T) {
 	var first string
 	for _, svc := range services {
 		dsn := testkit.NewDatabaseDSN(t, svc)
-		if _, err := migrate.Apply(context.Background(), dsn, For(svc)); err != nil {
+		if _, err := store.Migrate(context.Background(), dsn, For(svc)); err != nil {
 			t.Fatal(err)
 		}
 		db, err := sql.Open("mysql", dsn)
@@ -132,15 +132,15 @@ var ddl = regexp.MustCompile(`(?im)^\s*(CREATE|ALTER|DROP|RENAME)\s`)
 
 // TestEveryMigrationIsSafeToRunAgain crashes a start-up between each migration's DDL (which
 // MariaDB commits on its own) and its schema_migrations row: the file's statements are applied by
-// hand, unrecorded, and then the service's start-up migration (migrate.Apply, what every rpc runs
+// hand, unrecorded, and then the service's start-up migration (store.Migrate, what every rpc runs
 // before it serves) must succeed and build the same tables as an uninterrupted run. A file of data
-// changes only runs in one transaction with its row (pkg/migrate's
+// changes only runs in one transaction with its row (pkg/store's
 // TestApply_ADataMigrationIsAllOrNothing), so it cannot be left half done.
 func TestEveryMigrationIsSafeToRunAgain(t *testing.T) {
 	ctx := context.Background()
 	for _, svc := range services {
 		clean := testkit.NewDatabaseDSN(t, svc)
-		if _, err := migrate.Apply(ctx, clean, For(svc)); err != nil {
+		if _, err := store.Migrate(ctx, clean, For(svc)); err != nil {
 			t.Fatal(err)
 		}
 		want := allTables(t, clean)
@@ -163,11 +163,11 @@ func TestEveryMigrationIsSafeToRunAgain(t *testing.T) {
 					b, _ := fs.ReadFile(For(svc), n)
 					before[n] = &fstest.MapFile{Data: b}
 				}
-				if _, err := migrate.Apply(ctx, dsn, before); err != nil {
+				if _, err := store.Migrate(ctx, dsn, before); err != nil {
 					t.Fatal(err)
 				}
 				runByHand(t, dsn, string(body))
-				if _, err := migrate.Apply(ctx, dsn, For(svc)); err != nil {
+				if _, err := store.Migrate(ctx, dsn, For(svc)); err != nil {
 					t.Fatalf("start-up after %s's DDL was applied unrecorded: %v", name, err)
 				}
 				got := allTables(t, dsn)

@@ -1,4 +1,6 @@
-// Package confx loads go-zero YAML configs with environment overrides.
+// Package confx is how a process reads its configuration: confx.go loads go-zero YAML with
+// environment overrides, env.go tells development from production and refuses development
+// defaults in production, tracing.go sets up go-zero's tracing.
 //
 // Values may say ${VAR} or ${VAR:-default}: the variable wins when set and non-empty, otherwise
 // the default (dev-only values, documented as such) applies. go-zero's own conf.UseEnv has no
@@ -9,8 +11,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-
-	"zeromall/pkg/deployenv"
 
 	"github.com/zeromicro/go-zero/core/conf"
 )
@@ -31,7 +31,7 @@ func Expand(text string, lookup func(string) (string, bool)) string {
 // Checked is a config that can say what the deployment environment (ZEROMALL_ENV) refuses in it,
 // and what would not run. Check reports every problem at once (errors.Join), not the first.
 type Checked interface {
-	Check(env deployenv.Env) error
+	Check(env Env) error
 }
 
 // Load reads a YAML file, expands environment references and fills v, applying go-zero's
@@ -49,7 +49,7 @@ func Load(path string, v any) error {
 	if !ok {
 		return nil
 	}
-	env, err := deployenv.Current()
+	env, err := CurrentEnv()
 	if err != nil {
 		return err
 	}

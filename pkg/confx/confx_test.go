@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"zeromall/pkg/deployenv"
 )
 
 func TestExpand(t *testing.T) {
@@ -73,9 +71,9 @@ type checked struct {
 	Port   int
 }
 
-func (c checked) Check(env deployenv.Env) error {
+func (c checked) Check(env Env) error {
 	var errs []error
-	if env == deployenv.Production && len(c.Secret) < 4 {
+	if env == Production && len(c.Secret) < 4 {
 		errs = append(errs, errTooShort)
 	}
 	if c.Port == 0 {
@@ -93,20 +91,20 @@ func TestLoad_ChecksAgainstTheEnvironment(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.yaml")
 	_ = os.WriteFile(path, []byte("Secret: ${CONFX_V_SECRET:-abc}\nPort: ${CONFX_V_PORT:-0}\n"), 0o600)
 	var c checked
-	t.Setenv(deployenv.Var, "production")
+	t.Setenv(EnvVar, "production")
 	err := Load(path, &c)
 	if !errors.Is(err, errTooShort) || !errors.Is(err, errNoPort) {
 		t.Fatalf("production, short secret and no port: want both reported, got %v", err)
 	}
-	t.Setenv(deployenv.Var, "development")
+	t.Setenv(EnvVar, "development")
 	if err := Load(path, &c); !errors.Is(err, errNoPort) || errors.Is(err, errTooShort) {
 		t.Fatalf("development: want only the port reported, got %v", err)
 	}
-	t.Setenv(deployenv.Var, "staging")
+	t.Setenv(EnvVar, "staging")
 	if err := Load(path, &c); err == nil || !strings.Contains(err.Error(), "staging") {
 		t.Fatalf("unknown environment: %v", err)
 	}
-	t.Setenv(deployenv.Var, "production")
+	t.Setenv(EnvVar, "production")
 	t.Setenv("CONFX_V_SECRET", "long enough")
 	t.Setenv("CONFX_V_PORT", "80")
 	if err := Load(path, &c); err != nil {

@@ -1,92 +1,93 @@
-// Package gateway builds every HTTP gateway the same way, as pkg/rpcserver builds every rpc
-// server: a rest server with zeromall's response conventions and request body policy, its rpc
-// clients under the gateway's mutual-TLS identity, the access-token and session check, and the
-// overload gate in front of every route.
+// Package gateway is everything an HTTP gateway shares, as pkg/rpcx is for an rpc server:
+//
+//   - gateway.go builds one (MustNew): a rest server with zeromall's response conventions, its
+//     rpc clients under the gateway's mutual-TLS identity, and the overload gate;
+//   - config.go is the configuration every gateway shares, and its checks;
+//   - auth.go is the access-token and session check (the Auth middleware);
+//   - cors.go answers browsers' preflights; body.go is the request body policy; clientip.go
+//     finds the caller's address; accesslog.go logs failures and slow requests;
+//   - contract.go declares what a gateway answers on its own, for the OpenAPI files.
 package gateway
 
 import (
 	"fmt"
 
-	"zeromall/pkg/authn"
-	"zeromall/pkg/clientip"
-	"zeromall/pkg/cors"
-	"zeromall/pkg/deployenv"
-	"zeromall/pkg/gatewayconf"
+	"zeromall/pkg/confx"
+
 	"zeromall/pkg/httpresult"
-	"zeromall/pkg/interceptor"
 	"zeromall/pkg/overload"
-	"zeromall/pkg/requestbody"
+	"zeromall/pkg/rpcx"
+
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
-	"zeromall/pkg/sessioncache"
-	"zeromall/pkg/telemetry"
+
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
-// Gateway is a rest server built from a gatewayconf.Config; goctl's RegisterHandlers takes its
+// Gateway is a rest server built from a gateway.Config; goctl's RegisterHandlers takes its
 // Server.
 type Gateway struct {
 	*rest.Server
-	conf gatewayconf.Config
+	conf Config
 	id   *rpcauth.Identity
-	cors *cors.Policy
+	cors *CORSPolicy
 }
 
 // MustNew builds the server with the error handler, JSON 401/404/405 answers, the trace id
 // header, the access log, the client IP in the context (X-Forwarded-For believed only from
-// TrustedProxies) and the request body policy (pkg/requestbody). It panics on a configuration
+// TrustedProxies) and the request body policy (pkg/gateway). It panics on a configuration
 // that cannot run; confx.Load has already reported what the environment refuses.
-func MustNew(c gatewayconf.Config) *Gateway {
-	ips, err := clientip.New(c.TrustedProxies)
+func MustNew(c Config) *Gateway {
+	ips, err := NewClientIPResolver(c.TrustedProxies)
 	if err != nil {
 		panic(err)
 	}
-	env, err := deployenv.Current()
+	env, err := confx.CurrentEnv()
 	if err != nil {
 		panic(err)
 	}
-	origins, err := cors.New(c.CorsOrigins, env)
+	origins, err := NewCORS(c.CorsOrigins, env)
 	if err != nil {
 		panic(err)
 	}
 	httpresult.Setup()
 	rc := c.RestConf
-	rc.Telemetry = telemetry.Recorded(rc.Telemetry)
+	rc.Telemetry = confx.Tracing(rc.Telemetry)
 	server := rest.MustNewServer(rc, httpresult.ServerOptions()...)
 	server.Use(httpresult.TraceID)
 	server.Use(AccessLog)
 	server.Use(ips.Middleware)
-	server.Use(requestbody.JSON(rc.MaxBytes))
+	server.Use(JSONBody(rc.MaxBytes))
 	return &Gateway{Server: server, conf: c, id: rpcauth.MustLoad(c.RpcIdentity), cors: origins}
 }
 
 // Client dials an rpc service as this gateway: mutual TLS towards service (the name its
-// certificate carries), health-checked balancing and the hop's own breaker (pkg/rpcclient), and
+// certificate carries), health-checked balancing and the hop's own breaker (pkg/rpcx), and
 // the gateway's client interceptor, which follows the service's rules (its access package):
 // repeatable calls are sent again after a lost server, secret ones never logged with content.
-func (g *Gateway) Client(service string, c zrpc.RpcClientConf, rules rpcclient.Rules) zrpc.Client {
+func (g *Gateway) Client(service string, c zrpc.RpcClientConf, rules rpcx.Rules) zrpc.Client {
 	for m, r := range rules {
 		if r.Secret {
 			zrpc.DontLogClientContentForMethod(m)
 		}
 	}
-	return rpcclient.MustNew(c, g.id.Client(service), zrpc.WithUnaryClientInterceptor(interceptor.Gateway(rules)))
+	return rpcx.MustNewClient(c, g.id.Client(service), zrpc.WithUnaryClientInterceptor(rpcx.GatewayInterceptor(rules)))
 }
 
-// Auth is the middleware of the routes the .api files mark "middleware: Auth" (pkg/authn): the
+// Auth is the middleware of the routes the .api files mark "middleware: Auth" (pkg/gateway): the
 // access token is verified here, and its session looked up in the states user-rpc publishes in
-// Redis (pkg/sessioncache); ask (user-rpc's CheckSession) answers when none is published.
-func (g *Gateway) Auth(ask authn.SessionChecker) rest.Middleware {
-	published := sessioncache.NewReader(redis.MustNewRedis(g.conf.SessionRedis))
-	return authn.New(g.conf.Auth.AccessSecret, authn.CachedSessions(published, ask))
+// Redis (pkg/session); ask (user-rpc's CheckSession) answers when none is published.
+func (g *Gateway) Auth(ask SessionChecker) rest.Middleware {
+	published := session.NewReader(redis.MustNewRedis(g.conf.SessionRedis))
+	return NewAuth(g.conf.Auth.AccessSecret, CachedSessions(published, ask))
 }
 
 // Start serves until the process is told to stop. go-zero's bare error answers get {code,msg},
 // pkg/overload's gate guards every route (admission lanes unless go-zero's mode is dev or test;
-// the per-route breakers always), and pkg/cors stands in front of it: preflights never reach the
+// the per-route breakers always), and pkg/gateway stands in front of it: preflights never reach the
 // gate, and a page on an allowed origin can read the gate's 503 and its Retry-After.
 func (g *Gateway) Start() {
 	c := g.conf

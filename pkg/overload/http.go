@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"zeromall/pkg/breakerstat"
 	"zeromall/pkg/httpresult"
 	"zeromall/pkg/xerr"
 
@@ -61,7 +60,7 @@ func NewGate(routes []rest.Route, c Config, enabled bool) *Gate {
 	return g
 }
 
-// Wrap is a rest.StartOption (server.StartWithOpts): pass it after every option but pkg/cors's,
+// Wrap is a rest.StartOption (server.StartWithOpts): pass it after every option but pkg/gateway's,
 // so that only preflights are answered before it.
 func (g *Gate) Wrap(svr *http.Server) {
 	svr.Handler = g.Handler(svr.Handler)
@@ -77,7 +76,7 @@ func (g *Gate) Handler(next http.Handler) http.Handler {
 		}
 		promise, err := rg.brk.Allow()
 		if err != nil {
-			breakerstat.Rejected(breakerstat.Route)
+			BreakerRejected(Route)
 			if rg.lane != nil {
 				rg.lane.stat.reject(ReasonBreaker)
 			}

@@ -8,6 +8,8 @@
 // shared with other processes that signal stays high whatever the service does, and the shedder
 // logged a line per dropped request, so rejections kept the CPU hot and goodput collapsed
 // (doc/resilience.md, "Overload").
+//
+// breakerstat.go counts the calls open go-zero breakers refuse, for the "breaker open" alert.
 package overload
 
 import (

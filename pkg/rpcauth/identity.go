@@ -23,7 +23,7 @@ import (
 	"os"
 	"time"
 
-	"zeromall/pkg/deployenv"
+	"zeromall/pkg/confx"
 
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -49,14 +49,14 @@ type Identity struct {
 }
 
 // Check loads the identity as Load does, so a bad one stops the process at startup.
-func (c Config) Check(env deployenv.Env) error {
+func (c Config) Check(env confx.Env) error {
 	_, err := c.Load(env)
 	return err
 }
 
 // Load reads the configured files, or derives the development identity when none is set and
 // env is development.
-func (c Config) Load(env deployenv.Env) (*Identity, error) {
+func (c Config) Load(env confx.Env) (*Identity, error) {
 	if c.Name == "" {
 		return nil, errors.New("RpcIdentity.Name is empty")
 	}
@@ -67,9 +67,9 @@ func (c Config) Load(env deployenv.Env) (*Identity, error) {
 		}
 	}
 	switch {
-	case set == 0 && env == deployenv.Production:
+	case set == 0 && env == confx.Production:
 		return nil, fmt.Errorf("RPC_TLS_CA_FILE, RPC_TLS_CERT_FILE and RPC_TLS_KEY_FILE are required when %s=production: "+
-			"the development rpc identity is public", deployenv.Var)
+			"the development rpc identity is public", confx.EnvVar)
 	case set == 0:
 		return DevIdentity(c.Name)
 	case set != 3:
@@ -78,7 +78,7 @@ func (c Config) Load(env deployenv.Env) (*Identity, error) {
 	return c.loadFiles(env)
 }
 
-func (c Config) loadFiles(env deployenv.Env) (*Identity, error) {
+func (c Config) loadFiles(env confx.Env) (*Identity, error) {
 	caPEM, err := os.ReadFile(c.CaFile)
 	if err != nil {
 		return nil, fmt.Errorf("RPC_TLS_CA_FILE: %w", err)
@@ -99,8 +99,8 @@ func (c Config) loadFiles(env deployenv.Env) (*Identity, error) {
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageServerAuth}}); err != nil {
 		return nil, fmt.Errorf("RPC_TLS_CERT_FILE %s is not trusted by RPC_TLS_CA_FILE: %w", c.CertFile, err)
 	}
-	if _, err := devCA().Verify(x509.VerifyOptions{Roots: roots}); err == nil && env == deployenv.Production {
-		return nil, fmt.Errorf("RPC_TLS_CA_FILE trusts the public development CA: not allowed when %s=production", deployenv.Var)
+	if _, err := devCA().Verify(x509.VerifyOptions{Roots: roots}); err == nil && env == confx.Production {
+		return nil, fmt.Errorf("RPC_TLS_CA_FILE trusts the public development CA: not allowed when %s=production", confx.EnvVar)
 	}
 	return &Identity{Name: c.Name, cert: cert, roots: roots}, nil
 }
@@ -184,11 +184,11 @@ func DevIdentity(name string) (*Identity, error) {
 	}, nil
 }
 
-// MustLoad is Load for the current environment (deployenv.Current) in main functions and
+// MustLoad is Load for the current environment (confx.CurrentEnv) in main functions and
 // service contexts: config validation has already reported a bad identity, so failing here is
 // a programming error.
 func MustLoad(c Config) *Identity {
-	env, err := deployenv.Current()
+	env, err := confx.CurrentEnv()
 	if err != nil {
 		panic(err)
 	}

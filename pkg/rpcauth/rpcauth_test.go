@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"zeromall/pkg/deployenv"
+	"zeromall/pkg/confx"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -115,11 +115,11 @@ func TestDevIdentity_IsTheSameInEveryProcess(t *testing.T) {
 }
 
 func TestLoad_ProductionRefusesTheDevelopmentIdentity(t *testing.T) {
-	_, err := Config{Name: "order-api"}.Load(deployenv.Production)
+	_, err := Config{Name: "order-api"}.Load(confx.Production)
 	if err == nil || !strings.Contains(err.Error(), "RPC_TLS_CA_FILE") {
 		t.Fatalf("no files in production: %v", err)
 	}
-	if _, err := (Config{Name: "order-api"}).Load(deployenv.Development); err != nil {
+	if _, err := (Config{Name: "order-api"}).Load(confx.Development); err != nil {
 		t.Fatalf("no files in development: %v", err)
 	}
 
@@ -129,7 +129,7 @@ func TestLoad_ProductionRefusesTheDevelopmentIdentity(t *testing.T) {
 	c := Config{Name: "order-api", CaFile: writePEM(t, dir, "ca.pem", "CERTIFICATE", devCA().Raw),
 		CertFile: writePEM(t, dir, "cert.pem", "CERTIFICATE", dev.cert.Certificate[0]),
 		KeyFile:  writeKey(t, dir, dev.cert.PrivateKey)}
-	if _, err := c.Load(deployenv.Production); err == nil || !strings.Contains(err.Error(), "development CA") {
+	if _, err := c.Load(confx.Production); err == nil || !strings.Contains(err.Error(), "development CA") {
 		t.Fatalf("development CA from files in production: %v", err)
 	}
 }
@@ -140,7 +140,7 @@ func TestLoad_ReadsFilesAndChecksThem(t *testing.T) {
 	leafDER, leafKey := newLeaf(t, ca, caKey, "order-api")
 	c := Config{Name: "order-api", CaFile: writePEM(t, dir, "ca.pem", "CERTIFICATE", ca.Raw),
 		CertFile: writePEM(t, dir, "cert.pem", "CERTIFICATE", leafDER), KeyFile: writeKey(t, dir, leafKey)}
-	id, err := c.Load(deployenv.Production)
+	id, err := c.Load(confx.Production)
 	if err != nil {
 		t.Fatalf("a real identity in production: %v", err)
 	}
@@ -150,17 +150,17 @@ func TestLoad_ReadsFilesAndChecksThem(t *testing.T) {
 
 	wrongName := c
 	wrongName.Name = "payment-rpc"
-	if _, err := wrongName.Load(deployenv.Production); err == nil || !strings.Contains(err.Error(), `is for "order-api"`) {
+	if _, err := wrongName.Load(confx.Production); err == nil || !strings.Contains(err.Error(), `is for "order-api"`) {
 		t.Fatalf("a certificate for another process: %v", err)
 	}
 	partial := Config{Name: "order-api", CaFile: c.CaFile}
-	if _, err := partial.Load(deployenv.Production); err == nil || !strings.Contains(err.Error(), "or none") {
+	if _, err := partial.Load(confx.Production); err == nil || !strings.Contains(err.Error(), "or none") {
 		t.Fatalf("only some files: %v", err)
 	}
 	other, _ := newCA(t)
 	untrusted := c
 	untrusted.CaFile = writePEM(t, dir, "other.pem", "CERTIFICATE", other.Raw)
-	if _, err := untrusted.Load(deployenv.Production); err == nil || !strings.Contains(err.Error(), "not trusted") {
+	if _, err := untrusted.Load(confx.Production); err == nil || !strings.Contains(err.Error(), "not trusted") {
 		t.Fatalf("a certificate the CA file does not trust: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 
 	"github.com/go-sql-driver/mysql"
@@ -14,7 +15,7 @@ import (
 )
 
 func TestOneRoundTrip_KeepsTheDSNAndStoresArgumentsExactly(t *testing.T) {
-	dsn, err := OneRoundTrip(testkit.NewMigratedDSN(t, "store", fstest.MapFS{}))
+	dsn, err := store.OneRoundTrip(testkit.NewMigratedDSN(t, "store", fstest.MapFS{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +23,7 @@ func TestOneRoundTrip_KeepsTheDSNAndStoresArgumentsExactly(t *testing.T) {
 	if err != nil || !cfg.InterpolateParams || !cfg.ParseTime {
 		t.Fatalf("DSN %s: %+v, %v", dsn, cfg, err)
 	}
-	if _, err := OneRoundTrip("not a dsn"); err == nil {
+	if _, err := store.OneRoundTrip("not a dsn"); err == nil {
 		t.Error("a malformed DSN is accepted")
 	}
 

@@ -1,5 +1,11 @@
-// Package store is the MySQL database and Redis cache every rpc service owns: one configuration
-// block, checked and opened the same way in each.
+// Package store is the MySQL database and Redis cache every rpc service owns:
+//
+//   - store.go: one configuration block, checked and opened the same way in each service;
+//     replica.go reads from a replica that keeps up; dsn.go, aftercommit.go: connection details;
+//   - migrate.go applies a service's versioned migrations at start;
+//   - journal.go makes dropping stale cache entries as durable as the write (the invalidation
+//     journal); cache.go keeps cached reads answering when Redis does not;
+//   - errors.go classifies MySQL errors; retention.go runs the jobs that keep tables small.
 package store
 
 import (
@@ -11,10 +17,8 @@ import (
 	"os"
 	"time"
 
-	"zeromall/pkg/dberr"
-	"zeromall/pkg/deployenv"
-	"zeromall/pkg/invalidation"
-	"zeromall/pkg/migrate"
+	"zeromall/pkg/confx"
+
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -43,7 +47,7 @@ type Config struct {
 }
 
 // Check reports what env refuses in c; dsnVar names the variable that sets DB.DataSource.
-func (c Config) Check(env deployenv.Env, dsnVar string) error {
+func (c Config) Check(env confx.Env, dsnVar string) error {
 	var empty error
 	if c.DB.DataSource == "" {
 		empty = errors.New("DB.DataSource is empty")
@@ -58,7 +62,7 @@ func (c Config) Check(env deployenv.Env, dsnVar string) error {
 	}
 	var caches error
 	if len(c.Cache) != 1 {
-		// The invalidation journal deletes keys in that one Redis (pkg/invalidation).
+		// The invalidation journal deletes keys in that one Redis (pkg/store).
 		caches = fmt.Errorf("cache: %d entries in Cache, want 1: a Redis node, or a Redis Cluster (every node in Host, Type cluster)", len(c.Cache))
 	}
 	return errors.Join(
@@ -74,12 +78,12 @@ func (c Config) Check(env deployenv.Env, dsnVar string) error {
 // one Redis of Cache. Its records are drained a second after their commit, or after
 // MaxReplicaLag when reads may come from a replica: a page a reader filled from a replica that
 // had not yet applied the commit is deleted too.
-func (c Config) OpenJournal(db sqlx.SqlConn) *invalidation.Journal {
+func (c Config) OpenJournal(db sqlx.SqlConn) *Journal {
 	delay := time.Second
 	if c.DB.Replica != "" {
 		delay = max(delay, c.DB.MaxReplicaLag)
 	}
-	return invalidation.New(db, redis.MustNewRedis(c.Cache[0].RedisConf), delay)
+	return NewJournal(db, redis.MustNewRedis(c.Cache[0].RedisConf), delay)
 }
 
 // CacheOptions are the cache expiries for goctl's cached models (go-zero's default is 7 days).
@@ -95,7 +99,7 @@ func (c Config) CacheOptions() []cache.Option {
 func (c Config) MustOpen(log logx.LogConf, service string, migrations fs.FS) sqlx.SqlConn {
 	logx.MustSetup(log)
 	if c.DB.Migrate {
-		applied, err := migrate.Apply(context.Background(), c.DB.DataSource, migrations)
+		applied, err := Migrate(context.Background(), c.DB.DataSource, migrations)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "migrate %s: %v\n", service, err)
 			os.Exit(1)
@@ -132,7 +136,7 @@ func NewConn(dsn string, replicas ...string) sqlx.SqlConn {
 // against go-zero's breaker, which is shared by every query of the process: a burst of sold-out
 // orders must not open it for everyone.
 func answered(err error) bool {
-	if dberr.IsDuplicate(err) {
+	if IsDuplicate(err) {
 		return true
 	}
 	var ce *xerr.CodeError

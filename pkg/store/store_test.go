@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"zeromall/pkg/deployenv"
+	"zeromall/pkg/confx"
 	"zeromall/pkg/xerr"
 
 	"github.com/go-sql-driver/mysql"
@@ -18,7 +18,7 @@ import (
 func TestCheck_NamesTheVariableOfEachProblem(t *testing.T) {
 	var c Config
 	c.Cache = cache.CacheConf{{RedisConf: redis.RedisConf{Host: "127.0.0.1:6379", Type: "node"}, Weight: 100}}
-	err := c.Check(deployenv.Production, "ORDER_DB_DSN")
+	err := c.Check(confx.Production, "ORDER_DB_DSN")
 	if err == nil {
 		t.Fatal("an empty DSN and a Redis without password pass in production")
 	}
@@ -28,12 +28,12 @@ func TestCheck_NamesTheVariableOfEachProblem(t *testing.T) {
 		}
 	}
 	c.DB.DataSource = "root:@tcp(127.0.0.1:3306)/zeromall_order"
-	if err := c.Check(deployenv.Development, "ORDER_DB_DSN"); err != nil {
+	if err := c.Check(confx.Development, "ORDER_DB_DSN"); err != nil {
 		t.Errorf("development refuses the local defaults: %v", err)
 	}
 	// The invalidation journal deletes in one Redis: go-zero's client-side sharding is refused.
 	c.Cache = append(c.Cache, c.Cache[0])
-	if err := c.Check(deployenv.Development, "ORDER_DB_DSN"); err == nil || !strings.Contains(err.Error(), "2 entries in Cache") {
+	if err := c.Check(confx.Development, "ORDER_DB_DSN"); err == nil || !strings.Contains(err.Error(), "2 entries in Cache") {
 		t.Errorf("two cache nodes: %v", err)
 	}
 }

@@ -19,8 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"zeromall/pkg/invalidation"
-	"zeromall/pkg/migrate"
+	"zeromall/pkg/store"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -100,7 +99,7 @@ func NewDatabaseDSN(t testing.TB, service string) string {
 func NewMigratedDSN(t testing.TB, service string, migrations fs.FS) string {
 	t.Helper()
 	dsn := NewDatabaseDSN(t, service)
-	if _, err := migrate.Apply(context.Background(), dsn, migrations); err != nil {
+	if _, err := store.Migrate(context.Background(), dsn, migrations); err != nil {
 		t.Fatalf("migrate %s: %v", service, err)
 	}
 	return dsn
@@ -153,8 +152,8 @@ func (r *Redis) CacheConf() cache.CacheConf {
 
 // Journal is a cache invalidation journal on db whose keys live on this server, drained at one
 // second as in a service without a replica.
-func (r *Redis) Journal(db sqlx.SqlConn) *invalidation.Journal {
-	return invalidation.New(db, redis.MustNewRedis(r.Conf()), time.Second)
+func (r *Redis) Journal(db sqlx.SqlConn) *store.Journal {
+	return store.NewJournal(db, redis.MustNewRedis(r.Conf()), time.Second)
 }
 
 // Start (re)starts the server on its address.

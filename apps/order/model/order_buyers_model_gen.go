@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -33,7 +33,7 @@ type (
 		Insert(ctx context.Context, data *OrderBuyers) (sql.Result, error)
 		FindOne(ctx context.Context, userId int64) (*OrderBuyers, error)
 		Update(ctx context.Context, data *OrderBuyers) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *OrderBuyers) []string
 		Delete(ctx context.Context, userId int64) error
 	}
@@ -68,8 +68,8 @@ func (m *defaultOrderBuyersModel) Delete(ctx context.Context, userId int64) erro
 func (m *defaultOrderBuyersModel) FindOne(ctx context.Context, userId int64) (*OrderBuyers, error) {
 	orderBuyersUserIdKey := fmt.Sprintf("%s%v", cache_orderOrderBuyersUserIdPrefix, userId)
 	query := fmt.Sprintf("select %s from %s where `user_id` = ? limit 1", orderBuyersRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderBuyers, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*OrderBuyers, error) {
 		var resp OrderBuyers
 		err := m.QueryRowCtx(ctx, &resp, orderBuyersUserIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, userId)
@@ -109,7 +109,7 @@ func (m *defaultOrderBuyersModel) Update(ctx context.Context, data *OrderBuyers)
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultOrderBuyersModel) CacheKeys(data *OrderBuyers) []string {
 	orderBuyersUserIdKey := fmt.Sprintf("%s%v", cache_orderOrderBuyersUserIdPrefix, data.UserId)

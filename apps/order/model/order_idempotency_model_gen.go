@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -35,7 +35,7 @@ type (
 		FindOne(ctx context.Context, id int64) (*OrderIdempotency, error)
 		FindOneByUserIdIdempotencyKey(ctx context.Context, userId int64, idempotencyKey string) (*OrderIdempotency, error)
 		Update(ctx context.Context, data *OrderIdempotency) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *OrderIdempotency) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -80,8 +80,8 @@ func (m *defaultOrderIdempotencyModel) Delete(ctx context.Context, id int64) err
 func (m *defaultOrderIdempotencyModel) FindOne(ctx context.Context, id int64) (*OrderIdempotency, error) {
 	orderIdempotencyIdKey := fmt.Sprintf("%s%v", cache_orderOrderIdempotencyIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", orderIdempotencyRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
 		var resp OrderIdempotency
 		err := m.QueryRowCtx(ctx, &resp, orderIdempotencyIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -105,8 +105,8 @@ func (m *defaultOrderIdempotencyModel) FindOne(ctx context.Context, id int64) (*
 func (m *defaultOrderIdempotencyModel) FindOneByUserIdIdempotencyKey(ctx context.Context, userId int64, idempotencyKey string) (*OrderIdempotency, error) {
 	orderIdempotencyUserIdIdempotencyKeyKey := fmt.Sprintf("%s%v:%v", cache_orderOrderIdempotencyUserIdIdempotencyKeyPrefix, userId, idempotencyKey)
 	query := fmt.Sprintf("select %s from %s where `user_id` = ? and `idempotency_key` = ? limit 1", orderIdempotencyRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*OrderIdempotency, error) {
 		var resp OrderIdempotency
 		err := m.QueryRowIndexCtx(ctx, &resp, orderIdempotencyUserIdIdempotencyKeyKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, userId, idempotencyKey); err != nil {
@@ -156,7 +156,7 @@ func (m *defaultOrderIdempotencyModel) Update(ctx context.Context, newData *Orde
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultOrderIdempotencyModel) CacheKeys(data *OrderIdempotency) []string {
 	orderIdempotencyIdKey := fmt.Sprintf("%s%v", cache_orderOrderIdempotencyIdPrefix, data.Id)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -60,7 +60,7 @@ func (m *customOrderItemsModel) InsertManyTx(ctx context.Context, s sqlx.Session
 func (m *customOrderItemsModel) ListByOrder(ctx context.Context, orderID int64) ([]*OrderItems, error) {
 	key := fmt.Sprintf("%s%d", cacheOrderItemsByOrderPrefix, orderID)
 	q := fmt.Sprintf("select %s from %s where `order_id` = ? order by `id`", orderItemsRows, m.table)
-	list, err := cachex.Read(ctx, func(ctx context.Context) ([]*OrderItems, error) {
+	list, err := store.ReadCached(ctx, func(ctx context.Context) ([]*OrderItems, error) {
 		var list []*OrderItems
 		err := m.QueryRowCtx(ctx, &list, key, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowsCtx(ctx, v, q, orderID)

@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -33,7 +33,7 @@ type (
 		Insert(ctx context.Context, data *OrderItems) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*OrderItems, error)
 		Update(ctx context.Context, data *OrderItems) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *OrderItems) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -73,8 +73,8 @@ func (m *defaultOrderItemsModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultOrderItemsModel) FindOne(ctx context.Context, id int64) (*OrderItems, error) {
 	orderItemsIdKey := fmt.Sprintf("%s%v", cache_orderOrderItemsIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", orderItemsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*OrderItems, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*OrderItems, error) {
 		var resp OrderItems
 		err := m.QueryRowCtx(ctx, &resp, orderItemsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -114,7 +114,7 @@ func (m *defaultOrderItemsModel) Update(ctx context.Context, data *OrderItems) e
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultOrderItemsModel) CacheKeys(data *OrderItems) []string {
 	orderItemsIdKey := fmt.Sprintf("%s%v", cache_orderOrderItemsIdPrefix, data.Id)

@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -37,7 +37,7 @@ type (
 		FindOneBySn(ctx context.Context, sn string) (*Orders, error)
 		FindOneByUserIdPendingSlot(ctx context.Context, userId int64, pendingSlot sql.NullInt64) (*Orders, error)
 		Update(ctx context.Context, data *Orders) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *Orders) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -88,8 +88,8 @@ func (m *defaultOrdersModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, error) {
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", ordersRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Orders, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Orders, error) {
 		var resp Orders
 		err := m.QueryRowCtx(ctx, &resp, ordersIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -113,8 +113,8 @@ func (m *defaultOrdersModel) FindOne(ctx context.Context, id int64) (*Orders, er
 func (m *defaultOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Orders, error) {
 	ordersSnKey := fmt.Sprintf("%s%v", cache_orderOrdersSnPrefix, sn)
 	query := fmt.Sprintf("select %s from %s where `sn` = ? limit 1", ordersRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Orders, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Orders, error) {
 		var resp Orders
 		err := m.QueryRowIndexCtx(ctx, &resp, ordersSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, sn); err != nil {
@@ -141,8 +141,8 @@ func (m *defaultOrdersModel) FindOneBySn(ctx context.Context, sn string) (*Order
 func (m *defaultOrdersModel) FindOneByUserIdPendingSlot(ctx context.Context, userId int64, pendingSlot sql.NullInt64) (*Orders, error) {
 	ordersUserIdPendingSlotKey := fmt.Sprintf("%s%v:%v", cache_orderOrdersUserIdPendingSlotPrefix, userId, pendingSlot)
 	query := fmt.Sprintf("select %s from %s where `user_id` = ? and `pending_slot` = ? limit 1", ordersRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Orders, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Orders, error) {
 		var resp Orders
 		err := m.QueryRowIndexCtx(ctx, &resp, ordersUserIdPendingSlotKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, userId, pendingSlot); err != nil {
@@ -194,7 +194,7 @@ func (m *defaultOrdersModel) Update(ctx context.Context, newData *Orders) error 
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultOrdersModel) CacheKeys(data *Orders) []string {
 	ordersIdKey := fmt.Sprintf("%s%v", cache_orderOrdersIdPrefix, data.Id)

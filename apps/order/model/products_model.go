@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
@@ -78,7 +78,7 @@ func NewProductsModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache.Option
 
 func (m *customProductsModel) ListActive(ctx context.Context, afterID, limit int64) ([]*Products, error) {
 	q := fmt.Sprintf("select %s from %s where `active` = 1 and `id` > ? order by `id` limit ?", productsRows, m.table)
-	list, err := cachex.Read(ctx, func(ctx context.Context) ([]*Products, error) {
+	list, err := store.ReadCached(ctx, func(ctx context.Context) ([]*Products, error) {
 		gen, err := m.generation(ctx)
 		if err != nil {
 			return nil, err

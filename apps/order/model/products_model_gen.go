@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -35,7 +35,7 @@ type (
 		FindOne(ctx context.Context, id int64) (*Products, error)
 		FindOneBySku(ctx context.Context, sku string) (*Products, error)
 		Update(ctx context.Context, data *Products) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *Products) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -83,8 +83,8 @@ func (m *defaultProductsModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultProductsModel) FindOne(ctx context.Context, id int64) (*Products, error) {
 	productsIdKey := fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", productsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Products, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Products, error) {
 		var resp Products
 		err := m.QueryRowCtx(ctx, &resp, productsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -108,8 +108,8 @@ func (m *defaultProductsModel) FindOne(ctx context.Context, id int64) (*Products
 func (m *defaultProductsModel) FindOneBySku(ctx context.Context, sku string) (*Products, error) {
 	productsSkuKey := fmt.Sprintf("%s%v", cache_orderProductsSkuPrefix, sku)
 	query := fmt.Sprintf("select %s from %s where `sku` = ? limit 1", productsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Products, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Products, error) {
 		var resp Products
 		err := m.QueryRowIndexCtx(ctx, &resp, productsSkuKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, sku); err != nil {
@@ -159,7 +159,7 @@ func (m *defaultProductsModel) Update(ctx context.Context, newData *Products) er
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultProductsModel) CacheKeys(data *Products) []string {
 	productsIdKey := fmt.Sprintf("%s%v", cache_orderProductsIdPrefix, data.Id)

@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -33,7 +33,7 @@ type (
 		Insert(ctx context.Context, data *StockLedger) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*StockLedger, error)
 		Update(ctx context.Context, data *StockLedger) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *StockLedger) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -74,8 +74,8 @@ func (m *defaultStockLedgerModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultStockLedgerModel) FindOne(ctx context.Context, id int64) (*StockLedger, error) {
 	stockLedgerIdKey := fmt.Sprintf("%s%v", cache_orderStockLedgerIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", stockLedgerRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*StockLedger, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*StockLedger, error) {
 		var resp StockLedger
 		err := m.QueryRowCtx(ctx, &resp, stockLedgerIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -115,7 +115,7 @@ func (m *defaultStockLedgerModel) Update(ctx context.Context, data *StockLedger)
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultStockLedgerModel) CacheKeys(data *StockLedger) []string {
 	stockLedgerIdKey := fmt.Sprintf("%s%v", cache_orderStockLedgerIdPrefix, data.Id)

@@ -12,9 +12,9 @@ import (
 	"zeromall/apps/order/rpc/order"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/retention"
+
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcserver"
+	"zeromall/pkg/rpcx"
 	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
 
@@ -35,7 +35,7 @@ func main() {
 	db := c.MustOpen(c.Log, "order", migrations.For("order"))
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
+	s := rpcx.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
 		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {
@@ -48,10 +48,10 @@ func main() {
 	drainer := ctx.Journal.StartDrainer()
 	proc.AddShutdownListener(drainer.Stop)
 	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)
-	keys := retention.Start("idempotency_keys", retention.Config{
+	keys := store.StartRetention("idempotency_keys", store.RetentionConfig{
 		Keep: c.Idempotency.KeyTTL, Interval: c.Idempotency.PurgeInterval, Batch: c.Idempotency.PurgeBatch,
 	}, ctx.Orders.PurgeKeysBefore)
-	ledger := retention.Start("stock_ledger", c.Retention.Ledger, ctx.Orders.FoldLedgerBefore)
+	ledger := store.StartRetention("stock_ledger", c.Retention.Ledger, ctx.Orders.FoldLedgerBefore)
 	proc.AddShutdownListener(canceller.Stop)
 	proc.AddShutdownListener(keys.Stop)
 	proc.AddShutdownListener(ledger.Stop)

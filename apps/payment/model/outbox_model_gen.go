@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -33,7 +33,7 @@ type (
 		Insert(ctx context.Context, data *Outbox) (sql.Result, error)
 		FindOne(ctx context.Context, id int64) (*Outbox, error)
 		Update(ctx context.Context, data *Outbox) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *Outbox) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -78,8 +78,8 @@ func (m *defaultOutboxModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultOutboxModel) FindOne(ctx context.Context, id int64) (*Outbox, error) {
 	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", outboxRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Outbox, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Outbox, error) {
 		var resp Outbox
 		err := m.QueryRowCtx(ctx, &resp, outboxIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -119,7 +119,7 @@ func (m *defaultOutboxModel) Update(ctx context.Context, data *Outbox) error {
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultOutboxModel) CacheKeys(data *Outbox) []string {
 	outboxIdKey := fmt.Sprintf("%s%v", cache_paymentOutboxIdPrefix, data.Id)

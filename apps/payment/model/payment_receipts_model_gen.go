@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -35,7 +35,7 @@ type (
 		FindOne(ctx context.Context, id int64) (*PaymentReceipts, error)
 		FindOneByTradeNo(ctx context.Context, tradeNo string) (*PaymentReceipts, error)
 		Update(ctx context.Context, data *PaymentReceipts) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *PaymentReceipts) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -82,8 +82,8 @@ func (m *defaultPaymentReceiptsModel) Delete(ctx context.Context, id int64) erro
 func (m *defaultPaymentReceiptsModel) FindOne(ctx context.Context, id int64) (*PaymentReceipts, error) {
 	paymentReceiptsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentReceiptsIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", paymentReceiptsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*PaymentReceipts, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*PaymentReceipts, error) {
 		var resp PaymentReceipts
 		err := m.QueryRowCtx(ctx, &resp, paymentReceiptsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -107,8 +107,8 @@ func (m *defaultPaymentReceiptsModel) FindOne(ctx context.Context, id int64) (*P
 func (m *defaultPaymentReceiptsModel) FindOneByTradeNo(ctx context.Context, tradeNo string) (*PaymentReceipts, error) {
 	paymentReceiptsTradeNoKey := fmt.Sprintf("%s%v", cache_paymentPaymentReceiptsTradeNoPrefix, tradeNo)
 	query := fmt.Sprintf("select %s from %s where `trade_no` = ? limit 1", paymentReceiptsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*PaymentReceipts, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*PaymentReceipts, error) {
 		var resp PaymentReceipts
 		err := m.QueryRowIndexCtx(ctx, &resp, paymentReceiptsTradeNoKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, tradeNo); err != nil {
@@ -158,7 +158,7 @@ func (m *defaultPaymentReceiptsModel) Update(ctx context.Context, newData *Payme
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultPaymentReceiptsModel) CacheKeys(data *PaymentReceipts) []string {
 	paymentReceiptsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentReceiptsIdPrefix, data.Id)

@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -37,7 +37,7 @@ type (
 		FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error)
 		FindOneBySn(ctx context.Context, sn string) (*Payments, error)
 		Update(ctx context.Context, data *Payments) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *Payments) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -90,8 +90,8 @@ func (m *defaultPaymentsModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments, error) {
 	paymentsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", paymentsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Payments, error) {
 		var resp Payments
 		err := m.QueryRowCtx(ctx, &resp, paymentsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -115,8 +115,8 @@ func (m *defaultPaymentsModel) FindOne(ctx context.Context, id int64) (*Payments
 func (m *defaultPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn string) (*Payments, error) {
 	paymentsOrderSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsOrderSnPrefix, orderSn)
 	query := fmt.Sprintf("select %s from %s where `order_sn` = ? limit 1", paymentsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Payments, error) {
 		var resp Payments
 		err := m.QueryRowIndexCtx(ctx, &resp, paymentsOrderSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, orderSn); err != nil {
@@ -143,8 +143,8 @@ func (m *defaultPaymentsModel) FindOneByOrderSn(ctx context.Context, orderSn str
 func (m *defaultPaymentsModel) FindOneBySn(ctx context.Context, sn string) (*Payments, error) {
 	paymentsSnKey := fmt.Sprintf("%s%v", cache_paymentPaymentsSnPrefix, sn)
 	query := fmt.Sprintf("select %s from %s where `sn` = ? limit 1", paymentsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Payments, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Payments, error) {
 		var resp Payments
 		err := m.QueryRowIndexCtx(ctx, &resp, paymentsSnKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, sn); err != nil {
@@ -196,7 +196,7 @@ func (m *defaultPaymentsModel) Update(ctx context.Context, newData *Payments) er
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultPaymentsModel) CacheKeys(data *Payments) []string {
 	paymentsIdKey := fmt.Sprintf("%s%v", cache_paymentPaymentsIdPrefix, data.Id)

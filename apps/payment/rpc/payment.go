@@ -13,9 +13,9 @@ import (
 	"zeromall/apps/payment/rpc/payment"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/retention"
+
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcserver"
+	"zeromall/pkg/rpcx"
 	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
 
@@ -36,7 +36,7 @@ func main() {
 	db := c.MustOpen(c.Log, "payment", migrations.For("payment"))
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
+	s := rpcx.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
 		payment.RegisterPaymentServer(grpcServer, server.NewPaymentServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {
@@ -57,7 +57,7 @@ func main() {
 	proc.AddShutdownListener(relay.Stop)
 	proc.AddShutdownListener(stats.Stop)
 	proc.AddShutdownListener(expiry.Stop)
-	purge := retention.Start("outbox", c.Retention.Outbox, ctx.Payments.PurgeDeliveredBefore)
+	purge := store.StartRetention("outbox", c.Retention.Outbox, ctx.Payments.PurgeDeliveredBefore)
 	proc.AddShutdownListener(purge.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)

@@ -20,7 +20,7 @@ type (
 	SessionsModel interface {
 		sessionsModel
 		// FindState reads what decides whether a session is live (see SessionState) from
-		// MySQL; the gateways cache its verdict (pkg/sessioncache), not this model.
+		// MySQL; the gateways cache its verdict (pkg/session), not this model.
 		FindState(ctx context.Context, id string) (*SessionState, error)
 		// FindForRefresh reads a session straight from MySQL.
 		FindForRefresh(ctx context.Context, id string) (*Sessions, error)

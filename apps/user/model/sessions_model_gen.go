@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -33,7 +33,7 @@ type (
 		Insert(ctx context.Context, data *Sessions) (sql.Result, error)
 		FindOne(ctx context.Context, id string) (*Sessions, error)
 		Update(ctx context.Context, data *Sessions) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *Sessions) []string
 		Delete(ctx context.Context, id string) error
 	}
@@ -75,8 +75,8 @@ func (m *defaultSessionsModel) Delete(ctx context.Context, id string) error {
 func (m *defaultSessionsModel) FindOne(ctx context.Context, id string) (*Sessions, error) {
 	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", sessionsRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Sessions, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Sessions, error) {
 		var resp Sessions
 		err := m.QueryRowCtx(ctx, &resp, sessionsIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -116,7 +116,7 @@ func (m *defaultSessionsModel) Update(ctx context.Context, data *Sessions) error
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultSessionsModel) CacheKeys(data *Sessions) []string {
 	sessionsIdKey := fmt.Sprintf("%s%v", cache_userSessionsIdPrefix, data.Id)

@@ -14,7 +14,7 @@ const (
 	UserDisabled int64 = 2
 )
 
-// Values of users.role; the role travels in access tokens (pkg/jwtx).
+// Values of users.role; the role travels in access tokens (pkg/session).
 const (
 	RoleCustomer = "customer"
 	RoleAdmin    = "admin"

@@ -16,7 +16,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlc"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/stringx"
-	"zeromall/pkg/cachex"
+	"zeromall/pkg/store"
 )
 
 var (
@@ -35,7 +35,7 @@ type (
 		FindOne(ctx context.Context, id int64) (*Users, error)
 		FindOneByEmail(ctx context.Context, email string) (*Users, error)
 		Update(ctx context.Context, data *Users) error
-		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/invalidation).
+		// CacheKeys returns every cache key of data, for the invalidation journal (pkg/store).
 		CacheKeys(data *Users) []string
 		Delete(ctx context.Context, id int64) error
 	}
@@ -82,8 +82,8 @@ func (m *defaultUsersModel) Delete(ctx context.Context, id int64) error {
 func (m *defaultUsersModel) FindOne(ctx context.Context, id int64) (*Users, error) {
 	usersIdKey := fmt.Sprintf("%s%v", cache_userUsersIdPrefix, id)
 	query := fmt.Sprintf("select %s from %s where `id` = ? limit 1", usersRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Users, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Users, error) {
 		var resp Users
 		err := m.QueryRowCtx(ctx, &resp, usersIdKey, func(ctx context.Context, conn sqlx.SqlConn, v any) error {
 			return conn.QueryRowCtx(ctx, v, query, id)
@@ -107,8 +107,8 @@ func (m *defaultUsersModel) FindOne(ctx context.Context, id int64) (*Users, erro
 func (m *defaultUsersModel) FindOneByEmail(ctx context.Context, email string) (*Users, error) {
 	usersEmailKey := fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, email)
 	query := fmt.Sprintf("select %s from %s where `email` = ? limit 1", usersRows, m.table)
-	// zeromall template: when Redis fails, cachex.Read answers from MySQL (pkg/cachex).
-	resp, err := cachex.Read(ctx, func(ctx context.Context) (*Users, error) {
+	// zeromall template: when Redis fails, store.ReadCached answers from MySQL (pkg/store).
+	resp, err := store.ReadCached(ctx, func(ctx context.Context) (*Users, error) {
 		var resp Users
 		err := m.QueryRowIndexCtx(ctx, &resp, usersEmailKey, m.formatPrimary, func(ctx context.Context, conn sqlx.SqlConn, v any) (i any, e error) {
 			if err := conn.QueryRowCtx(ctx, &resp, query, email); err != nil {
@@ -158,7 +158,7 @@ func (m *defaultUsersModel) Update(ctx context.Context, newData *Users) error {
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *defaultUsersModel) CacheKeys(data *Users) []string {
 	usersEmailKey := fmt.Sprintf("%s%v", cache_userUsersEmailPrefix, data.Email)

@@ -11,9 +11,9 @@ import (
 	"zeromall/apps/user/rpc/user"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/retention"
+
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcserver"
+	"zeromall/pkg/rpcx"
 	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
 
@@ -36,7 +36,7 @@ func main() {
 	sqlx.DisableLog() // statements and slow-call logs would print password hashes
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcserver.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
+	s := rpcx.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
 		user.RegisterUserServer(grpcServer, server.NewUserServer(ctx))
 
 		if c.Mode == service.DevMode || c.Mode == service.TestMode {
@@ -48,7 +48,7 @@ func main() {
 	// Before serving: drains what a crashed predecessor left.
 	drainer := ctx.Journal.StartDrainer()
 	proc.AddShutdownListener(drainer.Stop)
-	purge := retention.Start("sessions", c.Retention.Sessions, ctx.Sessions.PurgeExpiredBefore)
+	purge := store.StartRetention("sessions", c.Retention.Sessions, ctx.Sessions.PurgeExpiredBefore)
 	proc.AddShutdownListener(purge.Stop)
 
 	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)

@@ -36,7 +36,7 @@ type gateway struct {
 }
 
 // sessionKey is where zeromall's user-rpc publishes a session's state, "<uid>:<refusal code>"
-// (pkg/sessioncache): the floor reads the same entry, as zeromall's gateways do on every request.
+// (pkg/session): the floor reads the same entry, as zeromall's gateways do on every request.
 const sessionKey = "user:session:"
 
 func newGateway(rpcAddr, secret, redisAddr string, useTLS bool) (http.Handler, error) {

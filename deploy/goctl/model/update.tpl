@@ -14,7 +14,7 @@ func (m *default{{.upperStartCamelObject}}Model) Update(ctx context.Context, {{i
 }
 
 // CacheKeys returns every cache key of data: what a transaction that changed the row records in
-// its cache invalidation journal (pkg/invalidation), to be deleted after the commit (zeromall
+// its cache invalidation journal (pkg/store), to be deleted after the commit (zeromall
 // template).
 func (m *default{{.upperStartCamelObject}}Model) CacheKeys(data *{{.upperStartCamelObject}}) []string {
 	{{.keys}}

@@ -1,6 +1,6 @@
 -- zeromall_order as the migrations leave it: the source `make gen-order-model` reads (goctl skips
 -- ALTER statements). deploy/sql/schema_test.go proves this file and the migrations agree.
--- The cache invalidation journal (`cache_invalidation`, pkg/invalidation) is left out: it is
+-- The cache invalidation journal (`cache_invalidation`, pkg/store) is left out: it is
 -- infrastructure, not the domain, and has no goctl model.
 CREATE TABLE `products` (
   `id` bigint NOT NULL AUTO_INCREMENT,

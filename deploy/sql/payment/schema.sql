@@ -1,6 +1,6 @@
 -- zeromall_payment as the migrations leave it: the source `make gen-payment-model` reads (goctl
 -- skips ALTER statements). deploy/sql/schema_test.go proves this file and the migrations agree.
--- The cache invalidation journal (`cache_invalidation`, pkg/invalidation) is left out: it is
+-- The cache invalidation journal (`cache_invalidation`, pkg/store) is left out: it is
 -- infrastructure, not the domain, and has no goctl model.
 CREATE TABLE `payments` (
   `id` bigint NOT NULL AUTO_INCREMENT,

@@ -1,7 +1,7 @@
 -- zeromall_user as the migrations leave it: the source `make gen-user-model` reads (goctl skips
 -- ALTER statements, so it cannot read the migrations themselves). deploy/sql/schema_test.go proves
 -- this file and the migrations build the same tables.
--- The cache invalidation journal (`cache_invalidation`, pkg/invalidation) is left out: it is
+-- The cache invalidation journal (`cache_invalidation`, pkg/store) is left out: it is
 -- infrastructure, not the domain, and has no goctl model.
 CREATE TABLE `users` (
   `id` bigint NOT NULL AUTO_INCREMENT,

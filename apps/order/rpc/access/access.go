@@ -6,7 +6,7 @@ package access
 import (
 	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/rpcx"
 )
 
 // Policy: shoppers' and admins' methods serve order-api (which checks the admin role); settling an order is payment-rpc's alone (its
@@ -28,9 +28,9 @@ var Policy = rpcauth.Policy{
 }
 
 // Rules: reads may be sent again after a lost server, and so may CreateOrder when it carries an
-// idempotency key (pkg/interceptor); payment-rpc's calls are redelivered by its outbox, never by
+// idempotency key (pkg/rpcx); payment-rpc's calls are redelivered by its outbox, never by
 // the client. No order-rpc call carries credentials.
-var Rules = rpcclient.Rules{
+var Rules = rpcx.Rules{
 	order.Order_ListProducts_FullMethodName:    {Repeatable: true},
 	order.Order_GetProduct_FullMethodName:      {Repeatable: true},
 	order.Order_CreateProduct_FullMethodName:   {},

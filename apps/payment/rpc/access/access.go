@@ -6,7 +6,7 @@ package access
 import (
 	"zeromall/apps/payment/rpc/payment"
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/rpcx"
 )
 
 // Policy: payment-api alone, which verifies the provider's signature before HandleCallback.
@@ -20,7 +20,7 @@ var Policy = rpcauth.Policy{
 // Rules: GetPayment may be sent again after a lost server, and so may CreatePayment: an order
 // has one payment, and a repeat returns the one the first call opened. No payment-rpc call
 // carries credentials (the callback's signature is checked by payment-api).
-var Rules = rpcclient.Rules{
+var Rules = rpcx.Rules{
 	payment.Payment_CreatePayment_FullMethodName:  {Repeatable: true},
 	payment.Payment_GetPayment_FullMethodName:     {Repeatable: true},
 	payment.Payment_HandleCallback_FullMethodName: {},

@@ -6,7 +6,7 @@ package access
 import (
 	"zeromall/apps/user/rpc/user"
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/rpcx"
 )
 
 // Policy: the account methods serve user-api only; every gateway checks sessions.
@@ -22,7 +22,7 @@ var Policy = rpcauth.Policy{
 
 // Rules: reads may be sent again after a lost server; every call that carries a password, a
 // refresh token or a session id is never logged with its content.
-var Rules = rpcclient.Rules{
+var Rules = rpcx.Rules{
 	user.User_Register_FullMethodName:      {Secret: true},
 	user.User_Login_FullMethodName:         {Secret: true},
 	user.User_RefreshToken_FullMethodName:  {Secret: true},

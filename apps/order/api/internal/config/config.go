@@ -3,22 +3,22 @@ package config
 import (
 	"errors"
 
-	"zeromall/pkg/deployenv"
-	"zeromall/pkg/gatewayconf"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/gateway"
+	"zeromall/pkg/rpcx"
 
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type Config struct {
-	gatewayconf.Config
+	gateway.Config
 	OrderRpc zrpc.RpcClientConf
 }
 
 // Check reports everything env refuses in c, and what would not run (confx.Load calls it).
-func (c Config) Check(env deployenv.Env) error {
+func (c Config) Check(env confx.Env) error {
 	return errors.Join(
 		c.Config.Check(env),
-		rpcclient.Target("OrderRpc", c.OrderRpc),
+		rpcx.Target("OrderRpc", c.OrderRpc),
 	)
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"zeromall/pkg/httpresult"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 	"zeromall/pkg/xerr"
 )
 
@@ -20,7 +20,7 @@ func NewAdminMiddleware() *AdminMiddleware {
 
 func (m *AdminMiddleware) Handle(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := jwtx.Caller(r.Context())
+		c, err := session.Caller(r.Context())
 		if err != nil {
 			httpresult.WriteError(w, r, xerr.ErrUnauthorized)
 			return

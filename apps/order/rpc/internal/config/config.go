@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"zeromall/pkg/deployenv"
+	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
-	"zeromall/pkg/retention"
+
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -41,7 +41,7 @@ type Config struct {
 	// Retention: stock changes older than Ledger.Keep are folded into their product's
 	// initial_stock (package retention, orders.FoldLedgerBefore).
 	Retention struct {
-		Ledger retention.Config
+		Ledger store.RetentionConfig
 	}
 
 	// Idempotency: an Idempotency-Key is remembered for KeyTTL; expired keys are purged every
@@ -54,7 +54,7 @@ type Config struct {
 }
 
 // Check reports everything env refuses in c, and what would not run (confx.Load calls it).
-func (c Config) Check(env deployenv.Env) error {
+func (c Config) Check(env confx.Env) error {
 	var autoCancel, hold, keys error
 	if c.AutoCancel.After <= 0 || c.AutoCancel.Interval <= 0 {
 		autoCancel = errors.New("AutoCancel.After and AutoCancel.Interval must be positive")

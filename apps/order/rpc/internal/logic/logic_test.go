@@ -14,7 +14,7 @@ import (
 	"zeromall/apps/order/rpc/order"
 	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-	"zeromall/pkg/migrate"
+
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -51,7 +51,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	if err := confx.Load(testkit.RepoRoot(t)+"/apps/order/rpc/etc/order-rpc.yaml", &c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := migrate.Apply(context.Background(), dsn, migrations.For("order")); err != nil {
+	if _, err := store.Migrate(context.Background(), dsn, migrations.For("order")); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("mysql", dsn)

@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"zeromall/apps/order/model"
-	"zeromall/pkg/dberr"
 	"zeromall/pkg/plaintext"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -59,7 +59,7 @@ func (s *Service) CreateProduct(ctx context.Context, admin int64, np NewProduct)
 		keys = s.products.StaleKeys(id) // a not-found for the new id may be cached
 		return s.journal.RecordTx(ctx, tx, keys...)
 	})
-	if dberr.IsDuplicateOf(err, "uk_sku") {
+	if store.IsDuplicateOf(err, "uk_sku") {
 		return nil, xerr.ErrSkuTaken.WithMsgf("sku: %s is already used by another product", np.Sku)
 	}
 	if err != nil {

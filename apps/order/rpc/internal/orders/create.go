@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	"zeromall/pkg/dberr"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -38,7 +38,7 @@ func (s *Service) Create(ctx context.Context, buyer int64, requested []Line, key
 		expired = stale
 	}
 	o, err := s.create(ctx, buyer, lines, key, hash, expired)
-	if key != "" && dberr.IsDuplicateOf(err, "uk_user_key") {
+	if key != "" && store.IsDuplicateOf(err, "uk_user_key") {
 		// A concurrent request with the same key committed first (ours rolled back, stock
 		// included), or an expired record the cached read did not show holds the key.
 		o, stale, err := s.replay(ctx, buyer, key, hash, true)

@@ -14,7 +14,7 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/ids"
-	"zeromall/pkg/invalidation"
+
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
@@ -46,7 +46,7 @@ type Service struct {
 	items       model.OrderItemsModel
 	idempotency model.OrderIdempotencyModel
 	ledger      model.StockLedgerModel
-	journal     *invalidation.Journal
+	journal     *store.Journal
 	keyTTL      time.Duration
 	limits      Limits
 	newSN       func(time.Time) string
@@ -59,7 +59,7 @@ type Service struct {
 // New builds the service on one MySQL connection, the cache configuration of its models and the
 // journal its transactions record stale cache keys in. An Idempotency-Key is remembered for
 // keyTTL: after that the same key creates a new order.
-func New(db sqlx.SqlConn, keyTTL time.Duration, journal *invalidation.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
+func New(db sqlx.SqlConn, keyTTL time.Duration, journal *store.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
 	s := &Service{
 		db:          db,
 		products:    model.NewProductsModel(db, c, opts...),

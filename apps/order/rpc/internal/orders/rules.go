@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"zeromall/pkg/dberr"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -107,7 +107,7 @@ func checkPaging(page, pageSize int64) (int64, int64, error) {
 // transact runs fn in one MySQL transaction, again when it lost a lock race (deadlock, lock
 // wait timeout), up to deadlockRetries times.
 func (s *Service) transact(ctx context.Context, fn func(ctx context.Context, tx sqlx.Session) error) error {
-	return dberr.RetryLockRaces(ctx, deadlockRetries, func() error {
+	return store.RetryLockRaces(ctx, deadlockRetries, func() error {
 		err := s.db.TransactCtx(ctx, fn)
 		if err == nil && s.committed != nil {
 			s.committed()

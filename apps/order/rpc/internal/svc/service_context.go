@@ -3,7 +3,7 @@ package svc
 import (
 	"zeromall/apps/order/rpc/internal/config"
 	"zeromall/apps/order/rpc/internal/orders"
-	"zeromall/pkg/invalidation"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -11,7 +11,7 @@ import (
 type ServiceContext struct {
 	Config  config.Config
 	Orders  *orders.Service
-	Journal *invalidation.Journal
+	Journal *store.Journal
 }
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).

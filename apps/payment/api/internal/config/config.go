@@ -4,16 +4,16 @@ import (
 	"errors"
 	"fmt"
 
-	"zeromall/pkg/deployenv"
-	"zeromall/pkg/gatewayconf"
-	"zeromall/pkg/jwtx"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/confx"
+	"zeromall/pkg/gateway"
+	"zeromall/pkg/rpcx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/zrpc"
 )
 
 type Config struct {
-	gatewayconf.Config
+	gateway.Config
 	PaymentRpc zrpc.RpcClientConf
 
 	// Callback is the provider webhook: its body is signed with Secret (HMAC-SHA256).
@@ -30,20 +30,20 @@ type Config struct {
 }
 
 // Check reports everything env refuses in c, and what would not run (confx.Load calls it).
-func (c Config) Check(env deployenv.Env) error {
+func (c Config) Check(env confx.Env) error {
 	return errors.Join(
 		c.Config.Check(env),
-		rpcclient.Target("PaymentRpc", c.PaymentRpc),
-		env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, jwtx.MinSecretLen),
+		rpcx.Target("PaymentRpc", c.PaymentRpc),
+		env.Secret("PAYMENT_CALLBACK_SECRET (Callback.Secret)", c.Callback.Secret, session.MinSecretLen),
 		c.checkSandbox(env),
 		c.checkSandboxURL(),
 	)
 }
 
 // checkSandbox keeps the simulated provider, which pays without money, out of production.
-func (c Config) checkSandbox(env deployenv.Env) error {
-	if c.Sandbox.Enabled && env == deployenv.Production {
-		return fmt.Errorf("the sandbox provider (Sandbox.Enabled, PAYMENT_SANDBOX) pays without money: not allowed when %s=production", deployenv.Var)
+func (c Config) checkSandbox(env confx.Env) error {
+	if c.Sandbox.Enabled && env == confx.Production {
+		return fmt.Errorf("the sandbox provider (Sandbox.Enabled, PAYMENT_SANDBOX) pays without money: not allowed when %s=production", confx.EnvVar)
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func NewCallbackSignatureMiddleware(secret string) *CallbackSignatureMiddleware 
 
 func (m *CallbackSignatureMiddleware) Handle(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		// requestbody.JSON bounds and checks the body as it is read: an error here is its
+		// gateway.JSONBody bounds and checks the body as it is read: an error here is its
 		// answer (413, 400), not a bad signature.
 		body, err := io.ReadAll(r.Body)
 		if err != nil {

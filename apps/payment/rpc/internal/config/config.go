@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"zeromall/pkg/deployenv"
+	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
-	"zeromall/pkg/retention"
+
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/rpcx"
 	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/zrpc"
@@ -44,7 +44,7 @@ type Config struct {
 	// Retention: delivered outbox messages are deleted Outbox.Keep after delivery (package
 	// retention).
 	Retention struct {
-		Outbox retention.Config
+		Outbox store.RetentionConfig
 	}
 	PaymentExpiry struct {
 		After       time.Duration `json:",default=15m"`
@@ -56,7 +56,7 @@ type Config struct {
 
 // Check reports everything env refuses in c, and what would not run or would dial the wrong
 // service (confx.Load calls it).
-func (c Config) Check(env deployenv.Env) error {
+func (c Config) Check(env confx.Env) error {
 	var relay, lease, expiry error
 	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff || c.Relay.StatsInterval <= 0 {
 		relay = errors.New("relay settings: Relay.Interval, Relay.StatsInterval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
@@ -71,7 +71,7 @@ func (c Config) Check(env deployenv.Env) error {
 		env.Service(c.ServiceConf),
 		c.Config.Check(env, "PAYMENT_DB_DSN"),
 		c.RpcIdentity.Check(env),
-		rpcclient.Target("OrderRpc", c.OrderRpc),
+		rpcx.Target("OrderRpc", c.OrderRpc),
 		relay,
 		lease,
 		expiry,

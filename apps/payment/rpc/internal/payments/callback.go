@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"zeromall/apps/payment/model"
-	"zeromall/pkg/dberr"
+	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -171,7 +171,7 @@ func (s *Service) refundMismatch(ctx context.Context, p *model.Payments, receipt
 // it; it reports whether this call recorded it (false: the trade had its receipt already).
 func (s *Service) recordRefunded(ctx context.Context, receipt *model.PaymentReceipts, reason string) (bool, error) {
 	var added bool
-	err := dberr.RetryLockRaces(ctx, lockRaceRetries, func() error {
+	err := store.RetryLockRaces(ctx, lockRaceRetries, func() error {
 		return s.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
 			var err error
 			added, err = s.receipts.AddTx(ctx, tx, receipt)

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"zeromall/apps/payment/model"
-	"zeromall/pkg/dberr"
 	"zeromall/pkg/ids"
-	"zeromall/pkg/invalidation"
+	"zeromall/pkg/store"
+
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"
@@ -32,7 +32,7 @@ type Timing struct {
 // Service owns the payment database and talks to order-rpc.
 type Service struct {
 	db       sqlx.SqlConn
-	journal  *invalidation.Journal
+	journal  *store.Journal
 	payments model.PaymentsModel
 	receipts model.PaymentReceiptsModel
 	outbox   model.OutboxModel
@@ -44,7 +44,7 @@ type Service struct {
 
 // New builds the service on one MySQL connection, order-rpc, the journal its transactions record
 // stale cache keys in and the cache configuration of its models.
-func New(db sqlx.SqlConn, orders Orders, timing Timing, journal *invalidation.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
+func New(db sqlx.SqlConn, orders Orders, timing Timing, journal *store.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
 	return &Service{
 		db:       db,
 		journal:  journal,
@@ -125,9 +125,9 @@ func (s *Service) insert(ctx context.Context, o Order, expiresAt time.Time) erro
 			return true, s.payments.InsertTx(ctx, tx, p)
 		})
 		switch {
-		case err == nil, dberr.IsDuplicateOf(err, "uk_order_sn"):
+		case err == nil, store.IsDuplicateOf(err, "uk_order_sn"):
 			return nil
-		case !dberr.IsDuplicateOf(err, "uk_sn"):
+		case !store.IsDuplicateOf(err, "uk_sn"):
 			return fmt.Errorf("insert payment of order %s: %w", o.Sn, err)
 		}
 	}
@@ -240,7 +240,7 @@ const lockRaceRetries = 3
 func (s *Service) change(ctx context.Context, point string, keys []string,
 	fn func(ctx context.Context, tx sqlx.Session) (bool, error)) (bool, error) {
 	var changed bool
-	err := dberr.RetryLockRaces(ctx, lockRaceRetries, func() error {
+	err := store.RetryLockRaces(ctx, lockRaceRetries, func() error {
 		var err error
 		changed, err = s.journal.Change(ctx, point, keys, fn)
 		return err

@@ -121,7 +121,7 @@ func (t transition) with(at time.Time, set model.Move) model.Move {
 
 // move makes transition t on payment p at `at`, setting the fields of set (its From, To, Expiry
 // and At are filled from t) and running also (nil for nothing) in the same transaction, recorded
-// under point (pkg/invalidation). The update is conditional, so the database decides: it reports
+// under point (pkg/store). The update is conditional, so the database decides: it reports
 // whether this call made the move. p is reloaded either way.
 func (s *Service) move(ctx context.Context, p *model.Payments, t transition, at time.Time, set model.Move, point string,
 	also func(ctx context.Context, tx sqlx.Session) error) (bool, error) {

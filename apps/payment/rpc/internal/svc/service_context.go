@@ -5,9 +5,9 @@ import (
 	"zeromall/apps/payment/rpc/internal/config"
 	"zeromall/apps/payment/rpc/internal/orderrpc"
 	"zeromall/apps/payment/rpc/internal/payments"
-	"zeromall/pkg/invalidation"
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/rpcclient"
+	"zeromall/pkg/rpcx"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -15,12 +15,12 @@ import (
 type ServiceContext struct {
 	Config   config.Config
 	Payments *payments.Service
-	Journal  *invalidation.Journal
+	Journal  *store.Journal
 }
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
-	orders := orderrpc.New(order_client.NewOrder(rpcclient.MustNew(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
+	orders := orderrpc.New(order_client.NewOrder(rpcx.MustNewClient(c.OrderRpc, rpcauth.MustLoad(c.RpcIdentity).Client("order-rpc"))))
 	journal := c.OpenJournal(db)
 	return &ServiceContext{
 		Config:  c,

@@ -1,8 +1,8 @@
 package config
 
-import "zeromall/pkg/gatewayconf"
+import "zeromall/pkg/gateway"
 
 // Config is user-api's: the shared gateway configuration (its Check runs at load) is all it needs.
 type Config struct {
-	gatewayconf.Config
+	gateway.Config
 }

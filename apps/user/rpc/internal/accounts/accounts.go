@@ -11,8 +11,8 @@ import (
 	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
-	"zeromall/pkg/dberr"
-	"zeromall/pkg/invalidation"
+	"zeromall/pkg/store"
+
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -24,7 +24,7 @@ import (
 // Service owns the users table and the sign-in limits.
 type Service struct {
 	users         model.UsersModel
-	journal       *invalidation.Journal // records the cache keys of changed users
+	journal       *store.Journal // records the cache keys of changed users
 	sessions      *sessions.Service
 	bcryptCost    int
 	loginLimits   LoginLimits
@@ -33,7 +33,7 @@ type Service struct {
 
 // New builds the service on the users table (cached as c says), recording stale cache keys in
 // journal and opening sessions with sess; passwords are hashed at bcryptCost.
-func New(db sqlx.SqlConn, c cache.CacheConf, journal *invalidation.Journal, sess *sessions.Service, bcryptCost int,
+func New(db sqlx.SqlConn, c cache.CacheConf, journal *store.Journal, sess *sessions.Service, bcryptCost int,
 	login LoginLimits, registrations *limiter.Window, opts ...cache.Option) *Service {
 	return &Service{
 		users:         model.NewUsersModel(db, c, opts...),
@@ -89,7 +89,7 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 	u := &model.Users{Email: email, PasswordHash: string(hash), Status: model.UserActive, Role: model.RoleCustomer}
 	applyProfile(u, profile)
 	res, err := s.users.Insert(ctx, u)
-	if dberr.IsDuplicate(err) {
+	if store.IsDuplicate(err) {
 		return nil, sessions.Pair{}, xerr.ErrEmailTaken
 	}
 	if err != nil {

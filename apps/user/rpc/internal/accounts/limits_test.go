@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
 	migrations "zeromall/deploy/sql"
-	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/session"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -26,7 +26,7 @@ func newLimitedAccounts(t *testing.T, quota int) *Service {
 	dsn := testkit.NewMigratedDSN(t, "user", migrations.For("user"))
 	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	rds := redis.MustNewRedis(r.Conf())
-	sess := sessions.New(db, r.CacheConf(), sessioncache.New(rds, time.Second, time.Minute),
+	sess := sessions.New(db, r.CacheConf(), session.NewStore(rds, time.Second, time.Minute),
 		testkit.TestJWTSecret, sessions.Lifetimes{Access: 15 * time.Minute, Session: time.Hour})
 	limits := limiter.NewStore(rds)
 	login := LoginLimits{

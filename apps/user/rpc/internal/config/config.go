@@ -4,10 +4,10 @@ import (
 	"errors"
 	"time"
 
-	"zeromall/pkg/deployenv"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
-	"zeromall/pkg/retention"
+	"zeromall/pkg/session"
+
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -34,7 +34,7 @@ type Config struct {
 	Session struct {
 		MaxAge time.Duration `json:",default=720h"` // a session ends this long after login, refreshed or not
 		// CheckCacheFor is how long a session's checked state is published for the gateways
-		// (pkg/sessioncache): the longest an edit made outside the service (a user disabled in
+		// (pkg/session): the longest an edit made outside the service (a user disabled in
 		// SQL) takes to reach every gateway. Logout and refresh-token reuse reach them at once.
 		CheckCacheFor time.Duration `json:",default=5s"`
 	}
@@ -54,7 +54,7 @@ type Config struct {
 	}
 	// Retention: ended sessions are deleted Sessions.Keep after they expired (package retention).
 	Retention struct {
-		Sessions retention.Config
+		Sessions store.RetentionConfig
 	}
 	RegisterLimit struct {
 		Period  time.Duration `json:",default=1h"`
@@ -63,7 +63,7 @@ type Config struct {
 }
 
 // Check reports everything env refuses in c, and what would not run (confx.Load calls it).
-func (c Config) Check(env deployenv.Env) error {
+func (c Config) Check(env confx.Env) error {
 	var periods, expire error
 	if c.LoginLimit.Period < time.Second || c.RegisterLimit.Period < time.Second ||
 		c.LoginLimit.SlowInterval < time.Second || c.LoginLimit.KnownClientFor < time.Second {
@@ -76,7 +76,7 @@ func (c Config) Check(env deployenv.Env) error {
 		env.Service(c.ServiceConf),
 		c.Config.Check(env, "USER_DB_DSN"),
 		c.RpcIdentity.Check(env),
-		env.Secret("JWT_SECRET (JWT.AccessSecret)", c.JWT.AccessSecret, jwtx.MinSecretLen),
+		env.Secret("JWT_SECRET (JWT.AccessSecret)", c.JWT.AccessSecret, session.MinSecretLen),
 		env.RedisPassword("REDIS_PASSWORD (BizRedis.Pass)", c.BizRedis.Pass),
 		periods,
 		expire,

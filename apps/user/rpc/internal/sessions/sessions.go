@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"zeromall/apps/user/model"
-	"zeromall/pkg/jwtx"
-	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/session"
+
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
@@ -35,7 +35,7 @@ const (
 
 // Pair is what a client gets at login, registration and refresh.
 type Pair struct {
-	Access        jwtx.Token
+	Access        session.Token
 	RefreshToken  string
 	RefreshExpire int64 // unix seconds: the end of the session
 }
@@ -44,7 +44,7 @@ type Pair struct {
 // the gateways.
 type Service struct {
 	sessions  model.SessionsModel
-	published *sessioncache.Store
+	published *session.Store
 	secret    string        // signs access tokens
 	tags      tagKey        // tags refresh tokens as issued by this service
 	accessTTL time.Duration // life of one access token
@@ -60,7 +60,7 @@ type Lifetimes struct {
 
 // New builds the service on the sessions table (cached as c says), signing access tokens with
 // secret and publishing session states to published.
-func New(db sqlx.SqlConn, c cache.CacheConf, published *sessioncache.Store, secret string, life Lifetimes, opts ...cache.Option) *Service {
+func New(db sqlx.SqlConn, c cache.CacheConf, published *session.Store, secret string, life Lifetimes, opts ...cache.Option) *Service {
 	return &Service{
 		sessions:  model.NewSessionsModel(db, c, opts...),
 		published: published,
@@ -183,7 +183,7 @@ func (s *Service) check(ctx context.Context, uid int64, sid string) (*model.Sess
 	case err != nil:
 		return nil, fmt.Errorf("find session state: %w", err)
 	}
-	verdict := sessioncache.State{UserID: st.UserId}
+	verdict := session.State{UserID: st.UserId}
 	switch {
 	case st.Revoked, !s.now().Before(st.ExpiresAt), !st.SamePassword:
 		verdict.Refusal = xerr.ErrSessionEnded.Code
@@ -234,7 +234,7 @@ func (s *Service) PurgeExpiredBefore(ctx context.Context, cutoff time.Time, batc
 }
 
 // publish shares a session's state with the gateways; without it they ask user-rpc.
-func (s *Service) publish(ctx context.Context, sid string, st sessioncache.State) {
+func (s *Service) publish(ctx context.Context, sid string, st session.State) {
 	if err := s.published.Publish(ctx, sid, st); err != nil {
 		logx.WithContext(ctx).Errorf("session state not published: %v", err)
 	}
@@ -245,7 +245,7 @@ func (s *Service) pair(uid int64, role, sid, refresh string, now, sessionEnd tim
 	if exp.After(sessionEnd) {
 		exp = sessionEnd
 	}
-	access, err := jwtx.Mint(s.secret, uid, sid, role, now, exp)
+	access, err := session.Mint(s.secret, uid, sid, role, now, exp)
 	if err != nil {
 		return Pair{}, fmt.Errorf("mint access token for %d: %w", uid, err)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"zeromall/apps/user/model"
 	migrations "zeromall/deploy/sql"
-	"zeromall/pkg/jwtx"
-	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/session"
+
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -31,7 +31,7 @@ func newSessions(t *testing.T) (*Service, sqlx.SqlConn, *model.Users) {
 		t.Fatal(err)
 	}
 	u.Id, _ = res.LastInsertId()
-	s := New(db, r.CacheConf(), sessioncache.New(redis.MustNewRedis(r.Conf()), time.Second, time.Minute),
+	s := New(db, r.CacheConf(), session.NewStore(redis.MustNewRedis(r.Conf()), time.Second, time.Minute),
 		testkit.TestJWTSecret, Lifetimes{Access: 15 * time.Minute, Session: time.Hour})
 	return s, db, u
 }
@@ -175,7 +175,7 @@ func TestOpen_MintsTheRoleTheUserHasOnceTheSessionExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claims, err := jwtx.NewVerifier(testkit.TestJWTSecret).Verify(pair.Access.AccessToken)
+	claims, err := session.NewVerifier(testkit.TestJWTSecret).Verify(pair.Access.AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}

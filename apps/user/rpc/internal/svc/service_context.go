@@ -5,9 +5,8 @@ import (
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
-	"zeromall/pkg/invalidation"
-	"zeromall/pkg/jwtx"
-	"zeromall/pkg/sessioncache"
+	"zeromall/pkg/session"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -17,7 +16,7 @@ type ServiceContext struct {
 	Config   config.Config
 	Accounts *accounts.Service
 	Sessions *sessions.Service
-	Journal  *invalidation.Journal
+	Journal  *store.Journal
 }
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
@@ -25,7 +24,7 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	rds := redis.MustNewRedis(c.BizRedis)
 	opts := c.CacheOptions()
 	// An ended session's tombstone outlives its last access token.
-	published := sessioncache.New(rds, c.Session.CheckCacheFor, c.JWT.AccessExpire+jwtx.Leeway)
+	published := session.NewStore(rds, c.Session.CheckCacheFor, c.JWT.AccessExpire+session.Leeway)
 	sess := sessions.New(db, c.Cache, published, c.JWT.AccessSecret,
 		sessions.Lifetimes{Access: c.JWT.AccessExpire, Session: c.Session.MaxAge}, opts...)
 	journal := c.OpenJournal(db)

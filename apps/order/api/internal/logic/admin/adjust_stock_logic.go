@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
 	"zeromall/apps/order/rpc/order_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -31,7 +31,7 @@ func NewAdjustStockLogic(ctx context.Context, svcCtx *svc.ServiceContext) *Adjus
 }
 
 func (l *AdjustStockLogic) AdjustStock(req *types.AdjustStockReq) (resp *types.Product, err error) {
-	admin, err := jwtx.UID(l.ctx)
+	admin, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
 	"zeromall/apps/order/rpc/order_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -31,7 +31,7 @@ func NewListStockLedgerLogic(ctx context.Context, svcCtx *svc.ServiceContext) *L
 }
 
 func (l *ListStockLedgerLogic) ListStockLedger(req *types.LedgerReq) (resp *types.LedgerResp, err error) {
-	if _, err := jwtx.UID(l.ctx); err != nil {
+	if _, err := session.UID(l.ctx); err != nil {
 		return nil, err
 	}
 	out, err := l.svcCtx.OrderRpc.ListStockLedger(l.ctx, &order_client.ListStockLedgerReq{Id: req.Id, Cursor: req.Cursor, Limit: req.Limit})

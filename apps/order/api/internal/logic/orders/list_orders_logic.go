@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
 	"zeromall/apps/order/rpc/order_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -31,7 +31,7 @@ func NewListOrdersLogic(ctx context.Context, svcCtx *svc.ServiceContext) *ListOr
 }
 
 func (l *ListOrdersLogic) ListOrders(req *types.ListOrdersReq) (resp *types.ListOrdersResp, err error) {
-	uid, err := jwtx.UID(l.ctx)
+	uid, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}

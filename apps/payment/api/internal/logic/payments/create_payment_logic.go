@@ -11,7 +11,7 @@ import (
 	"zeromall/apps/payment/api/internal/types"
 	"zeromall/apps/payment/rpc/payment"
 	"zeromall/apps/payment/rpc/payment_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -32,7 +32,7 @@ func NewCreatePaymentLogic(ctx context.Context, svcCtx *svc.ServiceContext) *Cre
 }
 
 func (l *CreatePaymentLogic) CreatePayment(req *types.CreatePaymentReq) (resp *types.Payment, err error) {
-	uid, err := jwtx.UID(l.ctx)
+	uid, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}

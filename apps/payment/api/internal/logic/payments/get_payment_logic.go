@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/payment/api/internal/svc"
 	"zeromall/apps/payment/api/internal/types"
 	"zeromall/apps/payment/rpc/payment_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -31,7 +31,7 @@ func NewGetPaymentLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetPay
 }
 
 func (l *GetPaymentLogic) GetPayment(req *types.PaymentSnReq) (resp *types.Payment, err error) {
-	uid, err := jwtx.UID(l.ctx)
+	uid, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}

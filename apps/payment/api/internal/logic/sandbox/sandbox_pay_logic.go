@@ -16,7 +16,7 @@ import (
 	"zeromall/apps/payment/api/internal/types"
 	"zeromall/apps/payment/rpc/payment"
 	"zeromall/apps/payment/rpc/payment_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 	"zeromall/pkg/signature"
 	"zeromall/pkg/xerr"
 
@@ -44,7 +44,7 @@ func (l *SandboxPayLogic) SandboxPay(req *types.PaymentSnReq) (resp *types.Payme
 	if !l.svcCtx.Config.Sandbox.Enabled {
 		return nil, xerr.ErrNotFound.WithMsg("no such endpoint")
 	}
-	uid, err := jwtx.UID(l.ctx)
+	uid, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/clientip"
+	"zeromall/pkg/gateway"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -34,7 +34,7 @@ func (l *LoginLogic) Login(req *types.LoginReq) (resp *types.TokenResp, err erro
 	out, err := l.svcCtx.UserRpc.Login(l.ctx, &user_client.LoginReq{
 		Email:    req.Email,
 		Password: req.Password,
-		ClientIp: clientip.FromContext(l.ctx),
+		ClientIp: gateway.ClientIP(l.ctx),
 	})
 	if err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/clientip"
+	"zeromall/pkg/gateway"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -35,7 +35,7 @@ func (l *RegisterLogic) Register(req *types.RegisterReq) (resp *types.RegisterRe
 		Email:    req.Email,
 		Password: req.Password,
 		Nickname: req.Nickname,
-		ClientIp: clientip.FromContext(l.ctx),
+		ClientIp: gateway.ClientIP(l.ctx),
 	})
 	if err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -31,7 +31,7 @@ func NewGetMeLogic(ctx context.Context, svcCtx *svc.ServiceContext) *GetMeLogic 
 }
 
 func (l *GetMeLogic) GetMe() (resp *types.ProfileResp, err error) {
-	uid, err := jwtx.UID(l.ctx)
+	uid, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}

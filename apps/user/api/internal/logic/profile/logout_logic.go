@@ -9,7 +9,7 @@ import (
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
 	"zeromall/apps/user/rpc/user_client"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -30,7 +30,7 @@ func NewLogoutLogic(ctx context.Context, svcCtx *svc.ServiceContext) *LogoutLogi
 }
 
 func (l *LogoutLogic) Logout(req *types.LogoutReq) (resp *types.LogoutResp, err error) {
-	caller, err := jwtx.Caller(l.ctx)
+	caller, err := session.Caller(l.ctx)
 	if err != nil {
 		return nil, err
 	}

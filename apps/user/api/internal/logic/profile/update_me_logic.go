@@ -9,7 +9,7 @@ import (
 	"zeromall/apps/user/api/internal/logic"
 	"zeromall/apps/user/api/internal/svc"
 	"zeromall/apps/user/api/internal/types"
-	"zeromall/pkg/jwtx"
+	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -30,7 +30,7 @@ func NewUpdateMeLogic(ctx context.Context, svcCtx *svc.ServiceContext) *UpdateMe
 }
 
 func (l *UpdateMeLogic) UpdateMe(req *types.UpdateProfileReq) (resp *types.ProfileResp, err error) {
-	uid, err := jwtx.UID(l.ctx)
+	uid, err := session.UID(l.ctx)
 	if err != nil {
 		return nil, err
 	}
