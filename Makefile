@@ -223,5 +223,5 @@ gen-%-rpc: gen-tools ## regenerate one rpc service, e.g. make gen-user-rpc
 	@# goctl scaffolds etc/<svc>.yaml; the real config is etc/<svc>-rpc.yaml.
 	rm -f apps/$*/rpc/etc/$*.yaml
 
-gen-%-model: ## regenerate one service's models from deploy/sql/<svc>/schema.sql, e.g. make gen-user-model
-	$(GOCTL) model mysql ddl --src deploy/sql/$*/schema.sql --dir apps/$*/model --cache --style $(STYLE) --prefix cache:$* --home $(GOCTL_HOME)
+gen-%-model: ## regenerate one service's models from apps/<svc>/model/migrations/schema.sql, e.g. make gen-user-model
+	$(GOCTL) model mysql ddl --src apps/$*/model/migrations/schema.sql --dir apps/$*/model --cache --style $(STYLE) --prefix cache:$* --home $(GOCTL_HOME)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make gen: regenerate every model, rpc and gateway from its source (deploy/sql, .proto, .api)
+# make gen: regenerate every model, rpc and gateway from its source (schema.sql, .proto, .api)
 # with the pinned goctl and protoc plugins. Prints one line per step and ends with the files it
 # created or changed; goctl's own output goes to .gen.log (shown in full when a step fails).
 #

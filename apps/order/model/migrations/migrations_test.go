@@ -18,7 +18,7 @@ import (
 func TestOrderMigration0009_GivesExistingPendingOrdersSlots(t *testing.T) {
 	ctx := context.Background()
 	dsn := testkit.NewDatabaseDSN(t, "order")
-	all := For("order")
+	all := Files
 	before := upTo(t, all, "0008")
 	if _, err := store.Migrate(ctx, dsn, before); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package migrations
+package deploy
 
 import (
 	"context"
@@ -9,13 +9,21 @@ import (
 	"testing"
 	"testing/fstest"
 
+	order "zeromall/apps/order/model/migrations"
+	payment "zeromall/apps/payment/model/migrations"
+	user "zeromall/apps/user/model/migrations"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 
 	"github.com/go-sql-driver/mysql"
 )
 
-var services = []string{"user", "order", "payment"}
+// The migrations of each service, in the order a reader meets them.
+var (
+	services   = []string{"user", "order", "payment"}
+	migrations = map[string]fs.FS{"user": user.Files, "order": order.Files, "payment": payment.Files}
+	schemas    = map[string]string{"user": user.Schema, "order": order.Schema, "payment": payment.Schema}
+)
 
 // TestSchemaMatchesMigrations proves each service's schema.sql (what goctl generates models from)
 // describes exactly the tables its migrations build.
@@ -24,13 +32,10 @@ func TestSchemaMatchesMigrations(t *testing.T) {
 		t.Run(svc, func(t *testing.T) {
 			ctx := context.Background()
 			migrated := testkit.NewDatabaseDSN(t, svc)
-			if _, err := store.Migrate(ctx, migrated, For(svc)); err != nil {
+			if _, err := store.Migrate(ctx, migrated, migrations[svc]); err != nil {
 				t.Fatal(err)
 			}
-			schema, err := Schema(svc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			schema := schemas[svc]
 			fromSchema := testkit.NewDatabaseDSN(t, svc)
 			if _, err := store.Migrate(ctx, fromSchema, fstest.MapFS{"0001_schema.sql": {Data: []byte(schema)}}); err != nil {
 				t.Fatal(err)
@@ -56,7 +61,7 @@ func TestCacheInvalidationJournalIsTheSameEverywhere(t *testing.T) {
 	var first string
 	for _, svc := range services {
 		dsn := testkit.NewDatabaseDSN(t, svc)
-		if _, err := store.Migrate(context.Background(), dsn, For(svc)); err != nil {
+		if _, err := store.Migrate(context.Background(), dsn, migrations[svc]); err != nil {
 			t.Fatal(err)
 		}
 		db, err := sql.Open("mysql", dsn)
@@ -140,16 +145,16 @@ func TestEveryMigrationIsSafeToRunAgain(t *testing.T) {
 	ctx := context.Background()
 	for _, svc := range services {
 		clean := testkit.NewDatabaseDSN(t, svc)
-		if _, err := store.Migrate(ctx, clean, For(svc)); err != nil {
+		if _, err := store.Migrate(ctx, clean, migrations[svc]); err != nil {
 			t.Fatal(err)
 		}
 		want := allTables(t, clean)
-		names, err := fs.Glob(For(svc), "*.sql")
+		names, err := fs.Glob(migrations[svc], "*.sql")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, name := range names {
-			body, err := fs.ReadFile(For(svc), name)
+			body, err := fs.ReadFile(migrations[svc], name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,14 +165,14 @@ func TestEveryMigrationIsSafeToRunAgain(t *testing.T) {
 				dsn := testkit.NewDatabaseDSN(t, svc)
 				before := fstest.MapFS{}
 				for _, n := range names[:i] {
-					b, _ := fs.ReadFile(For(svc), n)
+					b, _ := fs.ReadFile(migrations[svc], n)
 					before[n] = &fstest.MapFile{Data: b}
 				}
 				if _, err := store.Migrate(ctx, dsn, before); err != nil {
 					t.Fatal(err)
 				}
 				runByHand(t, dsn, string(body))
-				if _, err := store.Migrate(ctx, dsn, For(svc)); err != nil {
+				if _, err := store.Migrate(ctx, dsn, migrations[svc]); err != nil {
 					t.Fatalf("start-up after %s's DDL was applied unrecorded: %v", name, err)
 				}
 				got := allTables(t, dsn)
