@@ -14,7 +14,7 @@ import (
 	"zeromall/pkg/testkit"
 )
 
-// Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
+// Seeded catalogue (apps/order/model/migrations/0002_seed_catalogue.sql).
 const (
 	productTee     = 1 // 1999 cents, stock 500
 	productMug     = 2 // 1250 cents, stock 200

@@ -13,7 +13,6 @@ import (
 
 	"zeromall/pkg/httpresult"
 	"zeromall/pkg/session"
-
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/rest"

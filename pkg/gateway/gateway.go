@@ -13,13 +13,10 @@ import (
 	"fmt"
 
 	"zeromall/pkg/confx"
-
 	"zeromall/pkg/httpresult"
 	"zeromall/pkg/overload"
-	"zeromall/pkg/rpcx"
-
 	"zeromall/pkg/rpcauth"
-
+	"zeromall/pkg/rpcx"
 	"zeromall/pkg/session"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"

@@ -8,10 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
-
-	"zeromall/pkg/confx"
 
 	"github.com/zeromicro/go-zero/zrpc"
 	"google.golang.org/grpc"

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"zeromall/pkg/crashpoint"
-
 	"zeromall/pkg/worker"
 
 	"github.com/prometheus/client_golang/prometheus"

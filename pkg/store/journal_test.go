@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 
@@ -24,7 +24,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, delay time.Duration) *fixture {
 	t.Helper()
-	db := sqlx.NewMysql(testkit.NewMigratedDSN(t, "order", migrations.For("order")))
+	db := sqlx.NewMysql(testkit.NewMigratedDSN(t, "order", migrations.Files))
 	r := testkit.StartRedis(t)
 	rds := redis.MustNewRedis(r.Conf())
 	return &fixture{db: db, redis: r, rds: rds, j: store.NewJournal(db, rds, delay)}

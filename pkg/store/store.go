@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"zeromall/pkg/confx"
-
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"

@@ -94,7 +94,7 @@ func NewDatabaseDSN(t testing.TB, service string) string {
 	return cfg.FormatDSN()
 }
 
-// NewMigratedDSN is NewDatabaseDSN with the service's migrations (deploy/sql, handed in by the
+// NewMigratedDSN is NewDatabaseDSN with the service's migrations (apps/<svc>/model/migrations, handed in by the
 // caller) already applied.
 func NewMigratedDSN(t testing.TB, service string, migrations fs.FS) string {
 	t.Helper()

@@ -2,26 +2,20 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
+	"zeromall/apps/order/model/migrations"
 	"zeromall/apps/order/rpc/access"
 	"zeromall/apps/order/rpc/internal/config"
 	"zeromall/apps/order/rpc/internal/server"
 	"zeromall/apps/order/rpc/internal/svc"
 	"zeromall/apps/order/rpc/internal/workers"
 	"zeromall/apps/order/rpc/order"
-	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-
-	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcx"
 	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
 
-	"github.com/zeromicro/go-zero/core/proc"
-	"github.com/zeromicro/go-zero/core/service"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/reflection"
 )
 
 var configFile = flag.String("f", "etc/order-rpc.yaml", "the config file")
@@ -32,30 +26,19 @@ func main() {
 
 	var c config.Config
 	confx.MustLoad(*configFile, &c)
-	db := c.MustOpen(c.Log, "order", migrations.For("order"))
+	db := c.MustOpen(c.Log, "order", migrations.Files)
 	ctx := svc.NewServiceContext(c, db)
 
-	s := rpcx.MustNewServer(c.RpcServerConf, c.Overload, rpcauth.MustLoad(c.RpcIdentity), access.Policy, access.Rules, store.Reachable(db), func(grpcServer *grpc.Server) {
-		order.RegisterOrderServer(grpcServer, server.NewOrderServer(ctx))
-
-		if c.Mode == service.DevMode || c.Mode == service.TestMode {
-			reflection.Register(grpcServer)
-		}
-	})
-	defer s.Stop()
-
-	// Before serving: drains what a crashed predecessor left.
-	drainer := ctx.Journal.StartDrainer()
-	proc.AddShutdownListener(drainer.Stop)
-	canceller := workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch)
-	keys := store.StartRetention("idempotency_keys", store.RetentionConfig{
-		Keep: c.Idempotency.KeyTTL, Interval: c.Idempotency.PurgeInterval, Batch: c.Idempotency.PurgeBatch,
-	}, ctx.Orders.PurgeKeysBefore)
-	ledger := store.StartRetention("stock_ledger", c.Retention.Ledger, ctx.Orders.FoldLedgerBefore)
-	proc.AddShutdownListener(canceller.Stop)
-	proc.AddShutdownListener(keys.Stop)
-	proc.AddShutdownListener(ledger.Stop)
-
-	fmt.Printf("Starting rpc server at %s...\n", c.ListenOn)
-	s.Start()
+	rpcx.Serve(rpcx.Service{
+		Conf: c.RpcServerConf, Overload: c.Overload, Identity: c.RpcIdentity,
+		Policy: access.Policy, Rules: access.Rules, Ready: store.Reachable(db),
+		Register: func(s *grpc.Server) { order.RegisterOrderServer(s, server.NewOrderServer(ctx)) },
+	},
+		ctx.Journal.StartDrainer(),
+		workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch),
+		store.StartRetention("idempotency_keys", store.RetentionConfig{
+			Keep: c.Idempotency.KeyTTL, Interval: c.Idempotency.PurgeInterval, Batch: c.Idempotency.PurgeBatch,
+		}, ctx.Orders.PurgeKeysBefore),
+		store.StartRetention("stock_ledger", c.Retention.Ledger, ctx.Orders.FoldLedgerBefore),
+	)
 }

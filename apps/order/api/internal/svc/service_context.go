@@ -1,8 +1,6 @@
 package svc
 
 import (
-	"context"
-
 	"zeromall/apps/order/api/internal/config"
 	"zeromall/apps/order/api/internal/middleware"
 	orderaccess "zeromall/apps/order/rpc/access"
@@ -24,11 +22,8 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
 	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc, useraccess.Rules))
 	return &ServiceContext{
-		Config: c,
-		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
-			_, err := users.CheckSession(ctx, &user_client.CheckSessionReq{UserId: uid, SessionId: sid})
-			return err
-		}),
+		Config:   c,
+		Auth:     gw.Auth(useraccess.CheckSession(users)),
 		Admin:    middleware.NewAdminMiddleware().Handle,
 		OrderRpc: order_client.NewOrder(gw.Client("order-rpc", c.OrderRpc, orderaccess.Rules)),
 	}

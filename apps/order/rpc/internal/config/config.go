@@ -7,7 +7,6 @@ import (
 
 	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
-
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
 
@@ -19,7 +18,7 @@ type Config struct {
 	// RpcIdentity is this process's mutual-TLS identity towards the rpc services (pkg/rpcauth).
 	RpcIdentity rpcauth.Config
 
-	// store.Config: DB (migrations from deploy/sql/order), Cache, CacheExpiry, CacheNotFoundExpiry.
+	// store.Config: DB (migrations from apps/order/model/migrations), Cache, CacheExpiry, CacheNotFoundExpiry.
 	store.Config
 
 	// Overload tunes the admission lane of each method (pkg/overload, doc/resilience.md).

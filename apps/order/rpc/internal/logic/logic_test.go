@@ -9,18 +9,17 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
+	"zeromall/apps/order/model/migrations"
 	"zeromall/apps/order/rpc/internal/config"
 	"zeromall/apps/order/rpc/internal/svc"
 	"zeromall/apps/order/rpc/order"
-	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 )
 
-// Seeded catalogue (deploy/sql/order/migrations/0002_seed_catalogue.sql).
+// Seeded catalogue (apps/order/model/migrations/0002_seed_catalogue.sql).
 const (
 	tee   = 1 // 1999 cents, stock 500
 	mug   = 2 // 1250 cents, stock 200
@@ -51,7 +50,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	if err := confx.Load(testkit.RepoRoot(t)+"/apps/order/rpc/etc/order-rpc.yaml", &c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Migrate(context.Background(), dsn, migrations.For("order")); err != nil {
+	if _, err := store.Migrate(context.Background(), dsn, migrations.Files); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("mysql", dsn)

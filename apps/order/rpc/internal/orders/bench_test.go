@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/testkit"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -61,7 +61,7 @@ func BenchmarkCreate_OnEachServer(b *testing.B) {
 }
 
 func benchmarkCreate(b *testing.B) {
-	dsn := testkit.NewMigratedDSN(b, "order", migrations.For("order"))
+	dsn := testkit.NewMigratedDSN(b, "order", migrations.Files)
 	db, r := sqlx.NewMysql(dsn), testkit.StartRedis(b)
 	if _, err := db.Exec("update products set stock = 100000000, initial_stock = 100000000 where id = 1"); err != nil {
 		b.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -22,7 +22,7 @@ const admin = 99
 
 func newCatalogue(t *testing.T) (*Service, sqlx.SqlConn) {
 	t.Helper()
-	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	db := store.NewConn(dsn)
 	r := testkit.StartRedis(t)
 	return New(db, time.Hour, r.Journal(db), r.CacheConf()), db

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
@@ -17,7 +17,7 @@ import (
 )
 
 func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
-	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	s := New(db, time.Hour, r.Journal(db), r.CacheConf())
 	taken := ids.NewSN(time.Now())
@@ -53,7 +53,7 @@ func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 // product (and, for a cancel, the cached order) is gone when the call returns, not when go-zero's
 // in-memory retry gets to it seconds later.
 func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
-	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	rds := testkit.StartRedis(t)
 	db := store.NewConn(dsn)
 	s := New(db, time.Hour, rds.Journal(db), rds.CacheConf())
@@ -124,7 +124,7 @@ func line(it *model.OrderItems) model.OrderItems {
 // not knowing whether the order exists. Repeating the call with the same idempotency key is what
 // the gateway and clients do then; it must return the order the first call made, not a second one.
 func TestCreate_RepeatedAfterACommitWhoseAnswerWasLost(t *testing.T) {
-	dsn := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		t.Fatal(err)

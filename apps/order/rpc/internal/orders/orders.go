@@ -14,7 +14,6 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/ids"
-
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 
@@ -22,8 +22,8 @@ import (
 // probe is faked (the HA run, make ha-faults, probes a real GTID replica).
 func TestStaleReads_WhatTheReplicaServesAndWhatStaysOnThePrimary(t *testing.T) {
 	ctx := context.Background()
-	primary := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
-	frozen := testkit.NewMigratedDSN(t, "order", migrations.For("order"))
+	primary := testkit.NewMigratedDSN(t, "order", migrations.Files)
+	frozen := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	db := sqlx.MustNewConn(sqlx.SqlConf{DataSource: primary, DriverName: "mysql", Replicas: []string{frozen}})
 	var lag atomic.Int64
 	replica := store.NewReplica(func(context.Context) (time.Duration, error) { return time.Duration(lag.Load()), nil }, 2*time.Second)

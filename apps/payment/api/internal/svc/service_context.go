@@ -1,7 +1,6 @@
 package svc
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -28,11 +27,8 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
 	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc, useraccess.Rules))
 	return &ServiceContext{
-		Config: c,
-		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
-			_, err := users.CheckSession(ctx, &user_client.CheckSessionReq{UserId: uid, SessionId: sid})
-			return err
-		}),
+		Config:            c,
+		Auth:              gw.Auth(useraccess.CheckSession(users)),
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
 		PaymentRpc:        payment_client.NewPayment(gw.Client("payment-rpc", c.PaymentRpc, paymentaccess.Rules)),
 		ProviderClient:    &http.Client{Timeout: 5 * time.Second},

@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"zeromall/apps/payment/model"
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/payment/model/migrations"
 	"zeromall/pkg/testkit"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 func TestOutboxCommand_ListsAndReplaysParkedMessages(t *testing.T) {
-	dsn := testkit.NewMigratedDSN(t, "payment", migrations.For("payment"))
+	dsn := testkit.NewMigratedDSN(t, "payment", migrations.Files)
 	ctx := context.Background()
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
-
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcx"
 	"zeromall/pkg/store"
@@ -21,7 +20,7 @@ type Config struct {
 	// Overload tunes the admission lane of each method (pkg/overload, doc/resilience.md).
 	Overload overload.Config
 
-	// store.Config: DB (migrations from deploy/sql/payment), Cache, CacheExpiry, CacheNotFoundExpiry.
+	// store.Config: DB (migrations from apps/payment/model/migrations), Cache, CacheExpiry, CacheNotFoundExpiry.
 	store.Config
 
 	OrderRpc zrpc.RpcClientConf

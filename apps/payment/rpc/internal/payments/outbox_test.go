@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"zeromall/apps/payment/model"
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/payment/model/migrations"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
@@ -78,7 +78,7 @@ type outboxFixture struct {
 
 func newOutboxFixture(t *testing.T) *outboxFixture {
 	t.Helper()
-	dsn := testkit.NewMigratedDSN(t, "payment", migrations.For("payment"))
+	dsn := testkit.NewMigratedDSN(t, "payment", migrations.Files)
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {
 		t.Fatal(err)

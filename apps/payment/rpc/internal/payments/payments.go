@@ -14,7 +14,6 @@ import (
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/store"
-
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/cache"

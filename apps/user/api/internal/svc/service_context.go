@@ -1,8 +1,6 @@
 package svc
 
 import (
-	"context"
-
 	"zeromall/apps/user/api/internal/config"
 	useraccess "zeromall/apps/user/rpc/access"
 	"zeromall/apps/user/rpc/user_client"
@@ -20,11 +18,8 @@ type ServiceContext struct {
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
 	users := user_client.NewUser(gw.Client("user-rpc", c.UserRpc, useraccess.Rules))
 	return &ServiceContext{
-		Config: c,
-		Auth: gw.Auth(func(ctx context.Context, uid int64, sid string) error {
-			_, err := users.CheckSession(ctx, &user_client.CheckSessionReq{UserId: uid, SessionId: sid})
-			return err
-		}),
+		Config:  c,
+		Auth:    gw.Auth(useraccess.CheckSession(users)),
 		UserRpc: users,
 	}
 }

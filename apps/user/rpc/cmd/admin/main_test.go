@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/user/model/migrations"
 	"zeromall/pkg/testkit"
 )
 
@@ -17,7 +17,7 @@ func TestMakeAdmin_WorksOnTheDevStackAndRefusesDefaultsInProduction(t *testing.T
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Fatal("make is needed: it is what the README tells users to run")
 	}
-	dsn := testkit.NewMigratedDSN(t, "user", migrations.For("user"))
+	dsn := testkit.NewMigratedDSN(t, "user", migrations.Files)
 	r := testkit.StartRedis(t)
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
 	"zeromall/pkg/store"
-
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"

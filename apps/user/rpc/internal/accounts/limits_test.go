@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"zeromall/apps/user/model/migrations"
 	"zeromall/apps/user/rpc/internal/limiter"
 	"zeromall/apps/user/rpc/internal/sessions"
-	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/session"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
@@ -23,7 +23,7 @@ import (
 // registrations and login attempts per client in an hour.
 func newLimitedAccounts(t *testing.T, quota int) *Service {
 	t.Helper()
-	dsn := testkit.NewMigratedDSN(t, "user", migrations.For("user"))
+	dsn := testkit.NewMigratedDSN(t, "user", migrations.Files)
 	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	rds := redis.MustNewRedis(r.Conf())
 	sess := sessions.New(db, r.CacheConf(), session.NewStore(rds, time.Second, time.Minute),

@@ -6,9 +6,8 @@ import (
 
 	"zeromall/pkg/confx"
 	"zeromall/pkg/overload"
-	"zeromall/pkg/session"
-
 	"zeromall/pkg/rpcauth"
+	"zeromall/pkg/session"
 	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/redis"
@@ -22,7 +21,7 @@ type Config struct {
 	// Overload tunes the admission lane of each method (pkg/overload, doc/resilience.md).
 	Overload overload.Config
 
-	// store.Config: DB (migrations from deploy/sql/user), Cache, CacheExpiry, CacheNotFoundExpiry.
+	// store.Config: DB (migrations from apps/user/model/migrations), Cache, CacheExpiry, CacheNotFoundExpiry.
 	store.Config
 	// BizRedis backs the login and registration limiters.
 	BizRedis redis.RedisConf

@@ -10,12 +10,11 @@ import (
 	"time"
 
 	"zeromall/apps/user/model"
+	"zeromall/apps/user/model/migrations"
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/svc"
 	"zeromall/apps/user/rpc/user"
-	migrations "zeromall/deploy/sql"
 	"zeromall/pkg/confx"
-
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -53,7 +52,7 @@ func newFixture(t *testing.T, env map[string]string) *fixture {
 	if err := confx.Load(testkit.RepoRoot(t)+"/apps/user/rpc/etc/user-rpc.yaml", &c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Migrate(context.Background(), dsn, migrations.For("user")); err != nil {
+	if _, err := store.Migrate(context.Background(), dsn, migrations.Files); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{ctx: context.Background(), svcCtx: svc.NewServiceContext(c, store.NewConn(dsn)), dsn: dsn, redis: r}

@@ -17,7 +17,6 @@ import (
 
 	"zeromall/apps/user/model"
 	"zeromall/pkg/session"
-
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 

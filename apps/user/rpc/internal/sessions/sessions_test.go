@@ -8,9 +8,8 @@ import (
 	"time"
 
 	"zeromall/apps/user/model"
-	migrations "zeromall/deploy/sql"
+	"zeromall/apps/user/model/migrations"
 	"zeromall/pkg/session"
-
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -22,7 +21,7 @@ import (
 // newSessions builds the service on a migrated database and a private Redis, with one customer.
 func newSessions(t *testing.T) (*Service, sqlx.SqlConn, *model.Users) {
 	t.Helper()
-	dsn := testkit.NewMigratedDSN(t, "user", migrations.For("user"))
+	dsn := testkit.NewMigratedDSN(t, "user", migrations.Files)
 	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	u := &model.Users{Email: "s@example.com", PasswordHash: "hash", Nickname: "S", Status: model.UserActive, Role: model.RoleCustomer}
 	res, err := db.ExecCtx(context.Background(), "insert into users (email, password_hash, nickname, status, role) values (?, ?, ?, ?, ?)",
