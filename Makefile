@@ -26,7 +26,7 @@ run: ## run MySQL, Redis, etcd and every service locally (foreground; Ctrl-C sto
 
 dev: ## like run, with hot reload by modd (modd.conf)
 	deploy/scripts/run.sh --infra
-	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true REGISTER_LIMIT_IP=$${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=$${ORDER_PENDING_PER_USER:-100000} go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
+	ZEROMALL_ENV=development ZEROMALL_PPROF=true REGISTER_LIMIT_IP=$${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=$${ORDER_PENDING_PER_USER:-100000} go tool -modfile=$(TOOLS_MOD) modd -f modd.conf
 
 run-ha: ## the HA topology on loopback: 3 etcd, Redis Cluster 3+3, MariaDB Galera 3 nodes (one writer), 2 of every service, HAProxy on 8888-8890 (foreground)
 	deploy/scripts/run-ha.sh

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bufio"
+	"bytes"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -16,7 +17,7 @@ import (
 // servicePackages are the main packages that ship in images.
 var servicePackages = []string{
 	"./apps/user/rpc", "./apps/user/api", "./apps/order/rpc", "./apps/order/api",
-	"./apps/payment/rpc", "./apps/payment/api", "./deploy/explorer",
+	"./apps/payment/rpc", "./apps/payment/api", "./deploy/explorer", "./deploy/sandbox",
 }
 
 // With deploy/build.env's tags, no service links the Kubernetes client (go-zero's zrpc resolver,
@@ -140,4 +141,47 @@ func TestBuild_LinkerRemovesUnusedMethods(t *testing.T) {
 			t.Fatalf("order-rpc reaches a reflective method lookup, so the linker keeps every exported method: %s", strings.TrimSpace(line))
 		}
 	}
+}
+
+// The sandbox provider pays without money: it is a development process of its own
+// (deploy/sandbox), and nothing of it is linked into the payment-api that production runs: no
+// symbol (go tool nm), no source file, route or setting (the binary's bytes) names it.
+func TestBuild_ProductionPaymentAPIHasNoSandbox(t *testing.T) {
+	paymentAPI := buildTo(t, "./apps/payment/api")
+	out, err := exec.Command("go", "tool", "nm", paymentAPI).Output()
+	if err != nil {
+		t.Fatalf("go tool nm: %v", err)
+	}
+	for line := range strings.Lines(string(out)) {
+		if strings.Contains(strings.ToLower(line), "sandbox") {
+			t.Errorf("payment-api links sandbox code: %s", strings.TrimSpace(line))
+		}
+	}
+	if n := sandboxMentions(t, paymentAPI); n != 0 {
+		t.Errorf("payment-api's binary names the sandbox %d times", n)
+	}
+	// The byte check can fail: the sandbox's own binary is found out by it.
+	if sandboxMentions(t, buildTo(t, "./deploy/sandbox")) == 0 {
+		t.Error("no mention of the sandbox even in deploy/sandbox's binary: the check above proves nothing")
+	}
+}
+
+func buildTo(t *testing.T, pkg string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-tags", testkit.BuildSetting(t, "GO_TAGS"), "-o", bin, pkg)
+	cmd.Dir = testkit.RepoRoot(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%.2000s", pkg, err, out)
+	}
+	return bin
+}
+
+func sandboxMentions(t *testing.T, bin string) int {
+	t.Helper()
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(bytes.ToLower(b), []byte("sandbox"))
 }

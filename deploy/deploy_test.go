@@ -208,14 +208,14 @@ func TestCompose_EveryProcessIsWiredLikeItsConfig(t *testing.T) {
 	}
 }
 
-// Nothing but the gateways, the API explorer and the observability UIs is reachable from the host, and those only
+// Nothing but the gateways, the development tools (the API explorer, the sandbox provider) and the observability UIs is reachable from the host, and those only
 // from the host itself: infra, rpc ports and dev servers stay on the Compose network.
 func TestCompose_PublishesOnlyGatewaysAndUIsOnLoopback(t *testing.T) {
 	c := loadCompose(t)
-	mayPublish := map[string]bool{"user-api": true, "order-api": true, "payment-api": true, "explorer": true, "prometheus": true, "grafana": true, "jaeger": true}
+	mayPublish := map[string]bool{"user-api": true, "order-api": true, "payment-api": true, "explorer": true, "sandbox": true, "prometheus": true, "grafana": true, "jaeger": true}
 	for name, s := range c.Services {
 		if len(s.Ports) > 0 && !mayPublish[name] {
-			t.Errorf("%s publishes %v: only the gateways, the explorer and the observability UIs may", name, s.Ports)
+			t.Errorf("%s publishes %v: only the gateways, the development tools and the observability UIs may", name, s.Ports)
 		}
 		for _, p := range s.Ports {
 			if !strings.HasPrefix(p, "127.0.0.1:") {

@@ -93,16 +93,12 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	}
 	userAPI := s.StartAPI("user", nil)
 	orderAPI := s.StartAPI("order", nil)
-	payAPI := s.StartAPI("payment", map[string]string{
-		"PAYMENT_SANDBOX":              "true",
-		"PAYMENT_SANDBOX_CALLBACK_URL": testkit.Self + "/payment/v1/callback",
-		"PAYMENT_PAY_URL":              testkit.Self + "/payment/v1/sandbox/pay/",
-	})
+	payAPI, sandbox := s.StartPaymentAPI(nil)
 	services = append(services, userAPI, orderAPI, payAPI)
 
 	orderDB, paymentDB := openDB(t, s.DSN("order")), openDB(t, s.DSN("payment"))
 	initial := productStocks(t, orderDB)
-	shop := &chaosShop{user: userAPI.URL, order: orderAPI.URL, pay: payAPI.URL, seen: newAcks(), statuses: map[int]int{}}
+	shop := &chaosShop{user: userAPI.URL, order: orderAPI.URL, pay: payAPI.URL, sandbox: sandbox.URL, seen: newAcks(), statuses: map[int]int{}}
 	buyers := make([]*chaosBuyer, chaosBuyers)
 	for i := range buyers {
 		buyers[i] = shop.newBuyer(t, i, rand.New(rand.NewPCG(seed, uint64(i+1))))
@@ -236,7 +232,7 @@ func newAcks() *acks {
 }
 
 type chaosShop struct {
-	user, order, pay string
+	user, order, pay, sandbox string
 	seen             *acks
 	ops, failed      atomic.Int64
 
@@ -390,7 +386,7 @@ func (b *chaosBuyer) visit() {
 	case k < 3: // cancels while paying
 		go b.shop.send(http.MethodPost, b.shop.order+"/order/v1/orders/"+orderSn+"/cancel", b.token, nil)
 	}
-	status, _ = b.call(http.MethodPost, b.shop.pay+"/payment/v1/sandbox/pay/"+paymentSn, nil)
+	status, _ = b.call(http.MethodPost, b.shop.sandbox+"/sandbox/pay/"+paymentSn, nil)
 	if status != http.StatusOK {
 		return
 	}

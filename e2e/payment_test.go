@@ -17,6 +17,7 @@ import (
 type paymentEnv struct {
 	*orderEnv
 	pay       string // payment-api base URL
+	sandbox   string // the sandbox provider's base URL
 	paymentDB *sql.DB
 }
 
@@ -24,20 +25,16 @@ func startPaymentStack(t *testing.T, orderRPCEnv, paymentRPCEnv map[string]strin
 	return startPaymentServices(t, startOrderStack(t, orderRPCEnv), paymentRPCEnv)
 }
 
-// startPaymentServices adds payment-rpc and payment-api (sandbox on) to an order stack.
+// startPaymentServices adds payment-rpc, payment-api and the sandbox provider to an order stack.
 func startPaymentServices(t *testing.T, e *orderEnv, paymentRPCEnv map[string]string) *paymentEnv {
 	e.stack.StartRPC("payment", paymentRPCEnv)
-	api := e.stack.StartAPI("payment", map[string]string{
-		"PAYMENT_SANDBOX":              "true",
-		"PAYMENT_SANDBOX_CALLBACK_URL": testkit.Self + "/payment/v1/callback",
-		"PAYMENT_PAY_URL":              testkit.Self + "/payment/v1/sandbox/pay/",
-	})
+	api, sandbox := e.stack.StartPaymentAPI(nil)
 	db, err := sql.Open("mysql", e.stack.DSN("payment"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &paymentEnv{orderEnv: e, pay: api.URL, paymentDB: db}
+	return &paymentEnv{orderEnv: e, pay: api.URL, sandbox: sandbox.URL, paymentDB: db}
 }
 
 // purchase registers a buyer, orders one unit of product and opens its payment.
@@ -58,7 +55,7 @@ func (e *paymentEnv) purchase(t *testing.T, product int) (buyer account, orderSn
 // sandboxPay pays at the sandbox provider as the buyer (it pays only its caller's payments).
 func (e *paymentEnv) sandboxPay(t *testing.T, token, paymentSn string) response {
 	t.Helper()
-	return call(t, http.MethodPost, e.pay+"/payment/v1/sandbox/pay/"+paymentSn, token, nil)
+	return call(t, http.MethodPost, e.sandbox+"/sandbox/pay/"+paymentSn, token, nil)
 }
 
 func (e *paymentEnv) callback(t *testing.T, body []byte, sig string) response {
@@ -159,7 +156,7 @@ func (e *paymentEnv) logsHoldNoSecrets(t *testing.T) {
 func (e *paymentEnv) payToPaid(t *testing.T) {
 	buyer, orderSn, pay := e.purchase(t, productTee)
 	sn := pay.str("sn")
-	if pay.JSON["amount"].(float64) != 1999 || pay.str("orderSn") != orderSn || pay.str("payUrl") != e.pay+"/payment/v1/sandbox/pay/"+sn {
+	if pay.JSON["amount"].(float64) != 1999 || pay.str("orderSn") != orderSn || pay.str("payUrl") != e.sandbox+"/sandbox/pay/"+sn {
 		t.Fatalf("payment %s", pay.Raw)
 	}
 	again := call(t, http.MethodPost, e.pay+"/payment/v1/payments", buyer.Token, map[string]any{"orderSn": orderSn})

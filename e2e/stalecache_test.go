@@ -220,11 +220,7 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 	all := append(append(append([]*testkit.Service{}, users...), orders...), payments...)
 	userAPI, orderAPI := s.StartAPI("user", nil), s.StartAPI("order", nil)
 	e := &orderEnv{users: &userEnv{stack: s, base: userAPI.URL}, stack: s, base: orderAPI.URL, api: orderAPI, rpc: orders[0]}
-	payAPI := s.StartAPI("payment", map[string]string{
-		"PAYMENT_SANDBOX":              "true",
-		"PAYMENT_SANDBOX_CALLBACK_URL": testkit.Self + "/payment/v1/callback",
-		"PAYMENT_PAY_URL":              testkit.Self + "/payment/v1/sandbox/pay/",
-	})
+	payAPI, sandbox := s.StartPaymentAPI(nil)
 	// Accounts first: once instances start dying, every step may meet a breaker or a connection
 	// that is still recovering, and retries (retried, readNow).
 	admin := e.admin(t)
@@ -259,7 +255,7 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 		if pm.Status != http.StatusOK {
 			t.Fatalf("create payment: %d %s", pm.Status, pm.Raw)
 		}
-		if r := retried(t, http.MethodPost, payAPI.URL+"/payment/v1/sandbox/pay/"+pm.str("sn"), buyer.Token, nil); r.Status != http.StatusOK {
+		if r := retried(t, http.MethodPost, sandbox.URL+"/sandbox/pay/"+pm.str("sn"), buyer.Token, nil); r.Status != http.StatusOK {
 			t.Fatalf("pay: %d %s", r.Status, r.Raw)
 		}
 		return pm.str("sn")

@@ -319,11 +319,14 @@ func (e *env) purchase() error {
 	if err := e.post(e.orderAPI+"/order/v1/orders", e.token, e.orderBody(), &o); err != nil {
 		return err
 	}
-	var p struct{ Sn string }
+	var p struct {
+		Sn     string
+		PayURL string `json:"payUrl"` // the sandbox provider
+	}
 	if err := e.post(e.payAPI+"/payment/v1/payments", e.token, map[string]any{"orderSn": o.Sn}, &p); err != nil {
 		return err
 	}
-	if err := e.post(e.payAPI+"/payment/v1/sandbox/pay/"+p.Sn, e.token, nil, nil); err != nil {
+	if err := e.post(p.PayURL, e.token, nil, nil); err != nil {
 		return err
 	}
 	for range 500 {

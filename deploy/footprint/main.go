@@ -119,7 +119,7 @@ func round(idle time.Duration) (map[string]sample, error) {
 	for _, p := range processes {
 		//nolint:gosec // the service binaries make build wrote to bin/
 		cmd := exec.CommandContext(context.Background(), binary(p), "-f", fmt.Sprintf("apps/%s/%s/etc/%s.yaml", service(p), kind(p), p.name))
-		cmd.Env = append(os.Environ(), "ZEROMALL_ENV=development", "ZEROMALL_PPROF=true", "PAYMENT_SANDBOX=true")
+		cmd.Env = append(os.Environ(), "ZEROMALL_ENV=development", "ZEROMALL_PPROF=true")
 		log, err := os.CreateTemp("", "footprint-"+p.name+"-*.log")
 		if err != nil {
 			return nil, err

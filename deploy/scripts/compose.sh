@@ -84,7 +84,7 @@ up)
 		die "the stack did not come up: the log lines above say why (doc/troubleshooting.md, Compose)"
 	fi
 	wait_healthy
-	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890, API explorer http://127.0.0.1:8880"
+	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890, API explorer http://127.0.0.1:8880, sandbox provider http://127.0.0.1:8891"
 	if [ ${#only[@]} -gt 0 ]; then
 		log "observability: Prometheus http://127.0.0.1:9090"
 	elif [ -n "${PROFILE:-}" ]; then

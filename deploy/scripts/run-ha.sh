@@ -6,6 +6,7 @@
 #               :3307; services reach that through Toxiproxy on :3310 (a link make ha-faults slows)
 #   services    two instances of every rpc and gateway (instance a and b)
 #   HAProxy     the gateways on 127.0.0.1:8888 (user), :8889 (order), :8890 (payment)
+#   sandbox     the development payment provider on 127.0.0.1:8891 (payUrl), calling :8890
 # The services run with the same YAML as make run; only environment variables differ. Every
 # process has a launcher in .run/ha/launch/<name> (make ha-faults restarts them with it), its log
 # in .run/ha/logs and its pid in .run/ha/pids. Data lives in .run/ha and is wiped at the next start.
@@ -38,7 +39,7 @@ fi
 for f in .run/pids/*.pid; do
 	[ -e "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && die "make run's stack is running (it holds the same ports); stop it with make stop"
 done
-for port in 8888 8889 8890 3307 3310 3311 3312 3313 7001 8474 12379; do
+for port in 8888 8889 8890 8891 3307 3310 3311 3312 3313 7001 8474 12379; do
 	tcp_open "$port" && die "port $port is taken"
 done
 
@@ -166,7 +167,7 @@ declare -A API_PORT=([user]=8888 [order]=8889 [payment]=8890)
 declare -A DEV_PORT=([user-api]=6470 [user-rpc]=6471 [order-api]=6472 [order-rpc]=6473 [payment-api]=6474 [payment-rpc]=6475)
 SERVICES="user order payment"
 common_env=(
-	ZEROMALL_ENV=development ZEROMALL_PPROF=true PAYMENT_SANDBOX=true REGISTER_LIMIT_IP=100000 ORDER_PENDING_PER_USER=100000
+	ZEROMALL_ENV=development ZEROMALL_PPROF=true REGISTER_LIMIT_IP=100000 ORDER_PENDING_PER_USER=100000
 	ETCD_ENDPOINT=$ETCD_HOSTS REDIS_ADDR=$REDIS_NODES REDIS_TYPE=cluster TRUSTED_PROXIES=127.0.0.1/32
 	USER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_user?$DSN_OPTS"
 	ORDER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_order?$DSN_OPTS"
@@ -209,6 +210,12 @@ done
 # ---- the gateways through HAProxy ----------------------------------------------------------
 served() { curl -fsS -o /dev/null http://127.0.0.1:8889/order/v1/products; }
 wait_until 30 "HAProxy" served
+
+# ---- the sandbox payment provider that payUrl names, calling payment-api through HAProxy ----
+go build -tags "$GO_TAGS" -o bin/sandbox ./deploy/sandbox
+launcher sandbox env ZEROMALL_ENV=development SANDBOX_LISTEN=127.0.0.1:8891 PAYMENT_API_URL=http://127.0.0.1:8890 bin/sandbox
+start sandbox
+wait_until 30 sandbox healthy 8891
 
 log "zeromall HA is running: gateways on :8888 :8889 :8890 (HAProxy), logs in $HA/logs"
 log "  etcd $ETCD_HOSTS · Redis Cluster $REDIS_NODES · MariaDB Galera :3311-3313, writer :3307 (HAProxy)"

@@ -11,16 +11,16 @@ cd "$(dirname "$0")/../.."
 . deploy/build.env
 
 SERVICES=${SERVICES:-user order payment}
-# A local stack is development: public dev secrets and rpc identities, pprof, the sandbox provider.
+# A local stack is development: public dev secrets and rpc identities, pprof, the development tools.
 # Unset, every process assumes production and refuses all of these.
-export ZEROMALL_ENV=${ZEROMALL_ENV:-development} ZEROMALL_PPROF=${ZEROMALL_PPROF:-true} PAYMENT_SANDBOX=${PAYMENT_SANDBOX:-true}
+export ZEROMALL_ENV=${ZEROMALL_ENV:-development} ZEROMALL_PPROF=${ZEROMALL_PPROF:-true}
 # Local scripts and load tests register users again and again from 127.0.0.1 (counted in the
 # machine's Redis across runs) and leave orders unpaid: production's 20 sign-ups an hour per
 # address and 5 unpaid orders per buyer would stop them.
 export REGISTER_LIMIT_IP=${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=${ORDER_PENDING_PER_USER:-100000}
 RUN_DIR=.run
 ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
-export EXPLORER_LISTEN=${EXPLORER_LISTEN:-127.0.0.1:8880}
+export EXPLORER_LISTEN=${EXPLORER_LISTEN:-127.0.0.1:8880} SANDBOX_LISTEN=${SANDBOX_LISTEN:-127.0.0.1:8891}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
 
 log() { printf '[run] %s\n' "$*"; }
@@ -35,6 +35,16 @@ start_bg() { # name, then the command
 	shift
 	"$@" >"$RUN_DIR/logs/$name.log" 2>&1 &
 	echo $! >"$RUN_DIR/pids/$name.pid"
+}
+
+wait_tool() { # name, listen address: its /healthz answers, or the stack stops
+	for _ in $(seq 1 40); do
+		curl -fsS "http://$2/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	log "the $1 did not start; see $RUN_DIR/logs/$1.log"
+	deploy/scripts/stop.sh
+	exit 1
 }
 
 ensure_etcd() {
@@ -91,18 +101,17 @@ for kind in rpc api; do # every rpc first: gateways resolve them through etcd
 	done
 done
 
-# The API explorer is development only: it refuses to start in production, so it is not started.
+# The development tools refuse to start in production, so they are not started there: the API
+# explorer, and the sandbox payment provider that payment-api's payUrl names.
 if [ "$ZEROMALL_ENV" = production ]; then
-	log "API explorer: not started (ZEROMALL_ENV=production; it is development only)"
+	log "API explorer and sandbox provider: not started (ZEROMALL_ENV=production; they are development only)"
 else
-	log "building the API explorer"
-	go build -tags "$GO_TAGS" -o bin/explorer ./deploy/explorer
+	log "building the API explorer and the sandbox provider"
+	go build -tags "$GO_TAGS" -o bin/ ./deploy/explorer ./deploy/sandbox
 	start_bg explorer bin/explorer
-	for _ in $(seq 1 40); do
-		curl -fsS "http://$EXPLORER_LISTEN/healthz" >/dev/null 2>&1 && break
-		sleep 0.25
-	done
-	curl -fsS "http://$EXPLORER_LISTEN/healthz" >/dev/null 2>&1 || { log "the explorer did not start; see $RUN_DIR/logs/explorer.log"; deploy/scripts/stop.sh; exit 1; }
+	start_bg sandbox bin/sandbox
+	wait_tool explorer "$EXPLORER_LISTEN"
+	wait_tool sandbox "$SANDBOX_LISTEN"
 fi
 
 echo
@@ -113,6 +122,7 @@ for svc in $SERVICES; do
 done
 printf '  %-12s %s\n' etcd "$ETCD_ENDPOINT"
 [ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/   (try every route in a browser)\n' explorer "$EXPLORER_LISTEN"
+[ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/sandbox/pay/<sn>   (the development payment provider: payUrl)\n' sandbox "$SANDBOX_LISTEN"
 [ "${1:-}" != --detach ] || exit 0
 while true; do
 	sleep 3600 &

@@ -20,11 +20,11 @@ stop() { # pid file [seconds to wait before SIGKILL]
 }
 
 PIDS=.run/pids
-for f in "$PIDS"/explorer.pid "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/etcd.pid; do
+for f in "$PIDS"/explorer.pid "$PIDS"/sandbox.pid "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/etcd.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 HA=.run/ha/pids
-for f in "$HA"/*-api-?.pid "$HA"/*-rpc-?.pid "$HA"/haproxy.pid "$HA"/toxiproxy.pid "$HA"/redis-*.pid; do
+for f in "$HA"/sandbox.pid "$HA"/*-api-?.pid "$HA"/*-rpc-?.pid "$HA"/haproxy.pid "$HA"/toxiproxy.pid "$HA"/redis-*.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 for f in "$HA"/mysql-*.pid; do

@@ -136,6 +136,28 @@ func (s *Stack) start(service, kind string, extra map[string]string) *Service {
 	return svc
 }
 
+// StartPaymentAPI starts payment-api (extra overrides environment variables) and the
+// development payment provider (deploy/sandbox) that its payUrl names: a POST to
+// sandbox.URL+"/sandbox/pay/"+sn with the buyer's token pays that payment.
+func (s *Stack) StartPaymentAPI(extra map[string]string) (api, sandbox *Service) {
+	s.t.Helper()
+	sandbox = &Service{Addr: FreeAddr(s.t)}
+	sandbox.URL = "http://" + sandbox.Addr
+	sandbox.DevAddr = sandbox.Addr
+	withPayURL := map[string]string{"PAYMENT_PAY_URL": sandbox.URL + "/sandbox/pay/"}
+	for k, v := range extra {
+		withPayURL[k] = v
+	}
+	api = s.StartAPI("payment", withPayURL)
+	env := s.env()
+	env["SANDBOX_LISTEN"] = sandbox.Addr
+	env["PAYMENT_API_URL"] = api.URL
+	sandbox.Process = StartProcess(s.t, "sandbox", Build(s.t, "./deploy/sandbox"), nil, env)
+	sandbox.WaitHealthy(sandbox.DevAddr, 30*time.Second)
+	s.Services = append(s.Services, sandbox)
+	return api, sandbox
+}
+
 // RPCClient dials the rpc server at addr (the process called server) as the process called as,
 // with its public development identity, as that process would.
 func RPCClient(t testing.TB, addr, as, server string) zrpc.Client {

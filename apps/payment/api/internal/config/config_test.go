@@ -8,32 +8,6 @@ import (
 	"zeromall/pkg/testkit"
 )
 
-// The sandbox is off unless asked for (make run, Compose and the tests ask), and production
-// refuses it even when asked.
-func TestSandboxIsOptInAndNeverInProduction(t *testing.T) {
-	path := testkit.RepoRoot(t) + "/apps/payment/api/etc/payment-api.yaml"
-	t.Setenv("ZEROMALL_ENV", "development")
-	var c Config
-	if err := confx.Load(path, &c); err != nil {
-		t.Fatal(err)
-	}
-	if c.Sandbox.Enabled {
-		t.Fatal("the sandbox is on by default")
-	}
-	t.Setenv("PAYMENT_SANDBOX", "true")
-	c = Config{}
-	if err := confx.Load(path, &c); err != nil {
-		t.Fatal(err)
-	}
-	if !c.Sandbox.Enabled || c.Sandbox.CallbackURL == "" {
-		t.Fatalf("dev sandbox: %+v", c.Sandbox)
-	}
-	productionEnv(t)
-	if err := confx.Load(path, &Config{}); err == nil || !strings.Contains(err.Error(), "PAYMENT_SANDBOX") {
-		t.Fatalf("production with the sandbox on: %v", err)
-	}
-}
-
 // productionEnv sets what a production deployment sets: real secrets and an rpc identity.
 func productionEnv(t *testing.T) {
 	t.Setenv("ZEROMALL_ENV", "production")
@@ -47,7 +21,7 @@ func productionEnv(t *testing.T) {
 	t.Setenv("RPC_TLS_KEY_FILE", key)
 }
 
-func TestProductionExample_NoSandboxAndNoDefaultSecrets(t *testing.T) {
+func TestProductionExample_NoDefaultSecrets(t *testing.T) {
 	path := testkit.RepoRoot(t) + "/deploy/prod/payment-api.yaml"
 	t.Setenv("JWT_SECRET", "")
 	t.Setenv("PAYMENT_CALLBACK_SECRET", "")
@@ -60,7 +34,7 @@ func TestProductionExample_NoSandboxAndNoDefaultSecrets(t *testing.T) {
 	if err := confx.Load(path, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Sandbox.Enabled || c.Mode != "pro" {
-		t.Fatalf("production example: sandbox %v, mode %s", c.Sandbox.Enabled, c.Mode)
+	if c.Mode != "pro" || c.PayURL != "https://pay.example.com/checkout/" {
+		t.Fatalf("production example: mode %s, PayURL %s", c.Mode, c.PayURL)
 	}
 }

@@ -5,11 +5,9 @@ package handler
 
 import (
 	"net/http"
-	"time"
 
 	payments "zeromall/apps/payment/api/internal/handler/payments"
 	provider "zeromall/apps/payment/api/internal/handler/provider"
-	sandbox "zeromall/apps/payment/api/internal/handler/sandbox"
 	"zeromall/apps/payment/api/internal/svc"
 
 	"github.com/zeromicro/go-zero/rest"
@@ -56,21 +54,5 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 			}...,
 		),
 		rest.WithPrefix("/payment/v1"),
-	)
-
-	server.AddRoutes(
-		rest.WithMiddlewares(
-			[]rest.Middleware{serverCtx.Auth},
-			[]rest.Route{
-				{
-					// Development only (Sandbox.Enabled, refused in production): the simulated provider pays the caller's own payment and calls the callback, signed, like a real provider. Needs Authorization: Bearer <accessToken>; another user's payment is 404.
-					Method:  http.MethodPost,
-					Path:    "/sandbox/pay/:sn",
-					Handler: sandbox.SandboxPayHandler(serverCtx),
-				},
-			}...,
-		),
-		rest.WithPrefix("/payment/v1"),
-		rest.WithTimeout(8000*time.Millisecond),
 	)
 }

@@ -1,9 +1,6 @@
 package svc
 
 import (
-	"net/http"
-	"time"
-
 	"zeromall/apps/payment/api/internal/config"
 	"zeromall/apps/payment/api/internal/middleware"
 	paymentaccess "zeromall/apps/payment/rpc/access"
@@ -20,8 +17,6 @@ type ServiceContext struct {
 	Auth              rest.Middleware
 	CallbackSignature rest.Middleware
 	PaymentRpc        payment_client.Payment
-	// ProviderClient is the sandbox provider's HTTP client for calling our callback.
-	ProviderClient *http.Client
 }
 
 func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
@@ -31,6 +26,5 @@ func NewServiceContext(c config.Config, gw *gateway.Gateway) *ServiceContext {
 		Auth:              gw.Auth(useraccess.CheckSession(users)),
 		CallbackSignature: middleware.NewCallbackSignatureMiddleware(c.Callback.Secret).Handle,
 		PaymentRpc:        payment_client.NewPayment(gw.Client("payment-rpc", c.PaymentRpc, paymentaccess.Rules)),
-		ProviderClient:    &http.Client{Timeout: 5 * time.Second},
 	}
 }

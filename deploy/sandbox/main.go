@@ -1,0 +1,60 @@
+// Command sandbox is the development payment provider. payment-api hands a buyer its address as
+// the payment's payUrl (PAYMENT_PAY_URL); a POST there with the buyer's token pays the payment
+// without money and calls payment-api's /payment/v1/callback with a signed body, exactly as a
+// real provider would. It is a separate process so that nothing of it is in the production
+// payment-api; make run, Compose and the tests start it on 127.0.0.1:8891, and it refuses to run
+// in production.
+//
+//	SANDBOX_LISTEN=127.0.0.1:8891 PAYMENT_API_URL=http://127.0.0.1:8890 PAYMENT_CALLBACK_SECRET=… sandbox
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"zeromall/pkg/confx"
+	"zeromall/pkg/selfprobe"
+)
+
+// devSecret is payment-api's development callback secret (apps/payment/api/etc/payment-api.yaml).
+const devSecret = "dev-only-callback-secret-change-me-0123"
+
+func main() {
+	flag.Parse()
+	selfprobe.RunIfAsked()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	env, err := confx.CurrentEnv()
+	if err != nil {
+		return err
+	}
+	if env == confx.Production {
+		return errors.New("not served: " + confx.EnvVar + "=production. The sandbox provider pays without money; " +
+			"production takes its callbacks from the real provider")
+	}
+	p := &Provider{
+		PaymentAPI: getenv("PAYMENT_API_URL", "http://127.0.0.1:8890"),
+		Secret:     []byte(getenv("PAYMENT_CALLBACK_SECRET", devSecret)),
+		Client:     &http.Client{Timeout: 5 * time.Second},
+	}
+	addr := getenv("SANDBOX_LISTEN", "127.0.0.1:8891")
+	fmt.Printf("sandbox payment provider (development only) at http://%s/sandbox/pay/, calling %s\n", addr, p.PaymentAPI)
+	srv := &http.Server{Addr: addr, Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return srv.ListenAndServe()
+}
+
+func getenv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

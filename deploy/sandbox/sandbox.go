@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"zeromall/pkg/signature"
+	"zeromall/pkg/xerr"
+)
+
+// Provider is the simulated payment provider. It knows the shop only as a real provider does:
+// payment-api's HTTP address, where it asks about a payment (as the buyer) and sends its signed
+// callback.
+type Provider struct {
+	PaymentAPI string // e.g. http://127.0.0.1:8890
+	Secret     []byte // the callback secret payment-api checks (PAYMENT_CALLBACK_SECRET)
+	Client     *http.Client
+}
+
+// paymentView is what the provider reads of GET /payment/v1/payments/:sn.
+type paymentView struct {
+	Sn     string `json:"sn"`
+	Status string `json:"status"`
+	Amount int64  `json:"amount"`
+}
+
+// callback is the body a provider posts to /payment/v1/callback (doc/api/payment.md).
+type callback struct {
+	PaymentSn string `json:"paymentSn"`
+	TradeNo   string `json:"tradeNo"`
+	Status    string `json:"status"`
+	Amount    int64  `json:"amount"`
+	PaidAt    int64  `json:"paidAt"`
+}
+
+// Handler serves POST /sandbox/pay/{sn} (the payUrl payment-api hands buyers in development)
+// and GET /healthz.
+func (p *Provider) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /sandbox/pay/{sn}", p.pay)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	return mux
+}
+
+// pay takes the buyer's money (here: nothing) for one pending payment, then notifies the shop
+// the way a real provider does: a signed POST to its callback. The buyer's own token asks
+// payment-api about the payment, so only its owner can pay it (401 without a token, 404 for
+// another buyer's). The answer is the payment as payment-api then shows it.
+func (p *Provider) pay(w http.ResponseWriter, r *http.Request) {
+	sn := r.PathValue("sn")
+	auth := r.Header.Get("Authorization")
+	status, body, err := p.get(r.Context(), sn, auth)
+	if err != nil {
+		writeError(w, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
+		return
+	}
+	var view paymentView
+	if status != http.StatusOK || json.Unmarshal(body, &view) != nil {
+		relay(w, status, body) // 401, 404, 503…: payment-api's own answer
+		return
+	}
+	if view.Status != "pending" {
+		writeError(w, xerr.ErrPaymentSettled.WithMsgf("payment is %s", view.Status))
+		return
+	}
+	if err := p.notify(r.Context(), view); err != nil {
+		writeError(w, xerr.ErrProviderFailed.WithMsgf("callback: %v", err))
+		return
+	}
+	status, body, err = p.get(r.Context(), sn, auth)
+	if err != nil {
+		writeError(w, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
+		return
+	}
+	relay(w, status, body)
+}
+
+func (p *Provider) get(ctx context.Context, sn, auth string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.PaymentAPI+"/payment/v1/payments/"+url.PathEscape(sn), nil)
+	if err != nil {
+		return 0, nil, fmt.Errorf("build request: %w", err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	return p.do(req)
+}
+
+func (p *Provider) notify(ctx context.Context, view paymentView) error {
+	tradeNo, err := newTradeNo()
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(callback{
+		PaymentSn: view.Sn, TradeNo: tradeNo, Status: "succeeded", Amount: view.Amount, PaidAt: time.Now().Unix(),
+	})
+	if err != nil {
+		return fmt.Errorf("encode callback: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.PaymentAPI+"/payment/v1/callback", bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("build callback: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(signature.Header, signature.Sign(p.Secret, body))
+	status, answer, err := p.do(req)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return fmt.Errorf("answered %d: %s", status, strings.TrimSpace(string(answer)))
+	}
+	return nil
+}
+
+func (p *Provider) do(req *http.Request) (int, []byte, error) {
+	resp, err := p.Client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return resp.StatusCode, body, err
+}
+
+func relay(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, ce *xerr.CodeError) {
+	body, _ := json.Marshal(map[string]any{"code": ce.Code, "msg": ce.Msg})
+	relay(w, ce.HTTPStatus, body)
+}
+
+func newTradeNo() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("trade number: %w", err)
+	}
+	return "SBX" + hex.EncodeToString(b), nil
+}
