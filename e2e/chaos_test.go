@@ -233,8 +233,8 @@ func newAcks() *acks {
 
 type chaosShop struct {
 	user, order, pay, sandbox string
-	seen             *acks
-	ops, failed      atomic.Int64
+	seen                      *acks
+	ops, failed               atomic.Int64
 
 	mu       sync.Mutex
 	statuses map[int]int // answers by HTTP status, 0 for none
