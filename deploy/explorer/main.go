@@ -7,7 +7,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -28,35 +27,23 @@ func main() {
 }
 
 func run() error {
-	env, err := confx.CurrentEnv()
-	if err != nil {
+	if err := confx.DevelopmentOnly("The API explorer is a development tool (it lets whoever reaches it try every route); production gateways allow no browser origin unless CORS_ORIGINS lists one"); err != nil {
 		return err
-	}
-	if env == confx.Production {
-		return errors.New("not served: " + confx.EnvVar + "=production. The API explorer is a development tool " +
-			"(it lets whoever reaches it try every route); production gateways allow no browser origin unless CORS_ORIGINS lists one")
 	}
 	apis := []API{
-		{Name: "user-api", Spec: "user.json", Gateway: getenv("USER_API_URL", "http://127.0.0.1:8888")},
-		{Name: "order-api", Spec: "order.json", Gateway: getenv("ORDER_API_URL", "http://127.0.0.1:8889")},
-		{Name: "payment-api", Spec: "payment.json", Gateway: getenv("PAYMENT_API_URL", "http://127.0.0.1:8890")},
+		{Name: "user-api", Spec: "user.json", Gateway: confx.Getenv("USER_API_URL", "http://127.0.0.1:8888")},
+		{Name: "order-api", Spec: "order.json", Gateway: confx.Getenv("ORDER_API_URL", "http://127.0.0.1:8889")},
+		{Name: "payment-api", Spec: "payment.json", Gateway: confx.Getenv("PAYMENT_API_URL", "http://127.0.0.1:8890")},
 	}
-	e, err := New(getenv("EXPLORER_SPECS", "doc/api"), apis)
+	e, err := New(confx.Getenv("EXPLORER_SPECS", "doc/api"), apis)
 	if err != nil {
 		return err
 	}
-	addr := getenv("EXPLORER_LISTEN", "127.0.0.1:8880")
+	addr := confx.Getenv("EXPLORER_LISTEN", "127.0.0.1:8880")
 	fmt.Printf("API explorer (development only) at http://%s/\n", addr)
 	for _, a := range apis {
 		fmt.Printf("  %-12s calls %s\n", a.Name, a.Gateway)
 	}
 	srv := &http.Server{Addr: addr, Handler: e.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return srv.ListenAndServe()
-}
-
-func getenv(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

@@ -9,7 +9,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -33,28 +32,16 @@ func main() {
 }
 
 func run() error {
-	env, err := confx.CurrentEnv()
-	if err != nil {
+	if err := confx.DevelopmentOnly("The sandbox provider pays without money; production takes its callbacks from the real provider"); err != nil {
 		return err
 	}
-	if env == confx.Production {
-		return errors.New("not served: " + confx.EnvVar + "=production. The sandbox provider pays without money; " +
-			"production takes its callbacks from the real provider")
-	}
 	p := &Provider{
-		PaymentAPI: getenv("PAYMENT_API_URL", "http://127.0.0.1:8890"),
-		Secret:     []byte(getenv("PAYMENT_CALLBACK_SECRET", devSecret)),
+		PaymentAPI: confx.Getenv("PAYMENT_API_URL", "http://127.0.0.1:8890"),
+		Secret:     []byte(confx.Getenv("PAYMENT_CALLBACK_SECRET", devSecret)),
 		Client:     &http.Client{Timeout: 5 * time.Second},
 	}
-	addr := getenv("SANDBOX_LISTEN", "127.0.0.1:8891")
+	addr := confx.Getenv("SANDBOX_LISTEN", "127.0.0.1:8891")
 	fmt.Printf("sandbox payment provider (development only) at http://%s/sandbox/pay/, calling %s\n", addr, p.PaymentAPI)
 	srv := &http.Server{Addr: addr, Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return srv.ListenAndServe()
-}
-
-func getenv(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

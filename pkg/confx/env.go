@@ -44,6 +44,27 @@ func CurrentEnv() (Env, error) {
 	}
 }
 
+// DevelopmentOnly is a development tool's first check (the API explorer, the sandbox provider):
+// nil in development, otherwise an error that names ZEROMALL_ENV and why the tool refuses.
+func DevelopmentOnly(why string) error {
+	env, err := CurrentEnv()
+	if err != nil {
+		return err
+	}
+	if env == Production {
+		return fmt.Errorf("not served: %s=production. %s", EnvVar, why)
+	}
+	return nil
+}
+
+// Getenv is the variable's value, or def when it is unset or empty.
+func Getenv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
 // Secret checks one secret, named by the variable that sets it: present, at least min bytes,
 // and in production not a public development default.
 func (e Env) Secret(variable, value string, min int) error {

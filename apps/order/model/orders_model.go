@@ -10,7 +10,7 @@ import (
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
-// Values of orders.status. The rules for moving between them live in order-rpc's order_state.go.
+// Values of orders.status. The rules for moving between them live in order-rpc's internal/orders/state.go.
 const (
 	StatusPending   = "pending"
 	StatusPaid      = "paid"
