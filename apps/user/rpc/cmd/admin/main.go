@@ -55,9 +55,9 @@ func run(ctx context.Context, users *accounts.Service, email, role string, out i
 		return err
 	}
 	if ended > 0 {
-		_, err = fmt.Fprintf(out, "user %d (%s) is now %s; %d session(s) ended\n", u.Id, u.Email, u.Role, ended)
+		_, err = fmt.Fprintf(out, "user %d (%s) is now %s; %d session(s) ended\n", u.ID, u.Email, u.Role, ended)
 		return err
 	}
-	_, err = fmt.Fprintf(out, "user %d (%s) is now %s, from their next login or token refresh\n", u.Id, u.Email, u.Role)
+	_, err = fmt.Fprintf(out, "user %d (%s) is now %s, from their next login or token refresh\n", u.ID, u.Email, u.Role)
 	return err
 }

@@ -15,14 +15,13 @@ import (
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"golang.org/x/crypto/bcrypt"
 )
 
 // Service owns the users table and the sign-in limits.
 type Service struct {
-	users         model.UsersModel
+	users         UserRows
 	journal       *store.Journal // records the cache keys of changed users
 	sessions      *sessions.Service
 	bcryptCost    int
@@ -30,12 +29,12 @@ type Service struct {
 	registrations *limiter.Window // every registration per client IP
 }
 
-// New builds the service on the users table (cached as c says), recording stale cache keys in
-// journal and opening sessions with sess; passwords are hashed at bcryptCost.
-func New(db sqlx.SqlConn, c cache.CacheConf, journal *store.Journal, sess *sessions.Service, bcryptCost int,
-	login LoginLimits, registrations *limiter.Window, opts ...cache.Option) *Service {
+// New builds the service on the users table, recording stale cache keys in journal and opening
+// sessions with sess; passwords are hashed at bcryptCost.
+func New(users UserRows, journal *store.Journal, sess *sessions.Service, bcryptCost int,
+	login LoginLimits, registrations *limiter.Window) *Service {
 	return &Service{
-		users:         model.NewUsersModel(db, c, opts...),
+		users:         users,
 		journal:       journal,
 		sessions:      sess,
 		bcryptCost:    bcryptCost,
@@ -60,13 +59,13 @@ type LoginLimits struct {
 }
 
 // Profile holds the fields a user may edit. Every field is validated by normalizeProfile and
-// written by model.UsersModel.UpdateProfileTx: a new field goes in all three (doc/codegen.md).
+// written by UserRows.UpdateProfileTx: a new field goes in all three (doc/codegen.md).
 type Profile struct {
 	Nickname string
 }
 
 // Register creates an active account (limited per client IP) and opens its first session.
-func (s *Service) Register(ctx context.Context, email, password string, profile Profile, clientIP string) (*model.Users, sessions.Pair, error) {
+func (s *Service) Register(ctx context.Context, email, password string, profile Profile, clientIP string) (*User, sessions.Pair, error) {
 	email, err := normalizeEmail(email)
 	if err != nil {
 		return nil, sessions.Pair{}, err
@@ -97,11 +96,11 @@ func (s *Service) Register(ctx context.Context, email, password string, profile 
 	if u.Id, err = res.LastInsertId(); err != nil {
 		return nil, sessions.Pair{}, fmt.Errorf("read new user id: %w", err)
 	}
-	pair, err := s.sessions.Open(ctx, u)
+	pair, err := s.sessions.Open(ctx, u.Id, u.PasswordHash)
 	if err != nil {
 		return nil, sessions.Pair{}, err
 	}
-	return u, pair, nil
+	return toUser(u), pair, nil
 }
 
 // Login checks a password and opens a session. Attempts are limited per client IP, then per
@@ -143,7 +142,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err := s.loginLimits.KnownClients.Mark(ctx, pair); err != nil {
 		logx.WithContext(ctx).Errorf("login limiter: a successful client not remembered: %v", err)
 	}
-	return s.sessions.Open(ctx, u)
+	return s.sessions.Open(ctx, u.Id, u.PasswordHash)
 }
 
 var (
@@ -194,7 +193,15 @@ func (s *Service) countFailure(ctx context.Context, email string) {
 }
 
 // Get reads one user; ErrUserNotFound when absent.
-func (s *Service) Get(ctx context.Context, id int64) (*model.Users, error) {
+func (s *Service) Get(ctx context.Context, id int64) (*User, error) {
+	u, err := s.find(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toUser(u), nil
+}
+
+func (s *Service) find(ctx context.Context, id int64) (*model.Users, error) {
 	if id <= 0 {
 		return nil, xerr.Field("id", "must be positive")
 	}
@@ -209,12 +216,12 @@ func (s *Service) Get(ctx context.Context, id int64) (*model.Users, error) {
 }
 
 // UpdateProfile validates and stores every field of profile.
-func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) (*model.Users, error) {
+func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) (*User, error) {
 	profile, err := normalizeProfile(profile)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.Get(ctx, id)
+	u, err := s.find(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -225,13 +232,13 @@ func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) 
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", u.Id, err)
 	}
-	return u, nil
+	return toUser(u), nil
 }
 
 // SetRole makes the account with email an admin or a customer again. A new admin's tokens carry
 // the role from their next login or refresh; a demoted admin's sessions all end at once, so no
 // token keeps a role its user lost. It returns the account and how many sessions it ended.
-func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users, int, error) {
+func (s *Service) SetRole(ctx context.Context, email, role string) (*User, int, error) {
 	email, err := normalizeEmail(email)
 	if err != nil {
 		return nil, 0, err
@@ -256,13 +263,13 @@ func (s *Service) SetRole(ctx context.Context, email, role string) (*model.Users
 	u.Role = role
 	logx.WithContext(ctx).Infow("role changed", logx.Field("userId", u.Id), logx.Field("from", was), logx.Field("to", role))
 	if was != model.RoleAdmin || role == model.RoleAdmin {
-		return u, 0, nil
+		return toUser(u), 0, nil
 	}
 	ended, err := s.sessions.EndAll(ctx, u.Id, sessions.ReasonRoleChanged)
 	if err != nil {
-		return u, ended, fmt.Errorf("end the sessions of demoted user %d: %w", u.Id, err)
+		return toUser(u), ended, fmt.Errorf("end the sessions of demoted user %d: %w", u.Id, err)
 	}
-	return u, ended, nil
+	return toUser(u), ended, nil
 }
 
 func normalizeProfile(p Profile) (Profile, error) {

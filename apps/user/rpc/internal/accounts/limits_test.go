@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"zeromall/apps/user/model"
 
 	"zeromall/apps/user/model/migrations"
 	"zeromall/apps/user/rpc/internal/limiter"
@@ -26,7 +27,7 @@ func newLimitedAccounts(t *testing.T, quota int) *Service {
 	dsn := testkit.NewMigratedDSN(t, "user", migrations.Files)
 	db, r := store.NewConn(dsn), testkit.StartRedis(t)
 	rds := redis.MustNewRedis(r.Conf())
-	sess := sessions.New(db, r.CacheConf(), session.NewStore(rds, time.Second, time.Minute),
+	sess := sessions.New(model.NewSessionsModel(db, r.CacheConf()), session.NewStore(rds, time.Second, time.Minute),
 		testkit.TestJWTSecret, sessions.Lifetimes{Access: 15 * time.Minute, Session: time.Hour})
 	limits := limiter.NewStore(rds)
 	login := LoginLimits{
@@ -36,7 +37,7 @@ func newLimitedAccounts(t *testing.T, quota int) *Service {
 		SlowDown:     limits.Window("test:login:slow:", 1, time.Second),
 		KnownClients: limits.Window("test:login:known:", 1, time.Hour),
 	}
-	return New(db, r.CacheConf(), r.Journal(db), sess, bcrypt.MinCost, login,
+	return New(model.NewUsersModel(db, r.CacheConf()), r.Journal(db), sess, bcrypt.MinCost, login,
 		limits.Window("test:register:ip:", quota, time.Hour))
 }
 

@@ -1,16 +1,15 @@
 package logic
 
 import (
-	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/accounts"
 	"zeromall/apps/user/rpc/internal/sessions"
 	"zeromall/apps/user/rpc/user"
 )
 
-// statuses maps the stored users.status values to the contract's enum.
-var statuses = map[int64]user.UserStatus{
-	model.UserActive:   user.UserStatus_USER_STATUS_ACTIVE,
-	model.UserDisabled: user.UserStatus_USER_STATUS_DISABLED,
+// statuses maps the domain's account statuses to the contract's enum.
+var statuses = map[accounts.Status]user.UserStatus{
+	accounts.Active:   user.UserStatus_USER_STATUS_ACTIVE,
+	accounts.Disabled: user.UserStatus_USER_STATUS_DISABLED,
 }
 
 // toProfile reads every editable field of an UpdateProfile request (doc/codegen.md, "Add a field").
@@ -18,9 +17,9 @@ func toProfile(in *user.UpdateProfileReq) accounts.Profile {
 	return accounts.Profile{Nickname: in.Nickname}
 }
 
-func toUserInfo(u *model.Users) *user.UserInfo {
+func toUserInfo(u *accounts.User) *user.UserInfo {
 	return &user.UserInfo{
-		Id:        u.Id,
+		Id:        u.ID,
 		Email:     u.Email,
 		Nickname:  u.Nickname,
 		Status:    statuses[u.Status],

@@ -30,5 +30,5 @@ func (l *RegisterLogic) Register(in *user.RegisterReq) (*user.RegisterResp, erro
 	if err != nil {
 		return nil, err
 	}
-	return &user.RegisterResp{Id: u.Id, Token: toToken(pair)}, nil
+	return &user.RegisterResp{Id: u.ID, Token: toToken(pair)}, nil
 }

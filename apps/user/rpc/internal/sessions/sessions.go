@@ -10,6 +10,7 @@ package sessions
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,8 +22,6 @@ import (
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/cache"
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 // Why a session ended, as recorded in sessions.revoke_reason.
@@ -42,7 +41,7 @@ type Pair struct {
 // Service works on the sessions of the user service's database and publishes their states for
 // the gateways.
 type Service struct {
-	sessions  model.SessionsModel
+	sessions  SessionRows
 	published *session.Store
 	secret    string        // signs access tokens
 	tags      tagKey        // tags refresh tokens as issued by this service
@@ -51,17 +50,29 @@ type Service struct {
 	now       func() time.Time
 }
 
+// SessionRows is the storage sessions need: goctl's sessions model (apps/user/model) implements
+// it, and svc builds it.
+type SessionRows interface {
+	Insert(ctx context.Context, data *model.Sessions) (sql.Result, error)
+	FindState(ctx context.Context, id string) (*model.SessionState, error)
+	FindForRefresh(ctx context.Context, id string) (*model.Sessions, error)
+	Rotate(ctx context.Context, id, oldHash, newHash string) (bool, error)
+	Revoke(ctx context.Context, id string, userID int64, reason string) error
+	LiveIDs(ctx context.Context, userID int64) ([]string, error)
+	PurgeExpiredBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error)
+}
+
 // Lifetimes are how long an access token and a session last.
 type Lifetimes struct {
 	Access  time.Duration
 	Session time.Duration // however often it is refreshed
 }
 
-// New builds the service on the sessions table (cached as c says), signing access tokens with
-// secret and publishing session states to published.
-func New(db sqlx.SqlConn, c cache.CacheConf, published *session.Store, secret string, life Lifetimes, opts ...cache.Option) *Service {
+// New builds the service on the sessions table, signing access tokens with secret and publishing
+// session states to published.
+func New(rows SessionRows, published *session.Store, secret string, life Lifetimes) *Service {
 	return &Service{
-		sessions:  model.NewSessionsModel(db, c, opts...),
+		sessions:  rows,
 		published: published,
 		secret:    secret,
 		tags:      newTagKey(secret),
@@ -71,9 +82,9 @@ func New(db sqlx.SqlConn, c cache.CacheConf, published *session.Store, secret st
 	}
 }
 
-// Open starts a session for u, who just proved their password, with the role u has once the
-// session exists.
-func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
+// Open starts a session for user uid, who just proved the password whose hash is passwordHash,
+// with the role the user has once the session exists.
+func (s *Service) Open(ctx context.Context, uid int64, passwordHash string) (Pair, error) {
 	sid, err := randomHex(16)
 	if err != nil {
 		return Pair{}, err
@@ -86,22 +97,22 @@ func (s *Service) Open(ctx context.Context, u *model.Users) (Pair, error) {
 	expires := now.Add(s.maxAge)
 	if _, err := s.sessions.Insert(ctx, &model.Sessions{
 		Id:          sid,
-		UserId:      u.Id,
+		UserId:      uid,
 		RefreshHash: hashToken(refresh),
-		PasswordFp:  model.PasswordFingerprint(u.PasswordHash),
+		PasswordFp:  model.PasswordFingerprint(passwordHash),
 		ExpiresAt:   expires,
 	}); err != nil {
 		return Pair{}, fmt.Errorf("insert session: %w", err)
 	}
 	// The role is read again now that the session exists: a demotion that committed while the
 	// password was being checked is seen here, and one that commits later ends this session with
-	// the others (SetRole demotes, then ends every live session). Minting u.Role instead would let
-	// such a login keep admin for a whole access token's life.
-	st, err := s.check(ctx, u.Id, sid)
+	// the others (SetRole demotes, then ends every live session). Minting the role read with the
+	// password instead would let such a login keep admin for a whole access token's life.
+	st, err := s.check(ctx, uid, sid)
 	if err != nil {
 		return Pair{}, err
 	}
-	return s.pair(u.Id, st.UserRole, sid, refresh, now, expires)
+	return s.pair(uid, st.UserRole, sid, refresh, now, expires)
 }
 
 // Refresh trades a refresh token for a new pair in the same session.

@@ -1,6 +1,7 @@
 package svc
 
 import (
+	"zeromall/apps/user/model"
 	"zeromall/apps/user/rpc/internal/accounts"
 	"zeromall/apps/user/rpc/internal/config"
 	"zeromall/apps/user/rpc/internal/limiter"
@@ -25,8 +26,8 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	opts := c.CacheOptions()
 	// An ended session's tombstone outlives its last access token.
 	published := session.NewStore(rds, c.Session.CheckCacheFor, c.JWT.AccessExpire+session.Leeway)
-	sess := sessions.New(db, c.Cache, published, c.JWT.AccessSecret,
-		sessions.Lifetimes{Access: c.JWT.AccessExpire, Session: c.Session.MaxAge}, opts...)
+	sess := sessions.New(model.NewSessionsModel(db, c.Cache, opts...), published, c.JWT.AccessSecret,
+		sessions.Lifetimes{Access: c.JWT.AccessExpire, Session: c.Session.MaxAge})
 	journal := c.OpenJournal(db)
 	l, limits := c.LoginLimit, limiter.NewStore(rds)
 	login := accounts.LoginLimits{
@@ -41,6 +42,6 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 		Config:   c,
 		Sessions: sess,
 		Journal:  journal,
-		Accounts: accounts.New(db, c.Cache, journal, sess, c.BcryptCost, login, registrations, opts...),
+		Accounts: accounts.New(model.NewUsersModel(db, c.Cache, opts...), journal, sess, c.BcryptCost, login, registrations),
 	}
 }
