@@ -1,7 +1,6 @@
 package logic
 
 import (
-	"zeromall/apps/payment/model"
 	"zeromall/apps/payment/rpc/internal/payments"
 	"zeromall/apps/payment/rpc/payment"
 )
@@ -14,13 +13,13 @@ var statuses = map[payments.Status]payment.PaymentStatus{
 	payments.Expired:   payment.PaymentStatus_PAYMENT_STATUS_EXPIRED,
 }
 
-// outcomes maps the stored receipt outcomes to the contract's enum.
-var outcomes = map[string]payment.ReceiptOutcome{
-	model.ReceiptSettled:  payment.ReceiptOutcome_RECEIPT_OUTCOME_SETTLED,
-	model.ReceiptRefunded: payment.ReceiptOutcome_RECEIPT_OUTCOME_REFUNDED,
+// outcomes maps the domain's receipt outcomes to the contract's enum.
+var outcomes = map[payments.Outcome]payment.ReceiptOutcome{
+	payments.ReceiptSettled:  payment.ReceiptOutcome_RECEIPT_OUTCOME_SETTLED,
+	payments.ReceiptRefunded: payment.ReceiptOutcome_RECEIPT_OUTCOME_REFUNDED,
 }
 
-func toPaymentInfo(p *payments.Payment, receipts ...*model.PaymentReceipts) *payment.PaymentInfo {
+func toPaymentInfo(p *payments.Payment, receipts ...*payments.Receipt) *payment.PaymentInfo {
 	info := &payment.PaymentInfo{
 		Sn:        p.Sn,
 		OrderSn:   p.OrderSn,

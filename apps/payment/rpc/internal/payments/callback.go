@@ -185,6 +185,14 @@ func (s *Service) recordRefunded(ctx context.Context, receipt *model.PaymentRece
 }
 
 // Receipts lists every sum the provider reported for payment p, and what became of it.
-func (s *Service) Receipts(ctx context.Context, p *Payment) ([]*model.PaymentReceipts, error) {
-	return s.receipts.ListByPayment(ctx, p.ID)
+func (s *Service) Receipts(ctx context.Context, p *Payment) ([]*Receipt, error) {
+	rows, err := s.receipts.ListByPayment(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	receipts := make([]*Receipt, len(rows))
+	for i, r := range rows {
+		receipts[i] = toReceipt(r)
+	}
+	return receipts, nil
 }

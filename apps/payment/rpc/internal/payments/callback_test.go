@@ -39,8 +39,8 @@ func TestHandleCallback_MoneyReceivedTwiceIsRecordedAndRefunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].TradeNo != "T-new-window" || got[0].Outcome != model.ReceiptSettled ||
-		got[1].TradeNo != "T-first-attempt" || got[1].Outcome != model.ReceiptRefunded || got[1].Amount != p.Amount || got[1].Note == "" {
+	if len(got) != 2 || got[0].TradeNo != "T-new-window" || got[0].Outcome != ReceiptSettled ||
+		got[1].TradeNo != "T-first-attempt" || got[1].Outcome != ReceiptRefunded || got[1].Amount != p.Amount || got[1].Note == "" {
 		t.Fatalf("receipts %+v", got)
 	}
 	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus)) - surplus; d != 1 {
@@ -67,7 +67,7 @@ func TestHandleCallback_LateMoneyIsRecordedAsRefunded(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := f.svc.Receipts(ctx, p)
-	if len(got) != 1 || got[0].Outcome != model.ReceiptRefunded || got[0].Note != expiredRefundNote {
+	if len(got) != 1 || got[0].Outcome != ReceiptRefunded || got[0].Note != expiredRefundNote {
 		t.Fatalf("receipts %+v, want the late money refunded", got)
 	}
 	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonLate)) - late; d != 1 {
@@ -124,7 +124,7 @@ func TestHandleCallback_SettlesThePaymentAndTellsTheOrderOnce(t *testing.T) {
 	if got.Status != Succeeded || got.TradeNo != "T-1" || got.PaidAt.Unix() != paid.PaidAt {
 		t.Fatalf("payment %+v, want succeeded by T-1 at %d", got, paid.PaidAt)
 	}
-	if receipts, _ := f.svc.Receipts(ctx, got); len(receipts) != 1 || receipts[0].Outcome != model.ReceiptSettled {
+	if receipts, _ := f.svc.Receipts(ctx, got); len(receipts) != 1 || receipts[0].Outcome != ReceiptSettled {
 		t.Fatalf("receipts %+v, want one settled", receipts)
 	}
 	f.svc.DeliverDue(ctx, relay("r1"))
@@ -154,7 +154,7 @@ func TestHandleCallback_AWrongAmountIsRefusedAndItsMoneyRecordedAsRefunded(t *te
 	if got.Status != Pending || f.count(t, model.OutboxPending) != 0 {
 		t.Fatalf("payment %s, %d queued messages: want it untouched", got.Status, f.count(t, model.OutboxPending))
 	}
-	if len(receipts) != 1 || receipts[0].Outcome != model.ReceiptRefunded || receipts[0].Amount != p.Amount+1 ||
+	if len(receipts) != 1 || receipts[0].Outcome != ReceiptRefunded || receipts[0].Amount != p.Amount+1 ||
 		!strings.Contains(receipts[0].Note, "does not match") {
 		t.Fatalf("receipts %+v, want the mismatched money recorded once as refunded", receipts)
 	}
@@ -188,7 +188,7 @@ func assertSettledBy(t *testing.T, f *outboxFixture, p *Payment, trade string, s
 	if got.Status != Succeeded || got.TradeNo != trade {
 		t.Fatalf("payment %s with trade %q, want succeeded by %s", got.Status, got.TradeNo, trade)
 	}
-	if len(receipts) != 1 || receipts[0].TradeNo != trade || receipts[0].Outcome != model.ReceiptSettled {
+	if len(receipts) != 1 || receipts[0].TradeNo != trade || receipts[0].Outcome != ReceiptSettled {
 		t.Fatalf("receipts %+v, want %s settled: the money paid the order", receipts, trade)
 	}
 	if f.count(t, model.OutboxPending) != 1 {
@@ -271,7 +271,7 @@ func TestHandleCallback_ARefundedTradeNeverSettlesThePayment(t *testing.T) {
 	if got.Status != Pending || got.TradeNo != "" || f.count(t, model.OutboxPending) != 0 {
 		t.Fatalf("payment %s by %q with %d queued messages: a refunded trade settled it", got.Status, got.TradeNo, f.count(t, model.OutboxPending))
 	}
-	if len(receipts) != 1 || receipts[0].Outcome != model.ReceiptRefunded {
+	if len(receipts) != 1 || receipts[0].Outcome != ReceiptRefunded {
 		t.Fatalf("receipts %+v, want only the refunded one", receipts)
 	}
 }

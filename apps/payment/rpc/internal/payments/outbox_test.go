@@ -72,6 +72,7 @@ func (o *recordingOrders) delivered(sn string) []string {
 type outboxFixture struct {
 	svc    *Service
 	orders *recordingOrders
+	outbox model.OutboxModel // the operator's view (cmd/outbox)
 	db     *sql.DB
 	dbName string
 }
@@ -89,7 +90,10 @@ func newOutboxFixture(t *testing.T) *outboxFixture {
 		t.Fatal(err)
 	}
 	conn, r := store.NewConn(dsn), testkit.StartRedis(t)
-	f.svc = New(conn, f.orders, Timing{ExpireAfter: time.Hour}, r.Journal(conn), r.CacheConf())
+	c := r.CacheConf()
+	f.outbox = model.NewOutboxModel(conn, c)
+	tables := Tables{Payments: model.NewPaymentsModel(conn, c), Receipts: model.NewPaymentReceiptsModel(conn, c), Outbox: f.outbox}
+	f.svc = New(conn, tables, f.orders, Timing{ExpireAfter: time.Hour}, r.Journal(conn))
 	return f
 }
 
@@ -289,12 +293,12 @@ func TestDeliverDue_ParkedMessageBlocksItsOrderUntilReplayed(t *testing.T) {
 	if st.Parked != 1 || st.Pending != 1 || len(f.orders.delivered("A")) != 0 {
 		t.Fatalf("stats %+v, order A heard %v; want 1 parked, 1 pending behind it, nothing delivered", st, f.orders.delivered("A"))
 	}
-	parked, err := f.svc.outbox.ListParked(ctx, 10)
+	parked, err := f.outbox.ListParked(ctx, 10)
 	if err != nil || len(parked) != 1 || parked[0].Topic != model.TopicOrderPaid || parked[0].LastError == "" {
 		t.Fatalf("parked list %+v, %v", parked, err)
 	}
 	refuse = false
-	if n, err := f.svc.outbox.Replay(ctx, parked[0].Id); err != nil || n != 1 {
+	if n, err := f.outbox.Replay(ctx, parked[0].Id); err != nil || n != 1 {
 		t.Fatalf("replay changed %d: %v", n, err)
 	}
 	for range 3 {
@@ -357,7 +361,7 @@ func TestDeliverDue_APaymentForACancelledOrderIsRefundedAndItsReceiptSaysSo(t *t
 	if got.Status != Refunded {
 		t.Fatalf("payment %s, want refunded", got.Status)
 	}
-	if len(receipts) != 1 || receipts[0].Outcome != model.ReceiptRefunded || receipts[0].Note != lateRefundNote {
+	if len(receipts) != 1 || receipts[0].Outcome != ReceiptRefunded || receipts[0].Note != lateRefundNote {
 		t.Fatalf("receipts %+v, want T-1 refunded because the order was cancelled", receipts)
 	}
 	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonCancelled)) - cancelled; d != 1 {

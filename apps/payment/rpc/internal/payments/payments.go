@@ -16,7 +16,6 @@ import (
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
 
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -32,24 +31,24 @@ type Timing struct {
 type Service struct {
 	db       sqlx.SqlConn
 	journal  *store.Journal
-	payments model.PaymentsModel
-	receipts model.PaymentReceiptsModel
-	outbox   model.OutboxModel
+	payments PaymentRows
+	receipts ReceiptRows
+	outbox   OutboxRows
 	orders   Orders
 	timing   Timing
 	kick     chan struct{}
 	newSN    func(time.Time) string
 }
 
-// New builds the service on one MySQL connection, order-rpc, the journal its transactions record
-// stale cache keys in and the cache configuration of its models.
-func New(db sqlx.SqlConn, orders Orders, timing Timing, journal *store.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
+// New builds the service on one MySQL connection (its transactions) and its tables, order-rpc,
+// and the journal its transactions record stale cache keys in.
+func New(db sqlx.SqlConn, t Tables, orders Orders, timing Timing, journal *store.Journal) *Service {
 	return &Service{
 		db:       db,
 		journal:  journal,
-		payments: model.NewPaymentsModel(db, c, opts...),
-		receipts: model.NewPaymentReceiptsModel(db, c, opts...),
-		outbox:   model.NewOutboxModel(db, c, opts...),
+		payments: t.Payments,
+		receipts: t.Receipts,
+		outbox:   t.Outbox,
 		orders:   orders,
 		timing:   timing,
 		kick:     make(chan struct{}, 1),

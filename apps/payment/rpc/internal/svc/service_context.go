@@ -2,6 +2,7 @@ package svc
 
 import (
 	"zeromall/apps/order/rpc/order_client"
+	"zeromall/apps/payment/model"
 	"zeromall/apps/payment/rpc/internal/config"
 	"zeromall/apps/payment/rpc/internal/orderrpc"
 	"zeromall/apps/payment/rpc/internal/payments"
@@ -25,8 +26,18 @@ func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	return &ServiceContext{
 		Config:  c,
 		Journal: journal,
-		Payments: payments.New(db, orders, payments.Timing{
+		Payments: payments.New(db, tables(db, c), orders, payments.Timing{
 			ExpireAfter: c.PaymentExpiry.After, SettleGrace: c.PaymentExpiry.SettleGrace,
-		}, journal, c.Cache, c.CacheOptions()...),
+		}, journal),
+	}
+}
+
+// tables builds the goctl models the payments domain works on.
+func tables(db sqlx.SqlConn, c config.Config) payments.Tables {
+	opts := c.CacheOptions()
+	return payments.Tables{
+		Payments: model.NewPaymentsModel(db, c.Cache, opts...),
+		Receipts: model.NewPaymentReceiptsModel(db, c.Cache, opts...),
+		Outbox:   model.NewOutboxModel(db, c.Cache, opts...),
 	}
 }
