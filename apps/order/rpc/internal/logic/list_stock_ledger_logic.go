@@ -32,7 +32,7 @@ func (l *ListStockLedgerLogic) ListStockLedger(in *order.ListStockLedgerReq) (*o
 	resp := &order.ListStockLedgerResp{Items: make([]*order.StockChange, len(changes)), NextCursor: next}
 	for i, c := range changes {
 		resp.Items[i] = &order.StockChange{Delta: c.Delta, Kind: c.Kind, Reason: c.Reason, OrderSn: c.OrderSn,
-			AdminId: c.AdminId, CreatedAt: c.CreatedAt.UTC().UnixMilli()}
+			AdminId: c.AdminID, CreatedAt: c.CreatedAt.UTC().UnixMilli()}
 	}
 	return resp, nil
 }

@@ -1,7 +1,6 @@
 package logic
 
 import (
-	"zeromall/apps/order/model"
 	"zeromall/apps/order/rpc/internal/orders"
 	"zeromall/apps/order/rpc/order"
 )
@@ -31,24 +30,23 @@ func statusFilter(s order.OrderStatus) (orders.Status, error) {
 func toOrderInfo(o *orders.Order) *order.OrderInfo {
 	info := &order.OrderInfo{
 		Sn:          o.Sn,
-		UserId:      o.UserId,
+		UserId:      o.UserID,
 		Status:      statuses[o.Status],
 		TotalAmount: o.TotalAmount,
 		CreatedAt:   o.CreatedAt.UTC().Unix(),
 		Items:       make([]*order.OrderItem, len(o.Items)),
 	}
-	if o.PaidAt.Valid {
-		info.PaidAt = o.PaidAt.Time.UTC().Unix()
+	if !o.PaidAt.IsZero() {
+		info.PaidAt = o.PaidAt.UTC().Unix()
 	}
 	for i, it := range o.Items {
-		info.Items[i] = &order.OrderItem{ProductId: it.ProductId, Title: it.Title, Price: it.Price, Quantity: it.Quantity}
+		info.Items[i] = &order.OrderItem{ProductId: it.ProductID, Title: it.Title, Price: it.Price, Quantity: it.Quantity}
 	}
 	return info
 }
 
-func toProduct(p *model.Products) *order.Product {
-	return &order.Product{Id: p.Id, Sku: p.Sku, Title: p.Title, Price: p.Price, Stock: p.Stock,
-		Active: p.Active == model.ProductActive}
+func toProduct(p *orders.Product) *order.Product {
+	return &order.Product{Id: p.ID, Sku: p.Sku, Title: p.Title, Price: p.Price, Stock: p.Stock, Active: p.Active}
 }
 
 func toLines(items []*order.ItemReq) []orders.Line {

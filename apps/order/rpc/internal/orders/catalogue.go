@@ -20,7 +20,7 @@ const (
 
 // Products returns one page of the products for sale, by id, and the cursor of the next page
 // ("" after the last).
-func (s *Service) Products(ctx context.Context, cursor string, limit int64) ([]*model.Products, string, error) {
+func (s *Service) Products(ctx context.Context, cursor string, limit int64) ([]*Product, string, error) {
 	after, err := decodeCursor(productCursor, cursor)
 	if err != nil {
 		return nil, "", err
@@ -37,11 +37,15 @@ func (s *Service) Products(ctx context.Context, cursor string, limit int64) ([]*
 		return nil, "", err
 	}
 	list, last := cutPage(list, limit, func(p *model.Products) int64 { return p.Id })
-	return list, encodeCursor(productCursor, last), nil
+	page := make([]*Product, len(list))
+	for i, p := range list {
+		page[i] = toProduct(p)
+	}
+	return page, encodeCursor(productCursor, last), nil
 }
 
 // Product reads one product for sale; an unknown or archived one is ErrProductNotFound.
-func (s *Service) Product(ctx context.Context, id int64) (*model.Products, error) {
+func (s *Service) Product(ctx context.Context, id int64) (*Product, error) {
 	p, err := s.findProduct(ctx, id)
 	if err != nil {
 		return nil, err
@@ -49,7 +53,7 @@ func (s *Service) Product(ctx context.Context, id int64) (*model.Products, error
 	if p.Active != model.ProductActive {
 		return nil, xerr.ErrProductNotFound
 	}
-	return p, nil
+	return toProduct(p), nil
 }
 
 func (s *Service) findProduct(ctx context.Context, id int64) (*model.Products, error) {
@@ -67,7 +71,7 @@ func (s *Service) findProduct(ctx context.Context, id int64) (*model.Products, e
 }
 
 // Ledger returns one page of a product's stock changes, newest first, and the cursor of the next.
-func (s *Service) Ledger(ctx context.Context, id int64, cursor string, limit int64) ([]*model.StockLedger, string, error) {
+func (s *Service) Ledger(ctx context.Context, id int64, cursor string, limit int64) ([]*StockChange, string, error) {
 	before, err := decodeCursor(ledgerCursor, cursor)
 	if err != nil {
 		return nil, "", err
@@ -83,7 +87,11 @@ func (s *Service) Ledger(ctx context.Context, id int64, cursor string, limit int
 		return nil, "", err
 	}
 	list, last := cutPage(list, limit, func(c *model.StockLedger) int64 { return c.Id })
-	return list, encodeCursor(ledgerCursor, last), nil
+	page := make([]*StockChange, len(list))
+	for i, c := range list {
+		page[i] = toStockChange(c)
+	}
+	return page, encodeCursor(ledgerCursor, last), nil
 }
 
 // cutPage trims a list read with limit+1 rows to the page, and returns the id its cursor continues

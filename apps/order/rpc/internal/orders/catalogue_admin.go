@@ -39,7 +39,7 @@ type NewProduct struct {
 }
 
 // CreateProduct adds a product for sale on behalf of admin.
-func (s *Service) CreateProduct(ctx context.Context, admin int64, np NewProduct) (*model.Products, error) {
+func (s *Service) CreateProduct(ctx context.Context, admin int64, np NewProduct) (*Product, error) {
 	if err := xerr.CheckUserID(admin); err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Service) CreateProduct(ctx context.Context, admin int64, np NewProduct)
 	s.journal.Drop(ctx, "product.created", keys...)
 	logx.WithContext(ctx).Infow("admin created product", logx.Field("adminId", admin), logx.Field("productId", p.Id),
 		logx.Field("sku", p.Sku), logx.Field("price", p.Price), logx.Field("stock", p.Stock))
-	return p, nil
+	return toProduct(p), nil
 }
 
 // ProductChange is what an admin changes of a product; nil fields stay as they are.
@@ -80,7 +80,7 @@ type ProductChange struct {
 
 // UpdateProduct changes a product's listing on behalf of admin. Orders keep the title and price
 // they were made with (their lines copy them).
-func (s *Service) UpdateProduct(ctx context.Context, admin, id int64, change ProductChange) (*model.Products, error) {
+func (s *Service) UpdateProduct(ctx context.Context, admin, id int64, change ProductChange) (*Product, error) {
 	if err := xerr.CheckUserID(admin); err != nil {
 		return nil, err
 	}
@@ -117,12 +117,12 @@ func (s *Service) UpdateProduct(ctx context.Context, admin, id int64, change Pro
 	s.journal.Drop(ctx, "product.updated", keys...)
 	logx.WithContext(ctx).Infow("admin updated product", logx.Field("adminId", admin), logx.Field("productId", p.Id),
 		logx.Field("title", p.Title), logx.Field("price", p.Price), logx.Field("active", p.Active == model.ProductActive))
-	return p, nil
+	return toProduct(p), nil
 }
 
 // AdjustStock adds delta units (removes them when negative) on behalf of admin, recorded in the
 // stock ledger with reason; stock never goes below zero (ErrStockBelowZero).
-func (s *Service) AdjustStock(ctx context.Context, admin, id, delta int64, reason string) (*model.Products, error) {
+func (s *Service) AdjustStock(ctx context.Context, admin, id, delta int64, reason string) (*Product, error) {
 	if err := xerr.CheckUserID(admin); err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (s *Service) AdjustStock(ctx context.Context, admin, id, delta int64, reaso
 	s.journal.Drop(ctx, "product.stock", keys...)
 	logx.WithContext(ctx).Infow("admin adjusted stock", logx.Field("adminId", admin), logx.Field("productId", id),
 		logx.Field("delta", delta), logx.Field("stock", p.Stock), logx.Field("reason", reason))
-	return p, nil
+	return toProduct(p), nil
 }
 
 func (s *Service) lockProduct(ctx context.Context, tx sqlx.Session, id int64) (*model.Products, error) {

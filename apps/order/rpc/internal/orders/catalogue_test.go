@@ -15,6 +15,7 @@ import (
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
 
+	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -25,10 +26,10 @@ func newCatalogue(t *testing.T) (*Service, sqlx.SqlConn) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	db := store.NewConn(dsn)
 	r := testkit.StartRedis(t)
-	return New(db, time.Hour, r.Journal(db), r.CacheConf()), db
+	return New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db)), db
 }
 
-func mustProduct(t *testing.T, s *Service, title string, price, stock int64) *model.Products {
+func mustProduct(t *testing.T, s *Service, title string, price, stock int64) *Product {
 	t.Helper()
 	p, err := s.CreateProduct(context.Background(), admin, NewProduct{Title: title, Price: price, Stock: stock})
 	if err != nil {
@@ -63,10 +64,10 @@ func TestProducts_PagesEveryProductForSaleOnceByID(t *testing.T) {
 		p := mustProduct(t, s, fmt.Sprintf("product %d", i), 100+int64(i), 5)
 		if i%9 == 4 {
 			off := false
-			if _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Active: &off}); err != nil {
+			if _, err := s.UpdateProduct(ctx, admin, p.ID, ProductChange{Active: &off}); err != nil {
 				t.Fatal(err)
 			}
-			archived[p.Id] = true
+			archived[p.ID] = true
 		}
 	}
 	var seen []int64
@@ -78,13 +79,13 @@ func TestProducts_PagesEveryProductForSaleOnceByID(t *testing.T) {
 		}
 		pages++
 		for _, p := range list {
-			if archived[p.Id] || p.Active != model.ProductActive {
-				t.Errorf("archived product %d listed", p.Id)
+			if archived[p.ID] || !p.Active {
+				t.Errorf("archived product %d listed", p.ID)
 			}
-			if len(seen) > 0 && p.Id <= seen[len(seen)-1] {
-				t.Errorf("product %d after %d: not in id order", p.Id, seen[len(seen)-1])
+			if len(seen) > 0 && p.ID <= seen[len(seen)-1] {
+				t.Errorf("product %d after %d: not in id order", p.ID, seen[len(seen)-1])
 			}
-			seen = append(seen, p.Id)
+			seen = append(seen, p.ID)
 		}
 		if next == "" {
 			break
@@ -123,7 +124,7 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 	s, db := newCatalogue(t)
 	ctx := context.Background()
 	p := mustProduct(t, s, "cached tee", 1500, 10)
-	listed := func() *model.Products {
+	listed := func() *Product {
 		t.Helper()
 		for cursor := ""; ; {
 			list, next, err := s.Products(ctx, cursor, 100)
@@ -131,7 +132,7 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, q := range list {
-				if q.Id == p.Id {
+				if q.ID == p.ID {
 					return q
 				}
 			}
@@ -141,9 +142,9 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 			cursor = next
 		}
 	}
-	page := func() (*model.Products, *model.Products) { // the listed row and the product page, both cached
+	page := func() (*Product, *Product) { // the listed row and the product page, both cached
 		t.Helper()
-		one, err := s.Product(ctx, p.Id)
+		one, err := s.Product(ctx, p.ID)
 		if err != nil && !errors.Is(err, xerr.ErrProductNotFound) {
 			t.Fatal(err)
 		}
@@ -153,7 +154,7 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 		t.Fatalf("before any change: listed %+v, page %+v", l, one)
 	}
 
-	o, err := s.Create(ctx, 7, []Line{{ProductID: p.Id, Quantity: 3}}, "")
+	o, err := s.Create(ctx, 7, []Line{{ProductID: p.ID, Quantity: 3}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,26 +168,26 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 		t.Errorf("after the cancel: listed stock %d, page %d, want 10", l.Stock, one.Stock)
 	}
 	price, title := int64(1700), "cached tee v2"
-	if _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Price: &price, Title: &title}); err != nil {
+	if _, err := s.UpdateProduct(ctx, admin, p.ID, ProductChange{Price: &price, Title: &title}); err != nil {
 		t.Fatal(err)
 	}
 	if l, one := page(); l.Price != 1700 || one.Title != title {
 		t.Errorf("after the edit: listed price %d, page title %q", l.Price, one.Title)
 	}
-	if _, err := s.AdjustStock(ctx, admin, p.Id, 5, "delivery"); err != nil {
+	if _, err := s.AdjustStock(ctx, admin, p.ID, 5, "delivery"); err != nil {
 		t.Fatal(err)
 	}
 	if l, one := page(); l.Stock != 15 || one.Stock != 15 {
 		t.Errorf("after a restock of 5: listed stock %d, page %d, want 15", l.Stock, one.Stock)
 	}
 	off := false
-	if _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Active: &off}); err != nil {
+	if _, err := s.UpdateProduct(ctx, admin, p.ID, ProductChange{Active: &off}); err != nil {
 		t.Fatal(err)
 	}
 	if l, one := page(); l != nil || one != nil {
 		t.Errorf("after archiving: listed %+v, page %+v", l, one)
 	}
-	if _, err := s.Create(ctx, 7, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrUnknownProduct) {
+	if _, err := s.Create(ctx, 7, []Line{{ProductID: p.ID, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrUnknownProduct) {
 		t.Errorf("ordering an archived product: %v", err)
 	}
 	if _, err := s.Product(ctx, 1<<40); !errors.Is(err, xerr.ErrProductNotFound) {
@@ -200,8 +201,8 @@ func TestProducts_EveryChangeReachesTheCachedPagesAndProduct(t *testing.T) {
 	if _, err := s.Product(ctx, next); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Fatalf("product %d before it exists: %v", next, err)
 	}
-	if created := mustProduct(t, s, "new", 100, 1); created.Id != next {
-		t.Fatalf("created %d, expected id %d", created.Id, next)
+	if created := mustProduct(t, s, "new", 100, 1); created.ID != next {
+		t.Fatalf("created %d, expected id %d", created.ID, next)
 	}
 	if _, err := s.Product(ctx, next); err != nil {
 		t.Errorf("new product %d hidden by a cached miss: %v", next, err)
@@ -213,14 +214,14 @@ func TestLedger_StockIsInitialPlusTheLedgerAfterEveryKindOfChange(t *testing.T) 
 	ctx := context.Background()
 	p := mustProduct(t, s, "ledgered mug", 1250, 10)
 
-	cancelled, err := s.Create(ctx, 7, []Line{{ProductID: p.Id, Quantity: 3}}, "")
+	cancelled, err := s.Create(ctx, 7, []Line{{ProductID: p.ID, Quantity: 3}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Cancel(ctx, 7, cancelled.Sn); err != nil {
 		t.Fatal(err)
 	}
-	refunded, err := s.Create(ctx, 7, []Line{{ProductID: p.Id, Quantity: 2}}, "")
+	refunded, err := s.Create(ctx, 7, []Line{{ProductID: p.ID, Quantity: 2}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,23 +231,23 @@ func TestLedger_StockIsInitialPlusTheLedgerAfterEveryKindOfChange(t *testing.T) 
 	if _, err := s.MarkRefunded(ctx, refunded.Sn); err != nil {
 		t.Fatal(err)
 	}
-	expired, err := s.Create(ctx, 8, []Line{{ProductID: p.Id, Quantity: 1}}, "")
+	expired, err := s.Create(ctx, 8, []Line{{ProductID: p.ID, Quantity: 1}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n, err := s.CancelExpired(ctx, time.Now().Add(time.Minute), 100); err != nil || n != 1 {
 		t.Fatalf("auto-cancel: %d, %v", n, err)
 	}
-	if _, err := s.Create(ctx, 8, []Line{{ProductID: p.Id, Quantity: 4}}, ""); err != nil {
+	if _, err := s.Create(ctx, 8, []Line{{ProductID: p.ID, Quantity: 4}}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.AdjustStock(ctx, admin, p.Id, 5, "  delivery 42 "); err != nil || got.Stock != 11 {
+	if got, err := s.AdjustStock(ctx, admin, p.ID, 5, "  delivery 42 "); err != nil || got.Stock != 11 {
 		t.Fatalf("restock: %+v, %v", got, err)
 	}
-	if got, err := s.AdjustStock(ctx, admin, p.Id, -2, "broken in the warehouse"); err != nil || got.Stock != 9 {
+	if got, err := s.AdjustStock(ctx, admin, p.ID, -2, "broken in the warehouse"); err != nil || got.Stock != 9 {
 		t.Fatalf("write-off: %+v, %v", got, err)
 	}
-	if _, err := s.AdjustStock(ctx, admin, p.Id, -10, "too many"); !errors.Is(err, xerr.ErrStockBelowZero) {
+	if _, err := s.AdjustStock(ctx, admin, p.ID, -10, "too many"); !errors.Is(err, xerr.ErrStockBelowZero) {
 		t.Fatalf("removing 10 of 9: %v", err)
 	}
 	checkLedger(t, db)
@@ -266,9 +267,9 @@ func TestLedger_StockIsInitialPlusTheLedgerAfterEveryKindOfChange(t *testing.T) 
 		{kind: model.StockCancel, delta: 3, order: cancelled.Sn},
 		{kind: model.StockOrder, delta: -3, order: cancelled.Sn},
 	}
-	var got []*model.StockLedger
+	var got []*StockChange
 	for cursor := ""; ; {
-		page, next, err := s.Ledger(ctx, p.Id, cursor, 4)
+		page, next, err := s.Ledger(ctx, p.ID, cursor, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,7 +284,7 @@ func TestLedger_StockIsInitialPlusTheLedgerAfterEveryKindOfChange(t *testing.T) 
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.Kind != w.kind || g.Delta != w.delta || g.Reason != w.reason || g.AdminId != w.admin || (w.order != "" && g.OrderSn != w.order) {
+		if g.Kind != w.kind || g.Delta != w.delta || g.Reason != w.reason || g.AdminID != w.admin || (w.order != "" && g.OrderSn != w.order) {
 			t.Errorf("ledger row %d: %+v, want %+v", i, g, w)
 		}
 	}
@@ -304,7 +305,7 @@ func TestLedger_HoldsUnderConcurrentBuyersCancelsAndAdjustments(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 6 {
-				o, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 2}}, "")
+				o, err := s.Create(ctx, buyer, []Line{{ProductID: p.ID, Quantity: 2}}, "")
 				if errors.Is(err, xerr.ErrOutOfStock) {
 					continue
 				}
@@ -332,7 +333,7 @@ func TestLedger_HoldsUnderConcurrentBuyersCancelsAndAdjustments(t *testing.T) {
 			if i%2 == 1 {
 				delta = -1
 			}
-			if _, err := s.AdjustStock(ctx, admin, p.Id, delta, "cycle count"); err != nil && !errors.Is(err, xerr.ErrStockBelowZero) {
+			if _, err := s.AdjustStock(ctx, admin, p.ID, delta, "cycle count"); err != nil && !errors.Is(err, xerr.ErrStockBelowZero) {
 				t.Error(err)
 			}
 		}
@@ -340,7 +341,7 @@ func TestLedger_HoldsUnderConcurrentBuyersCancelsAndAdjustments(t *testing.T) {
 	wg.Wait()
 	checkLedger(t, db)
 	var stock int64
-	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.Id); err != nil {
+	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if stock < 0 || sold == 0 {
@@ -375,12 +376,12 @@ func TestAdmin_RejectsBadInputNamingTheField(t *testing.T) {
 			_, err := s.CreateProduct(ctx, admin, NewProduct{Sku: "a b", Title: "a", Price: 1})
 			return err
 		}, "sku"},
-		{"empty change", func() error { _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{}); return err }, "title"},
-		{"blank title", func() error { _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Title: &empty}); return err }, "title"},
-		{"zero price", func() error { _, err := s.UpdateProduct(ctx, admin, p.Id, ProductChange{Price: &zero}); return err }, "price"},
-		{"zero delta", func() error { _, err := s.AdjustStock(ctx, admin, p.Id, 0, "x"); return err }, "delta"},
-		{"huge delta", func() error { _, err := s.AdjustStock(ctx, admin, p.Id, maxDelta+1, "x"); return err }, "delta"},
-		{"no reason", func() error { _, err := s.AdjustStock(ctx, admin, p.Id, 1, " "); return err }, "reason"},
+		{"empty change", func() error { _, err := s.UpdateProduct(ctx, admin, p.ID, ProductChange{}); return err }, "title"},
+		{"blank title", func() error { _, err := s.UpdateProduct(ctx, admin, p.ID, ProductChange{Title: &empty}); return err }, "title"},
+		{"zero price", func() error { _, err := s.UpdateProduct(ctx, admin, p.ID, ProductChange{Price: &zero}); return err }, "price"},
+		{"zero delta", func() error { _, err := s.AdjustStock(ctx, admin, p.ID, 0, "x"); return err }, "delta"},
+		{"huge delta", func() error { _, err := s.AdjustStock(ctx, admin, p.ID, maxDelta+1, "x"); return err }, "delta"},
+		{"no reason", func() error { _, err := s.AdjustStock(ctx, admin, p.ID, 1, " "); return err }, "reason"},
 	}
 	for _, c := range cases {
 		err := c.call()
@@ -408,5 +409,13 @@ func TestAdmin_RejectsBadInputNamingTheField(t *testing.T) {
 	}
 	if _, err := s.AdjustStock(ctx, admin, 1<<40, 1, "x"); !errors.Is(err, xerr.ErrProductNotFound) {
 		t.Errorf("restocking an unknown product: %v", err)
+	}
+}
+
+// tablesOn builds the goctl models on db, as svc does.
+func tablesOn(db sqlx.SqlConn, c cache.CacheConf) Tables {
+	return Tables{
+		Products: model.NewProductsModel(db, c), Orders: model.NewOrdersModel(db, c), Items: model.NewOrderItemsModel(db, c),
+		Idempotency: model.NewOrderIdempotencyModel(db, c), Ledger: model.NewStockLedgerModel(db, c),
 	}
 }

@@ -203,7 +203,7 @@ func (s *Service) insertTx(ctx context.Context, tx sqlx.Session, picker *slotPic
 // takeStockTx takes the stock of o's lines; a line out of stock rolls the order back.
 func (s *Service) takeStockTx(ctx context.Context, tx sqlx.Session, o *Order) error {
 	for _, it := range o.Items {
-		ok, err := s.products.TakeStockTx(ctx, tx, it.ProductId, it.Quantity)
+		ok, err := s.products.TakeStockTx(ctx, tx, it.ProductID, it.Quantity)
 		if err != nil {
 			return err
 		}

@@ -17,17 +17,17 @@ func TestCreate_UnpaidOrdersPerBuyerAreCapped(t *testing.T) {
 	s.SetLimits(Limits{PendingPerUser: 3, MaxHold: time.Hour})
 	ctx := context.Background()
 	p := mustProduct(t, s, "capped cap", 900, 100)
-	created, refused := raceCreations(t, s, 41, p.Id, 12)
+	created, refused := raceCreations(t, s, 41, p.ID, 12)
 	if len(created) != 3 || refused != 9 {
 		t.Fatalf("12 parallel orders of one buyer: %d created, %d refused; want 3 and 9", len(created), refused)
 	}
-	if _, err := s.Create(ctx, 42, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+	if _, err := s.Create(ctx, 42, []Line{{ProductID: p.ID, Quantity: 1}}, ""); err != nil {
 		t.Fatalf("another buyer: %v", err)
 	}
 	if _, err := s.Cancel(ctx, 41, created[0].Sn); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Create(ctx, 41, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+	if _, err := s.Create(ctx, 41, []Line{{ProductID: p.ID, Quantity: 1}}, ""); err != nil {
 		t.Fatalf("after cancelling one: %v", err)
 	}
 	checkLedger(t, db)
@@ -41,7 +41,7 @@ func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
 	ctx := context.Background()
 	const buyer = 45
 	p := mustProduct(t, s, "raced rucksack", 900, 100)
-	created, refused := raceCreations(t, s, buyer, p.Id, 50)
+	created, refused := raceCreations(t, s, buyer, p.ID, 50)
 	if len(created) != 5 || refused != 45 {
 		t.Fatalf("50 parallel orders at a cap of 5: %d created, %d refused; want 5 and 45", len(created), refused)
 	}
@@ -56,7 +56,7 @@ func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
 		t.Fatalf("%d pending orders in %d distinct slots, want 5 in 5", pending, slots)
 	}
 	var stock int64
-	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.Id); err != nil || stock != 95 {
+	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.ID); err != nil || stock != 95 {
 		t.Fatalf("stock %d (%v): the refused creations took stock", stock, err)
 	}
 	if _, err := s.MarkPaid(ctx, created[0].Sn, time.Now()); err != nil {
@@ -66,10 +66,10 @@ func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
 	if err := db.QueryRowCtx(ctx, &holding, "select count(*) from orders where sn = ? and pending_slot is not null", created[0].Sn); err != nil || holding != 0 {
 		t.Fatalf("a paid order still holds its slot (%v)", err)
 	}
-	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.ID, Quantity: 1}}, ""); err != nil {
 		t.Fatalf("after paying one: %v", err)
 	}
-	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrTooManyPending) {
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.ID, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrTooManyPending) {
 		t.Fatalf("a sixth pending order: %v, want ErrTooManyPending", err)
 	}
 	checkLedger(t, db)
@@ -85,14 +85,14 @@ func TestCreate_LargeCapFindsTheLastFreeSlot(t *testing.T) {
 	const buyer = 46
 	p := mustProduct(t, s, "last-slot lamp", 900, 1000)
 	for range limit - 1 {
-		if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+		if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.ID, Quantity: 1}}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); err != nil {
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.ID, Quantity: 1}}, ""); err != nil {
 		t.Fatalf("the last free slot: %v", err)
 	}
-	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.Id, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrTooManyPending) {
+	if _, err := s.Create(ctx, buyer, []Line{{ProductID: p.ID, Quantity: 1}}, ""); !errors.Is(err, xerr.ErrTooManyPending) {
 		t.Fatalf("past a cap of %d: %v, want ErrTooManyPending", limit, err)
 	}
 	checkLedger(t, db)
@@ -135,7 +135,7 @@ func TestHold_NeverPastMaxHoldAfterPlacing(t *testing.T) {
 	s.SetLimits(Limits{PendingPerUser: 5, MaxHold: 2 * time.Second})
 	ctx := context.Background()
 	p := mustProduct(t, s, "held hat", 900, 10)
-	o, err := s.Create(ctx, 43, []Line{{ProductID: p.Id, Quantity: 4}}, "")
+	o, err := s.Create(ctx, 43, []Line{{ProductID: p.ID, Quantity: 4}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestHold_NeverPastMaxHoldAfterPlacing(t *testing.T) {
 		t.Fatalf("auto-cancel after the last hold: %d cancelled, %v", n, err)
 	}
 	var stock int64
-	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.Id); err != nil || stock != 10 {
+	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.ID); err != nil || stock != 10 {
 		t.Fatalf("stock %d (%v), want all 10 back", stock, err)
 	}
 	checkLedger(t, db)
@@ -164,15 +164,15 @@ func TestFoldLedgerBefore_KeepsTheLedgerBalanced(t *testing.T) {
 	ctx := context.Background()
 	p := mustProduct(t, s, "folded fez", 900, 50)
 	for range 4 {
-		if _, err := s.Create(ctx, 44, []Line{{ProductID: p.Id, Quantity: 2}}, ""); err != nil {
+		if _, err := s.Create(ctx, 44, []Line{{ProductID: p.ID, Quantity: 2}}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.ExecCtx(ctx, "update stock_ledger set created_at = utc_timestamp(3) - interval 100 day where product_id = ? order by id limit 3", p.Id); err != nil {
+	if _, err := db.ExecCtx(ctx, "update stock_ledger set created_at = utc_timestamp(3) - interval 100 day where product_id = ? order by id limit 3", p.ID); err != nil {
 		t.Fatal(err)
 	}
 	var before int
-	if err := db.QueryRowCtx(ctx, &before, "select count(*) from stock_ledger where product_id = ?", p.Id); err != nil {
+	if err := db.QueryRowCtx(ctx, &before, "select count(*) from stock_ledger where product_id = ?", p.ID); err != nil {
 		t.Fatal(err)
 	}
 	n, err := s.FoldLedgerBefore(ctx, time.Now().Add(-90*24*time.Hour), 2)
@@ -183,11 +183,11 @@ func TestFoldLedgerBefore_KeepsTheLedgerBalanced(t *testing.T) {
 		t.Fatalf("second round folded %d (%v), want the last old one", n, err)
 	}
 	var after int
-	if err := db.QueryRowCtx(ctx, &after, "select count(*) from stock_ledger where product_id = ?", p.Id); err != nil || after != before-3 {
+	if err := db.QueryRowCtx(ctx, &after, "select count(*) from stock_ledger where product_id = ?", p.ID); err != nil || after != before-3 {
 		t.Fatalf("ledger %d rows after folding 3 of %d (%v)", after, before, err)
 	}
 	checkLedger(t, db)
-	fresh, err := s.products.FindOne(ctx, p.Id)
+	fresh, err := s.products.FindOne(ctx, p.ID)
 	if err != nil || fresh.Stock != 42 {
 		t.Fatalf("product after the fold: %+v (%v), want stock 42 read fresh", fresh, err)
 	}

@@ -18,33 +18,17 @@ import (
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
-	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
-
-// Order is an order with its lines. Status, the domain's, stands in for the row's word.
-type Order struct {
-	*model.Orders
-	Status Status
-	Items  []*model.OrderItems
-}
-
-func toOrder(o *model.Orders, items []*model.OrderItems) (*Order, error) {
-	st, err := statusOf(o.Status)
-	if err != nil {
-		return nil, fmt.Errorf("order %s: %w", o.Sn, err)
-	}
-	return &Order{Orders: o, Status: st, Items: items}, nil
-}
 
 // Service owns the order database.
 type Service struct {
 	db          sqlx.SqlConn
-	products    model.ProductsModel
-	orders      model.OrdersModel
-	items       model.OrderItemsModel
-	idempotency model.OrderIdempotencyModel
-	ledger      model.StockLedgerModel
+	products    ProductRows
+	orders      OrderRows
+	items       ItemRows
+	idempotency IdempotencyRows
+	ledger      LedgerRows
 	journal     *store.Journal
 	keyTTL      time.Duration
 	limits      Limits
@@ -55,17 +39,17 @@ type Service struct {
 	slotTurn    atomic.Int64 // where blind slot picks start (pending.go)
 }
 
-// New builds the service on one MySQL connection, the cache configuration of its models and the
+// New builds the service on one MySQL connection (its transactions) and its tables, with the
 // journal its transactions record stale cache keys in. An Idempotency-Key is remembered for
 // keyTTL: after that the same key creates a new order.
-func New(db sqlx.SqlConn, keyTTL time.Duration, journal *store.Journal, c cache.CacheConf, opts ...cache.Option) *Service {
+func New(db sqlx.SqlConn, t Tables, keyTTL time.Duration, journal *store.Journal) *Service {
 	s := &Service{
 		db:          db,
-		products:    model.NewProductsModel(db, c, opts...),
-		orders:      model.NewOrdersModel(db, c, opts...),
-		items:       model.NewOrderItemsModel(db, c, opts...),
-		idempotency: model.NewOrderIdempotencyModel(db, c, opts...),
-		ledger:      model.NewStockLedgerModel(db, c, opts...),
+		products:    t.Products,
+		orders:      t.Orders,
+		items:       t.Items,
+		idempotency: t.Idempotency,
+		ledger:      t.Ledger,
 		journal:     journal,
 		keyTTL:      keyTTL,
 		limits:      DefaultLimits,

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"zeromall/apps/order/model"
 	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
@@ -29,7 +28,7 @@ func TestStaleReads_WhatTheReplicaServesAndWhatStaysOnThePrimary(t *testing.T) {
 	replica := store.NewReplica(func(context.Context) (time.Duration, error) { return time.Duration(lag.Load()), nil }, 2*time.Second)
 	t.Cleanup(replica.Close)
 	r := testkit.StartRedis(t)
-	s := New(db, time.Hour, r.Journal(db), r.CacheConf())
+	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db))
 	const ownWrites = 2 * time.Second
 	s.UseReplica(replica, ownWrites)
 	if !replica.Healthy() {
@@ -42,16 +41,16 @@ func TestStaleReads_WhatTheReplicaServesAndWhatStaysOnThePrimary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if slices.ContainsFunc(page, func(p *model.Products) bool { return p.Id == mug.Id }) {
+		if slices.ContainsFunc(page, func(p *Product) bool { return p.ID == mug.ID }) {
 			t.Fatal("the catalogue page was read from the primary: it lists the product created a moment ago")
 		}
-		if got, err := s.Product(ctx, mug.Id); err != nil || got.Title != "Replica mug" {
+		if got, err := s.Product(ctx, mug.ID); err != nil || got.Title != "Replica mug" {
 			t.Fatalf("the product page, read from the primary, = %v, %v", got, err)
 		}
 	})
 
 	const buyer, other = 501, 502
-	order, err := s.Create(ctx, buyer, []Line{{ProductID: mug.Id, Quantity: 1}}, "")
+	order, err := s.Create(ctx, buyer, []Line{{ProductID: mug.ID, Quantity: 1}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
