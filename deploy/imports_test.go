@@ -1,11 +1,15 @@
 package deploy
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"zeromall/pkg/testkit"
 )
 
 // The import rules of the repository (doc/architecture.md, "Dependencies point one way"):
@@ -19,12 +23,16 @@ import (
 //     workers and the <svc>rpc adapters of other services' clients) imports no
 //     goctl layer, no worker and no gRPC type, so it can be tested and reused without them;
 //   - workers use the domain, never goctl's logic;
+//   - logic, server and workers see the domain's own types, never a model's rows: a domain
+//     declares the rows it needs as interfaces (its Tables), which the goctl models implement
+//     and svc builds (TestModelsAreBuiltInSvc);
 //   - one service reaches another only through its rpc contract (the pb and _client packages, and
 //     access: who may call each method and what callers may do with it).
 var (
 	appPkg        = regexp.MustCompile(`^zeromall/apps/(\w+)/(\w+)(?:/(.*))?$`)
 	goctlLayer    = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config)$`)
 	notDomain     = regexp.MustCompile(`^rpc/internal/(logic|server|svc|config|workers|\w+rpc)$`)
+	rowBlind      = regexp.MustCompile(`^rpc/internal/(logic|server|workers)$`)
 	migrationsPkg = regexp.MustCompile(`^zeromall/apps/\w+/model/migrations$`)
 	rpcTypes      = regexp.MustCompile(`^(google\.golang\.org/grpc|zeromall/apps/(\w+)/rpc/(\w+))($|/)`)
 )
@@ -38,8 +46,8 @@ func importViolations(pkg string, test bool, imports []string) []string {
 		if !strings.HasPrefix(imp, "zeromall/") && !strings.HasPrefix(imp, "google.golang.org/grpc") {
 			continue
 		}
-		if test && migrationsPkg.MatchString(imp) {
-			continue
+		if test && (migrationsPkg.MatchString(imp) || ownModel(pkg, imp)) {
+			continue // a test may migrate a database, and read what its code stored
 		}
 		if why := importRule(pkg, imp); why != "" {
 			bad = append(bad, pkg+" imports "+imp+": "+why)
@@ -92,8 +100,16 @@ func importRule(pkg, imp string) string {
 		return "a domain package does not depend on its workers"
 	case fromPath == "rpc/internal/workers" && goctlLayer.MatchString(toPath):
 		return "workers use the domain, not goctl's layers"
+	case rowBlind.MatchString(fromPath) && toPath == "model":
+		return "logic, server and workers see the domain's types, not the model's rows"
 	}
 	return ""
+}
+
+// ownModel reports whether imp is the model of pkg's own service.
+func ownModel(pkg, imp string) bool {
+	from, to := appPkg.FindStringSubmatch(pkg), appPkg.FindStringSubmatch(imp)
+	return from != nil && to != nil && from[1] == to[1] && to[2] == "model" && to[3] == ""
 }
 
 func isDomain(path string) bool {
@@ -168,6 +184,9 @@ func TestImportRules_CatchViolations(t *testing.T) {
 		{"zeromall/apps/order/rpc/internal/workers", "zeromall/apps/order/rpc/internal/logic", false},
 		{"zeromall/apps/order/rpc/internal/workers", "zeromall/apps/order/rpc/internal/orders", true},
 		{"zeromall/apps/order/rpc/internal/logic", "zeromall/apps/order/rpc/internal/orders", true},
+		{"zeromall/apps/order/rpc/internal/logic", "zeromall/apps/order/model", false},
+		{"zeromall/apps/order/rpc/internal/workers", "zeromall/apps/order/model", false},
+		{"zeromall/apps/order/rpc/internal/svc", "zeromall/apps/order/model", true},
 		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/model", false},
 		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/internal/orders", false},
 		{"zeromall/apps/payment/rpc/internal/payments", "zeromall/apps/order/rpc/order_client", false},
@@ -196,5 +215,44 @@ func TestImportRules_CatchViolations(t *testing.T) {
 	}
 	if bad := importViolations("zeromall/pkg/store", false, migrations); len(bad) == 0 {
 		t.Error("pkg code imports a service's migrations unnoticed")
+	}
+	// A logic test may read the rows its code stored; the logic itself may not see them.
+	model := []string{"zeromall/apps/order/model"}
+	if bad := importViolations("zeromall/apps/order/rpc/internal/logic", true, model); len(bad) != 0 {
+		t.Errorf("a logic test may read its service's rows: %v", bad)
+	}
+	if bad := importViolations("zeromall/apps/order/rpc/internal/logic", false, model); len(bad) == 0 {
+		t.Error("logic imports the model unnoticed")
+	}
+}
+
+// modelBuilt is a goctl model's constructor called: model.NewOrdersModel(db, …).
+var modelBuilt = regexp.MustCompile(`\bmodel\.New[A-Z]\w*Model\(`)
+
+// TestModelsAreBuiltInSvc: a domain receives the models it works on (its Tables) from svc, so it
+// can be given others in a test and never decides on a cache configuration of its own.
+func TestModelsAreBuiltInSvc(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(testkit.RepoRoot(t), "apps/*/rpc/internal/*/*.go"))
+	if err != nil || len(files) < 30 {
+		t.Fatalf("%d files under apps/*/rpc/internal: %v", len(files), err)
+	}
+	built := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(modelBuilt.FindAll(b, -1))
+		if filepath.Base(filepath.Dir(f)) == "svc" {
+			built += n
+		} else if n > 0 {
+			t.Errorf("%s builds a goctl model: svc builds them and hands them to the domain", f)
+		}
+	}
+	if built < 10 {
+		t.Errorf("svc builds %d models, want every service's (10): is modelBuilt still matching?", built)
 	}
 }
