@@ -15,9 +15,18 @@ import (
 	"zeromall/pkg/session"
 	"zeromall/pkg/xerr"
 
+	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/rest/httpx"
 )
+
+// Auth is the middleware of the routes the .api files mark "middleware: Auth": the
+// access token is verified here, and its session looked up in the states user-rpc publishes in
+// Redis (pkg/session); ask (user-rpc's CheckSession) answers when none is published.
+func (g *Gateway) Auth(ask SessionChecker) rest.Middleware {
+	published := session.NewReader(redis.MustNewRedis(g.conf.SessionRedis))
+	return NewAuth(g.conf.Auth.AccessSecret, CachedSessions(published, ask))
+}
 
 // SessionChecker reports whether a verified token's session is still live: nil, or an error
 // (xerr.ErrUnauthorized for an ended session; anything else is an outage, a 503).

@@ -17,9 +17,7 @@ import (
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcx"
-	"zeromall/pkg/session"
 
-	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/rest"
 	"github.com/zeromicro/go-zero/zrpc"
 )
@@ -72,14 +70,6 @@ func (g *Gateway) Client(service string, c zrpc.RpcClientConf, rules rpcx.Rules)
 		}
 	}
 	return rpcx.MustNewClient(c, g.id.Client(service), zrpc.WithUnaryClientInterceptor(rpcx.GatewayInterceptor(rules)))
-}
-
-// Auth is the middleware of the routes the .api files mark "middleware: Auth" (pkg/gateway): the
-// access token is verified here, and its session looked up in the states user-rpc publishes in
-// Redis (pkg/session); ask (user-rpc's CheckSession) answers when none is published.
-func (g *Gateway) Auth(ask SessionChecker) rest.Middleware {
-	published := session.NewReader(redis.MustNewRedis(g.conf.SessionRedis))
-	return NewAuth(g.conf.Auth.AccessSecret, CachedSessions(published, ask))
 }
 
 // Start serves until the process is told to stop. go-zero's bare error answers get {code,msg},

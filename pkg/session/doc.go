@@ -1,4 +1,5 @@
-// Package session is a logged-in user as every process sees it: token.go mints and verifies
-// the access tokens (user-rpc mints, the gateways verify), and published.go is the session
-// state user-rpc publishes in Redis so a gateway checks a session with one GET.
+// Package session is a logged-in user as every process sees it, split by who calls it: check.go
+// is the gateways' side (verify an access token, look up the session's published state, the
+// caller in the request's context), issue.go is user-rpc's (mint access tokens, publish and end
+// session states in Redis).
 package session

@@ -192,29 +192,6 @@ func (s *Service) countFailure(ctx context.Context, email string) {
 	}
 }
 
-// Get reads one user; ErrUserNotFound when absent.
-func (s *Service) Get(ctx context.Context, id int64) (*User, error) {
-	u, err := s.find(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
-}
-
-func (s *Service) find(ctx context.Context, id int64) (*model.Users, error) {
-	if id <= 0 {
-		return nil, xerr.Field("id", "must be positive")
-	}
-	u, err := s.users.FindOne(ctx, id)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil, xerr.ErrUserNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find user %d: %w", id, err)
-	}
-	return u, nil
-}
-
 // UpdateProfile validates and stores every field of profile.
 func (s *Service) UpdateProfile(ctx context.Context, id int64, profile Profile) (*User, error) {
 	profile, err := normalizeProfile(profile)

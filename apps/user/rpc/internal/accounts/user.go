@@ -3,9 +3,12 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"zeromall/apps/user/model"
+	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -44,4 +47,27 @@ type UserRows interface {
 func toUser(u *model.Users) *User {
 	status := map[int64]Status{model.UserActive: Active, model.UserDisabled: Disabled}[u.Status]
 	return &User{ID: u.Id, Email: u.Email, Nickname: u.Nickname, Role: u.Role, Status: status, CreatedAt: u.CreatedAt}
+}
+
+// Get reads one user; ErrUserNotFound when absent.
+func (s *Service) Get(ctx context.Context, id int64) (*User, error) {
+	u, err := s.find(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toUser(u), nil
+}
+
+func (s *Service) find(ctx context.Context, id int64) (*model.Users, error) {
+	if id <= 0 {
+		return nil, xerr.Field("id", "must be positive")
+	}
+	u, err := s.users.FindOne(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, xerr.ErrUserNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user %d: %w", id, err)
+	}
+	return u, nil
 }

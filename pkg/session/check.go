@@ -1,21 +1,29 @@
-// token.go mints and verifies zeromall access tokens: HS256 JWTs that carry the user id
-// (uid), the session they belong to (sid) and the user's role when minted (role). user-rpc mints them; every gateway verifies them
-// with Verifier (through pkg/gateway), never with go-zero's `jwt:` handler, which logs whole
-// requests on every rejected token.
+// check.go is what a gateway does with a request's session (pkg/gateway's Auth middleware):
+// verify its access token, an HS256 JWT that carries the user id (uid), the session (sid) and
+// the user's role when minted (role), with Verifier, never with go-zero's `jwt:` handler, which
+// logs whole requests on every rejected token; then look up the state user-rpc published for
+// the session in Redis. Asking user-rpc each time costs a gRPC round trip (about 0.4 ms of CPU
+// across the two processes, measured on GET /user/v1/me), so a gateway reads the state with one
+// GET and asks user-rpc only on a miss or when Redis fails.
 
 package session
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"zeromall/pkg/xerr"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/core/stores/redis"
+	"github.com/zeromicro/go-zero/core/timex"
 )
 
 // MinSecretLen guards against toy HS256 secrets; 32 bytes matches the hash size.
@@ -46,51 +54,6 @@ type Claims struct {
 
 // IsAdmin reports whether the bearer was an admin when the token was minted.
 func (c *Claims) IsAdmin() bool { return c.Role == RoleAdmin }
-
-// Token is a minted access token with its expiry and the time a client should refresh it.
-type Token struct {
-	AccessToken  string
-	AccessExpire int64 // unix seconds
-	RefreshAfter int64 // unix seconds
-}
-
-// CheckSecret rejects secrets too short for HS256.
-func CheckSecret(secret string) error {
-	if len(secret) < MinSecretLen {
-		return fmt.Errorf("jwt secret must be at least %d bytes, got %d", MinSecretLen, len(secret))
-	}
-	return nil
-}
-
-// Mint signs an HS256 token for uid's session sid with uid's role, valid from now until exp.
-func Mint(secret string, uid int64, sid, role string, now, exp time.Time) (Token, error) {
-	if role != RoleCustomer && role != RoleAdmin {
-		return Token{}, fmt.Errorf("mint token: unknown role %q", role)
-	}
-	jti := make([]byte, 16)
-	if _, err := rand.Read(jti); err != nil {
-		return Token{}, fmt.Errorf("token id: %w", err)
-	}
-	claims := Claims{
-		UserID:    uid,
-		SessionID: sid,
-		Role:      role,
-		RegisteredClaims: jwt.RegisteredClaims{
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(exp),
-			ID:        hex.EncodeToString(jti), // two tokens minted in one second still differ
-		},
-	}
-	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
-	if err != nil {
-		return Token{}, fmt.Errorf("sign token: %w", err)
-	}
-	return Token{
-		AccessToken:  signed,
-		AccessExpire: exp.Unix(),
-		RefreshAfter: now.Add(exp.Sub(now) / 2).Unix(),
-	}, nil
-}
 
 // Verifier checks access tokens: HS256 only (no "none", no other HMAC size, no RSA key
 // confusion), signature, a required expiry with a small leeway, and a uid and sid.
@@ -189,4 +152,102 @@ func UID(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return c.UserID, nil
+}
+
+const (
+	keyPrefix = "user:session:"
+	// budget bounds a Redis call (go-redis retries a dead server for about a second): past it a
+	// gateway asks user-rpc instead, and user-rpc goes on without publishing.
+	budget = 100 * time.Millisecond
+	// bypassFor is how long Redis is left alone after a call failed.
+	bypassFor = time.Second
+)
+
+// State is what a gateway needs to know about a session: whose it is and whether it is live.
+type State struct {
+	UserID int64
+	// Refusal is the code of the error that ends the session's requests (xerr.ErrSessionEnded,
+	// xerr.ErrAccountDisabled), or 0 while it is live.
+	Refusal int
+}
+
+// Err is the answer for a request of uid in this session: nil when it may go on.
+func (s State) Err(uid int64) error {
+	switch {
+	case s.Refusal != 0:
+		if ce, ok := xerr.Lookup(s.Refusal); ok {
+			return ce
+		}
+		return xerr.ErrSessionEnded
+	case s.UserID != uid:
+		return xerr.ErrSessionEnded
+	}
+	return nil
+}
+
+// Store reads and writes the published states.
+type Store struct {
+	rds          *redis.Redis
+	ttl          int // seconds a live (or refused) state is trusted
+	tombstoneTTL int // seconds an ended session's tombstone is kept
+	bypassUntil  atomic.Int64
+}
+
+// NewReader returns a Store for the gateways, which only look states up.
+func NewReader(rds *redis.Redis) *Store {
+	return &Store{rds: rds}
+}
+
+func (s *Store) bypassed() bool {
+	return timex.Now() < time.Duration(s.bypassUntil.Load())
+}
+
+// failed starts a bypass window after a Redis call failed, unless the caller had given up.
+func (s *Store) failed(ctx context.Context) {
+	if ctx.Err() == nil {
+		s.bypassUntil.Store(int64(timex.Now() + bypassFor))
+	}
+}
+
+// Lookup returns the published state of a session; ok is false when none is published or Redis
+// could not answer (the caller then asks user-rpc). After a failure, Redis is left alone for a
+// second rather than slowing every request down.
+func (s *Store) Lookup(ctx context.Context, sid string) (st State, ok bool) {
+	if s.bypassed() {
+		return State{}, false
+	}
+	cctx, cancel := context.WithTimeout(ctx, budget)
+	raw, err := s.rds.GetCtx(cctx, keyPrefix+sid)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil && !errors.Is(err, redis.Nil) {
+			s.failed(ctx)
+			logx.WithContext(ctx).Errorf("session cache unavailable, asking user-rpc for %s: %v", bypassFor, err)
+		}
+		return State{}, false
+	}
+	if raw == "" {
+		return State{}, false
+	}
+	st, err = decode(raw)
+	if err != nil {
+		return State{}, false
+	}
+	return st, true
+}
+
+func decode(raw string) (State, error) {
+	uid, refusal, ok := strings.Cut(raw, ":")
+	if !ok {
+		return State{}, fmt.Errorf("malformed session state %q", raw)
+	}
+	var st State
+	var err error
+	if st.UserID, err = strconv.ParseInt(uid, 10, 64); err != nil {
+		return State{}, fmt.Errorf("malformed session state %q: %w", raw, err)
+	}
+	if st.Refusal, err = strconv.Atoi(refusal); err != nil {
+		return State{}, fmt.Errorf("malformed session state %q: %w", raw, err)
+	}
+	return st, nil
 }
