@@ -28,6 +28,25 @@ type orderMessage struct {
 	PaidAt    int64  `json:"paidAt,omitempty"`
 }
 
+// queue adds msg on topic to the outbox in tx, so the order hears of the payment's change if and
+// only if it commits; call queued once it has.
+func (s *Service) queue(ctx context.Context, tx sqlx.Session, topic string, msg orderMessage) error {
+	payload, err := json.Marshal(msg)
+	if err != nil {
+		return fmt.Errorf("encode %s message: %w", topic, err)
+	}
+	return s.outbox.AddTx(ctx, tx, msg.OrderSn, topic, string(payload))
+}
+
+// queued tells the relay that a committed change queued a message, so it runs at once instead of
+// at its next tick.
+func (s *Service) queued() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
 // Delivery is how one relay works: it leases Batch messages at most for Lease under the name
 // Owner (unique per process), and retries a failed delivery after a backoff that doubles from
 // MinBackoff up to MaxBackoff, for ever. Lease must be well above the rpc timeout: a message whose

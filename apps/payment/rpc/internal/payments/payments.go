@@ -6,7 +6,6 @@ package payments
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -143,15 +142,6 @@ func (s *Service) reopenIfExpired(ctx context.Context, p *model.Payments, now, e
 	return err
 }
 
-// reload reads p again from MySQL.
-func (s *Service) reload(ctx context.Context, p *model.Payments) (*model.Payments, error) {
-	fresh, err := s.payments.FindOneBySnFresh(ctx, p.Sn)
-	if err != nil {
-		return nil, fmt.Errorf("reload payment %s: %w", p.Sn, err)
-	}
-	return fresh, nil
-}
-
 // Get reads a payment of owner (required); anyone else's is ErrPaymentNotFound.
 func (s *Service) Get(ctx context.Context, owner int64, sn string) (*Payment, error) {
 	if err := xerr.CheckUserID(owner); err != nil {
@@ -209,39 +199,4 @@ func (s *Service) find(ctx context.Context, sn string, owner int64) (*model.Paym
 		return nil, xerr.ErrPaymentNotFound
 	}
 	return p, nil
-}
-
-// queue adds msg on topic to the outbox in tx, so the order hears of the payment's change if and
-// only if it commits; call queued once it has.
-func (s *Service) queue(ctx context.Context, tx sqlx.Session, topic string, msg orderMessage) error {
-	payload, err := json.Marshal(msg)
-	if err != nil {
-		return fmt.Errorf("encode %s message: %w", topic, err)
-	}
-	return s.outbox.AddTx(ctx, tx, msg.OrderSn, topic, string(payload))
-}
-
-// queued tells the relay that a committed change queued a message, so it runs at once instead of
-// at its next tick.
-func (s *Service) queued() {
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
-}
-
-// lockRaceRetries is how many times a payment transaction is run when it keeps losing lock races.
-const lockRaceRetries = 3
-
-// change is journal.Change, run again when its transaction lost a lock race (a deadlock, a lock
-// wait timeout or a Galera certification conflict), as orders' transactions are.
-func (s *Service) change(ctx context.Context, point string, keys []string,
-	fn func(ctx context.Context, tx sqlx.Session) (bool, error)) (bool, error) {
-	var changed bool
-	err := store.RetryLockRaces(ctx, lockRaceRetries, func() error {
-		var err error
-		changed, err = s.journal.Change(ctx, point, keys, fn)
-		return err
-	})
-	return changed, err
 }

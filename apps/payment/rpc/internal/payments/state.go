@@ -7,6 +7,7 @@ import (
 
 	"zeromall/apps/payment/model"
 	"zeromall/pkg/enumword"
+	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -141,4 +142,29 @@ func (s *Service) move(ctx context.Context, p *model.Payments, t transition, at 
 	}
 	*p = *fresh
 	return moved, nil
+}
+
+// reload reads p again from MySQL.
+func (s *Service) reload(ctx context.Context, p *model.Payments) (*model.Payments, error) {
+	fresh, err := s.payments.FindOneBySnFresh(ctx, p.Sn)
+	if err != nil {
+		return nil, fmt.Errorf("reload payment %s: %w", p.Sn, err)
+	}
+	return fresh, nil
+}
+
+// lockRaceRetries is how many times a payment transaction is run when it keeps losing lock races.
+const lockRaceRetries = 3
+
+// change is journal.Change, run again when its transaction lost a lock race (a deadlock, a lock
+// wait timeout or a Galera certification conflict), as orders' transactions are.
+func (s *Service) change(ctx context.Context, point string, keys []string,
+	fn func(ctx context.Context, tx sqlx.Session) (bool, error)) (bool, error) {
+	var changed bool
+	err := store.RetryLockRaces(ctx, lockRaceRetries, func() error {
+		var err error
+		changed, err = s.journal.Change(ctx, point, keys, fn)
+		return err
+	})
+	return changed, err
 }
