@@ -7,6 +7,8 @@ package overload
 import (
 	"errors"
 
+	"zeromall/pkg/metric"
+
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/zeromicro/go-zero/core/breaker"
@@ -19,16 +21,13 @@ const (
 	Dependency = "dependency" // an rpc's breaker on MySQL or Redis
 )
 
-var rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
-	Namespace: "zeromall", Subsystem: "breaker", Name: "rejected_total",
-	Help: "Calls an open breaker refused without trying them, by where the breaker sits: route, rpc_client, dependency.",
-}, []string{"breaker"})
+var rejected = metric.CounterVec("breaker", "rejected_total",
+	"Calls an open breaker refused without trying them, by where the breaker sits: route, rpc_client, dependency.", "breaker")
 
 // Every series exists from the start at 0, so a rate over it is 0 rather than no data.
 var counters = map[string]prometheus.Counter{}
 
 func init() {
-	prometheus.MustRegister(rejected)
 	for _, w := range []string{Route, RPCClient, Dependency} {
 		counters[w] = rejected.WithLabelValues(w)
 	}

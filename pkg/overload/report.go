@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"zeromall/pkg/metric"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zeromicro/go-zero/core/logx"
 )
@@ -13,23 +15,12 @@ import (
 const summaryEvery = 10 * time.Second
 
 var (
-	admittedTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "overload", Name: "admitted_total",
-		Help: "Requests a lane admitted.",
-	}, []string{"lane"})
-	rejectedTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "overload", Name: "rejected_total",
-		Help: "Requests a lane rejected (503 / ResourceExhausted), by reason: queue_full, waited, breaker.",
-	}, []string{"lane", "reason"})
-	limitGauge = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: "zeromall", Subsystem: "overload", Name: "limit",
-		Help: "A lane's adaptive concurrency limit, sampled every summary interval.",
-	}, []string{"lane"})
+	admittedTotal = metric.CounterVec("overload", "admitted_total", "Requests a lane admitted.", "lane")
+	rejectedTotal = metric.CounterVec("overload", "rejected_total",
+		"Requests a lane rejected (503 / ResourceExhausted), by reason: queue_full, waited, breaker.", "lane", "reason")
+	limitGauge = metric.GaugeVec("overload", "limit",
+		"A lane's adaptive concurrency limit, sampled every summary interval.", "lane")
 )
-
-func init() {
-	prometheus.MustRegister(admittedTotal, rejectedTotal, limitGauge)
-}
 
 // laneStat counts a lane's answers: Prometheus counters resolved once (a rejection costs an
 // atomic add, not a label lookup) and the rejections since the last summary.

@@ -4,7 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"zeromall/pkg/metric"
+
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/proc"
 	"google.golang.org/grpc"
@@ -27,14 +28,8 @@ const (
 	notReadyAfter = 3
 )
 
-var serving = prometheus.NewGauge(prometheus.GaugeOpts{
-	Namespace: "zeromall", Subsystem: "rpc", Name: "serving",
-	Help: "1 while the server tells callers' balancers it is serving (gRPC health), 0 while its readiness check fails.",
-})
-
-func init() {
-	prometheus.MustRegister(serving)
-}
+var serving = metric.Gauge("rpc", "serving",
+	"1 while the server tells callers' balancers it is serving (gRPC health), 0 while its readiness check fails.")
 
 // serveHealth registers the gRPC health service on s in place of go-zero's: SERVING while ready
 // answers, NOT_SERVING while it does not (zeromall's rpc clients check health, so their balancers

@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"zeromall/pkg/metric"
+
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 	"github.com/zeromicro/go-zero/core/timex"
@@ -29,19 +30,13 @@ const (
 var (
 	bypassUntil atomic.Int64 // timex.Now() value until which reads go straight to MySQL
 
-	// Registered directly (not through go-zero's metric package) so both series exist at 0 from
-	// the start: a healthy process shows no fallbacks, not no data.
-	fallbacks = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "cache", Name: "fallback_total",
-		Help: "cached reads answered by MySQL because Redis failed or was bypassed",
-	}, []string{"reason"})
+	// Through pkg/metric, not go-zero's metric package, so both series exist at 0 from the start:
+	// a healthy process shows no fallbacks, not no data.
+	fallbacks = metric.CounterVec("cache", "fallback_total",
+		"cached reads answered by MySQL because Redis failed or was bypassed", "reason")
 	bypassed = fallbacks.WithLabelValues("bypass")
 	failed   = fallbacks.WithLabelValues("error")
 )
-
-func init() {
-	prometheus.MustRegister(fallbacks)
-}
 
 // ReadCached returns cached(); when that fails with anything but not-found (Redis unreachable, its
 // breaker open), it returns direct(), the same query straight to MySQL, whose own breaker

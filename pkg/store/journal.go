@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"zeromall/pkg/crashpoint"
+	"zeromall/pkg/metric"
 	"zeromall/pkg/worker"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/redis"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -37,18 +37,12 @@ const (
 )
 
 var (
-	// Registered directly so every series exists at 0 from the start.
-	deletes = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "cache_invalidation", Name: "deletes_total",
-		Help: "deletions of the cache keys a commit made stale, by path (fast, drain) and result",
-	}, []string{"path", "result"})
+	// Every series exists at 0 from the start.
+	deletes = metric.CounterVec("cache_invalidation", "deletes_total",
+		"deletions of the cache keys a commit made stale, by path (fast, drain) and result", "path", "result")
 	fastOK, fastFailed   = deletes.WithLabelValues("fast", "ok"), deletes.WithLabelValues("fast", "error")
 	drainOK, drainFailed = deletes.WithLabelValues("drain", "ok"), deletes.WithLabelValues("drain", "error")
 )
-
-func init() {
-	prometheus.MustRegister(deletes)
-}
 
 // Journal is one service's cache invalidation journal: its table in the service's database and
 // the Redis the service caches in.

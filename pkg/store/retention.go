@@ -8,26 +8,16 @@ import (
 	"fmt"
 	"time"
 
+	"zeromall/pkg/metric"
 	"zeromall/pkg/worker"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zeromicro/go-zero/core/logx"
 )
 
 var (
-	removed = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "retention", Name: "rows_total",
-		Help: "Rows a retention job removed, by job.",
-	}, []string{"job"})
-	failures = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "retention", Name: "errors_total",
-		Help: "Retention rounds that failed, by job.",
-	}, []string{"job"})
+	removed  = metric.CounterVec("retention", "rows_total", "Rows a retention job removed, by job.", "job")
+	failures = metric.CounterVec("retention", "errors_total", "Retention rounds that failed, by job.", "job")
 )
-
-func init() {
-	prometheus.MustRegister(removed, failures)
-}
 
 // RetentionConfig is one job's settings, as the services' YAML holds them.
 type RetentionConfig struct {

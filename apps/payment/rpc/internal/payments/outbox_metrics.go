@@ -3,7 +3,8 @@ package payments
 import (
 	"context"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"zeromall/pkg/metric"
+
 	"github.com/zeromicro/go-zero/core/logx"
 )
 
@@ -23,30 +24,18 @@ const (
 )
 
 var (
-	unsettledMoney = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "payment", Name: "unsettled_money_total",
-		Help: "Sums the provider reported received that could not settle an order and were refunded automatically, by reason: late, surplus, amount_mismatch, cancelled.",
-	}, []string{"reason"})
-	outboxEvents = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "zeromall", Subsystem: "outbox", Name: "events_total",
-		Help: "Outbox delivery attempts by outcome: delivered, retried, parked.",
-	}, []string{"event"})
-	outboxPending = prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: "zeromall", Subsystem: "outbox", Name: "pending",
-		Help: "Outbox messages waiting for delivery.",
-	})
-	outboxParked = prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: "zeromall", Subsystem: "outbox", Name: "parked",
-		Help: "Outbox messages order-rpc refused for good, waiting for an operator to replay them.",
-	})
-	outboxOldestPending = prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: "zeromall", Subsystem: "outbox", Name: "oldest_pending_seconds",
-		Help: "Age of the oldest pending outbox message (0 when none).",
-	})
+	unsettledMoney = metric.CounterVec("payment", "unsettled_money_total",
+		"Sums the provider reported received that could not settle an order and were refunded automatically, by reason: late, surplus, amount_mismatch, cancelled.", "reason")
+	outboxEvents = metric.CounterVec("outbox", "events_total",
+		"Outbox delivery attempts by outcome: delivered, retried, parked.", "event")
+	outboxPending = metric.Gauge("outbox", "pending", "Outbox messages waiting for delivery.")
+	outboxParked  = metric.Gauge("outbox", "parked",
+		"Outbox messages order-rpc refused for good, waiting for an operator to replay them.")
+	outboxOldestPending = metric.Gauge("outbox", "oldest_pending_seconds",
+		"Age of the oldest pending outbox message (0 when none).")
 )
 
 func init() {
-	prometheus.MustRegister(unsettledMoney, outboxEvents, outboxPending, outboxParked, outboxOldestPending)
 	for _, r := range []string{reasonLate, reasonSurplus, reasonMismatch, reasonCancelled} {
 		unsettledMoney.WithLabelValues(r)
 	}
