@@ -31,9 +31,6 @@ const (
 	Interval = 500 * time.Millisecond
 	// batch bounds one drain query; a pass drains batch after batch until none is left.
 	batch = 500
-	// dropBudget bounds the fast path's delete, as store.AfterCommitTimeout bounds other
-	// post-commit work (store imports this package, so it cannot use store.AfterCommit).
-	dropBudget = 2 * time.Second
 )
 
 var (
@@ -110,7 +107,7 @@ func (j *Journal) Drop(ctx context.Context, point string, keys ...string) {
 	if len(keys) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dropBudget)
+	ctx, cancel := AfterCommit(ctx)
 	defer cancel()
 	if err := j.del(ctx, keys); err != nil {
 		fastFailed.Inc()
@@ -250,4 +247,15 @@ func (j *Journal) StartDrainer() *worker.Loop {
 			logx.Errorf("cache invalidation: %v", err)
 		}
 	})
+}
+
+// AfterCommitTimeout bounds the work that follows a commit (AfterCommit).
+const AfterCommitTimeout = 2 * time.Second
+
+// AfterCommit returns the context for the work a commit obliges: dropping its stale cache keys
+// (Drop), a session's tombstone, the own-writes marker. It keeps ctx's values (trace, logger
+// fields) but not its cancellation or deadline, because a client that hangs up after the commit
+// must not leave stale entries behind; it is bounded by AfterCommitTimeout instead.
+func AfterCommit(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), AfterCommitTimeout)
 }

@@ -184,3 +184,15 @@ func (s *Service) withItems(ctx context.Context, o *model.Orders) (*Order, error
 	}
 	return toOrder(o, items)
 }
+
+// transact runs fn in one MySQL transaction, again when it lost a lock race (deadlock, lock
+// wait timeout), up to deadlockRetries times.
+func (s *Service) transact(ctx context.Context, fn func(ctx context.Context, tx sqlx.Session) error) error {
+	return store.RetryLockRaces(ctx, deadlockRetries, func() error {
+		err := s.db.TransactCtx(ctx, fn)
+		if err == nil && s.committed != nil {
+			s.committed()
+		}
+		return err
+	})
+}

@@ -1,17 +1,13 @@
 package orders
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
 
-	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
-
-	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
 const (
@@ -102,16 +98,4 @@ func checkPaging(page, pageSize int64) (int64, int64, error) {
 		return 0, 0, xerr.Field("pageSize", fmt.Sprintf("must be between 1 and %d", maxPageSize))
 	}
 	return page, pageSize, nil
-}
-
-// transact runs fn in one MySQL transaction, again when it lost a lock race (deadlock, lock
-// wait timeout), up to deadlockRetries times.
-func (s *Service) transact(ctx context.Context, fn func(ctx context.Context, tx sqlx.Session) error) error {
-	return store.RetryLockRaces(ctx, deadlockRetries, func() error {
-		err := s.db.TransactCtx(ctx, fn)
-		if err == nil && s.committed != nil {
-			s.committed()
-		}
-		return err
-	})
 }
