@@ -20,7 +20,7 @@ import (
 )
 
 // devSecret is payment-api's development callback secret (apps/payment/api/etc/payment-api.yaml).
-const devSecret = "dev-only-callback-secret-change-me-0123"
+const devSecret = "dev-only-callback-secret-change-me-0123" //nolint:gosec // public development default, refused in production
 
 func main() {
 	flag.Parse()
