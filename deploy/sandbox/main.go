@@ -9,6 +9,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -17,6 +19,8 @@ import (
 
 	"zeromall/pkg/confx"
 	"zeromall/pkg/selfprobe"
+
+	"github.com/zeromicro/go-zero/core/proc"
 )
 
 // devSecret is payment-api's development callback secret (apps/payment/api/etc/payment-api.yaml).
@@ -43,5 +47,11 @@ func run() error {
 	addr := confx.Getenv("SANDBOX_LISTEN", "127.0.0.1:8891")
 	fmt.Printf("sandbox payment provider (development only) at http://%s/sandbox/pay/, calling %s\n", addr, p.PaymentAPI)
 	srv := &http.Server{Addr: addr, Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	return srv.ListenAndServe()
+	// go-zero's SIGTERM handler runs its shutdown listeners, then kills what is still alive
+	// after 5.5 s: closing the server here lets the process end at once.
+	proc.AddShutdownListener(func() { _ = srv.Shutdown(context.Background()) })
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

@@ -55,40 +55,49 @@ func (p *Provider) Handler() http.Handler {
 // the way a real provider does: a signed POST to its callback. The buyer's own token asks
 // payment-api about the payment, so only its owner can pay it (401 without a token, 404 for
 // another buyer's). The answer is the payment as payment-api then shows it.
+//
+// Every answer carries the X-Trace-Id of payment-api's answer behind it, so a buyer's report
+// names a trace the shop can find.
 func (p *Provider) pay(w http.ResponseWriter, r *http.Request) {
 	sn := r.PathValue("sn")
 	auth := r.Header.Get("Authorization")
-	status, body, err := p.get(r.Context(), sn, auth)
+	got, err := p.get(r.Context(), sn, auth)
 	if err != nil {
-		writeError(w, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
+		writeError(w, got, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
 		return
 	}
 	var view paymentView
-	if status != http.StatusOK || json.Unmarshal(body, &view) != nil {
-		relay(w, status, body) // 401, 404, 503…: payment-api's own answer
+	if got.status != http.StatusOK || json.Unmarshal(got.body, &view) != nil {
+		relay(w, got) // 401, 404, 503…: payment-api's own answer
 		return
 	}
 	if view.Status != "pending" {
-		writeError(w, xerr.ErrPaymentSettled.WithMsgf("payment is %s", view.Status))
+		writeError(w, got, xerr.ErrPaymentSettled.WithMsgf("payment is %s", view.Status))
 		return
 	}
 	if err := p.notify(r.Context(), view); err != nil {
-		writeError(w, xerr.ErrProviderFailed.WithMsgf("callback: %v", err))
+		writeError(w, got, xerr.ErrProviderFailed.WithMsgf("callback: %v", err))
 		return
 	}
-	status, body, err = p.get(r.Context(), sn, auth)
-	if err != nil {
-		writeError(w, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
+	if got, err = p.get(r.Context(), sn, auth); err != nil {
+		writeError(w, got, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
 		return
 	}
-	relay(w, status, body)
+	relay(w, got)
 }
 
-func (p *Provider) get(ctx context.Context, sn, auth string) (int, []byte, error) {
+// answer is one of payment-api's answers.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (p *Provider) get(ctx context.Context, sn, auth string) (answer, error) {
 	//nolint:gosec // the configured payment-api; sn is path-escaped
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.PaymentAPI+"/payment/v1/payments/"+url.PathEscape(sn), nil)
 	if err != nil {
-		return 0, nil, fmt.Errorf("build request: %w", err)
+		return answer{}, fmt.Errorf("build request: %w", err)
 	}
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
@@ -113,35 +122,42 @@ func (p *Provider) notify(ctx context.Context, view paymentView) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(signature.Header, signature.Sign(p.Secret, body))
-	status, answer, err := p.do(req)
+	got, err := p.do(req)
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK {
-		return fmt.Errorf("answered %d: %s", status, strings.TrimSpace(string(answer)))
+	if got.status != http.StatusOK {
+		return fmt.Errorf("answered %d: %s", got.status, strings.TrimSpace(string(got.body)))
 	}
 	return nil
 }
 
-func (p *Provider) do(req *http.Request) (int, []byte, error) {
+func (p *Provider) do(req *http.Request) (answer, error) {
 	resp, err := p.Client.Do(req) //nolint:gosec // only ever the configured payment-api
 	if err != nil {
-		return 0, nil, err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return resp.StatusCode, body, err
+	return answer{status: resp.StatusCode, header: resp.Header, body: body}, err
 }
 
-func relay(w http.ResponseWriter, status int, body []byte) {
+const traceHeader = "X-Trace-Id"
+
+// relay sends payment-api's answer on, with its trace id.
+func relay(w http.ResponseWriter, a answer) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body) //nolint:gosec // payment-api's own JSON answer, sent as application/json
+	if id := a.header.Get(traceHeader); id != "" {
+		w.Header().Set(traceHeader, id)
+	}
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body) //nolint:gosec // payment-api's own JSON answer, sent as application/json
 }
 
-func writeError(w http.ResponseWriter, ce *xerr.CodeError) {
+// writeError answers ce, with the trace id of payment-api's answer behind it (after, if any).
+func writeError(w http.ResponseWriter, after answer, ce *xerr.CodeError) {
 	body, _ := json.Marshal(map[string]any{"code": ce.Code, "msg": ce.Msg})
-	relay(w, ce.HTTPStatus, body)
+	relay(w, answer{status: ce.HTTPStatus, header: after.header, body: body})
 }
 
 func newTradeNo() (string, error) {
