@@ -190,7 +190,7 @@ bench-micro: ## Go micro-benchmarks of the hot paths, with allocations
 
 # ---- code generation -------------------------------------------------------
 
-.PHONY: gen gen-tools check-protoc
+.PHONY: gen gen-tools gen-events check-protoc
 gen: ## regenerate every api, rpc and model from source; prints the files it created or changed
 	@deploy/scripts/gen.sh
 
@@ -222,6 +222,9 @@ gen-%-rpc: gen-tools ## regenerate one rpc service, e.g. make gen-user-rpc
 		--go_out=apps/$*/rpc --go-grpc_out=apps/$*/rpc --zrpc_out=apps/$*/rpc --style $(STYLE) --home $(GOCTL_HOME)
 	@# goctl scaffolds etc/<svc>.yaml; the real config is etc/<svc>-rpc.yaml.
 	rm -f apps/$*/rpc/etc/$*.yaml
+
+gen-events: gen-tools ## regenerate the events every service publishes (pkg/events/events.pb.go from events.proto)
+	PATH=$(BIN):$$PATH protoc --proto_path=pkg/events --go_out=pkg/events --go_opt=paths=source_relative pkg/events/events.proto
 
 gen-%-model: ## regenerate one service's models from apps/<svc>/model/migrations/schema.sql, e.g. make gen-user-model
 	$(GOCTL) model mysql ddl --src apps/$*/model/migrations/schema.sql --dir apps/$*/model --cache --style $(STYLE) --prefix cache:$* --home $(GOCTL_HOME)

@@ -3,9 +3,12 @@ package deploy
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"maps"
 	"io/fs"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -55,32 +58,57 @@ func TestSchemaMatchesMigrations(t *testing.T) {
 	}
 }
 
-// TestCacheInvalidationJournalIsTheSameEverywhere proves every service's migrations build the
-// journal table pkg/store reads and writes, identically.
-func TestCacheInvalidationJournalIsTheSameEverywhere(t *testing.T) {
-	var first string
+// TestInfrastructureTablesAreTheSameEverywhere proves that every service's migrations build the
+// tables a pkg package reads and writes (the cache invalidation journal; the outbox and the inbox
+// of the services that publish and consume events) identically.
+func TestInfrastructureTablesAreTheSameEverywhere(t *testing.T) {
+	first := map[string]string{}
+	firstOf := map[string]string{}
 	for _, svc := range services {
 		dsn := testkit.NewDatabaseDSN(t, svc)
 		if _, err := store.Migrate(context.Background(), dsn, migrations[svc]); err != nil {
 			t.Fatal(err)
 		}
-		db, err := sql.Open("mysql", dsn)
+		got := infrastructureTables(t, dsn)
+		if _, ok := got["cache_invalidation"]; !ok {
+			t.Errorf("%s has no cache_invalidation", svc)
+		}
+		for name, ddl := range got {
+			if first[name] == "" {
+				first[name], firstOf[name] = ddl, svc
+			} else if ddl != first[name] {
+				t.Errorf("%s's %s differs:\n%s\nfrom %s's:\n%s", svc, name, ddl, firstOf[name], first[name])
+			}
+		}
+	}
+	for _, name := range []string{"outbox", "inbox"} {
+		if first[name] == "" {
+			t.Errorf("no service has %s", name)
+		}
+	}
+}
+
+// infrastructureTables is SHOW CREATE TABLE of each infrastructure table dsn's database has.
+func infrastructureTables(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]string{}
+	for _, n := range infrastructure[1:] {
+		var name, ddl string
+		err := db.QueryRow("SHOW CREATE TABLE `" + n + "`").Scan(&name, &ddl)
+		if errors.Is(err, sql.ErrNoRows) || (err != nil && strings.Contains(err.Error(), "1146")) {
+			continue // the service has no such table
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		var name, ddl string
-		err = db.QueryRow("SHOW CREATE TABLE `cache_invalidation`").Scan(&name, &ddl)
-		db.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", svc, err)
-		}
-		ddl = autoIncrement.ReplaceAllString(ddl, "")
-		if first == "" {
-			first = ddl
-		} else if ddl != first {
-			t.Errorf("%s's cache_invalidation differs:\n%s\nfrom %s's:\n%s", svc, ddl, services[0], first)
-		}
+		out[name] = autoIncrement.ReplaceAllString(ddl, "")
 	}
+	return out
 }
 
 var autoIncrement = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
@@ -106,7 +134,8 @@ func tables(t *testing.T, dsn string) map[string]string {
 
 // infrastructure are tables every service has that belong to a pkg package, not to the domain:
 // schema.sql leaves them out, so goctl generates no model for them.
-var infrastructure = []string{"schema_migrations", "cache_invalidation"}
+// schema_migrations first: the others are compared between services.
+var infrastructure = []string{"schema_migrations", "cache_invalidation", "outbox", "inbox"}
 
 // tableNames lists the tables of db, except the infrastructure ones.
 func tableNames(t *testing.T, db *sql.DB) []string {
@@ -208,15 +237,6 @@ func runByHand(t *testing.T, dsn, body string) {
 func allTables(t *testing.T, dsn string) map[string]string {
 	t.Helper()
 	out := tables(t, dsn)
-	db, err := sql.Open("mysql", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var name, ddl string
-	if err := db.QueryRow("SHOW CREATE TABLE `cache_invalidation`").Scan(&name, &ddl); err != nil {
-		t.Fatal(err)
-	}
-	out[name] = autoIncrement.ReplaceAllString(ddl, "")
+	maps.Copy(out, infrastructureTables(t, dsn))
 	return out
 }

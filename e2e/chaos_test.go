@@ -34,9 +34,8 @@ var chaosEnv = struct{ order, payment map[string]string }{
 		"ORDER_AUTO_CANCEL_INTERVAL": "1s",
 	},
 	payment: map[string]string{
-		"PAYMENT_RELAY_INTERVAL":    "300ms",
-		"PAYMENT_RELAY_MAX_BACKOFF": "1s",
-		"PAYMENT_RELAY_LEASE":       "10s",
+		"EVENTS_RELAY_INTERVAL":    "300ms",
+		"EVENTS_RELAY_MAX_BACKOFF": "1s",
 		"PAYMENT_EXPIRE_AFTER":      "6s",
 		"PAYMENT_SETTLE_GRACE":      "3s",
 		"PAYMENT_EXPIRY_INTERVAL":   "1s",

@@ -359,7 +359,7 @@ func (e *paymentEnv) latePaymentOnCancelledOrderIsRefunded(t *testing.T) {
 // outbox, and the order becomes paid once order-rpc is back. Two payment-rpc instances (two
 // relays) compete for the message; it is delivered once.
 func TestPayment_OrderRpcDownThenRecovers(t *testing.T) {
-	relayEnv := map[string]string{"PAYMENT_RELAY_INTERVAL": "200ms", "PAYMENT_RELAY_MAX_BACKOFF": "1s"}
+	relayEnv := map[string]string{"EVENTS_RELAY_INTERVAL": "200ms", "EVENTS_RELAY_MAX_BACKOFF": "1s"}
 	e := startPaymentStack(t, nil, relayEnv)
 	e.stack.StartRPC("payment", relayEnv)
 	_, orderSn, pay := e.purchase(t, productTee)

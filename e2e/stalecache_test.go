@@ -215,7 +215,7 @@ func TestStaleCache_WriterKilledBetweenCommitAndDelete(t *testing.T) {
 		s.StartRPC("user", with(map[string]string{"LOGIN_LIMIT_IP": "100000"})),
 	}
 	orders := []*testkit.Service{s.StartRPC("order", with(nil)), s.StartRPC("order", with(nil))}
-	relay := map[string]string{"PAYMENT_RELAY_INTERVAL": "300ms", "PAYMENT_RELAY_MAX_BACKOFF": "1s"}
+	relay := map[string]string{"EVENTS_RELAY_INTERVAL": "300ms", "EVENTS_RELAY_MAX_BACKOFF": "1s"}
 	payments := []*testkit.Service{s.StartRPC("payment", with(relay)), s.StartRPC("payment", with(relay))}
 	all := append(append(append([]*testkit.Service{}, users...), orders...), payments...)
 	userAPI, orderAPI := s.StartAPI("user", nil), s.StartAPI("order", nil)

@@ -7,13 +7,14 @@ cd "$(dirname "$0")/../.."
 
 before=$(mktemp -d)
 trap 'rm -rf "$before"' EXIT
-mkdir -p "$before/doc" "$before/e2e"
+mkdir -p "$before/doc" "$before/e2e" "$before/pkg"
 cp -a apps "$before/apps"
 cp -a doc/api "$before/doc/api"
 cp -a e2e/apiclient "$before/e2e/apiclient"
+cp -a pkg/events "$before/pkg/events"
 make --no-print-directory gen
 status=0
-for d in apps doc/api e2e/apiclient; do
+for d in apps pkg/events doc/api e2e/apiclient; do
 	diff -ruN "$before/$d" "$d" | sed "s#$before/##" || status=1
 done
 if [ "$status" -ne 0 ]; then

@@ -22,7 +22,7 @@ command -v protoc >/dev/null || {
 have=$(protoc --version | awk '{print $2}')
 version_ge "$have" "$MIN_PROTOC" || { echo "gen: protoc $have is older than $MIN_PROTOC" >&2; exit 1; }
 
-snapshot() { find apps doc/api e2e/apiclient -type f -print0 | sort -z | xargs -0 sha256sum; }
+snapshot() { find apps pkg/events doc/api e2e/apiclient -type f -print0 | sort -z | xargs -0 sha256sum; }
 before=$(mktemp)
 trap 'rm -f "$before"' EXIT
 snapshot >"$before"
@@ -30,7 +30,7 @@ snapshot >"$before"
 # Each step prints its number, what it does and, when it ends, how long it took: the first run
 # compiles goctl and the protoc plugins (a minute or two), later ones take seconds.
 read -ra services <<<"$SERVICES"
-total=$((2 + 3 * ${#services[@]})) n=0
+total=$((3 + 3 * ${#services[@]})) n=0
 run_step() { # run_step <label> <command...>
 	local label=$1 started=$SECONDS
 	shift
@@ -48,13 +48,14 @@ step() { run_step "$1" make --no-print-directory -s "$2"; } # step <label> <make
 
 run_step "goctl (the first run compiles it)" go tool -modfile=deploy/tools/go.mod goctl --version
 step "protoc plugins (the first run compiles them)" gen-tools
+step "events (events.proto)" gen-events
 for s in $SERVICES; do
 	step "$s model (schema.sql)" "gen-$s-model"
 	step "$s rpc ($s.proto)" "gen-$s-rpc"
 	step "$s api ($s.api)" "gen-$s-api"
 done
 # Normalise the protoc version line (see above).
-find apps -name '*.pb.go' -exec sed -i -E \
+find apps pkg/events -name '*.pb.go' -exec sed -i -E \
 	-e 's#^// \tprotoc +v[0-9.]+.*$#// \tprotoc        (normalised by make gen)#' \
 	-e 's#^// - protoc +v[0-9.]+.*$#// - protoc             (normalised by make gen)#' {} +
 

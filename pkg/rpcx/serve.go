@@ -5,7 +5,6 @@ import (
 
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
-	"zeromall/pkg/worker"
 
 	"github.com/zeromicro/go-zero/core/proc"
 	"github.com/zeromicro/go-zero/core/service"
@@ -28,7 +27,7 @@ type Service struct {
 // Serve builds s's server (MustNewServer) and serves until the process is told to stop, then
 // stops the server and the background loops. The caller starts the loops before Serve, so a
 // journal drainer clears what a crashed predecessor left before the first call arrives.
-func Serve(s Service, loops ...*worker.Loop) {
+func Serve(s Service, loops ...Stopper) {
 	srv := MustNewServer(s.Conf, s.Overload, rpcauth.MustLoad(s.Identity), s.Policy, s.Rules, s.Ready,
 		func(g *grpc.Server) {
 			s.Register(g)
@@ -43,3 +42,7 @@ func Serve(s Service, loops ...*worker.Loop) {
 	fmt.Printf("Starting rpc server at %s...\n", s.Conf.ListenOn)
 	srv.Start()
 }
+
+// Stopper is what runs in the background of a service and stops at shutdown: a worker.Loop, an
+// events.Consumer.
+type Stopper = interface{ Stop() }

@@ -6,11 +6,13 @@ import (
 	"zeromall/apps/order/model/migrations"
 	"zeromall/apps/order/rpc/access"
 	"zeromall/apps/order/rpc/internal/config"
+	"zeromall/apps/order/rpc/internal/orders"
 	"zeromall/apps/order/rpc/internal/server"
 	"zeromall/apps/order/rpc/internal/svc"
 	"zeromall/apps/order/rpc/internal/workers"
 	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/events"
 	"zeromall/pkg/rpcx"
 	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
@@ -29,11 +31,8 @@ func main() {
 	db := c.MustOpen(c.Log, "order", migrations.Files)
 	ctx := svc.NewServiceContext(c, db)
 
-	rpcx.Serve(rpcx.Service{
-		Conf: c.RpcServerConf, Overload: c.Overload, Identity: c.RpcIdentity,
-		Policy: access.Policy, Rules: access.Rules, Ready: store.Reachable(db),
-		Register: func(s *grpc.Server) { order.RegisterOrderServer(s, server.NewOrderServer(ctx)) },
-	},
+	payments := ctx.Events.Consume(orders.PaymentsConsumer, events.Payments, events.Payments.Subjects, ctx.Orders.HandlePaymentEvent)
+	loops := append(ctx.Events.Loops(payments),
 		ctx.Journal.StartDrainer(),
 		workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch),
 		store.StartRetention("idempotency_keys", store.RetentionConfig{
@@ -41,4 +40,9 @@ func main() {
 		}, ctx.Orders.PurgeKeysBefore),
 		store.StartRetention("stock_ledger", c.Retention.Ledger, ctx.Orders.FoldLedgerBefore),
 	)
+	rpcx.Serve(rpcx.Service{
+		Conf: c.RpcServerConf, Overload: c.Overload, Identity: c.RpcIdentity,
+		Policy: access.Policy, Rules: access.Rules, Ready: store.Reachable(db),
+		Register: func(s *grpc.Server) { order.RegisterOrderServer(s, server.NewOrderServer(ctx)) },
+	}, loops...)
 }

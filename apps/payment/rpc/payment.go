@@ -12,6 +12,7 @@ import (
 	"zeromall/apps/payment/rpc/internal/workers"
 	"zeromall/apps/payment/rpc/payment"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/events"
 	"zeromall/pkg/rpcx"
 	"zeromall/pkg/selfprobe"
 	"zeromall/pkg/store"
@@ -30,18 +31,14 @@ func main() {
 	db := c.MustOpen(c.Log, "payment", migrations.Files)
 	ctx := svc.NewServiceContext(c, db)
 
+	rejected := ctx.Events.Consume(payments.ConsumerName, events.Orders, events.SubjectOrderPaymentRejected, ctx.Payments.HandleOrderEvent)
+	loops := append(ctx.Events.Loops(rejected),
+		ctx.Journal.StartDrainer(),
+		workers.StartPaymentExpiry(ctx.Payments, c.PaymentExpiry.Interval, c.PaymentExpiry.Batch),
+	)
 	rpcx.Serve(rpcx.Service{
 		Conf: c.RpcServerConf, Overload: c.Overload, Identity: c.RpcIdentity,
 		Policy: access.Policy, Rules: access.Rules, Ready: store.Reachable(db),
 		Register: func(s *grpc.Server) { payment.RegisterPaymentServer(s, server.NewPaymentServer(ctx)) },
-	},
-		ctx.Journal.StartDrainer(),
-		workers.StartOutboxRelay(ctx.Payments, payments.Delivery{
-			Owner: workers.RelayOwner(), Lease: c.Relay.Lease, Batch: c.Relay.Batch,
-			MinBackoff: c.Relay.MinBackoff, MaxBackoff: c.Relay.MaxBackoff,
-		}, c.Relay.Interval),
-		workers.StartOutboxStats(ctx.Payments, c.Relay.StatsInterval),
-		workers.StartPaymentExpiry(ctx.Payments, c.PaymentExpiry.Interval, c.PaymentExpiry.Batch),
-		store.StartRetention("outbox", c.Retention.Outbox, ctx.Payments.PurgeDeliveredBefore),
-	)
+	}, loops...)
 }

@@ -1,7 +1,7 @@
 -- zeromall_payment as the migrations leave it: the source `make gen-payment-model` reads (goctl
 -- skips ALTER statements). deploy/sql/schema_test.go proves this file and the migrations agree.
--- The cache invalidation journal (`cache_invalidation`, pkg/store) is left out: it is
--- infrastructure, not the domain, and has no goctl model.
+-- The cache invalidation journal (`cache_invalidation`, pkg/store), the outbox and the inbox
+-- (pkg/events) are left out: they are infrastructure, not the domain, and have no goctl model.
 CREATE TABLE `payments` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `sn` varchar(32) NOT NULL COMMENT 'public payment number',
@@ -21,24 +21,6 @@ CREATE TABLE `payments` (
   UNIQUE KEY `uk_order_sn` (`order_sn`),
   KEY `idx_status_expires` (`status`, `expires_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='payments';
-
-CREATE TABLE `outbox` (
-  `id` bigint NOT NULL AUTO_INCREMENT,
-  `topic` varchar(32) NOT NULL COMMENT 'order.paid or order.refunded',
-  `payload` varchar(1024) NOT NULL COMMENT 'JSON message',
-  `status` varchar(16) NOT NULL DEFAULT 'pending' COMMENT 'pending, delivered, parked',
-  `attempts` int NOT NULL DEFAULT '0',
-  `next_attempt_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  `last_error` varchar(255) NOT NULL DEFAULT '',
-  `delivered_at` datetime NULL DEFAULT NULL,
-  `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  `aggregate` varchar(32) NOT NULL DEFAULT '' COMMENT 'order number: its messages are delivered in id order',
-  `lease_owner` varchar(64) NOT NULL DEFAULT '' COMMENT 'relay delivering it now',
-  `lease_until` datetime(3) NULL DEFAULT NULL COMMENT 'another relay may take it after this',
-  PRIMARY KEY (`id`),
-  KEY `idx_status_next` (`status`, `next_attempt_at`),
-  KEY `idx_aggregate` (`aggregate`, `id`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='messages to order-rpc, written with the payment change they announce';
 
 CREATE TABLE `payment_receipts` (
   `id` bigint NOT NULL AUTO_INCREMENT,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zeromall/pkg/confx"
+	"zeromall/pkg/events"
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/store"
@@ -36,6 +37,10 @@ type Config struct {
 		PendingPerUser int64         `json:",default=5,range=[1:1000000]"`
 		MaxHold        time.Duration `json:",default=1h"`
 	}
+
+	// Events: the broker, the outbox relay that publishes order events, the consumer of payment
+	// events, and how long published rows and inbox records are kept (pkg/events).
+	Events events.ServiceConfig
 
 	// Retention: stock changes older than Ledger.Keep are folded into their product's
 	// initial_stock (package retention, orders.FoldLedgerBefore).
@@ -72,5 +77,6 @@ func (c Config) Check(env confx.Env) error {
 		hold,
 		keys,
 		c.Retention.Ledger.Check("Ledger"),
+		c.Events.Check(env),
 	)
 }

@@ -66,7 +66,7 @@ func benchmarkCreate(b *testing.B) {
 	if _, err := db.Exec("update products set stock = 100000000, initial_stock = 100000000 where id = 1"); err != nil {
 		b.Fatal(err)
 	}
-	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db))
+	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db), eventsOn(db))
 	var (
 		buyer     atomic.Int64
 		mu        sync.Mutex

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
+	"zeromall/pkg/events"
 	"zeromall/apps/order/model/migrations"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
@@ -26,7 +27,7 @@ func newCatalogue(t *testing.T) (*Service, sqlx.SqlConn) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	db := store.NewConn(dsn)
 	r := testkit.StartRedis(t)
-	return New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db)), db
+	return New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db), eventsOn(db)), db
 }
 
 func mustProduct(t *testing.T, s *Service, title string, price, stock int64) *Product {
@@ -418,4 +419,10 @@ func tablesOn(db sqlx.SqlConn, c cache.CacheConf) Tables {
 		Products: model.NewProductsModel(db, c), Orders: model.NewOrdersModel(db, c), Items: model.NewOrderItemsModel(db, c),
 		Idempotency: model.NewOrderIdempotencyModel(db, c), Ledger: model.NewStockLedgerModel(db, c),
 	}
+}
+
+// eventsOn is the outbox and inbox in db, with no relay: events stay in the outbox, where a test
+// reads them.
+func eventsOn(db sqlx.SqlConn) events.Kit {
+	return events.Kit{Outbox: events.NewOutbox(db), Inbox: events.NewInbox(db)}
 }

@@ -111,6 +111,9 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 			if err := s.journal.RecordTx(ctx, tx, keys...); err != nil {
 				return err
 			}
+			if err := s.events.Outbox.AddTx(ctx, tx, created(ctx, o)); err != nil {
+				return err
+			}
 			// Last: a popular product's row is then locked only for this statement and the commit.
 			return s.takeStockTx(ctx, tx, o)
 		})
@@ -121,6 +124,7 @@ func (s *Service) create(ctx context.Context, buyer int64, lines []Line, key, ha
 			return nil, err
 		}
 		s.afterCommit(ctx, "order.created", buyer, keys)
+		s.events.Queued()
 		return o, nil
 	}
 }

@@ -18,7 +18,7 @@ import (
 func TestCreate_DrawsAnotherNumberWhenOneIsTaken(t *testing.T) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	db, r := store.NewConn(dsn), testkit.StartRedis(t)
-	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db))
+	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db), eventsOn(db))
 	taken := ids.NewSN(time.Now())
 	fresh := ids.NewSN(time.Now().Add(time.Second))
 	draws := []string{taken, taken, fresh}
@@ -55,7 +55,7 @@ func TestPostCommitWork_SurvivesTheCallerGoingAway(t *testing.T) {
 	dsn := testkit.NewMigratedDSN(t, "order", migrations.Files)
 	rds := testkit.StartRedis(t)
 	db := store.NewConn(dsn)
-	s := New(db, tablesOn(db, rds.CacheConf()), time.Hour, rds.Journal(db))
+	s := New(db, tablesOn(db, rds.CacheConf()), time.Hour, rds.Journal(db), eventsOn(db))
 	cached := func(key string) bool {
 		t.Helper()
 		n, err := redis.MustNewRedis(rds.Conf()).Exists(key)
@@ -126,7 +126,7 @@ func TestCreate_RepeatedAfterACommitWhoseAnswerWasLost(t *testing.T) {
 	link := testkit.StartProxy(t, cfg.Addr)
 	cfg.Addr = link.Addr
 	db, r := sqlx.NewMysql(cfg.FormatDSN()), testkit.StartRedis(t)
-	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db))
+	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db), eventsOn(db))
 	ctx, lines := context.Background(), []Line{{ProductID: 1, Quantity: 2}}
 
 	link.LoseNextCommitAnswer()

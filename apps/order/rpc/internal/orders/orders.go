@@ -1,5 +1,5 @@
 // Package orders is order-rpc's domain: the catalogue with its stock ledger, orders and their
-// state machine.
+// state machine, and the events that announce each order's change (events.go).
 // Every rule and every transaction of the service lives here; the goctl logic files only decode
 // a request, call a Service method and map the answer.
 package orders
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
+	"zeromall/pkg/events"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
@@ -30,6 +31,7 @@ type Service struct {
 	idempotency IdempotencyRows
 	ledger      LedgerRows
 	journal     *store.Journal
+	events      events.Kit
 	keyTTL      time.Duration
 	limits      Limits
 	newSN       func(time.Time) string
@@ -40,9 +42,9 @@ type Service struct {
 }
 
 // New builds the service on one MySQL connection (its transactions) and its tables, with the
-// journal its transactions record stale cache keys in. An Idempotency-Key is remembered for
-// keyTTL: after that the same key creates a new order.
-func New(db sqlx.SqlConn, t Tables, keyTTL time.Duration, journal *store.Journal) *Service {
+// journal its transactions record stale cache keys in and the outbox and inbox of its events. An
+// Idempotency-Key is remembered for keyTTL: after that the same key creates a new order.
+func New(db sqlx.SqlConn, t Tables, keyTTL time.Duration, journal *store.Journal, ev events.Kit) *Service {
 	s := &Service{
 		db:          db,
 		products:    t.Products,
@@ -51,6 +53,7 @@ func New(db sqlx.SqlConn, t Tables, keyTTL time.Duration, journal *store.Journal
 		idempotency: t.Idempotency,
 		ledger:      t.Ledger,
 		journal:     journal,
+		events:      ev,
 		keyTTL:      keyTTL,
 		limits:      DefaultLimits,
 		newSN:       ids.NewSN,

@@ -28,7 +28,7 @@ func TestStaleReads_WhatTheReplicaServesAndWhatStaysOnThePrimary(t *testing.T) {
 	replica := store.NewReplica(func(context.Context) (time.Duration, error) { return time.Duration(lag.Load()), nil }, 2*time.Second)
 	t.Cleanup(replica.Close)
 	r := testkit.StartRedis(t)
-	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db))
+	s := New(db, tablesOn(db, r.CacheConf()), time.Hour, r.Journal(db), eventsOn(db))
 	const ownWrites = 2 * time.Second
 	s.UseReplica(replica, ownWrites)
 	if !replica.Healthy() {

@@ -8,6 +8,7 @@ import (
 
 	"zeromall/apps/order/model"
 	"zeromall/pkg/enumword"
+	"zeromall/pkg/events"
 	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/logx"
@@ -77,7 +78,7 @@ func (s *Service) Cancel(ctx context.Context, owner int64, sn string) (*Order, e
 	if err != nil {
 		return nil, err
 	}
-	moved, err := s.move(ctx, o, Cancelled, model.StockCancel, time.Now())
+	moved, err := s.move(ctx, o, Cancelled, model.StockCancel, time.Now(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (s *Service) MarkPaid(ctx context.Context, sn string, paidAt time.Time) (*O
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.move(ctx, o, Paid, "", paidAt); err != nil {
+	if _, err := s.move(ctx, o, Paid, "", paidAt, nil); err != nil {
 		return nil, err
 	}
 	return s.withItems(ctx, o)
@@ -108,7 +109,7 @@ func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.move(ctx, o, Refunded, model.StockRefund, time.Now())
+	_, err = s.move(ctx, o, Refunded, model.StockRefund, time.Now(), nil)
 	closedAlready := errors.Is(err, xerr.ErrIllegalTransition) && o.Status == Cancelled.String()
 	if err != nil && !closedAlready {
 		return nil, err
@@ -175,7 +176,7 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 	}
 	cancelled := 0
 	for _, o := range expired {
-		moved, err := s.move(ctx, o, Cancelled, model.StockAutoCancel, now, unheld)
+		moved, err := s.move(ctx, o, Cancelled, model.StockAutoCancel, now, nil, unheld)
 		switch {
 		case errors.Is(err, xerr.ErrIllegalTransition), errors.Is(err, errHeld):
 			// Paid or held in the meantime: nothing to do.
@@ -200,17 +201,18 @@ func (s *Service) CancelExpired(ctx context.Context, deadline time.Time, batch i
 //
 // A restock is recorded in the stock ledger as kind (model.StockCancel...). allowed, when given,
 // may veto the move after the lock (with its error).
-func (s *Service) move(ctx context.Context, o *model.Orders, to Status, kind string, at time.Time,
+func (s *Service) move(ctx context.Context, o *model.Orders, to Status, kind string, at time.Time, cause *events.Event,
 	allowed ...func(cur *model.Orders) error) (moved bool, err error) {
 	var items []*model.OrderItems
-	if restocks(to) {
-		// Lines never change, so reading them (cached) before the transaction is safe.
+	if restocks(to) || to == Paid {
+		// Lines never change, so reading them (cached) before the transaction is safe. A
+		// restock needs them, and so does the order.paid event.
 		if items, err = s.items.ListByOrder(ctx, o.Id); err != nil {
 			return false, err
 		}
 	}
 	keys := s.orders.CacheKeys(o)
-	if len(items) > 0 {
+	if restocks(to) && len(items) > 0 {
 		ids := make([]int64, len(items))
 		for i, it := range items {
 			ids[i] = it.ProductId
@@ -225,6 +227,11 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to Status, kind str
 			return err
 		}
 		cur = locked
+		if cause != nil {
+			if first, err := s.events.Inbox.FirstTx(ctx, tx, PaymentsConsumer, cause.GetId()); err != nil || !first {
+				return err // !first: applied before, nothing to do
+			}
+		}
 		from, err := statusOf(cur.Status)
 		if err != nil {
 			return err
@@ -243,12 +250,17 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to Status, kind str
 		if _, err := s.orders.TransitionTx(ctx, tx, o.Id, cur.Status, to.String(), at); err != nil {
 			return err
 		}
-		restocked := make([]*model.StockLedger, len(items))
-		for i, it := range items {
-			if err := s.products.AddStockTx(ctx, tx, it.ProductId, it.Quantity); err != nil {
-				return err
+		if err := s.events.Outbox.AddTx(ctx, tx, s.changed(ctx, cur, to, kind, at, items)); err != nil {
+			return err
+		}
+		var restocked []*model.StockLedger
+		if restocks(to) {
+			for _, it := range items {
+				if err := s.products.AddStockTx(ctx, tx, it.ProductId, it.Quantity); err != nil {
+					return err
+				}
+				restocked = append(restocked, &model.StockLedger{ProductId: it.ProductId, Delta: it.Quantity, Kind: kind, OrderSn: cur.Sn})
 			}
-			restocked[i] = &model.StockLedger{ProductId: it.ProductId, Delta: it.Quantity, Kind: kind, OrderSn: cur.Sn}
 		}
 		if err := s.ledger.InsertManyTx(ctx, tx, restocked); err != nil {
 			return err
@@ -267,6 +279,7 @@ func (s *Service) move(ctx context.Context, o *model.Orders, to Status, kind str
 		return false, nil
 	}
 	s.afterCommit(ctx, "order."+to.String(), o.UserId, keys)
+	s.events.Queued()
 	fresh, err := s.orders.FindOne(ctx, o.Id)
 	if err != nil {
 		return false, fmt.Errorf("reload order %s: %w", o.Sn, err)

@@ -4,6 +4,7 @@ import (
 	"zeromall/apps/order/model"
 	"zeromall/apps/order/rpc/internal/config"
 	"zeromall/apps/order/rpc/internal/orders"
+	"zeromall/pkg/events"
 	"zeromall/pkg/store"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
@@ -13,15 +14,17 @@ type ServiceContext struct {
 	Config  config.Config
 	Orders  *orders.Service
 	Journal *store.Journal
+	Events  *events.Service
 }
 
 // NewServiceContext builds the domain on db, the connection main opened (and migrated).
 func NewServiceContext(c config.Config, db sqlx.SqlConn) *ServiceContext {
 	j := c.OpenJournal(db)
-	o := orders.New(db, tables(db, c), c.Idempotency.KeyTTL, j)
+	ev := events.MustNewService(c.Events, "order-rpc", events.Orders, db)
+	o := orders.New(db, tables(db, c), c.Idempotency.KeyTTL, j, ev.Kit())
 	o.SetLimits(orders.Limits{PendingPerUser: c.Limits.PendingPerUser, MaxHold: c.Limits.MaxHold})
 	o.UseReplica(c.OpenReplica(), c.DB.OwnWritesFor)
-	return &ServiceContext{Config: c, Orders: o, Journal: j}
+	return &ServiceContext{Config: c, Orders: o, Journal: j, Events: ev}
 }
 
 // tables builds the goctl models the orders domain works on.

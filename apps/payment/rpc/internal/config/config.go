@@ -2,9 +2,9 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"time"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/events"
 	"zeromall/pkg/overload"
 	"zeromall/pkg/rpcauth"
 	"zeromall/pkg/rpcx"
@@ -25,26 +25,12 @@ type Config struct {
 
 	OrderRpc zrpc.RpcClientConf
 
-	// Relay delivers outbox messages to order-rpc: every Interval (and at once after a payment
-	// changes), leasing Batch at a time for Lease, retrying a failed delivery after a backoff that
-	// doubles from MinBackoff up to MaxBackoff, for ever: nothing acknowledged is dropped. The
-	// outbox's backlog is sampled into metrics every StatsInterval.
-	Relay struct {
-		Interval      time.Duration `json:",default=1s"`
-		Batch         int           `json:",default=50,range=[1:500]"`
-		Lease         time.Duration `json:",default=30s"`
-		MinBackoff    time.Duration `json:",default=200ms"`
-		MaxBackoff    time.Duration `json:",default=30s"`
-		StatsInterval time.Duration `json:",default=5s"`
-	}
+	// Events: the broker, the outbox relay that publishes payment events, the consumer of order
+	// events, and how long published rows and inbox records are kept (pkg/events).
+	Events events.ServiceConfig
 
 	// PaymentExpiry: a pending payment expires After it was opened (checked every Interval, Batch
 	// at a time), and its order is held from auto-cancel SettleGrace longer.
-	// Retention: delivered outbox messages are deleted Outbox.Keep after delivery (package
-	// retention).
-	Retention struct {
-		Outbox store.RetentionConfig
-	}
 	PaymentExpiry struct {
 		After       time.Duration `json:",default=15m"`
 		SettleGrace time.Duration `json:",default=2m"`
@@ -56,13 +42,7 @@ type Config struct {
 // Check reports everything env refuses in c, and what would not run or would dial the wrong
 // service (confx.Load calls it).
 func (c Config) Check(env confx.Env) error {
-	var relay, lease, expiry error
-	if c.Relay.Interval <= 0 || c.Relay.MinBackoff <= 0 || c.Relay.MaxBackoff < c.Relay.MinBackoff || c.Relay.StatsInterval <= 0 {
-		relay = errors.New("relay settings: Relay.Interval, Relay.StatsInterval and Relay.MinBackoff must be positive, Relay.MaxBackoff at least Relay.MinBackoff")
-	}
-	if callTimeout := time.Duration(c.OrderRpc.Timeout) * time.Millisecond; c.Relay.Lease < 4*callTimeout {
-		lease = fmt.Errorf("Relay.Lease (%s) must be at least 4 times OrderRpc.Timeout (%s): a lease that ends while its call is in flight lets another relay deliver the same message", c.Relay.Lease, callTimeout)
-	}
+	var expiry error
 	if c.PaymentExpiry.After <= 0 || c.PaymentExpiry.SettleGrace < 0 || c.PaymentExpiry.Interval <= 0 {
 		expiry = errors.New("payment expiry: PaymentExpiry.After and PaymentExpiry.Interval must be positive, PaymentExpiry.SettleGrace not negative")
 	}
@@ -71,9 +51,7 @@ func (c Config) Check(env confx.Env) error {
 		c.Config.Check(env, "PAYMENT_DB_DSN"),
 		c.RpcIdentity.Check(env),
 		rpcx.Target("OrderRpc", c.OrderRpc),
-		relay,
-		lease,
+		c.Events.Check(env),
 		expiry,
-		c.Retention.Outbox.Check("Outbox"),
 	)
 }

@@ -107,14 +107,13 @@ func status(p *model.Payments) Status {
 // settle settles pending payment p with receipt's money unless its time ran out by now, and
 // queues the order's news in the same transaction; it reports whether it did. p is reloaded.
 func (s *Service) settle(ctx context.Context, p *model.Payments, receipt *model.PaymentReceipts, now time.Time) (bool, error) {
-	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn, PaidAt: receipt.PaidAt.Unix()}
 	receipt.Outcome, receipt.Note = model.ReceiptSettled, ""
 	settled, err := s.move(ctx, p, settle, now, model.Move{TradeNo: &receipt.TradeNo, PaidAt: &receipt.PaidAt}, "payment.paid",
 		func(ctx context.Context, tx sqlx.Session) error {
 			if err := s.addReceiptTx(ctx, tx, receipt); err != nil {
 				return err
 			}
-			return s.queue(ctx, tx, model.TopicOrderPaid, msg)
+			return s.queue(ctx, tx, succeeded(ctx, p, receipt.PaidAt))
 		})
 	if settled {
 		s.queued()

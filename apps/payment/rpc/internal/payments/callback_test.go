@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zeromall/apps/payment/model"
+	"zeromall/pkg/events"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/xerr"
 
@@ -17,7 +18,7 @@ import (
 // The buyer paid twice: the first attempt's money arrives after the buyer paid again in the
 // reopened window. The second sum is recorded and refunded, not answered 409 and lost.
 func TestHandleCallback_MoneyReceivedTwiceIsRecordedAndRefunded(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
 	if err != nil {
@@ -54,7 +55,7 @@ func TestHandleCallback_MoneyReceivedTwiceIsRecordedAndRefunded(t *testing.T) {
 
 // Money for an expired payment is refunded and recorded as such.
 func TestHandleCallback_LateMoneyIsRecordedAsRefunded(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	f.svc.timing.ExpireAfter = 10 * time.Millisecond
 	ctx := context.Background()
 	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
@@ -75,33 +76,10 @@ func TestHandleCallback_LateMoneyIsRecordedAsRefunded(t *testing.T) {
 	}
 }
 
-// Delivered messages older than the cutoff are purged; pending ones never are.
-func TestPurgeDeliveredBefore(t *testing.T) {
-	f := newOutboxFixture(t)
-	ctx := context.Background()
-	for _, sn := range []string{"o1", "o2", "o3"} {
-		f.queue(t, model.TopicOrderPaid, sn)
-	}
-	if n := f.svc.DeliverDue(ctx, relay("r1")); n != 3 {
-		t.Fatalf("delivered %d, want 3", n)
-	}
-	f.queue(t, model.TopicOrderPaid, "o4") // pending, and old
-	if _, err := f.db.Exec("UPDATE outbox SET delivered_at = UTC_TIMESTAMP() - INTERVAL 8 DAY, created_at = UTC_TIMESTAMP() - INTERVAL 8 DAY WHERE aggregate IN ('o1', 'o2', 'o4')"); err != nil {
-		t.Fatal(err)
-	}
-	n, err := f.svc.PurgeDeliveredBefore(ctx, time.Now().Add(-7*24*time.Hour), 100)
-	if err != nil || n != 2 {
-		t.Fatalf("purged %d (%v), want the 2 delivered 8 days ago", n, err)
-	}
-	if d, p := f.count(t, model.OutboxDelivered), f.count(t, model.OutboxPending); d != 1 || p != 1 {
-		t.Fatalf("left %d delivered and %d pending, want 1 and 1", d, p)
-	}
-}
-
 // A payment callback becomes a paid order: the payment settles, its receipt is recorded, and the
-// order hears "paid" exactly once through the outbox, however often the provider repeats itself.
+// outbox holds payment.succeeded exactly once, however often the provider repeats itself.
 func TestHandleCallback_SettlesThePaymentAndTellsTheOrderOnce(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	orderSn := ids.NewSN(time.Now())
 	p, err := f.svc.Create(ctx, 7, orderSn)
@@ -127,16 +105,20 @@ func TestHandleCallback_SettlesThePaymentAndTellsTheOrderOnce(t *testing.T) {
 	if receipts, _ := f.svc.Receipts(ctx, got); len(receipts) != 1 || receipts[0].Outcome != ReceiptSettled {
 		t.Fatalf("receipts %+v, want one settled", receipts)
 	}
-	f.svc.DeliverDue(ctx, relay("r1"))
-	if calls := f.orders.delivered(orderSn); len(calls) != 1 || calls[0] != "paid" {
-		t.Fatalf("order-rpc heard %v, want [paid] once", calls)
+	queued := f.queued(t)
+	if len(queued) != 1 || queued[0].Type != events.SubjectPaymentSucceeded || queued[0].Aggregate != orderSn {
+		t.Fatalf("events queued %v, want one payment.succeeded of order %s", queued, orderSn)
+	}
+	body := queued[0].GetPaymentSucceeded()
+	if body.GetPaymentSn() != p.Sn || body.GetAmount() != 1000 || body.GetPaidAt() != paid.PaidAt*1000 || queued[0].AggregateVersion != events.VersionSettled {
+		t.Fatalf("payment.succeeded says %v", queued[0])
 	}
 }
 
 // A callback whose amount is not the payment's is refused as before, but its money is recorded
 // as given back (and counted), not left in limbo; the payment and the order are untouched.
 func TestHandleCallback_AWrongAmountIsRefusedAndItsMoneyRecordedAsRefunded(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
 	if err != nil {
@@ -151,8 +133,8 @@ func TestHandleCallback_AWrongAmountIsRefusedAndItsMoneyRecordedAsRefunded(t *te
 	}
 	got, _ := f.svc.Get(ctx, 7, p.Sn)
 	receipts, _ := f.svc.Receipts(ctx, got)
-	if got.Status != Pending || f.count(t, model.OutboxPending) != 0 {
-		t.Fatalf("payment %s, %d queued messages: want it untouched", got.Status, f.count(t, model.OutboxPending))
+	if got.Status != Pending || len(f.queued(t)) != 0 {
+		t.Fatalf("payment %s, %d queued messages: want it untouched", got.Status, len(f.queued(t)))
 	}
 	if len(receipts) != 1 || receipts[0].Outcome != ReceiptRefunded || receipts[0].Amount != p.Amount+1 ||
 		!strings.Contains(receipts[0].Note, "does not match") {
@@ -164,7 +146,7 @@ func TestHandleCallback_AWrongAmountIsRefusedAndItsMoneyRecordedAsRefunded(t *te
 }
 
 // expiredPayment opens a payment that expires at once and lets it expire.
-func expiredPayment(t *testing.T, f *outboxFixture) *Payment {
+func expiredPayment(t *testing.T, f *fixture) *Payment {
 	t.Helper()
 	f.svc.timing.ExpireAfter = 10 * time.Millisecond
 	p, err := f.svc.Create(context.Background(), 7, ids.NewSN(time.Now()))
@@ -178,7 +160,7 @@ func expiredPayment(t *testing.T, f *outboxFixture) *Payment {
 
 // assertSettledBy checks that trade settled p: the payment succeeded with it, its receipt says
 // settled, the order's news is queued and nothing was counted as surplus since surplusBefore.
-func assertSettledBy(t *testing.T, f *outboxFixture, p *Payment, trade string, surplusBefore float64) {
+func assertSettledBy(t *testing.T, f *fixture, p *Payment, trade string, surplusBefore float64) {
 	t.Helper()
 	got, err := f.svc.Get(context.Background(), 7, p.Sn)
 	if err != nil {
@@ -191,8 +173,8 @@ func assertSettledBy(t *testing.T, f *outboxFixture, p *Payment, trade string, s
 	if len(receipts) != 1 || receipts[0].TradeNo != trade || receipts[0].Outcome != ReceiptSettled {
 		t.Fatalf("receipts %+v, want %s settled: the money paid the order", receipts, trade)
 	}
-	if f.count(t, model.OutboxPending) != 1 {
-		t.Fatalf("%d messages queued for the order, want its paid news", f.count(t, model.OutboxPending))
+	if len(f.queued(t)) != 1 {
+		t.Fatalf("%d messages queued for the order, want its paid news", len(f.queued(t)))
 	}
 	if d := testutil.ToFloat64(unsettledMoney.WithLabelValues(reasonSurplus)) - surplusBefore; d != 0 {
 		t.Fatalf("%v sums counted as surplus, want none: no other trade settled the payment", d)
@@ -203,7 +185,7 @@ func assertSettledBy(t *testing.T, f *outboxFixture, p *Payment, trade string, s
 // refund runs. The refund loses its race, and the money settles the reopened payment: it is
 // never recorded as refunded surplus while it pays the order (which a repeat would then do).
 func TestHandleCallback_ALateTradeRacingAReopenSettlesThePayment(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	p := expiredPayment(t, f)
 	readByTheCallback, err := f.svc.find(ctx, p.Sn, 0)
@@ -227,7 +209,7 @@ func TestHandleCallback_ALateTradeRacingAReopenSettlesThePayment(t *testing.T) {
 // The same race with the callback's first read served from a stale cache: the cache still says
 // expired while MySQL holds the reopened payment (its cache delete not yet done).
 func TestHandleCallback_ALateTradeReadFromAStaleCacheSettlesTheReopenedPayment(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	p := expiredPayment(t, f)
 	if n, err := f.svc.ExpireDue(ctx, 10); err != nil || n != 1 {
@@ -252,7 +234,7 @@ func TestHandleCallback_ALateTradeReadFromAStaleCacheSettlesTheReopenedPayment(t
 // Money that was given back can never settle anything later: the provider first reports trade A
 // with a wrong amount (refunded), then with the right one.
 func TestHandleCallback_ARefundedTradeNeverSettlesThePayment(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	p, err := f.svc.Create(ctx, 7, ids.NewSN(time.Now()))
 	if err != nil {
@@ -268,8 +250,8 @@ func TestHandleCallback_ARefundedTradeNeverSettlesThePayment(t *testing.T) {
 	}
 	got, _ := f.svc.Get(ctx, 7, p.Sn)
 	receipts, _ := f.svc.Receipts(ctx, got)
-	if got.Status != Pending || got.TradeNo != "" || f.count(t, model.OutboxPending) != 0 {
-		t.Fatalf("payment %s by %q with %d queued messages: a refunded trade settled it", got.Status, got.TradeNo, f.count(t, model.OutboxPending))
+	if got.Status != Pending || got.TradeNo != "" || len(f.queued(t)) != 0 {
+		t.Fatalf("payment %s by %q with %d queued messages: a refunded trade settled it", got.Status, got.TradeNo, len(f.queued(t)))
 	}
 	if len(receipts) != 1 || receipts[0].Outcome != ReceiptRefunded {
 		t.Fatalf("receipts %+v, want only the refunded one", receipts)

@@ -18,7 +18,4 @@ type Orders interface {
 	// Hold reads a pending order of owner and keeps it from auto-cancel until `until`; anyone
 	// else's is xerr.ErrOrderNotFound, one no longer pending xerr.ErrOrderNotPayable.
 	Hold(ctx context.Context, owner int64, sn string, until time.Time) (Order, error)
-	// MarkPaid and MarkRefunded tell order-rpc of a settled payment; both are idempotent there.
-	MarkPaid(ctx context.Context, sn string, paidAt int64) error
-	MarkRefunded(ctx context.Context, sn string) error
 }

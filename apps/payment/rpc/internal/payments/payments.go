@@ -1,5 +1,6 @@
 // Package payments is payment-rpc's domain: payments, their state machine (pending → succeeded →
-// refunded) and the outbox that carries each change to order-rpc. Every rule and transaction of
+// refunded) and the events that announce each change (payment.succeeded, payment.refunded),
+// written to the outbox in the change's transaction and published to JetStream by its relay. Every rule and transaction of
 // the service lives here; the goctl logic files only decode, call a Service method and map.
 package payments
 
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"zeromall/apps/payment/model"
+	"zeromall/pkg/events"
 	"zeromall/pkg/ids"
 	"zeromall/pkg/store"
 	"zeromall/pkg/xerr"
@@ -32,33 +34,25 @@ type Service struct {
 	journal  *store.Journal
 	payments PaymentRows
 	receipts ReceiptRows
-	outbox   OutboxRows
+	events   events.Kit
 	orders   Orders
 	timing   Timing
-	kick     chan struct{}
 	newSN    func(time.Time) string
 }
 
 // New builds the service on one MySQL connection (its transactions) and its tables, order-rpc,
-// and the journal its transactions record stale cache keys in.
-func New(db sqlx.SqlConn, t Tables, orders Orders, timing Timing, journal *store.Journal) *Service {
+// the journal its transactions record stale cache keys in, and its events.
+func New(db sqlx.SqlConn, t Tables, orders Orders, timing Timing, journal *store.Journal, ev events.Kit) *Service {
 	return &Service{
 		db:       db,
 		journal:  journal,
 		payments: t.Payments,
 		receipts: t.Receipts,
-		outbox:   t.Outbox,
+		events:   ev,
 		orders:   orders,
 		timing:   timing,
-		kick:     make(chan struct{}, 1),
 		newSN:    ids.NewSN,
 	}
-}
-
-// Queued is signalled when a message was added to the outbox, so the relay can run at once
-// instead of at its next tick.
-func (s *Service) Queued() <-chan struct{} {
-	return s.kick
 }
 
 // Create opens the payment of a pending order of payer; one payment per order, so a second call
@@ -154,7 +148,7 @@ func (s *Service) Get(ctx context.Context, owner int64, sn string) (*Payment, er
 	return toPayment(p)
 }
 
-// Refund refunds a succeeded payment of owner; the order follows through the outbox.
+// Refund refunds a succeeded payment of owner; the order follows through payment.refunded.
 func (s *Service) Refund(ctx context.Context, owner int64, sn string) (*Payment, error) {
 	if err := xerr.CheckUserID(owner); err != nil {
 		return nil, err
@@ -163,12 +157,11 @@ func (s *Service) Refund(ctx context.Context, owner int64, sn string) (*Payment,
 	if err != nil {
 		return nil, err
 	}
-	msg := orderMessage{PaymentID: p.Id, PaymentSn: p.Sn, OrderSn: p.OrderSn}
 	now := time.Now()
 	note := "refunded at the owner's request"
 	refunded, err := s.move(ctx, p, refund, now, model.Move{Note: &note, RefundedAt: &now}, "payment.refunded",
 		func(ctx context.Context, tx sqlx.Session) error {
-			return s.queue(ctx, tx, model.TopicOrderRefunded, msg)
+			return s.queue(ctx, tx, refunded(ctx, p))
 		})
 	if err != nil {
 		return nil, err

@@ -39,15 +39,3 @@ func checkCallback(in Callback) error {
 	}
 	return nil
 }
-
-// backoff doubles from min with each attempt, up to max.
-func backoff(min, max time.Duration, attempts int64) time.Duration {
-	d := min
-	for i := int64(0); i < attempts && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		return max
-	}
-	return d
-}

@@ -5,23 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"zeromall/apps/payment/model"
 	"zeromall/pkg/xerr"
 )
-
-func TestBackoff_DoublesUpToTheCap(t *testing.T) {
-	min, max := 200*time.Millisecond, 5*time.Second
-	want := []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond,
-		1600 * time.Millisecond, 3200 * time.Millisecond, 5 * time.Second, 5 * time.Second}
-	for attempts, w := range want {
-		if got := backoff(min, max, int64(attempts)); got != w {
-			t.Errorf("attempt %d: %s, want %s", attempts, got, w)
-		}
-	}
-	if got := backoff(min, max, 1<<40); got != max {
-		t.Errorf("huge attempt count: %s", got)
-	}
-}
 
 func TestCheckCallback(t *testing.T) {
 	now := time.Now().Unix()
@@ -45,27 +30,6 @@ func TestCheckCallback(t *testing.T) {
 		mutate(&c)
 		if err := checkCallback(c); !errors.Is(err, xerr.ErrBadRequest) {
 			t.Errorf("%s: %v", name, err)
-		}
-	}
-}
-
-func TestClassify_DecidesWhatADeliveryAnswerMeans(t *testing.T) {
-	cases := []struct {
-		name  string
-		topic string
-		err   error
-		want  outcomeKind
-	}{
-		{"acknowledged", model.TopicOrderPaid, nil, delivered},
-		{"paid too late", model.TopicOrderPaid, xerr.ErrOrderCancelled, lateRefund},
-		{"refund refused", model.TopicOrderRefunded, xerr.ErrIllegalTransition, failed},
-		{"order unknown", model.TopicOrderPaid, xerr.ErrOrderNotFound, failed},
-		{"order-rpc down", model.TopicOrderPaid, xerr.ErrServiceUnavailable, retry},
-		{"anything else", model.TopicOrderRefunded, errors.New("connection reset"), retry},
-	}
-	for _, tc := range cases {
-		if got := classify(tc.topic, tc.err).kind; got != tc.want {
-			t.Errorf("%s: outcome %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }

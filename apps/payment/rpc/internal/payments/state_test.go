@@ -41,7 +41,7 @@ func TestStatusOf_RefusesUnknownWords(t *testing.T) {
 // every status, each transition moves a payment only if the table allows it, and only when the
 // payment's expiry does.
 func TestTransitions_TheDatabaseFollowsTheTable(t *testing.T) {
-	f := newOutboxFixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	now := time.Now()
 	named := map[string]transition{"settle": settle, "expire": expire, "reopen": reopen, "refundLate": refundLate, "refund": refund}

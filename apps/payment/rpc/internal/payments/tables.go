@@ -14,7 +14,6 @@ import (
 type Tables struct {
 	Payments PaymentRows
 	Receipts ReceiptRows
-	Outbox   OutboxRows
 }
 
 // PaymentRows is what payments reads and writes of the payments table.
@@ -34,19 +33,6 @@ type ReceiptRows interface {
 	AddTx(ctx context.Context, s sqlx.Session, r *model.PaymentReceipts) (bool, error)
 	RefundSettledTx(ctx context.Context, s sqlx.Session, paymentID int64, note string) error
 	ListByPayment(ctx context.Context, paymentID int64) ([]*model.PaymentReceipts, error)
-}
-
-// OutboxRows is the outbox table as its writers and its relay use it.
-type OutboxRows interface {
-	AddTx(ctx context.Context, s sqlx.Session, aggregate, topic, payload string) error
-	ClaimDue(ctx context.Context, owner string, lease time.Duration, limit int) ([]*model.Outbox, error)
-	Delivered(ctx context.Context, id int64, owner string) (bool, error)
-	DeliveredTx(ctx context.Context, s sqlx.Session, id int64, owner string) (bool, error)
-	RetryLater(ctx context.Context, id int64, owner string, after time.Duration, lastErr string) (bool, error)
-	Park(ctx context.Context, id int64, owner string, lastErr string) (bool, error)
-	Release(ctx context.Context, owner string, ids []int64) error
-	Stats(ctx context.Context) (model.OutboxStats, error)
-	PurgeDeliveredBefore(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 }
 
 // Receipt is one sum the provider reported for a payment, and what became of it.
