@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zeromall/pkg/signature"
+	"zeromall/pkg/events"
 	"zeromall/pkg/testkit"
 )
 
@@ -355,10 +356,11 @@ func (e *paymentEnv) latePaymentOnCancelledOrderIsRefunded(t *testing.T) {
 	}
 }
 
-// order-rpc is down when the payment succeeds: the payment is taken, the message waits in the
-// outbox, and the order becomes paid once order-rpc is back. Two payment-rpc instances (two
-// relays) compete for the message; it is delivered once.
-func TestPayment_OrderRpcDownThenRecovers(t *testing.T) {
+// The broker and order-rpc are both down when the payment succeeds: the payment is taken and its
+// event waits in the outbox; once the broker is back the event is published (once, though two
+// payment-rpc relays compete for it) and waits on the stream; once order-rpc is back the order
+// becomes paid.
+func TestPayment_BrokerAndOrderRpcDownThenRecover(t *testing.T) {
 	relayEnv := map[string]string{"EVENTS_RELAY_INTERVAL": "200ms", "EVENTS_RELAY_MAX_BACKOFF": "1s"}
 	e := startPaymentStack(t, nil, relayEnv)
 	e.stack.StartRPC("payment", relayEnv)
@@ -366,28 +368,31 @@ func TestPayment_OrderRpcDownThenRecovers(t *testing.T) {
 	sn := pay.str("sn")
 
 	e.rpc.Stop()
+	e.stack.NATS.Stop()
 	body := callbackBody(t, sn, "T-down", int64(pay.JSON["amount"].(float64)))
 	if r := e.callback(t, body, sign(body)); r.Status != 200 {
-		t.Fatalf("callback while order-rpc is down: %d %s", r.Status, r.Raw)
+		t.Fatalf("callback while the broker and order-rpc are down: %d %s", r.Status, r.Raw)
 	}
-	testkit.Eventually(t, 10*time.Second, "the relay has tried and failed", func() bool {
+	testkit.Eventually(t, 20*time.Second, "the relay has tried to publish and failed", func() bool {
 		var attempts int
 		_ = e.paymentDB.QueryRow("SELECT attempts FROM outbox WHERE status = 'pending' AND payload LIKE ?", "%"+sn+"%").Scan(&attempts)
 		return attempts >= 2
 	})
-	if got := e.orderStatus(t, orderSn); got != "pending" {
-		t.Fatalf("order is %s while order-rpc is down", got)
-	}
 
-	e.rpc.Start()
-	e.eventuallyOrder(t, orderSn, "paid")
-	// The relay records the delivery after order-rpc has answered, so the order can be seen paid
-	// a moment before its message is marked delivered.
+	e.stack.NATS.Start()
 	var delivered int
-	testkit.Eventually(t, 5*time.Second, "the payment's message is recorded delivered, once", func() bool {
+	testkit.Eventually(t, 20*time.Second, "the payment's event is published, once", func() bool {
 		_ = e.paymentDB.QueryRow("SELECT COUNT(*) FROM outbox WHERE status = 'delivered' AND payload LIKE ?", "%"+sn+"%").Scan(&delivered)
 		return delivered == 1
 	})
+	if got := e.orderStatus(t, orderSn); got != "pending" {
+		t.Fatalf("order is %s while order-rpc is down", got)
+	}
+	e.rpc.Start()
+	e.eventuallyOrder(t, orderSn, "paid")
+	if n := len(streamEvents(t, e.stack, events.Payments, orderSn, events.SubjectPaymentSucceeded)); n != 1 {
+		t.Fatalf("PAYMENTS holds %d payment.succeeded events of order %s, want 1", n, orderSn)
+	}
 }
 
 // A payment not paid in time expires: the provider's page refuses it, opening it again reopens

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the zeromall stack locally: MySQL, Redis and etcd (started or installed when missing), then
-# every service built from source, each rpc applying its own migrations. Stays in the foreground
+# Runs the zeromall stack locally: MySQL, Redis, etcd and NATS JetStream (started or installed when
+# missing), then every service built from source, each rpc applying its own migrations. Stays in the foreground
 # until Ctrl-C (or `make stop` from another shell), then stops what it started.
 #   deploy/scripts/run.sh            build and run everything
-#   deploy/scripts/run.sh --infra    only make sure MySQL, Redis and etcd are up (used by make dev)
+#   deploy/scripts/run.sh --infra    only make sure MySQL, Redis, etcd and NATS are up (used by make dev)
 #   deploy/scripts/run.sh --detach   start everything and return once all serve (make stop stops it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +20,7 @@ export ZEROMALL_ENV=${ZEROMALL_ENV:-development} ZEROMALL_PPROF=${ZEROMALL_PPROF
 export REGISTER_LIMIT_IP=${REGISTER_LIMIT_IP:-100000} ORDER_PENDING_PER_USER=${ORDER_PENDING_PER_USER:-100000}
 RUN_DIR=.run
 ETCD_ENDPOINT=${ETCD_ENDPOINT:-127.0.0.1:2379}
+NATS_LISTEN=${NATS_LISTEN:-127.0.0.1:4222}
 export EXPLORER_LISTEN=${EXPLORER_LISTEN:-127.0.0.1:8880} SANDBOX_LISTEN=${SANDBOX_LISTEN:-127.0.0.1:8891}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids" bin
 
@@ -64,6 +65,23 @@ ensure_etcd() {
 	exit 1
 }
 
+ensure_nats() {
+	local host=${NATS_LISTEN%:*} port=${NATS_LISTEN##*:}
+	if tcp_open "$host" "$port"; then
+		log "NATS already serving on $NATS_LISTEN"
+		return
+	fi
+	log "starting NATS with JetStream on $NATS_LISTEN (embedded, data in $RUN_DIR/nats)"
+	go build -C deploy/devnats -o "$PWD/bin/devnats" .
+	start_bg nats bin/devnats --data-dir "$RUN_DIR/nats" --listen "$NATS_LISTEN"
+	for _ in $(seq 1 60); do
+		tcp_open "$host" "$port" && return
+		sleep 0.5
+	done
+	log "NATS did not start; see $RUN_DIR/logs/nats.log"
+	exit 1
+}
+
 wait_healthy() { # name
 	local name=$1 url="http://127.0.0.1:${DEV_PORT[$1]}/healthz"
 	for _ in $(seq 1 120); do
@@ -81,6 +99,7 @@ wait_healthy() { # name
 
 deploy/scripts/deps.sh mysql redis
 ensure_etcd
+ensure_nats
 if [ "${1:-}" = "--infra" ]; then
 	exit 0
 fi

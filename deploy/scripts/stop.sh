@@ -20,7 +20,7 @@ stop() { # pid file [seconds to wait before SIGKILL]
 }
 
 PIDS=.run/pids
-for f in "$PIDS"/explorer.pid "$PIDS"/sandbox.pid "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/etcd.pid; do
+for f in "$PIDS"/explorer.pid "$PIDS"/sandbox.pid "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/nats.pid "$PIDS"/etcd.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 HA=.run/ha/pids
@@ -30,7 +30,7 @@ done
 for f in "$HA"/mysql-*.pid; do
 	[ -e "$f" ] && stop "$f" 60 # InnoDB flushes its buffer pool on the way out
 done
-for f in "$HA"/etcd-*.pid; do
+for f in "$HA"/nats-*.pid "$HA"/etcd-*.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 # what make ha-faults may have left if it was interrupted: its iptables chain, the cgroups

@@ -30,12 +30,13 @@ const (
 // Self, in a value passed to StartAPI, is replaced by the started gateway's base URL.
 const Self = "{{self}}"
 
-// Stack is the infrastructure of one test run (a private Redis, its own etcd, fresh MySQL
-// databases) plus the service processes started on it.
+// Stack is the infrastructure of one test run (a private Redis, its own etcd and NATS, fresh
+// MySQL databases) plus the service processes started on it.
 type Stack struct {
 	t     testing.TB
 	Redis *Redis
 	Etcd  *Etcd
+	NATS  *NATS
 	// MySQL, when set by ProxyMySQL, stands between the services and MySQL.
 	MySQL *Proxy
 	// Services lists every process started on the stack, in order.
@@ -51,10 +52,10 @@ func (s *Stack) ProxyMySQL() *Proxy {
 	return s.MySQL
 }
 
-// NewStack starts Redis and etcd for this test.
+// NewStack starts Redis, etcd and NATS for this test.
 func NewStack(t testing.TB) *Stack {
 	t.Helper()
-	return &Stack{t: t, Redis: StartRedis(t), Etcd: StartEtcd(t), dsn: map[string]string{}}
+	return &Stack{t: t, Redis: StartRedis(t), Etcd: StartEtcd(t), NATS: StartNATS(t), dsn: map[string]string{}}
 }
 
 // DSN returns the (lazily named) database DSN of a service, e.g. DSN("user").
@@ -86,6 +87,7 @@ func (s *Stack) env() map[string]string {
 		"ZEROMALL_ENV":            "development", // development rpc identities; the test secrets below
 		"ZEROMALL_MODE":           "test",        // load shedding off: CI's busy CPUs must not shed test traffic
 		"ETCD_ENDPOINT":           s.Etcd.Endpoint,
+		"NATS_URL":                s.NATS.URL,
 		"REDIS_ADDR":              s.Redis.Addr,
 		"JWT_SECRET":              TestJWTSecret,
 		"PAYMENT_CALLBACK_SECRET": TestCallbackSecret,

@@ -29,13 +29,3 @@ func (c Client) Hold(ctx context.Context, owner int64, sn string, until time.Tim
 	}
 	return payments.Order{Sn: o.Sn, UserID: o.UserId, Amount: o.TotalAmount}, nil
 }
-
-func (c Client) MarkPaid(ctx context.Context, sn string, paidAt int64) error {
-	_, err := c.rpc.MarkPaid(ctx, &order_client.MarkPaidReq{Sn: sn, PaidAt: paidAt})
-	return err
-}
-
-func (c Client) MarkRefunded(ctx context.Context, sn string) error {
-	_, err := c.rpc.MarkRefunded(ctx, &order_client.MarkRefundedReq{Sn: sn})
-	return err
-}
