@@ -162,15 +162,15 @@ fuzz: ## run every fuzz target briefly (FUZZTIME each)
 
 # ---- operating ---------------------------------------------------------------
 
-.PHONY: outbox admin
+.PHONY: events admin
 ROLE ?= admin
 admin: ## make an existing account an admin: EMAIL=a@b.c (ROLE=customer takes it back and ends its sessions)
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=someone@example.com [ROLE=customer]"; exit 2; }
 	@# The local stack's environment unless one is set: ZEROMALL_ENV=production refuses public defaults.
 	ZEROMALL_ENV=$${ZEROMALL_ENV:-development} go run ./apps/user/rpc/cmd/admin -f apps/user/rpc/etc/user-rpc.yaml -role $(ROLE) $(EMAIL)
 
-outbox: ## payment outbox: backlog and parked messages; ARGS="replay <id>" or ARGS="replay all" replays them
-	go run ./apps/payment/rpc/cmd/outbox -f apps/payment/rpc/etc/payment-rpc.yaml $(or $(ARGS),list)
+events: ## the event bus: streams, consumer lag and redeliveries, dead letters, both outboxes; ARGS="dead", "replay <seq>", "outbox order replay <id|all>"
+	ZEROMALL_ENV=$${ZEROMALL_ENV:-development} go run ./deploy/events $(or $(ARGS),status)
 
 .PHONY: bench bench-overload bench-micro footprint
 footprint: build ## each process's time from exec to ready (median of 5 starts) and its idle memory, split; MySQL, Redis and etcd started first (make run's ports must be free)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"maps"
 	"io/fs"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -99,7 +99,7 @@ func infrastructureTables(t *testing.T, dsn string) map[string]string {
 	out := map[string]string{}
 	for _, n := range infrastructure[1:] {
 		var name, ddl string
-		err := db.QueryRow("SHOW CREATE TABLE `" + n + "`").Scan(&name, &ddl)
+		err := db.QueryRow("SHOW CREATE TABLE `"+n+"`").Scan(&name, &ddl)
 		if errors.Is(err, sql.ErrNoRows) || (err != nil && strings.Contains(err.Error(), "1146")) {
 			continue // the service has no such table
 		}

@@ -57,6 +57,7 @@ func TestCompose_StackServesSurvivesAndKeepsItsData(t *testing.T) {
 		{"no error lines in any service log", func(t *testing.T) { c.noErrorLines(t) }},
 		{"order-rpc crashes (SIGKILL) under purchases: restarted, nothing acknowledged lost", c.crashOrderRPC},
 		{"MariaDB restarts under light load: nothing acknowledged lost", c.restartMySQL},
+		{"the broker is stopped: a payment is still taken, and its order is paid once the broker is back", c.brokerAway},
 		{"down, then up: volumes keep users, orders and payments", c.downUp},
 		{"Prometheus (observability profile) scrapes all six containers", c.prometheusScrapes},
 	}
@@ -180,8 +181,8 @@ func inspect(t *testing.T, format, id string) string {
 func (s *stack) waitHealthy(t *testing.T) {
 	t.Helper()
 	ids := strings.Fields(s.run(t, "ps", "-q"))
-	if len(ids) < 9 {
-		t.Fatalf("%d containers, want 9 (MariaDB, Redis, etcd and six services)", len(ids))
+	if len(ids) < 10 {
+		t.Fatalf("%d containers, want 10 (MariaDB, Redis, etcd, NATS and six services)", len(ids))
 	}
 	said := ""
 	testkit.Eventually(t, 3*time.Minute, "every container healthy", func() bool {
@@ -245,6 +246,34 @@ func (s *stack) restartMySQL(t *testing.T) {
 	})
 	t.Logf("compose: MariaDB restarted and healthy in %.1fs", time.Since(start).Seconds())
 	s.buyOnThenCheck(t, load, "MariaDB")
+}
+
+// brokerAway stops NATS, pays an order at the sandbox (payment-api and payment-rpc take it; the
+// event waits in the outbox), and starts NATS again: the order becomes paid.
+func (s *stack) brokerAway(t *testing.T) {
+	s.run(t, "stop", "nats")
+	email := fmt.Sprintf("broker-%d@example.com", time.Now().UnixNano())
+	register(t, email)
+	token := login(t, email)
+	order := expect(t, call(t, "POST", orderAPI+"/order/v1/orders", token, map[string]any{
+		"items": []map[string]int{{"productId": 2, "quantity": 1}},
+	}), "order")
+	pay := expect(t, call(t, "POST", payAPI+"/payment/v1/payments", token, map[string]string{"orderSn": order.str("sn")}), "open payment")
+	if r := expect(t, call(t, "POST", pay.str("payUrl"), token, nil), "pay at the sandbox"); r.str("status") != statusword.PaymentSucceeded {
+		t.Fatalf("sandbox payment with the broker away: %s, want succeeded", r.Raw)
+	}
+	time.Sleep(2 * time.Second)
+	if r := call(t, "GET", orderAPI+"/order/v1/orders/"+order.str("sn"), token, nil); r.str("status") != statusword.OrderPending {
+		t.Fatalf("order with the broker away: %s, want pending", r.Raw)
+	}
+	start := time.Now()
+	s.run(t, "start", "nats")
+	id := s.container(t, "nats")
+	testkit.Eventually(t, time.Minute, "NATS healthy again", func() bool {
+		return inspect(t, "{{.State.Health.Status}}", id) == "healthy"
+	})
+	waitStatus(t, token, order.str("sn"), statusword.OrderPaid)
+	t.Logf("compose: order %s paid %.1fs after the broker was started again", order.str("sn"), time.Since(start).Seconds())
 }
 
 // buyOnThenCheck lets the buyer go on for 3 s after the fault healed, then checks that purchases

@@ -274,3 +274,30 @@ func serving(ctx context.Context, instance string) (bool, error) {
 	}
 	return v == 1, nil
 }
+
+// natsHealthy reports whether NATS node i of run-ha.sh (monitoring on i8222) serves JetStream.
+func natsHealthy(node int) bool {
+	return httpOK(fmt.Sprintf("http://127.0.0.1:%d8222/healthz?js-enabled-only=true", node))
+}
+
+// killNATSNode SIGKILLs JetStream node 1: the streams (three replicas) go on on the other two, and
+// the services' connections move to them.
+func killNATSNode() fault {
+	return fault{
+		name:      "kill nats-1",
+		inject:    func(ctx context.Context) error { return killAndWait(ctx, "nats-1") },
+		restore:   func(context.Context) error { return launch("nats-1") },
+		recovered: func(context.Context) bool { return natsHealthy(1) },
+	}
+}
+
+// partitionNATSNode cuts JetStream node 1 off from its two peers (routes on i6222); clients still
+// reach it, and it serves them only through a quorum it no longer has.
+func partitionNATSNode() fault {
+	return fault{
+		name:      "partition nats-1",
+		inject:    func(ctx context.Context) error { return isolate(ctx, "nats-1", []int{16222}, []int{26222, 36222}) },
+		restore:   heal,
+		recovered: func(context.Context) bool { return natsHealthy(1) },
+	}
+}

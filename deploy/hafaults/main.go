@@ -111,7 +111,7 @@ func run(ctx context.Context, o options) error {
 	faults := []fault{
 		killInstance("user-rpc"), killInstance("order-rpc"), killInstance("payment-rpc"),
 		killInstance("user-api"), killInstance("order-api"), killInstance("payment-api"),
-		killEtcdMember(), partitionEtcdMember(), killRedisMaster(), partitionRedisMaster(),
+		killEtcdMember(), partitionEtcdMember(), killNATSNode(), partitionNATSNode(), killRedisMaster(), partitionRedisMaster(),
 		killWriter(primary), partitionWriter(primary, &minorityWrites),
 		cutFromEtcd(), cutFromMySQL(), slowLink(),
 	}

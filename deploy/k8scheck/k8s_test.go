@@ -2,9 +2,9 @@
 // make k8s-up): every manifest through the API server's admission with --dry-run=server, the
 // manifests applied as deploy/k8s/README.md tells a user (deploy/k8s/cluster/apply.sh), a whole
 // purchase through the gateways' Services, a rolling update of every Deployment and deleted pods
-// under a steady load of purchases with nothing acknowledged lost, an eviction refused by a
-// PodDisruptionBudget, the HorizontalPodAutoscaler scaling order-api on metrics-server's CPU
-// figures, and whether the cluster's network enforces the NetworkPolicies. Every step logs a
+// under a steady load of purchases with nothing acknowledged lost (a NATS node among them), an
+// eviction refused by a PodDisruptionBudget, the HorizontalPodAutoscaler scaling order-api on
+// metrics-server's CPU figures, and whether the cluster's network enforces the NetworkPolicies. Every step logs a
 // "k8s:" line with its duration.
 package k8scheck
 
@@ -46,6 +46,7 @@ func TestKubernetes_ManifestsRunOnARealCluster(t *testing.T) {
 		{"one whole purchase through the gateways' Services", func(t *testing.T) { onePurchase(t, s) }},
 		{"rolling update of every Deployment under load: no failed request, nothing lost", func(t *testing.T) { rollingUpdate(t, s) }},
 		{"kubectl delete pod of an order-rpc and a user-api under load: nothing lost", func(t *testing.T) { deletePods(t, s) }},
+		{"kubectl delete pod of a NATS node under load: no request fails, every paid order paid", func(t *testing.T) { deleteBrokerPod(t, s) }},
 		{"an eviction that would break a PodDisruptionBudget is refused", evictions},
 		{"the HorizontalPodAutoscaler scales order-api up on metrics-server's CPU", func(t *testing.T) { autoscale(t, s) }},
 		{"the cluster DNS resolves a Service; NetworkPolicies applied, enforced only if the network plugin can", networkPolicies},
@@ -196,6 +197,26 @@ func deletePods(t *testing.T, s *shop) {
 	// should fail; a handful is the most that is tolerated, and every failure is listed above.
 	if len(failed) > 3 || sent == 0 {
 		t.Errorf("pod deletion: %d of %d requests failed, want at most 3", len(failed), sent)
+	}
+}
+
+// deleteBrokerPod deletes one of the three JetStream nodes under load. The broker is not on any
+// request's path (events leave through the outboxes), so no request may fail; the streams have
+// three replicas, so every payment's event reaches order-rpc and every paid order becomes paid,
+// with the node gone and after it came back with empty storage.
+func deleteBrokerPod(t *testing.T, s *shop) {
+	const engines = "zeromall-engines"
+	l := s.startLoad(t, "broker", 3, 150*time.Millisecond)
+	time.Sleep(3 * time.Second)
+	victim := "nats-1"
+	start := time.Now()
+	must(t, "-n", engines, "delete", "pod", victim, "--wait=true")
+	must(t, "-n", engines, "rollout", "status", "statefulset/nats", "--timeout=180s")
+	logf(t, "deleted %s; the StatefulSet back to 3 ready in %.1f s", victim, time.Since(start).Seconds())
+	time.Sleep(3 * time.Second)
+	sent, _, failed := l.stop(t)
+	if len(failed) > 0 || sent == 0 {
+		t.Errorf("broker pod deletion: %d of %d requests failed, want none", len(failed), sent)
 	}
 }
 

@@ -3,7 +3,7 @@
 # Installs missing OS packages (Debian/Ubuntu, as root or with sudo) and starts stopped servers.
 # Usage: deploy/scripts/deps.sh [protoc] [mysql] [redis] [wrk] [ha] [prometheus] [lint] [browser] [docker] [compose] [k8s]
 #   (no argument: protoc mysql redis; make test names what its steps need)
-#   ha: the engines of make run-ha (etcd, redis-server, MariaDB with Galera, HAProxy, iptables), installed, not started
+#   ha: the engines of make run-ha (etcd, redis-server, MariaDB with Galera, HAProxy, nats-server, iptables), installed, not started
 #   prometheus: Prometheus and promtool, for make test's check of the dashboard and the alert rules
 #   lint: shellcheck, which actionlint (make lint) runs on the workflow's scripts
 #   browser: Debian's chromium, which the API explorer's browser test (e2e, TestBrowser) drives headless
@@ -72,6 +72,7 @@ need_ha() {
 	command -v redis-server >/dev/null || want redis-server
 	command -v mariadb-install-db >/dev/null || want mariadb-server mariadb-client
 	command -v haproxy >/dev/null || want haproxy
+	command -v nats-server >/dev/null || want nats-server
 	[ -e /usr/lib/galera/libgalera_smm.so ] || want galera-4
 	command -v rsync >/dev/null || want rsync # Galera's state transfers
 	command -v iptables >/dev/null || want iptables # make ha-faults' partitions

@@ -93,6 +93,11 @@ local_bases() {
 		--change 'CMD ["redis-server"]' --change 'EXPOSE 6379'
 	base "$ETCD_IMAGE" etcd-server,etcd-client -- \
 		--change "ENV PATH=$path" --change 'CMD ["etcd"]' --change 'EXPOSE 2379 2380'
+	# wget: Compose's health check of the broker, as the official alpine image has it.
+	base "$NATS_IMAGE" nats-server,wget \
+		--customize-hook='chroot "$1" sh -c "mkdir -p /data && chown nobody:nogroup /data"' -- \
+		--change "ENV PATH=$path" --change 'USER nobody' --change 'WORKDIR /data' --change 'VOLUME /data' \
+		--change 'ENTRYPOINT ["nats-server"]' --change 'EXPOSE 4222 8222'
 	# wget: Compose's health check of Prometheus, as in the official image (busybox's).
 	base "$PROMETHEUS_IMAGE" prometheus,wget \
 		--customize-hook='chroot "$1" sh -c "mkdir -p /prometheus && chown nobody:nogroup /prometheus"' -- \

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs zeromall's high-availability topology on loopback (doc/scaling.md), from Debian's engines:
 #   etcd        3 members            clients 127.0.0.1:12379, :22379, :32379
+#   NATS        JetStream cluster of 3 (streams kept on all three): clients 127.0.0.1:14222, :24222,
+#               :34222, monitoring :18222, :28222, :38222
 #   Redis       Cluster, 3 masters + 3 replicas on 127.0.0.1:7001-7006
 #   MariaDB     Galera, 3 nodes on 127.0.0.1:3311-3313; HAProxy sends writes to one at a time on
 #               :3307; services reach that through Toxiproxy on :3310 (a link make ha-faults slows)
@@ -39,7 +41,7 @@ fi
 for f in .run/pids/*.pid; do
 	[ -e "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && die "make run's stack is running (it holds the same ports); stop it with make stop"
 done
-for port in 8888 8889 8890 8891 3307 3310 3311 3312 3313 7001 8474 12379; do
+for port in 8888 8889 8890 8891 3307 3310 3311 3312 3313 7001 8474 12379 14222; do
 	tcp_open "$port" && die "port $port is taken"
 done
 
@@ -48,6 +50,7 @@ rm -rf "$HA"
 mkdir -p "$HA/logs" "$HA/pids" "$HA/launch" bin
 
 ETCD_HOSTS=127.0.0.1:12379,127.0.0.1:22379,127.0.0.1:32379
+NATS_URLS=nats://127.0.0.1:14222,nats://127.0.0.1:24222,nats://127.0.0.1:34222
 REDIS_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005,127.0.0.1:7006
 # wsrep_sync_wait=1: a read waits until the node has applied every write the cluster committed
 # before it. Without it, the node that takes writes after a failover may not yet have applied the
@@ -90,6 +93,18 @@ for i in 1 2 3; do
 		--listen-peer-urls "http://127.0.0.1:${i}2380" --initial-advertise-peer-urls "http://127.0.0.1:${i}2380" \
 		--initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token zeromall-ha
 	start "etcd-$i"
+done
+
+# ---- NATS: a JetStream cluster of three nodes ---------------------------------------------
+# Node i takes clients on i4222 (14222, 24222, 34222), routes on i6222 and serves
+# monitoring on i8222. The streams are declared with 3 replicas (NATS_REPLICAS), so each event is
+# on every node and any one node may be lost.
+routes=""
+for i in 1 2 3; do routes+="${routes:+,}nats://127.0.0.1:${i}6222"; done
+for i in 1 2 3; do
+	launcher "nats-$i" nats-server --name "nats$i" --cluster_name zeromall-ha -js --store_dir "$ROOT/$HA/nats-$i" \
+		-a 127.0.0.1 -p "${i}4222" -m "${i}8222" --cluster "nats://127.0.0.1:${i}6222" --routes "$routes"
+	start "nats-$i"
 done
 
 # ---- MariaDB: a Galera cluster of three nodes, one taking writes (doc/scaling.md) ------------
@@ -160,6 +175,8 @@ cluster_ok() { for p in 7001 7002 7003 7004 7005 7006; do redis-cli -p "$p" clus
 wait_until 30 "Redis Cluster" cluster_ok
 etcd_healthy() { for i in 1 2 3; do curl -fsS "http://127.0.0.1:${i}2379/health" | grep -q '"health":"true"' || return 1; done; }
 wait_until 30 "etcd cluster" etcd_healthy
+nats_healthy() { for i in 1 2 3; do curl -fsS "http://127.0.0.1:${i}8222/healthz?js-enabled-only=true" || return 1; done; }
+wait_until 30 "NATS cluster" nats_healthy
 
 # ---- services: two instances each ------------------------------------------------------
 declare -A RPC_PORT=([user]=9001 [order]=9002 [payment]=9003)
@@ -169,6 +186,7 @@ SERVICES="user order payment"
 common_env=(
 	ZEROMALL_ENV=development ZEROMALL_PPROF=true REGISTER_LIMIT_IP=100000 ORDER_PENDING_PER_USER=100000
 	ETCD_ENDPOINT=$ETCD_HOSTS REDIS_ADDR=$REDIS_NODES REDIS_TYPE=cluster TRUSTED_PROXIES=127.0.0.1/32
+	NATS_URL=$NATS_URLS NATS_REPLICAS=3
 	USER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_user?$DSN_OPTS"
 	ORDER_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_order?$DSN_OPTS"
 	PAYMENT_DB_DSN="root:@tcp(127.0.0.1:3310)/zeromall_payment?$DSN_OPTS"
@@ -218,7 +236,7 @@ start sandbox
 wait_until 30 sandbox healthy 8891
 
 log "zeromall HA is running: gateways on :8888 :8889 :8890 (HAProxy), logs in $HA/logs"
-log "  etcd $ETCD_HOSTS · Redis Cluster $REDIS_NODES · MariaDB Galera :3311-3313, writer :3307 (HAProxy)"
+log "  etcd $ETCD_HOSTS · NATS JetStream $NATS_URLS · Redis Cluster $REDIS_NODES · MariaDB Galera :3311-3313, writer :3307 (HAProxy)"
 if [ "${1:-}" = --detach ]; then
 	log "stop with: make stop"
 	exit 0

@@ -36,12 +36,14 @@ kind: Namespace
 metadata: {name: $ENGINES}
 YAML
 	kubectl -n "$ENGINES" create secret generic engines-secrets \
-		--from-literal=root-password="$(secret)" --from-literal=redis-password="$(secret)" >/dev/null
+		--from-literal=root-password="$(secret)" --from-literal=redis-password="$(secret)" \
+		--from-literal=nats-password="$(secret)" >/dev/null
 fi
 kubectl apply -f dev-engines.yaml >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/mariadb --timeout=180s >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/redis --timeout=120s >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/etcd --timeout=120s >/dev/null
+kubectl -n "$ENGINES" rollout status statefulset/nats --timeout=120s >/dev/null
 step "engines running in $ENGINES"
 
 field() { kubectl -n "$1" get secret "$2" -o "jsonpath={.data.$3}" | base64 -d; }
@@ -65,7 +67,8 @@ SQL
 	# 3. The Secret every process reads.
 	kubectl -n "$NS" create secret generic zeromall-secrets "${args[@]}" \
 		--from-literal=jwt-secret="$(secret)" --from-literal=payment-callback-secret="$(secret)" \
-		--from-literal=redis-password="$(field "$ENGINES" engines-secrets redis-password)" >/dev/null
+		--from-literal=redis-password="$(field "$ENGINES" engines-secrets redis-password)" \
+		--from-literal=nats-user=zeromall --from-literal=nats-password="$(field "$ENGINES" engines-secrets nats-password)" >/dev/null
 fi
 step "database users and the Secret zeromall-secrets"
 
@@ -90,10 +93,12 @@ fi
 step "the rpc identities (zeromall-rpc-tls-<process>)"
 
 # 5. The ConfigMap, pointed at the engines, then every process.
+nats_url=nats://nats-0.nats.$ENGINES.$host:4222,nats://nats-1.nats.$ENGINES.$host:4222,nats://nats-2.nats.$ENGINES.$host:4222
 kubectl -n "$NS" apply -f "$K8S/engines.yaml" >/dev/null
 kubectl -n "$NS" patch configmap zeromall-engines --type merge -p "{\"data\": {
 	\"etcd-endpoint\": \"etcd.$ENGINES.$host:2379\",
 	\"redis-addr\": \"redis.$ENGINES.$host:6379\", \"redis-type\": \"node\",
+	\"nats-url\": \"$nats_url\", \"nats-replicas\": \"3\",
 	\"trusted-proxies\": \"10.244.0.0/16\"}}" >/dev/null
 for p in "${PROCESSES[@]}"; do kubectl -n "$NS" apply -f "$K8S/$p.yaml" >/dev/null; done
 for p in "${PROCESSES[@]}"; do
