@@ -7,6 +7,7 @@ package e2e
 // make test, 60s in make chaos), CHAOS_SEED replays a run's choices.
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"zeromall/pkg/crashpoint"
+	"zeromall/pkg/events"
 	"zeromall/pkg/testkit"
 )
 
@@ -30,15 +32,19 @@ import (
 // happen within a run.
 var chaosEnv = struct{ order, payment map[string]string }{
 	order: map[string]string{
-		"ORDER_AUTO_CANCEL_AFTER":    "4s",
-		"ORDER_AUTO_CANCEL_INTERVAL": "1s",
+		"ORDER_AUTO_CANCEL_AFTER":     "4s",
+		"ORDER_AUTO_CANCEL_INTERVAL":  "1s",
+		"EVENTS_RELAY_INTERVAL":       "300ms",
+		"EVENTS_RELAY_MAX_BACKOFF":    "1s",
+		"EVENTS_CONSUMER_MAX_BACKOFF": "1s",
 	},
 	payment: map[string]string{
-		"EVENTS_RELAY_INTERVAL":    "300ms",
-		"EVENTS_RELAY_MAX_BACKOFF": "1s",
-		"PAYMENT_EXPIRE_AFTER":      "6s",
-		"PAYMENT_SETTLE_GRACE":      "3s",
-		"PAYMENT_EXPIRY_INTERVAL":   "1s",
+		"EVENTS_RELAY_INTERVAL":       "300ms",
+		"EVENTS_RELAY_MAX_BACKOFF":    "1s",
+		"EVENTS_CONSUMER_MAX_BACKOFF": "1s",
+		"PAYMENT_EXPIRE_AFTER":        "6s",
+		"PAYMENT_SETTLE_GRACE":        "3s",
+		"PAYMENT_EXPIRY_INTERVAL":     "1s",
 	},
 }
 
@@ -80,7 +86,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	}
 	t.Logf("chaos: seed %d, %s", seed, duration)
 
-	t.Log("chaos: starting the stack (etcd, Redis, MySQL proxy, 8 processes)")
+	t.Log("chaos: starting the stack (etcd, NATS, Redis, MySQL proxy, 8 processes)")
 	s := testkit.NewStack(t)
 	mysqlCut := s.ProxyMySQL()
 	services := []*testkit.Service{
@@ -138,8 +144,8 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 					point, _, _ = strings.Cut(logs[strings.LastIndex(logs, "crashpoint: ")+len("crashpoint: "):], " ")
 				}
 				t.Logf("chaos: %s died at crash point %s; restarting it", svc.Name, point)
-				svc.Start()
-				svc.WaitHealthy(svc.DevAddr, 60*time.Second)
+				crashes += svc.StartHealthy(svc.DevAddr, 60*time.Second)
+				seenCrashes[svc] = strings.Count(svc.Logs(), "crashpoint: ")
 			}
 		}
 	}
@@ -161,13 +167,18 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 			t.Logf("chaos: %s kill -9 %s for %s", at(), svc.Name, hold)
 			svc.Kill()
 			time.Sleep(hold)
-			svc.Start()
-			svc.WaitHealthy(svc.DevAddr, 60*time.Second)
-		case k < 8:
+			crashes += svc.StartHealthy(svc.DevAddr, 60*time.Second)
+			seenCrashes[svc] = strings.Count(svc.Logs(), "crashpoint: ")
+		case k < 7:
 			t.Logf("chaos: %s restart Redis after %s", at(), hold)
 			s.Redis.Stop()
 			time.Sleep(hold)
 			s.Redis.Start()
+		case k < 8:
+			t.Logf("chaos: %s kill -9 the broker (NATS), start it again after %s", at(), hold)
+			s.NATS.Kill()
+			time.Sleep(hold)
+			s.NATS.Start()
 		default:
 			hold += 1500 * time.Millisecond
 			t.Logf("chaos: %s cut MySQL connections for %s", at(), hold)
@@ -183,7 +194,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	restartCrashed()
 
 	t.Logf("chaos: load stopped after %d faults; waiting (up to 60s) for the stack to settle, then checking the invariants", faults)
-	settled := waitSettled(t, orderDB, paymentDB, 60*time.Second, restartCrashed)
+	settled := waitSettled(t, orderDB, paymentDB, bus(t, s), 60*time.Second, restartCrashed)
 	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
 	// The caches may lag MySQL by up to the staleness bound after the last commit, no longer.
 	time.Sleep(staleBound)
@@ -197,7 +208,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 		}
 	}
 	if !settled {
-		violations = append(violations, "the stack did not settle within 60s (pending orders, payments or outbox messages left)")
+		violations = append(violations, "the stack did not settle within 60s (pending orders, payments, outbox rows or unacknowledged events left)")
 	}
 	for _, v := range violations {
 		t.Errorf("violation: %s", v)
@@ -434,21 +445,40 @@ func productStocks(t *testing.T, db *sql.DB) map[int64]int64 {
 
 // waitSettled waits until nothing is in flight: no pending order (auto-cancel ends those that are
 // not held), no pending payment (expiry ends those) and no undelivered outbox message.
-func waitSettled(t *testing.T, orderDB, paymentDB *sql.DB, timeout time.Duration, restartCrashed func()) bool {
+func waitSettled(t *testing.T, orderDB, paymentDB *sql.DB, b *events.Bus, timeout time.Duration, restartCrashed func()) bool {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		restartCrashed() // the relays and expiry workers still hit crash points
-		var orders, payments, outbox int
+		var orders, payments, outbox, orderOutbox int
 		err1 := orderDB.QueryRow("SELECT COUNT(*) FROM orders WHERE status = 'pending'").Scan(&orders)
 		err2 := paymentDB.QueryRow("SELECT COUNT(*) FROM payments WHERE status = 'pending'").Scan(&payments)
 		err3 := paymentDB.QueryRow("SELECT COUNT(*) FROM outbox WHERE status <> 'delivered'").Scan(&outbox)
-		if err1 == nil && err2 == nil && err3 == nil && orders+payments+outbox == 0 {
+		err4 := orderDB.QueryRow("SELECT COUNT(*) FROM outbox WHERE status <> 'delivered'").Scan(&orderOutbox)
+		if err1 == nil && err2 == nil && err3 == nil && err4 == nil && orders+payments+outbox+orderOutbox == 0 && consumersCaughtUp(b) {
 			return true
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
 	return false
+}
+
+// consumersCaughtUp reports whether order-rpc's and payment-rpc's consumers have acknowledged
+// every event of their streams.
+func consumersCaughtUp(b *events.Bus) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for stream, name := range map[string]string{events.Payments.Name: "order-rpc-payments", events.Orders.Name: "payment-rpc-orders"} {
+		c, err := b.JetStream().Consumer(ctx, stream, name)
+		if err != nil {
+			return false
+		}
+		info, err := c.Info(ctx)
+		if err != nil || info.NumPending+uint64(info.NumAckPending) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // checkInvariants reads both databases and returns every broken invariant, one line each.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"zeromall/pkg/signature"
 	"zeromall/pkg/events"
+	"zeromall/pkg/signature"
 	"zeromall/pkg/testkit"
 )
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"zeromall/pkg/metric"
+	"zeromall/pkg/store"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -40,7 +41,9 @@ func (c ConsumerConfig) Check() error {
 
 // A Handler applies one event. It returns nil once the event's effect has committed (or it had
 // been applied before: handlers are idempotent, see Inbox), an error to have it redelivered, or
-// Permanent(err) when no retry can help.
+// Permanent(err) when no retry can help. An error that says the service's database could not be
+// reached (store.IsUnavailable) is retried for as long as it lasts: an outage makes no dead
+// letters; any other error is, after MaxDeliver deliveries.
 type Handler func(ctx context.Context, ev *Event) error
 
 type permanentError struct{ err error }
@@ -204,7 +207,7 @@ func (cs *Consumer) deliver(msg jetstream.Msg) {
 			logger.Infof("consumer %s: ack %s: %v", cs.name, ev.GetId(), aerr)
 		}
 		consumed.WithLabelValues(cs.name, resultApplied).Inc()
-	case IsPermanent(err) || int(meta.NumDelivered) >= cs.c.MaxDeliver:
+	case IsPermanent(err) || (int(meta.NumDelivered) >= cs.c.MaxDeliver && !store.IsUnavailable(err)):
 		if derr := cs.deadLetter(msg, meta, err); derr != nil {
 			logger.Errorf("consumer %s: dead-letter %s: %v; redelivered later", cs.name, msg.Subject(), derr)
 			_ = msg.NakWithDelay(cs.c.MaxBackoff)

@@ -15,6 +15,7 @@ import (
 	"zeromall/pkg/testkit"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/zeromicro/go-zero/core/breaker"
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -323,4 +324,25 @@ func TestConsumer_SurvivesABrokerThatStartsLateOrRestarts(t *testing.T) {
 	f.queue(t, "B")
 	f.publishAll(t)
 	testkit.Eventually(t, 30*time.Second, "the event after the restart is consumed", func() bool { return count.Load() == 2 })
+}
+
+// An outage of the consumer's database is waited out however long it lasts: it makes no dead
+// letter, and the event is applied once the database is back.
+func TestConsumer_AnOutageIsRetriedPastMaxDeliver(t *testing.T) {
+	f := newFixture(t)
+	f.queue(t, "A")
+	f.publishAll(t)
+	var deliveries, applied atomic.Int32
+	f.consume(t, "test-outage", ConsumerConfig{MaxDeliver: 2, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, AckWait: 5 * time.Second},
+		func(context.Context, *Event) error {
+			if deliveries.Add(1) <= 6 {
+				return fmt.Errorf("find order: %w", breaker.ErrServiceUnavailable)
+			}
+			applied.Add(1)
+			return nil
+		})
+	testkit.Eventually(t, 20*time.Second, "the event is applied after the outage", func() bool { return applied.Load() == 1 })
+	if n := len(f.deadLetters(t, "test-outage")); n != 0 {
+		t.Fatalf("%d dead letters after an outage of 6 deliveries with MaxDeliver 2, want none", n)
+	}
 }

@@ -4,11 +4,15 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/zeromicro/go-zero/core/breaker"
 )
 
 const (
@@ -36,6 +40,23 @@ func IsDuplicate(err error) bool {
 func IsRetryable(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == errDeadlock || me.Number == errLockWaitTimeout)
+}
+
+// IsUnavailable reports whether err says that MySQL or Redis could not be reached or did not
+// answer in time (an open breaker, a refused, reset or lost connection, a network timeout, a
+// deadline), or that a transaction lost a lock race: not that a statement was refused. What
+// failed so may succeed unchanged later.
+func IsUnavailable(err error) bool {
+	var netErr net.Error
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, breaker.ErrServiceUnavailable), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.As(err, &netErr):
+		return true
+	}
+	return IsRetryable(err)
 }
 
 // RetryLockRaces runs fn, and again (attempts in all) while it fails only because its

@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"syscall"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/zeromicro/go-zero/core/breaker"
 )
 
 func TestRetryLockRaces(t *testing.T) {
@@ -36,5 +40,25 @@ func TestRetryLockRaces(t *testing.T) {
 				t.Fatalf("%d calls, error %v; want %d calls, error %v", calls, err, c.wantCalls, c.wantErr)
 			}
 		})
+	}
+}
+
+func TestIsUnavailable_TellsAnOutageFromARefusal(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{fmt.Errorf("find order: %w", breaker.ErrServiceUnavailable), true},
+		{fmt.Errorf("dial: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), true},
+		{driver.ErrBadConn, true},
+		{context.DeadlineExceeded, true},
+		{&mysql.MySQLError{Number: errDeadlock}, true},
+		{&mysql.MySQLError{Number: errDupEntry}, false},
+		{errors.New("order is cancelled"), false},
+	} {
+		if got := IsUnavailable(c.err); got != c.want {
+			t.Errorf("IsUnavailable(%v) = %v, want %v", c.err, got, c.want)
+		}
 	}
 }

@@ -160,6 +160,41 @@ func (p *Process) WaitHealthy(devAddr string, timeout time.Duration) {
 	})
 }
 
+// StartHealthy starts the process and waits until it is healthy, starting it again each time it
+// dies at a crash point on the way (pkg/crashpoint: a background loop, such as an event consumer,
+// may reach one before the server is up); it returns how many times it did. Any other death
+// fails the test.
+func (p *Process) StartHealthy(devAddr string, timeout time.Duration) (crashes int) {
+	p.t.Helper()
+	url := fmt.Sprintf("http://%s/healthz", devAddr)
+	client := &http.Client{Timeout: time.Second}
+	seen := strings.Count(p.Logs(), crashpointSaid)
+	p.Start()
+	Eventually(p.t, timeout, p.Name+" is healthy", func() bool {
+		if p.Exited() {
+			now := strings.Count(p.Logs(), crashpointSaid)
+			if now == seen {
+				p.t.Fatalf("%s exited while starting:\n%s", p.Name, Tail(p.Logs(), 40))
+			}
+			seen = now
+			crashes++
+			p.Start()
+			return false
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return crashes
+}
+
+// crashpointSaid starts the line pkg/crashpoint prints before it kills the process.
+const crashpointSaid = "crashpoint: "
+
+
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
