@@ -194,7 +194,6 @@ func (p *Process) StartHealthy(devAddr string, timeout time.Duration) (crashes i
 // crashpointSaid starts the line pkg/crashpoint prints before it kills the process.
 const crashpointSaid = "crashpoint: "
 
-
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

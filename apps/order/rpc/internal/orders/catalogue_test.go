@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"zeromall/apps/order/model"
-	"zeromall/pkg/events"
 	"zeromall/apps/order/model/migrations"
+	"zeromall/pkg/events"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
