@@ -346,3 +346,71 @@ func TestConsumer_AnOutageIsRetriedPastMaxDeliver(t *testing.T) {
 		t.Fatalf("%d dead letters after an outage of 6 deliveries with MaxDeliver 2, want none", n)
 	}
 }
+
+// Published rows and inbox records older than the cutoff are purged; pending rows never are.
+func TestPurge_PublishedRowsAndOldInboxRecordsOnly(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, agg := range []string{"o1", "o2", "o3"} {
+		f.queue(t, agg)
+	}
+	f.publishAll(t)
+	f.queue(t, "o4") // pending, and old
+	if _, err := f.db.ExecCtx(ctx, "UPDATE outbox SET delivered_at = UTC_TIMESTAMP() - INTERVAL 8 DAY, created_at = UTC_TIMESTAMP() - INTERVAL 8 DAY WHERE aggregate IN ('o1', 'o2', 'o4')"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.outbox.PurgeDeliveredBefore(ctx, time.Now().Add(-7*24*time.Hour), 100)
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d outbox rows (%v), want the 2 published 8 days ago", n, err)
+	}
+	if f.pending(t) != 1 {
+		t.Fatalf("the pending row was purged")
+	}
+	for _, id := range []string{"old", "new"} {
+		if err := f.db.TransactCtx(ctx, func(ctx context.Context, tx sqlx.Session) error {
+			_, err := f.inbox.FirstTx(ctx, tx, "c", id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.db.ExecCtx(ctx, "UPDATE inbox SET created_at = UTC_TIMESTAMP() - INTERVAL 9 DAY WHERE event_id = 'old'"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.inbox.PurgeBefore(ctx, time.Now().Add(-8*24*time.Hour), 100); err != nil || n != 1 {
+		t.Fatalf("purged %d inbox records (%v), want 1", n, err)
+	}
+	if seen, _ := f.inbox.Seen(ctx, "c", "new"); !seen {
+		t.Fatal("the recent inbox record was purged")
+	}
+}
+
+// A relay that dies after leasing rows leaves them to another once its lease ends; a copy it had
+// published before dying is dropped by the stream, so the event is stored once.
+func TestRelay_ADeadRelaysRowsAreTakenOverAfterItsLease(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ev := f.queue(t, "A")
+	if err := f.bus.Declare(ctx, Orders); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.outbox.ClaimDue(ctx, "dead-relay", 500*time.Millisecond, 10)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("claimed %d rows (%v)", len(rows), err)
+	}
+	// It published, then died before recording the outcome.
+	if _, err := f.bus.Publish(ctx, rows[0].Topic, rows[0].EventID, "", []byte(rows[0].Payload)); err != nil {
+		t.Fatal(err)
+	}
+	r := f.relay()
+	if n := r.PublishDue(ctx); n != 0 {
+		t.Fatalf("another relay took %d rows while the lease held", n)
+	}
+	time.Sleep(600 * time.Millisecond)
+	if n := r.PublishDue(ctx); n != 1 || f.pending(t) != 0 {
+		t.Fatalf("after the lease: took %d rows, %d pending; want 1, 0", n, f.pending(t))
+	}
+	if stored := f.stored(t); len(stored) != 1 || stored[0].Id != ev.Id {
+		t.Fatalf("stream holds %d events, want %s once", len(stored), ev.Id)
+	}
+}
