@@ -110,6 +110,7 @@ func adminRoutes(id int) []struct {
 		{http.MethodPut, p, map[string]any{"price": 1}},
 		{http.MethodPost, p + "/stock", map[string]any{"delta": 1000, "reason": "free stock"}},
 		{http.MethodGet, p + "/ledger", nil},
+		{http.MethodGet, p + "/sales", nil},
 	}
 }
 
@@ -332,6 +333,7 @@ func (e *orderEnv) adminBadInputIsRejected(t *testing.T) {
 	}
 	expectError(t, call(t, http.MethodPut, e.base+"/order/v1/admin/products/999999", admin.Token, map[string]any{"price": 5}), 404, 3007, "product not found")
 	expectError(t, call(t, http.MethodGet, e.base+"/order/v1/admin/products/999999/ledger", admin.Token, nil), 404, 3007, "product not found")
+	expectError(t, call(t, http.MethodGet, e.base+"/order/v1/admin/products/999999/sales", admin.Token, nil), 404, 3007, "product not found")
 	var after int
 	_ = e.db(t).QueryRow("SELECT COUNT(*) FROM stock_ledger").Scan(&after)
 	if e.countProducts(t) != products || e.stock(t, productMug) != stock || after != ledgerRows {

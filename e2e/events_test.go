@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -112,5 +113,55 @@ func TestEvents_AThrowawayConsumerOfOrderPaidSeesEveryPaidOrderOnce(t *testing.T
 	defer cancel()
 	if err := bus(t, e.stack).JetStream().DeleteConsumer(ctx, events.Orders.Name, name); err != nil {
 		t.Errorf("delete the throwaway consumer: %v", err)
+	}
+}
+
+// The sales read model is another listener of the order events: each paid order adds its units
+// and cents to its product's sales, each refund takes them back, once each.
+func TestEvents_ProductSalesFollowPaidAndRefundedOrders(t *testing.T) {
+	e := startPaymentStack(t, nil, map[string]string{"EVENTS_RELAY_INTERVAL": "200ms"})
+	admin := e.admin(t)
+	sales := func() response {
+		t.Helper()
+		r := call(t, http.MethodGet, fmt.Sprintf("%s/order/v1/admin/products/%d/sales", e.base, productTee), admin.Token, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("sales: %d %s", r.Status, r.Raw)
+		}
+		return r
+	}
+	num := func(r response, field string) int64 { return int64(r.JSON[field].(float64)) }
+	before := sales()
+	var price int64
+	if err := e.db(t).QueryRow("SELECT price FROM products WHERE id = ?", productTee).Scan(&price); err != nil {
+		t.Fatal(err)
+	}
+	var paid []string
+	for range 3 {
+		buyer, orderSn, pay := e.purchase(t, productTee)
+		if r := e.sandboxPay(t, buyer.Token, pay.str("sn")); r.Status != http.StatusOK {
+			t.Fatalf("sandbox pay: %d %s", r.Status, r.Raw)
+		}
+		e.eventuallyOrder(t, orderSn, "paid")
+		paid = append(paid, pay.str("sn"))
+		if len(paid) == 1 { // the first buyer asks for the money back
+			if r := call(t, http.MethodPost, e.pay+"/payment/v1/payments/"+pay.str("sn")+"/refund", buyer.Token, nil); r.Status != http.StatusOK {
+				t.Fatalf("refund: %d %s", r.Status, r.Raw)
+			}
+			e.eventuallyOrder(t, orderSn, "refunded")
+		}
+	}
+	var after response
+	testkit.Eventually(t, 20*time.Second, "the sales count 3 paid orders and 1 refund", func() bool {
+		after = sales()
+		return num(after, "orders")-num(before, "orders") == 3 && num(after, "unitsRefunded")-num(before, "unitsRefunded") == 1
+	})
+	if d := num(after, "unitsSold") - num(before, "unitsSold"); d != 3 {
+		t.Errorf("units sold rose by %d, want 3", d)
+	}
+	if d := num(after, "revenue") - num(before, "revenue"); d != 2*price {
+		t.Errorf("revenue rose by %d cents, want %d (3 sold, 1 refunded, at %d)", d, 2*price, price)
+	}
+	if after.str("updatedAt") == "" || num(after, "productId") != productTee {
+		t.Errorf("sales answer %s", after.Raw)
 	}
 }

@@ -32,7 +32,8 @@ func main() {
 	ctx := svc.NewServiceContext(c, db)
 
 	payments := ctx.Events.Consume(orders.PaymentsConsumer, events.Payments, events.Payments.Subjects, ctx.Orders.HandlePaymentEvent)
-	loops := append(ctx.Events.Loops(payments),
+	sales := ctx.Events.Consume(orders.SalesConsumer, events.Orders, events.Orders.Subjects, ctx.Orders.HandleSalesEvent)
+	loops := append(ctx.Events.Loops(payments, sales),
 		ctx.Journal.StartDrainer(),
 		workers.StartAutoCanceller(ctx.Orders, c.AutoCancel.After, c.AutoCancel.Interval, c.AutoCancel.Batch),
 		store.StartRetention("idempotency_keys", store.RetentionConfig{

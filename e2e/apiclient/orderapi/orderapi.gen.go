@@ -415,6 +415,117 @@ func (e AdminListStockLedger504JSONResponseBodyCode) Valid() bool {
 	}
 }
 
+// Defines values for AdminGetProductSales400JSONResponseBodyCode.
+const (
+	AdminGetProductSales400JSONResponseBodyCodeN1400 AdminGetProductSales400JSONResponseBodyCode = 1400
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales400JSONResponseBodyCode enum.
+func (e AdminGetProductSales400JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales400JSONResponseBodyCodeN1400:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminGetProductSales401JSONResponseBodyCode.
+const (
+	AdminGetProductSales401JSONResponseBodyCodeN1401 AdminGetProductSales401JSONResponseBodyCode = 1401
+	AdminGetProductSales401JSONResponseBodyCodeN2006 AdminGetProductSales401JSONResponseBodyCode = 2006
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales401JSONResponseBodyCode enum.
+func (e AdminGetProductSales401JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales401JSONResponseBodyCodeN1401:
+		return true
+	case AdminGetProductSales401JSONResponseBodyCodeN2006:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminGetProductSales403JSONResponseBodyCode.
+const (
+	AdminGetProductSales403JSONResponseBodyCodeN1403 AdminGetProductSales403JSONResponseBodyCode = 1403
+	AdminGetProductSales403JSONResponseBodyCodeN2005 AdminGetProductSales403JSONResponseBodyCode = 2005
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales403JSONResponseBodyCode enum.
+func (e AdminGetProductSales403JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales403JSONResponseBodyCodeN1403:
+		return true
+	case AdminGetProductSales403JSONResponseBodyCodeN2005:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminGetProductSales404JSONResponseBodyCode.
+const (
+	AdminGetProductSales404JSONResponseBodyCodeN3007 AdminGetProductSales404JSONResponseBodyCode = 3007
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales404JSONResponseBodyCode enum.
+func (e AdminGetProductSales404JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales404JSONResponseBodyCodeN3007:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminGetProductSales500JSONResponseBodyCode.
+const (
+	AdminGetProductSales500JSONResponseBodyCodeN1500 AdminGetProductSales500JSONResponseBodyCode = 1500
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales500JSONResponseBodyCode enum.
+func (e AdminGetProductSales500JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales500JSONResponseBodyCodeN1500:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminGetProductSales503JSONResponseBodyCode.
+const (
+	AdminGetProductSales503JSONResponseBodyCodeN1503 AdminGetProductSales503JSONResponseBodyCode = 1503
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales503JSONResponseBodyCode enum.
+func (e AdminGetProductSales503JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales503JSONResponseBodyCodeN1503:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminGetProductSales504JSONResponseBodyCode.
+const (
+	AdminGetProductSales504JSONResponseBodyCodeN1504 AdminGetProductSales504JSONResponseBodyCode = 1504
+)
+
+// Valid indicates whether the value is a known member of the AdminGetProductSales504JSONResponseBodyCode enum.
+func (e AdminGetProductSales504JSONResponseBodyCode) Valid() bool {
+	switch e {
+	case AdminGetProductSales504JSONResponseBodyCodeN1504:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AdminAdjustStock400JSONResponseBodyCode.
 const (
 	AdminAdjustStock400JSONResponseBodyCodeN1400 AdminAdjustStock400JSONResponseBodyCode = 1400
@@ -1287,6 +1398,25 @@ type Product struct {
 	Title string `json:"title"`
 }
 
+// ProductSales defines model for ProductSales.
+type ProductSales struct {
+	// Orders paid orders with the product
+	Orders    int `json:"orders"`
+	ProductId int `json:"productId"`
+
+	// Revenue cents paid less cents refunded
+	Revenue int `json:"revenue"`
+
+	// UnitsRefunded units of those orders refunded since
+	UnitsRefunded int `json:"unitsRefunded"`
+
+	// UnitsSold units in paid orders
+	UnitsSold int `json:"unitsSold"`
+
+	// UpdatedAt RFC 3339 with milliseconds, UTC, of the last change; empty if none
+	UpdatedAt string `json:"updatedAt"`
+}
+
 // ProductsResp defines model for ProductsResp.
 type ProductsResp struct {
 	Items []Product `json:"items"`
@@ -1411,6 +1541,27 @@ type AdminListStockLedger503JSONResponseBodyCode int
 
 // AdminListStockLedger504JSONResponseBodyCode defines parameters for AdminListStockLedger.
 type AdminListStockLedger504JSONResponseBodyCode int
+
+// AdminGetProductSales400JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales400JSONResponseBodyCode int
+
+// AdminGetProductSales401JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales401JSONResponseBodyCode int
+
+// AdminGetProductSales403JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales403JSONResponseBodyCode int
+
+// AdminGetProductSales404JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales404JSONResponseBodyCode int
+
+// AdminGetProductSales500JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales500JSONResponseBodyCode int
+
+// AdminGetProductSales503JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales503JSONResponseBodyCode int
+
+// AdminGetProductSales504JSONResponseBodyCode defines parameters for AdminGetProductSales.
+type AdminGetProductSales504JSONResponseBodyCode int
 
 // AdminAdjustStock400JSONResponseBodyCode defines parameters for AdminAdjustStock.
 type AdminAdjustStock400JSONResponseBodyCode int
@@ -1708,6 +1859,11 @@ type ClientInterface interface {
 	// Corresponds with GET /order/v1/admin/products/{id}/ledger (the `AdminListStockLedger` operationId).
 	AdminListStockLedger(ctx context.Context, id int, params *AdminListStockLedgerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AdminGetProductSales A product's sales: units sold and refunded, net revenue, paid orders. Built from the order events, so a payment shows here a moment after its order is paid. Needs an admin's access token.
+	//
+	// Corresponds with GET /order/v1/admin/products/{id}/sales (the `AdminGetProductSales` operationId).
+	AdminGetProductSales(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AdminAdjustStockWithBody Add or remove stock, recorded in the stock ledger; 409 when stock would go below zero. Needs an admin's access token.
 	//
 	// Takes any type of body and a specified content type.
@@ -1835,6 +1991,21 @@ func (c *Client) AdminUpdateProduct(ctx context.Context, id int, body AdminUpdat
 // Corresponds with GET /order/v1/admin/products/{id}/ledger (the `AdminListStockLedger` operationId).
 func (c *Client) AdminListStockLedger(ctx context.Context, id int, params *AdminListStockLedgerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminListStockLedgerRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminGetProductSales A product's sales: units sold and refunded, net revenue, paid orders. Built from the order events, so a payment shows here a moment after its order is paid. Needs an admin's access token.
+//
+// Corresponds with GET /order/v1/admin/products/{id}/sales (the `AdminGetProductSales` operationId).
+func (c *Client) AdminGetProductSales(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminGetProductSalesRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -2138,6 +2309,40 @@ func NewAdminListStockLedgerRequest(server string, id int, params *AdminListStoc
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminGetProductSalesRequest constructs an http.Request for the AdminGetProductSales method
+func NewAdminGetProductSalesRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/order/v1/admin/products/%s/sales", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -2574,6 +2779,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /order/v1/admin/products/{id}/ledger (the `AdminListStockLedger` operationId).
 	AdminListStockLedgerWithResponse(ctx context.Context, id int, params *AdminListStockLedgerParams, reqEditors ...RequestEditorFn) (*AdminListStockLedgerResponse, error)
+
+	// AdminGetProductSalesWithResponse A product's sales: units sold and refunded, net revenue, paid orders. Built from the order events, so a payment shows here a moment after its order is paid. Needs an admin's access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /order/v1/admin/products/{id}/sales (the `AdminGetProductSales` operationId).
+	AdminGetProductSalesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*AdminGetProductSalesResponse, error)
 
 	// AdminAdjustStockWithBodyWithResponse Add or remove stock, recorded in the stock ledger; 409 when stock would go below zero. Needs an admin's access token.
 	//
@@ -3252,6 +3464,187 @@ func (r AdminListStockLedgerResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminListStockLedgerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminGetProductSalesResponse503Headers the declared response headers of an HTTP 503 response for AdminGetProductSales
+type AdminGetProductSalesResponse503Headers struct {
+	RetryAfter *int
+}
+
+type AdminGetProductSalesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProductSales
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales400JSONResponseBodyCode `json:"code"`
+
+		// Msg which field is wrong and why, e.g. "items[0].quantity: must be at least 1"
+		Msg string `json:"msg"`
+	}
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales401JSONResponseBodyCode `json:"code"`
+
+		// Msg what went wrong, for a person to read
+		Msg string `json:"msg"`
+	}
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales403JSONResponseBodyCode `json:"code"`
+
+		// Msg what went wrong, for a person to read
+		Msg string `json:"msg"`
+	}
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales404JSONResponseBodyCode `json:"code"`
+
+		// Msg what went wrong, for a person to read
+		Msg string `json:"msg"`
+	}
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales500JSONResponseBodyCode `json:"code"`
+
+		// Msg what went wrong, for a person to read
+		Msg string `json:"msg"`
+	}
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales503JSONResponseBodyCode `json:"code"`
+
+		// Msg what went wrong, for a person to read
+		Msg string `json:"msg"`
+	}
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *struct {
+		// Code the business code (doc/api.md)
+		Code AdminGetProductSales504JSONResponseBodyCode `json:"code"`
+
+		// Msg what went wrong, for a person to read
+		Msg string `json:"msg"`
+	}
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AdminGetProductSalesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON200() *ProductSales {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON400() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales400JSONResponseBodyCode `json:"code"`
+
+	// Msg which field is wrong and why, e.g. "items[0].quantity: must be at least 1"
+	Msg string `json:"msg"`
+} {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON401() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales401JSONResponseBodyCode `json:"code"`
+
+	// Msg what went wrong, for a person to read
+	Msg string `json:"msg"`
+} {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON403() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales403JSONResponseBodyCode `json:"code"`
+
+	// Msg what went wrong, for a person to read
+	Msg string `json:"msg"`
+} {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON404() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales404JSONResponseBodyCode `json:"code"`
+
+	// Msg what went wrong, for a person to read
+	Msg string `json:"msg"`
+} {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON500() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales500JSONResponseBodyCode `json:"code"`
+
+	// Msg what went wrong, for a person to read
+	Msg string `json:"msg"`
+} {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON503() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales503JSONResponseBodyCode `json:"code"`
+
+	// Msg what went wrong, for a person to read
+	Msg string `json:"msg"`
+} {
+	return r.JSON503
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r AdminGetProductSalesResponse) GetJSON504() *struct {
+	// Code the business code (doc/api.md)
+	Code AdminGetProductSales504JSONResponseBodyCode `json:"code"`
+
+	// Msg what went wrong, for a person to read
+	Msg string `json:"msg"`
+} {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminGetProductSalesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminGetProductSalesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminGetProductSalesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminGetProductSalesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4609,6 +5002,19 @@ func (c *ClientWithResponses) AdminListStockLedgerWithResponse(ctx context.Conte
 	return ParseAdminListStockLedgerResponse(rsp)
 }
 
+// AdminGetProductSalesWithResponse A product's sales: units sold and refunded, net revenue, paid orders. Built from the order events, so a payment shows here a moment after its order is paid. Needs an admin's access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /order/v1/admin/products/{id}/sales (the `AdminGetProductSales` operationId).
+func (c *ClientWithResponses) AdminGetProductSalesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*AdminGetProductSalesResponse, error) {
+	rsp, err := c.AdminGetProductSales(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminGetProductSalesResponse(rsp)
+}
+
 // AdminAdjustStockWithBodyWithResponse Add or remove stock, recorded in the stock ledger; 409 when stock would go below zero. Needs an admin's access token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -5155,6 +5561,136 @@ func ParseAdminListStockLedgerResponse(rsp *http.Response) (*AdminListStockLedge
 	switch {
 	case rsp.StatusCode == 503:
 		var headers AdminListStockLedgerResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminGetProductSalesResponse parses an HTTP response from a AdminGetProductSalesWithResponse call
+func ParseAdminGetProductSalesResponse(rsp *http.Response) (*AdminGetProductSalesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminGetProductSalesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProductSales
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales400JSONResponseBodyCode `json:"code"`
+
+			// Msg which field is wrong and why, e.g. "items[0].quantity: must be at least 1"
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales401JSONResponseBodyCode `json:"code"`
+
+			// Msg what went wrong, for a person to read
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales403JSONResponseBodyCode `json:"code"`
+
+			// Msg what went wrong, for a person to read
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales404JSONResponseBodyCode `json:"code"`
+
+			// Msg what went wrong, for a person to read
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales500JSONResponseBodyCode `json:"code"`
+
+			// Msg what went wrong, for a person to read
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales503JSONResponseBodyCode `json:"code"`
+
+			// Msg what went wrong, for a person to read
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest struct {
+			// Code the business code (doc/api.md)
+			Code AdminGetProductSales504JSONResponseBodyCode `json:"code"`
+
+			// Msg what went wrong, for a person to read
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers AdminGetProductSalesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -1,7 +1,7 @@
 -- zeromall_order as the migrations leave it: the source `make gen-order-model` reads (goctl skips
 -- ALTER statements). deploy/sql/schema_test.go proves this file and the migrations agree.
--- The cache invalidation journal (`cache_invalidation`, pkg/store) is left out: it is
--- infrastructure, not the domain, and has no goctl model.
+-- The cache invalidation journal (`cache_invalidation`, pkg/store), the outbox and the inbox
+-- (pkg/events) are left out: they are infrastructure, not the domain, and have no goctl model.
 CREATE TABLE `products` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `sku` varchar(64) NOT NULL,
@@ -79,3 +79,13 @@ CREATE TABLE `order_buyers` (
   `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (`user_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='a lock row per buyer for counting unpaid orders';
+
+CREATE TABLE `product_sales` (
+  `product_id` bigint NOT NULL,
+  `units_sold` bigint NOT NULL DEFAULT '0' COMMENT 'units in paid orders',
+  `units_refunded` bigint NOT NULL DEFAULT '0' COMMENT 'units of those orders refunded since',
+  `revenue` bigint NOT NULL DEFAULT '0' COMMENT 'cents paid less cents refunded',
+  `orders` bigint NOT NULL DEFAULT '0' COMMENT 'paid orders with the product',
+  `updated_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='sales per product, from order events';

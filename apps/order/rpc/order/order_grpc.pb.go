@@ -25,6 +25,7 @@ const (
 	Order_UpdateProduct_FullMethodName   = "/order.Order/UpdateProduct"
 	Order_AdjustStock_FullMethodName     = "/order.Order/AdjustStock"
 	Order_ListStockLedger_FullMethodName = "/order.Order/ListStockLedger"
+	Order_GetProductSales_FullMethodName = "/order.Order/GetProductSales"
 	Order_CreateOrder_FullMethodName     = "/order.Order/CreateOrder"
 	Order_GetOrder_FullMethodName        = "/order.Order/GetOrder"
 	Order_ListOrders_FullMethodName      = "/order.Order/ListOrders"
@@ -54,6 +55,8 @@ type OrderClient interface {
 	AdjustStock(ctx context.Context, in *AdjustStockReq, opts ...grpc.CallOption) (*Product, error)
 	// ListStockLedger pages through a product's stock changes, newest first.
 	ListStockLedger(ctx context.Context, in *ListStockLedgerReq, opts ...grpc.CallOption) (*ListStockLedgerResp, error)
+	// GetProductSales reads a product's sales, folded from order events (order-rpc-sales).
+	GetProductSales(ctx context.Context, in *GetProductReq, opts ...grpc.CallOption) (*ProductSales, error)
 	// CreateOrder prices the items from the catalogue and takes stock in one transaction.
 	// With an idempotencyKey, the same key from the same user returns the same order.
 	CreateOrder(ctx context.Context, in *CreateOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
@@ -136,6 +139,16 @@ func (c *orderClient) ListStockLedger(ctx context.Context, in *ListStockLedgerRe
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListStockLedgerResp)
 	err := c.cc.Invoke(ctx, Order_ListStockLedger_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orderClient) GetProductSales(ctx context.Context, in *GetProductReq, opts ...grpc.CallOption) (*ProductSales, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ProductSales)
+	err := c.cc.Invoke(ctx, Order_GetProductSales_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -232,6 +245,8 @@ type OrderServer interface {
 	AdjustStock(context.Context, *AdjustStockReq) (*Product, error)
 	// ListStockLedger pages through a product's stock changes, newest first.
 	ListStockLedger(context.Context, *ListStockLedgerReq) (*ListStockLedgerResp, error)
+	// GetProductSales reads a product's sales, folded from order events (order-rpc-sales).
+	GetProductSales(context.Context, *GetProductReq) (*ProductSales, error)
 	// CreateOrder prices the items from the catalogue and takes stock in one transaction.
 	// With an idempotencyKey, the same key from the same user returns the same order.
 	CreateOrder(context.Context, *CreateOrderReq) (*OrderInfo, error)
@@ -277,6 +292,9 @@ func (UnimplementedOrderServer) AdjustStock(context.Context, *AdjustStockReq) (*
 }
 func (UnimplementedOrderServer) ListStockLedger(context.Context, *ListStockLedgerReq) (*ListStockLedgerResp, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListStockLedger not implemented")
+}
+func (UnimplementedOrderServer) GetProductSales(context.Context, *GetProductReq) (*ProductSales, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetProductSales not implemented")
 }
 func (UnimplementedOrderServer) CreateOrder(context.Context, *CreateOrderReq) (*OrderInfo, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CreateOrder not implemented")
@@ -424,6 +442,24 @@ func _Order_ListStockLedger_Handler(srv interface{}, ctx context.Context, dec fu
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OrderServer).ListStockLedger(ctx, req.(*ListStockLedgerReq))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Order_GetProductSales_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetProductReq)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderServer).GetProductSales(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Order_GetProductSales_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderServer).GetProductSales(ctx, req.(*GetProductReq))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -584,6 +620,10 @@ var Order_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListStockLedger",
 			Handler:    _Order_ListStockLedger_Handler,
+		},
+		{
+			MethodName: "GetProductSales",
+			Handler:    _Order_GetProductSales_Handler,
 		},
 		{
 			MethodName: "CreateOrder",

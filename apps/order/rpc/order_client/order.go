@@ -33,6 +33,7 @@ type (
 	OrderInfo           = order.OrderInfo
 	OrderItem           = order.OrderItem
 	Product             = order.Product
+	ProductSales        = order.ProductSales
 	StockChange         = order.StockChange
 	UpdateProductReq    = order.UpdateProductReq
 
@@ -49,6 +50,8 @@ type (
 		AdjustStock(ctx context.Context, in *AdjustStockReq, opts ...grpc.CallOption) (*Product, error)
 		// ListStockLedger pages through a product's stock changes, newest first.
 		ListStockLedger(ctx context.Context, in *ListStockLedgerReq, opts ...grpc.CallOption) (*ListStockLedgerResp, error)
+		// GetProductSales reads a product's sales, folded from order events (order-rpc-sales).
+		GetProductSales(ctx context.Context, in *GetProductReq, opts ...grpc.CallOption) (*ProductSales, error)
 		// CreateOrder prices the items from the catalogue and takes stock in one transaction.
 		CreateOrder(ctx context.Context, in *CreateOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
 		// GetOrder reads one order of userId; NotFound for anyone else's.
@@ -110,6 +113,12 @@ func (m *defaultOrder) AdjustStock(ctx context.Context, in *AdjustStockReq, opts
 func (m *defaultOrder) ListStockLedger(ctx context.Context, in *ListStockLedgerReq, opts ...grpc.CallOption) (*ListStockLedgerResp, error) {
 	client := order.NewOrderClient(m.cli.Conn())
 	return client.ListStockLedger(ctx, in, opts...)
+}
+
+// GetProductSales reads a product's sales, folded from order events (order-rpc-sales).
+func (m *defaultOrder) GetProductSales(ctx context.Context, in *GetProductReq, opts ...grpc.CallOption) (*ProductSales, error) {
+	client := order.NewOrderClient(m.cli.Conn())
+	return client.GetProductSales(ctx, in, opts...)
 }
 
 // CreateOrder prices the items from the catalogue and takes stock in one transaction.

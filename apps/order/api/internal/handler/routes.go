@@ -38,6 +38,12 @@ func RegisterHandlers(server *rest.Server, serverCtx *svc.ServiceContext) {
 					Handler: admin.ListStockLedgerHandler(serverCtx),
 				},
 				{
+					// A product's sales: units sold and refunded, net revenue, paid orders. Built from the order events, so a payment shows here a moment after its order is paid. Needs an admin's access token.
+					Method:  http.MethodGet,
+					Path:    "/products/:id/sales",
+					Handler: admin.GetProductSalesHandler(serverCtx),
+				},
+				{
 					// Add or remove stock, recorded in the stock ledger; 409 when stock would go below zero. Needs an admin's access token.
 					Method:  http.MethodPost,
 					Path:    "/products/:id/stock",

@@ -82,6 +82,15 @@ type ProductIdReq struct {
 	Id int64 `path:"id"`
 }
 
+type ProductSales struct {
+	ProductId     int64  `json:"productId"`
+	UnitsSold     int64  `json:"unitsSold"`     // units in paid orders
+	UnitsRefunded int64  `json:"unitsRefunded"` // units of those orders refunded since
+	Revenue       int64  `json:"revenue"`       // cents paid less cents refunded
+	Orders        int64  `json:"orders"`        // paid orders with the product
+	UpdatedAt     string `json:"updatedAt"`     // RFC 3339 with milliseconds, UTC, of the last change; empty if none
+}
+
 type ProductsReq struct {
 	Cursor string `form:"cursor,optional"` // nextCursor of the previous page; empty for the first
 	Limit  int64  `form:"limit,optional"`  // 1 to 100 (default 20)

@@ -418,6 +418,7 @@ func tablesOn(db sqlx.SqlConn, c cache.CacheConf) Tables {
 	return Tables{
 		Products: model.NewProductsModel(db, c), Orders: model.NewOrdersModel(db, c), Items: model.NewOrderItemsModel(db, c),
 		Idempotency: model.NewOrderIdempotencyModel(db, c), Ledger: model.NewStockLedgerModel(db, c),
+		Sales: model.NewProductSalesModel(db, c),
 	}
 }
 

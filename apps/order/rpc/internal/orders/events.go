@@ -45,7 +45,7 @@ func (s *Service) changed(ctx context.Context, cur *model.Orders, to Status, kin
 		return ev
 	default: // Refunded: the state machine allows no other move
 		ev := events.New(ctx, producer, events.SubjectOrderRefunded, cur.Sn, events.VersionClosed)
-		ev.Body = &events.Event_OrderRefunded{OrderRefunded: &events.OrderRefunded{OrderSn: cur.Sn, UserId: cur.UserId}}
+		ev.Body = &events.Event_OrderRefunded{OrderRefunded: &events.OrderRefunded{OrderSn: cur.Sn, UserId: cur.UserId, Items: lines(items)}}
 		return ev
 	}
 }

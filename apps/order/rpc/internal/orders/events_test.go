@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zeromall/pkg/events"
+	"zeromall/pkg/xerr"
 
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -137,5 +138,47 @@ func TestHandlePaymentEvent_APaymentForACancelledOrderIsRejectedOnce(t *testing.
 	err = s.HandlePaymentEvent(ctx, paymentEvent(ctx, "202601010000001234567890", true))
 	if !events.IsPermanent(err) {
 		t.Fatalf("an event about an unknown order: %v, want a permanent error", err)
+	}
+}
+
+// The sales read model takes order.paid and order.refunded from the outbox's own events, once
+// each however often they come.
+func TestHandleSalesEvent_FoldsPaidAndRefundedOrdersOnce(t *testing.T) {
+	s, db := newCatalogue(t)
+	ctx := context.Background()
+	p := mustProduct(t, s, "Kettle", 2500, 10)
+	o, err := s.Create(ctx, 7, []Line{{ProductID: p.ID, Quantity: 2}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []*events.Event{paymentEvent(ctx, o.Sn, true), paymentEvent(ctx, o.Sn, false)} {
+		if err := s.HandlePaymentEvent(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := queued(t, db) // order.created, order.paid, order.refunded
+	for _, ev := range evs[:2] {
+		for range 2 {
+			if err := s.HandleSalesEvent(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := s.Sales(ctx, p.ID)
+	if err != nil || got.UnitsSold != 2 || got.Revenue != 5000 || got.Orders != 1 || got.UnitsRefunded != 0 {
+		t.Fatalf("after order.paid twice: %+v (%v), want 2 units, 5000 cents, 1 order", got, err)
+	}
+	if err := s.HandleSalesEvent(ctx, evs[2]); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Sales(ctx, p.ID)
+	if got.UnitsRefunded != 2 || got.Revenue != 0 || got.UnitsSold != 2 {
+		t.Fatalf("after order.refunded: %+v, want 2 refunded and no revenue", got)
+	}
+	if none, err := s.Sales(ctx, mustProduct(t, s, "Spoon", 100, 1).ID); err != nil || none.UnitsSold != 0 || !none.UpdatedAt.IsZero() {
+		t.Fatalf("a product never sold: %+v (%v)", none, err)
+	}
+	if _, err := s.Sales(ctx, 999999); !errors.Is(err, xerr.ErrProductNotFound) {
+		t.Fatalf("an unknown product: %v, want ErrProductNotFound", err)
 	}
 }

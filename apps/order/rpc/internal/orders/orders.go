@@ -30,6 +30,7 @@ type Service struct {
 	items       ItemRows
 	idempotency IdempotencyRows
 	ledger      LedgerRows
+	sales       SalesRows
 	journal     *store.Journal
 	events      events.Kit
 	keyTTL      time.Duration
@@ -52,6 +53,7 @@ func New(db sqlx.SqlConn, t Tables, keyTTL time.Duration, journal *store.Journal
 		items:       t.Items,
 		idempotency: t.Idempotency,
 		ledger:      t.Ledger,
+		sales:       t.Sales,
 		journal:     journal,
 		events:      ev,
 		keyTTL:      keyTTL,

@@ -18,6 +18,14 @@ type Tables struct {
 	Items       ItemRows
 	Idempotency IdempotencyRows
 	Ledger      LedgerRows
+	Sales       SalesRows
+}
+
+// SalesRows is the product_sales read model, folded from order events (sales.go).
+type SalesRows interface {
+	FindOne(ctx context.Context, productID int64) (*model.ProductSales, error)
+	AddTx(ctx context.Context, s sqlx.Session, d *model.ProductSales) error
+	CacheKeys(data *model.ProductSales) []string
 }
 
 // ProductRows is what orders reads and writes of the catalogue.

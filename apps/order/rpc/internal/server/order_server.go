@@ -59,6 +59,12 @@ func (s *OrderServer) ListStockLedger(ctx context.Context, in *order.ListStockLe
 	return l.ListStockLedger(in)
 }
 
+// GetProductSales reads a product's sales, folded from order events (order-rpc-sales).
+func (s *OrderServer) GetProductSales(ctx context.Context, in *order.GetProductReq) (*order.ProductSales, error) {
+	l := logic.NewGetProductSalesLogic(ctx, s.svcCtx)
+	return l.GetProductSales(in)
+}
+
 // CreateOrder prices the items from the catalogue and takes stock in one transaction.
 func (s *OrderServer) CreateOrder(ctx context.Context, in *order.CreateOrderReq) (*order.OrderInfo, error) {
 	l := logic.NewCreateOrderLogic(ctx, s.svcCtx)

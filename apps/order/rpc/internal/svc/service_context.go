@@ -36,5 +36,6 @@ func tables(db sqlx.SqlConn, c config.Config) orders.Tables {
 		Items:       model.NewOrderItemsModel(db, c.Cache, opts...),
 		Idempotency: model.NewOrderIdempotencyModel(db, c.Cache, opts...),
 		Ledger:      model.NewStockLedgerModel(db, c.Cache, opts...),
+		Sales:       model.NewProductSalesModel(db, c.Cache, opts...),
 	}
 }

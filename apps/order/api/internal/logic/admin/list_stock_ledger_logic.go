@@ -5,7 +5,6 @@ package admin
 
 import (
 	"context"
-	"time"
 
 	"zeromall/apps/order/api/internal/svc"
 	"zeromall/apps/order/api/internal/types"
@@ -41,7 +40,7 @@ func (l *ListStockLedgerLogic) ListStockLedger(req *types.LedgerReq) (resp *type
 	resp = &types.LedgerResp{Items: make([]types.StockChange, len(out.Items)), NextCursor: out.NextCursor}
 	for i, c := range out.Items {
 		resp.Items[i] = types.StockChange{Delta: c.Delta, Kind: c.Kind, Reason: c.Reason, OrderSn: c.OrderSn, AdminId: c.AdminId,
-			CreatedAt: time.UnixMilli(c.CreatedAt).UTC().Format("2006-01-02T15:04:05.000Z07:00")}
+			CreatedAt: stamp(c.CreatedAt)}
 	}
 	return resp, nil
 }
