@@ -44,13 +44,12 @@ var mayCall = map[string][]string{
 	"/order.Order/UpdateProduct":   {"order-api"},
 	"/order.Order/AdjustStock":     {"order-api"},
 	"/order.Order/ListStockLedger": {"order-api"},
+	"/order.Order/GetProductSales": {"order-api"},
 	"/order.Order/CreateOrder":     {"order-api"},
 	"/order.Order/ListOrders":      {"order-api"},
 	"/order.Order/CancelOrder":     {"order-api"},
 	"/order.Order/GetOrder":        {"order-api"},
 	"/order.Order/HoldForPayment":  {"payment-rpc"},
-	"/order.Order/MarkPaid":        {"payment-rpc"},
-	"/order.Order/MarkRefunded":    {"payment-rpc"},
 
 	"/payment.Payment/CreatePayment":  {"payment-api"},
 	"/payment.Payment/GetPayment":     {"payment-api"},
@@ -175,7 +174,7 @@ func TestInternalBoundary_EveryMethodAcceptsOnlyItsCallers(t *testing.T) {
 func TestInternalBoundary_RefusalsDoNotTripTheBreaker(t *testing.T) {
 	s := testkit.NewStack(t)
 	rpc := s.StartRPC("order", nil)
-	const method = "/order.Order/MarkPaid"
+	const method = "/order.Order/HoldForPayment"
 	intruder := identityCreds(t, "order-api", "order-rpc")
 	conn, err := grpc.NewClient(rpc.Addr, grpc.WithTransportCredentials(intruder))
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"zeromall/apps/order/rpc/order_client"
+	"zeromall/pkg/events"
 	"zeromall/pkg/testkit"
 )
 
@@ -335,23 +335,29 @@ func (e *orderEnv) idempotencyKeyReturnsTheSameOrder(t *testing.T) {
 	}
 }
 
-func (e *orderEnv) orderRPC(t *testing.T) order_client.Order {
-	t.Helper()
-	return order_client.NewOrder(testkit.RPCClient(t, e.rpc.Addr, "payment-rpc", "order-rpc"))
-}
-
-// The payment service marks orders paid through order-rpc while their owner may be cancelling.
+// A payment's event reaches order-rpc while the order's owner may be cancelling: the event is
+// published on the stack's broker as payment-rpc's relay would, and races the cancel. Exactly one
+// wins: a cancelled order's payment is rejected (order.payment_rejected, so the money goes back),
+// or a paid order refuses the cancel.
 func (e *orderEnv) cancelVersusPaymentExactlyOneWins(t *testing.T) {
 	a := e.buyer(t)
-	rpc := e.orderRPC(t)
+	b := bus(t, e.stack)
 	mugs := e.stock(t, productMug)
 	paid := 0
 	for round := range 10 {
 		sn := e.order(t, a.Token, [2]int{productMug, 1}).str("sn")
+		ev := events.New(context.Background(), "payment", events.SubjectPaymentSucceeded, sn, events.VersionSettled)
+		ev.Body = &events.Event_PaymentSucceeded{PaymentSucceeded: &events.PaymentSucceeded{
+			PaymentSn: fmt.Sprintf("P%d%s", round, sn[:10]), OrderSn: sn, PaidAt: time.Now().UnixMilli(),
+		}}
+		payload, err := events.Encode(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var (
 			wg     sync.WaitGroup
 			cancel response
-			payErr error
+			pubErr error
 			start  = make(chan struct{})
 		)
 		wg.Add(2)
@@ -365,17 +371,27 @@ func (e *orderEnv) cancelVersusPaymentExactlyOneWins(t *testing.T) {
 			<-start
 			ctx, done := context.WithTimeout(context.Background(), 5*time.Second)
 			defer done()
-			_, payErr = rpc.MarkPaid(ctx, &order_client.MarkPaidReq{Sn: sn})
+			_, pubErr = b.Publish(ctx, ev.Type, ev.Id, "", payload)
 		}()
 		close(start)
 		wg.Wait()
+		if pubErr != nil {
+			t.Fatalf("round %d: publish: %v", round, pubErr)
+		}
+		testkit.Eventually(t, 20*time.Second, "order-rpc applied the payment event", func() bool {
+			var n int
+			_ = e.db(t).QueryRow("SELECT COUNT(*) FROM inbox WHERE event_id = ?", ev.Id).Scan(&n)
+			return n == 1
+		})
 		final := call(t, http.MethodGet, e.base+"/order/v1/orders/"+sn, a.Token, nil).str("status")
+		var rejected int
+		_ = e.db(t).QueryRow("SELECT COUNT(*) FROM outbox WHERE aggregate = ? AND topic = ?", sn, events.SubjectOrderPaymentRejected).Scan(&rejected)
 		switch {
-		case cancel.Status == 200 && payErr != nil && final == "cancelled":
-		case cancel.Status == 409 && payErr == nil && final == "paid":
+		case cancel.Status == 200 && final == "cancelled" && rejected == 1:
+		case cancel.Status == 409 && final == "paid" && rejected == 0:
 			paid++
 		default:
-			t.Fatalf("round %d: cancel %d %s, pay err %v, final %s", round, cancel.Status, cancel.Raw, payErr, final)
+			t.Fatalf("round %d: cancel %d %s, final %s, payment rejections %d", round, cancel.Status, cancel.Raw, final, rejected)
 		}
 	}
 	if got := e.stock(t, productMug); got != mugs-paid {

@@ -9,8 +9,9 @@ import (
 	"zeromall/pkg/rpcx"
 )
 
-// Policy: shoppers' and admins' methods serve order-api (which checks the admin role); settling an order is payment-rpc's alone (its
-// outbox relay), and payment-rpc holds the order it is about to charge (reading it as it does).
+// Policy: shoppers' and admins' methods serve order-api (which checks the admin role), and
+// payment-rpc holds the order it is about to charge (reading it as it does). No method settles an
+// order: payments reach orders as events (pkg/events), which no caller can forge over gRPC.
 var Policy = rpcauth.Policy{
 	order.Order_ListProducts_FullMethodName:    {"order-api"},
 	order.Order_GetProduct_FullMethodName:      {"order-api"},
@@ -24,13 +25,10 @@ var Policy = rpcauth.Policy{
 	order.Order_CancelOrder_FullMethodName:     {"order-api"},
 	order.Order_GetOrder_FullMethodName:        {"order-api"},
 	order.Order_HoldForPayment_FullMethodName:  {"payment-rpc"},
-	order.Order_MarkPaid_FullMethodName:        {"payment-rpc"},
-	order.Order_MarkRefunded_FullMethodName:    {"payment-rpc"},
 }
 
 // Rules: reads may be sent again after a lost server, and so may CreateOrder when it carries an
-// idempotency key (pkg/rpcx); payment-rpc's calls are redelivered by its outbox, never by
-// the client. No order-rpc call carries credentials.
+// idempotency key (pkg/rpcx). No order-rpc call carries credentials.
 var Rules = rpcx.Rules{
 	order.Order_ListProducts_FullMethodName:    {Repeatable: true},
 	order.Order_GetProduct_FullMethodName:      {Repeatable: true},
@@ -44,6 +42,4 @@ var Rules = rpcx.Rules{
 	order.Order_CancelOrder_FullMethodName:     {},
 	order.Order_GetOrder_FullMethodName:        {Repeatable: true},
 	order.Order_HoldForPayment_FullMethodName:  {},
-	order.Order_MarkPaid_FullMethodName:        {},
-	order.Order_MarkRefunded_FullMethodName:    {},
 }

@@ -30,8 +30,6 @@ const (
 	Order_GetOrder_FullMethodName        = "/order.Order/GetOrder"
 	Order_ListOrders_FullMethodName      = "/order.Order/ListOrders"
 	Order_CancelOrder_FullMethodName     = "/order.Order/CancelOrder"
-	Order_MarkPaid_FullMethodName        = "/order.Order/MarkPaid"
-	Order_MarkRefunded_FullMethodName    = "/order.Order/MarkRefunded"
 	Order_HoldForPayment_FullMethodName  = "/order.Order/HoldForPayment"
 )
 
@@ -66,11 +64,6 @@ type OrderClient interface {
 	ListOrders(ctx context.Context, in *ListOrdersReq, opts ...grpc.CallOption) (*ListOrdersResp, error)
 	// CancelOrder cancels a pending order of userId and restocks it.
 	CancelOrder(ctx context.Context, in *CancelOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
-	// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
-	MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...grpc.CallOption) (*OrderInfo, error)
-	// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
-	// (its payment arrived late and was refunded) is closed and restocked already: a success too.
-	MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error)
 	// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
 	// payment-rpc calls it when it opens a payment, so the payment's outcome decides the order.
 	// FailedPrecondition when the order is no longer pending; NotFound for anyone else's.
@@ -195,26 +188,6 @@ func (c *orderClient) CancelOrder(ctx context.Context, in *CancelOrderReq, opts 
 	return out, nil
 }
 
-func (c *orderClient) MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...grpc.CallOption) (*OrderInfo, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(OrderInfo)
-	err := c.cc.Invoke(ctx, Order_MarkPaid_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *orderClient) MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(OrderInfo)
-	err := c.cc.Invoke(ctx, Order_MarkRefunded_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 func (c *orderClient) HoldForPayment(ctx context.Context, in *HoldForPaymentReq, opts ...grpc.CallOption) (*OrderInfo, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(OrderInfo)
@@ -256,11 +229,6 @@ type OrderServer interface {
 	ListOrders(context.Context, *ListOrdersReq) (*ListOrdersResp, error)
 	// CancelOrder cancels a pending order of userId and restocks it.
 	CancelOrder(context.Context, *CancelOrderReq) (*OrderInfo, error)
-	// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
-	MarkPaid(context.Context, *MarkPaidReq) (*OrderInfo, error)
-	// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
-	// (its payment arrived late and was refunded) is closed and restocked already: a success too.
-	MarkRefunded(context.Context, *MarkRefundedReq) (*OrderInfo, error)
 	// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
 	// payment-rpc calls it when it opens a payment, so the payment's outcome decides the order.
 	// FailedPrecondition when the order is no longer pending; NotFound for anyone else's.
@@ -307,12 +275,6 @@ func (UnimplementedOrderServer) ListOrders(context.Context, *ListOrdersReq) (*Li
 }
 func (UnimplementedOrderServer) CancelOrder(context.Context, *CancelOrderReq) (*OrderInfo, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CancelOrder not implemented")
-}
-func (UnimplementedOrderServer) MarkPaid(context.Context, *MarkPaidReq) (*OrderInfo, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method MarkPaid not implemented")
-}
-func (UnimplementedOrderServer) MarkRefunded(context.Context, *MarkRefundedReq) (*OrderInfo, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method MarkRefunded not implemented")
 }
 func (UnimplementedOrderServer) HoldForPayment(context.Context, *HoldForPaymentReq) (*OrderInfo, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method HoldForPayment not implemented")
@@ -536,42 +498,6 @@ func _Order_CancelOrder_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
-func _Order_MarkPaid_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(MarkPaidReq)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(OrderServer).MarkPaid(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: Order_MarkPaid_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(OrderServer).MarkPaid(ctx, req.(*MarkPaidReq))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Order_MarkRefunded_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(MarkRefundedReq)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(OrderServer).MarkRefunded(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: Order_MarkRefunded_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(OrderServer).MarkRefunded(ctx, req.(*MarkRefundedReq))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
 func _Order_HoldForPayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(HoldForPaymentReq)
 	if err := dec(in); err != nil {
@@ -640,14 +566,6 @@ var Order_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelOrder",
 			Handler:    _Order_CancelOrder_Handler,
-		},
-		{
-			MethodName: "MarkPaid",
-			Handler:    _Order_MarkPaid_Handler,
-		},
-		{
-			MethodName: "MarkRefunded",
-			Handler:    _Order_MarkRefunded_Handler,
 		},
 		{
 			MethodName: "HoldForPayment",

@@ -28,8 +28,6 @@ type (
 	ListProductsResp    = order.ListProductsResp
 	ListStockLedgerReq  = order.ListStockLedgerReq
 	ListStockLedgerResp = order.ListStockLedgerResp
-	MarkPaidReq         = order.MarkPaidReq
-	MarkRefundedReq     = order.MarkRefundedReq
 	OrderInfo           = order.OrderInfo
 	OrderItem           = order.OrderItem
 	Product             = order.Product
@@ -60,10 +58,6 @@ type (
 		ListOrders(ctx context.Context, in *ListOrdersReq, opts ...grpc.CallOption) (*ListOrdersResp, error)
 		// CancelOrder cancels a pending order of userId and restocks it.
 		CancelOrder(ctx context.Context, in *CancelOrderReq, opts ...grpc.CallOption) (*OrderInfo, error)
-		// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
-		MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...grpc.CallOption) (*OrderInfo, error)
-		// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
-		MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error)
 		// HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
 		HoldForPayment(ctx context.Context, in *HoldForPaymentReq, opts ...grpc.CallOption) (*OrderInfo, error)
 	}
@@ -143,18 +137,6 @@ func (m *defaultOrder) ListOrders(ctx context.Context, in *ListOrdersReq, opts .
 func (m *defaultOrder) CancelOrder(ctx context.Context, in *CancelOrderReq, opts ...grpc.CallOption) (*OrderInfo, error) {
 	client := order.NewOrderClient(m.cli.Conn())
 	return client.CancelOrder(ctx, in, opts...)
-}
-
-// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
-func (m *defaultOrder) MarkPaid(ctx context.Context, in *MarkPaidReq, opts ...grpc.CallOption) (*OrderInfo, error) {
-	client := order.NewOrderClient(m.cli.Conn())
-	return client.MarkPaid(ctx, in, opts...)
-}
-
-// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
-func (m *defaultOrder) MarkRefunded(ctx context.Context, in *MarkRefundedReq, opts ...grpc.CallOption) (*OrderInfo, error) {
-	client := order.NewOrderClient(m.cli.Conn())
-	return client.MarkRefunded(ctx, in, opts...)
 }
 
 // HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).

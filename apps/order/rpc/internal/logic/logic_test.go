@@ -14,6 +14,7 @@ import (
 	"zeromall/apps/order/rpc/internal/svc"
 	"zeromall/apps/order/rpc/order"
 	"zeromall/pkg/confx"
+	"zeromall/pkg/events"
 	"zeromall/pkg/store"
 	"zeromall/pkg/testkit"
 	"zeromall/pkg/xerr"
@@ -148,42 +149,19 @@ func TestCreateOrder_CatalogueCacheSeesStockChanges(t *testing.T) {
 	}
 }
 
-func TestMarkPaidAndRefunded_AreIdempotentAndRestockOnce(t *testing.T) {
-	f := newFixture(t, nil)
-	o := f.create(t, item(book, 4))
-	paidAt := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC).Unix()
-	for i := range 2 {
-		got, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn, PaidAt: paidAt})
-		if err != nil || got.Status != order.OrderStatus_ORDER_STATUS_PAID || got.PaidAt != paidAt {
-			t.Fatalf("mark paid #%d: %+v, %v", i+1, got, err)
-		}
-	}
-	if _, err := NewCancelOrderLogic(f.ctx, f.svcCtx).CancelOrder(&order.CancelOrderReq{Sn: o.Sn, UserId: buyer}); !errors.Is(err, xerr.ErrIllegalTransition) {
-		t.Fatalf("cancel of a paid order: %v", err)
-	}
-	for i := range 2 {
-		got, err := NewMarkRefundedLogic(f.ctx, f.svcCtx).MarkRefunded(&order.MarkRefundedReq{Sn: o.Sn})
-		if err != nil || got.Status != order.OrderStatus_ORDER_STATUS_REFUNDED {
-			t.Fatalf("mark refunded #%d: %+v, %v", i+1, got, err)
-		}
-	}
-	if got := f.stock(t, book); got != 20 {
-		t.Fatalf("book stock %d after refund, want 20 (restocked exactly once)", got)
-	}
-	if _, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn}); !errors.Is(err, xerr.ErrIllegalTransition) {
-		t.Fatalf("paying a refunded order: %v", err)
-	}
+// pay applies a payment.succeeded event for order sn, as order-rpc's consumer of payment events
+// does.
+func (f *fixture) pay(sn string) error {
+	ev := events.New(f.ctx, "payment", events.SubjectPaymentSucceeded, sn, events.VersionSettled)
+	ev.Body = &events.Event_PaymentSucceeded{PaymentSucceeded: &events.PaymentSucceeded{
+		PaymentSn: "P" + sn, OrderSn: sn, PaidAt: time.Now().UnixMilli(),
+	}}
+	return f.svcCtx.Orders.HandlePaymentEvent(f.ctx, ev)
 }
 
-func TestMarkRefunded_RejectsUnpaidOrder(t *testing.T) {
-	f := newFixture(t, nil)
-	o := f.create(t, item(tee, 1))
-	if _, err := NewMarkRefundedLogic(f.ctx, f.svcCtx).MarkRefunded(&order.MarkRefundedReq{Sn: o.Sn}); !errors.Is(err, xerr.ErrIllegalTransition) {
-		t.Fatalf("refund of a pending order: %v", err)
-	}
-}
-
-func TestCancelVersusMarkPaid_ExactlyOneWins(t *testing.T) {
+// A buyer's cancel races the payment's event: one wins. A payment that lost is rejected (its
+// order.payment_rejected queued), so the money goes back.
+func TestCancelVersusPaymentEvent_ExactlyOneWins(t *testing.T) {
 	f := newFixture(t, nil)
 	for round := range 15 {
 		o := f.create(t, item(mug, 1))
@@ -201,17 +179,21 @@ func TestCancelVersusMarkPaid_ExactlyOneWins(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, payErr = NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: o.Sn})
+			payErr = f.pay(o.Sn)
 		}()
 		close(start)
 		wg.Wait()
 		var status string
+		var rejected int
 		_ = f.db.QueryRow("SELECT status FROM orders WHERE sn = ?", o.Sn).Scan(&status)
+		_ = f.db.QueryRow("SELECT COUNT(*) FROM outbox WHERE aggregate = ? AND topic = ?", o.Sn, events.SubjectOrderPaymentRejected).Scan(&rejected)
 		switch {
-		case cancelErr == nil && errors.Is(payErr, xerr.ErrOrderCancelled) && status == model.StatusCancelled:
-		case payErr == nil && errors.Is(cancelErr, xerr.ErrIllegalTransition) && status == model.StatusPaid:
+		case payErr != nil:
+			t.Fatalf("round %d: the payment event failed: %v", round, payErr)
+		case cancelErr == nil && status == model.StatusCancelled && rejected == 1:
+		case errors.Is(cancelErr, xerr.ErrIllegalTransition) && status == model.StatusPaid && rejected == 0:
 		default:
-			t.Fatalf("round %d: cancel=%v pay=%v status=%s", round, cancelErr, payErr, status)
+			t.Fatalf("round %d: cancel=%v status=%s payment rejections=%d", round, cancelErr, status, rejected)
 		}
 	}
 	var paid int64
@@ -225,7 +207,7 @@ func TestAutoCancel_CancelsExpiredPendingOrdersOnce(t *testing.T) {
 	f := newFixture(t, map[string]string{"ORDER_AUTO_CANCEL_AFTER": "1s"})
 	expired := f.create(t, item(hat, 2))
 	paid := f.create(t, item(hat, 1))
-	if _, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: paid.Sn}); err != nil {
+	if err := f.pay(paid.Sn); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2100 * time.Millisecond) // created_at has one-second precision
@@ -332,7 +314,7 @@ func TestAutoCancel_LeavesAnOrderHeldForItsPayment(t *testing.T) {
 		t.Fatalf("cancelled %d; held order %s, lapsed hold %s", n, statuses[held.Sn], statuses[lapsed.Sn])
 	}
 	// The payment's outcome decides: paying the held order works, holding a settled one does not.
-	if _, err := NewMarkPaidLogic(f.ctx, f.svcCtx).MarkPaid(&order.MarkPaidReq{Sn: held.Sn}); err != nil {
+	if err := f.pay(held.Sn); err != nil {
 		t.Fatal(err)
 	}
 	if err := hold(held.Sn, time.Now().Add(time.Hour)); !errors.Is(err, xerr.ErrOrderNotPayable) {

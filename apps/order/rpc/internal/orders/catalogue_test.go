@@ -226,11 +226,10 @@ func TestLedger_StockIsInitialPlusTheLedgerAfterEveryKindOfChange(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.MarkPaid(ctx, refunded.Sn, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.MarkRefunded(ctx, refunded.Sn); err != nil {
-		t.Fatal(err)
+	for _, ev := range []*events.Event{paymentEvent(ctx, refunded.Sn, true), paymentEvent(ctx, refunded.Sn, false)} {
+		if err := s.HandlePaymentEvent(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
 	}
 	expired, err := s.Create(ctx, 8, []Line{{ProductID: p.ID, Quantity: 1}}, "")
 	if err != nil {

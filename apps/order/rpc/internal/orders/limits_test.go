@@ -59,7 +59,7 @@ func TestCreate_FiftyRacersAtACapOfFive(t *testing.T) {
 	if err := db.QueryRowCtx(ctx, &stock, "select stock from products where id = ?", p.ID); err != nil || stock != 95 {
 		t.Fatalf("stock %d (%v): the refused creations took stock", stock, err)
 	}
-	if _, err := s.MarkPaid(ctx, created[0].Sn, time.Now()); err != nil {
+	if err := s.HandlePaymentEvent(ctx, paymentEvent(ctx, created[0].Sn, true)); err != nil {
 		t.Fatal(err)
 	}
 	var holding int

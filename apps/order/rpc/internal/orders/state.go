@@ -88,35 +88,6 @@ func (s *Service) Cancel(ctx context.Context, owner int64, sn string) (*Order, e
 	return s.withItems(ctx, o)
 }
 
-// MarkPaid moves a pending order to paid at paidAt. Already paid is a success: the payment
-// service retries until it hears back.
-func (s *Service) MarkPaid(ctx context.Context, sn string, paidAt time.Time) (*Order, error) {
-	o, err := s.find(ctx, sn, 0)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.move(ctx, o, Paid, "", paidAt, nil); err != nil {
-		return nil, err
-	}
-	return s.withItems(ctx, o)
-}
-
-// MarkRefunded moves a paid order to refunded and restocks it. Already refunded is a success, and
-// so is a cancelled order (the payment arrived after the cancel and was refunded): it is closed and
-// restocked already.
-func (s *Service) MarkRefunded(ctx context.Context, sn string) (*Order, error) {
-	o, err := s.find(ctx, sn, 0)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.move(ctx, o, Refunded, model.StockRefund, time.Now(), nil)
-	closedAlready := errors.Is(err, xerr.ErrIllegalTransition) && o.Status == Cancelled.String()
-	if err != nil && !closedAlready {
-		return nil, err
-	}
-	return s.withItems(ctx, o)
-}
-
 // Hold keeps a pending order of payer from auto-cancel until `until`: payment-rpc has opened a
 // payment for it, and the payment's outcome decides. A hold is only ever extended, and never past
 // MaxHold after the order was placed (ErrHoldLimit), so reopening an expired payment again and

@@ -89,18 +89,6 @@ func (s *OrderServer) CancelOrder(ctx context.Context, in *order.CancelOrderReq)
 	return l.CancelOrder(in)
 }
 
-// MarkPaid moves a pending order to paid. Idempotent: an already paid order is a success.
-func (s *OrderServer) MarkPaid(ctx context.Context, in *order.MarkPaidReq) (*order.OrderInfo, error) {
-	l := logic.NewMarkPaidLogic(ctx, s.svcCtx)
-	return l.MarkPaid(in)
-}
-
-// MarkRefunded moves a paid order to refunded and restocks it. Idempotent; a cancelled order
-func (s *OrderServer) MarkRefunded(ctx context.Context, in *order.MarkRefundedReq) (*order.OrderInfo, error) {
-	l := logic.NewMarkRefundedLogic(ctx, s.svcCtx)
-	return l.MarkRefunded(in)
-}
-
 // HoldForPayment keeps a pending order of userId from auto-cancel until `until` (payment-rpc).
 func (s *OrderServer) HoldForPayment(ctx context.Context, in *order.HoldForPaymentReq) (*order.OrderInfo, error) {
 	l := logic.NewHoldForPaymentLogic(ctx, s.svcCtx)
