@@ -149,6 +149,7 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 			}
 		}
 	}
+	lag := watchLag(bus(t, s), stop)
 	chaos := rand.New(rand.NewPCG(seed, 0))
 	began := time.Now()
 	deadline := began.Add(duration)
@@ -194,7 +195,10 @@ func TestChaos_PurchasesStayConsistentWhileProcessesDie(t *testing.T) {
 	restartCrashed()
 
 	t.Logf("chaos: load stopped after %d faults; waiting (up to 60s) for the stack to settle, then checking the invariants", faults)
+	settleStart := time.Now()
 	settled := waitSettled(t, orderDB, paymentDB, bus(t, s), 60*time.Second, restartCrashed)
+	t.Logf("chaos: consumer lag (events not yet acknowledged, sampled every 250 ms under load): %s; settled %s after the load stopped",
+		lag(), time.Since(settleStart).Round(10*time.Millisecond))
 	violations := checkInvariants(t, orderDB, paymentDB, initial, shop.seen)
 	// The caches may lag MySQL by up to the staleness bound after the last commit, no longer.
 	time.Sleep(staleBound)
@@ -461,6 +465,51 @@ func waitSettled(t *testing.T, orderDB, paymentDB *sql.DB, b *events.Bus, timeou
 		time.Sleep(250 * time.Millisecond)
 	}
 	return false
+}
+
+// watchLag samples the lag of order-rpc's and payment-rpc's consumers every 250 ms until stop is
+// closed; the returned func says the largest and the mean of each.
+func watchLag(b *events.Bus, stop <-chan struct{}) func() string {
+	consumers := map[string]string{"order-rpc-payments": events.Payments.Name, "payment-rpc-orders": events.Orders.Name, "order-rpc-sales": events.Orders.Name}
+	var mu sync.Mutex
+	peak, sum, samples := map[string]uint64{}, map[string]uint64{}, 0
+	go func() {
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			mu.Lock()
+			samples++
+			for name, stream := range consumers {
+				c, err := b.JetStream().Consumer(ctx, stream, name)
+				if err != nil {
+					continue
+				}
+				info, err := c.Info(ctx)
+				if err != nil {
+					continue
+				}
+				n := info.NumPending + uint64(info.NumAckPending)
+				peak[name], sum[name] = max(peak[name], n), sum[name]+n
+			}
+			mu.Unlock()
+			cancel()
+		}
+	}()
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		var parts []string
+		for _, name := range []string{"order-rpc-payments", "payment-rpc-orders", "order-rpc-sales"} {
+			parts = append(parts, fmt.Sprintf("%s max %d mean %.1f", name, peak[name], float64(sum[name])/float64(max(samples, 1))))
+		}
+		return strings.Join(parts, ", ")
+	}
 }
 
 // consumersCaughtUp reports whether order-rpc's and payment-rpc's consumers have acknowledged

@@ -529,3 +529,41 @@ func served(svc *testkit.Service, method string) bool {
 	n, err := svc.Served(method)
 	return err == nil && n > 0
 }
+
+// The broker dies: buyers still order, open payments and pay (every answer 2xx); the payments'
+// events wait in payment-rpc's outbox and the orders stay pending. Broker back: every order is
+// paid.
+func TestFault_BrokerDown(t *testing.T) {
+	e := startPaymentStack(t, nil, map[string]string{"EVENTS_RELAY_INTERVAL": "200ms", "EVENTS_RELAY_MAX_BACKOFF": "1s"})
+	e.stack.NATS.Stop()
+	var orders []string
+	answers := map[int]int{}
+	started := time.Now()
+	for range 8 {
+		buyer, orderSn, pay := e.purchase(t, productTee) // fails the test on any non-2xx
+		r := e.sandboxPay(t, buyer.Token, pay.str("sn"))
+		answers[r.Status]++
+		orders = append(orders, orderSn)
+	}
+	took := time.Since(started)
+	var waiting int
+	if err := e.paymentDB.QueryRow("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").Scan(&waiting); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("FIGURE broker-down: 8 purchases (order, payment, pay) in %s, pay answers by status %v; %d events waiting in payment-rpc's outbox",
+		took.Round(10*time.Millisecond), answers, waiting)
+	if answers[http.StatusOK] != 8 || waiting < 8 {
+		t.Fatalf("with the broker down: pay answers %v, %d events waiting; want 8 × 200 and 8 waiting", answers, waiting)
+	}
+	for _, sn := range orders {
+		if got := e.orderStatus(t, sn); got != "pending" {
+			t.Fatalf("order %s is %s with the broker down, want pending", sn, got)
+		}
+	}
+	e.stack.NATS.Start()
+	back := time.Now()
+	for _, sn := range orders {
+		e.eventuallyOrder(t, sn, "paid")
+	}
+	t.Logf("FIGURE broker-down: all 8 orders paid %s after the broker was back", time.Since(back).Round(10*time.Millisecond))
+}

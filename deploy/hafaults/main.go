@@ -98,6 +98,11 @@ func run(ctx context.Context, o options) error {
 
 	rec := &recorder{}
 	loadCtx, stopLoad := context.WithCancel(ctx)
+	lag, err := watchLag(loadCtx)
+	if err != nil {
+		stopLoad()
+		return fmt.Errorf("watch the consumer lag: %w", err)
+	}
 	var wg sync.WaitGroup
 	for i := range o.readers {
 		wg.Go(func() { rec.browse(loadCtx, users[i%len(users)], product, o.readEvery) })
@@ -122,8 +127,9 @@ func run(ctx context.Context, o options) error {
 	elapsed := time.Since(from)
 	shares, total := cpuShare(cpuBefore, cpuTimes(), elapsed)
 	base := rec.window(from, time.Now())
-	fmt.Printf("ha: %-26s errors=%d p99_ms=%d (before any fault: %.0f reads/s, %.0f writes/s, %.1f purchases/s)\n", "baseline",
-		base.readErrors+base.writeErrors, base.p99.Milliseconds(), float64(base.reads)/elapsed.Seconds(),
+	baseLag, _ := lag.max(from, time.Now())
+	fmt.Printf("ha: %-26s errors=%d p99_ms=%d consumer_lag_max=%d (before any fault: %.0f reads/s, %.0f writes/s, %.1f purchases/s)\n", "baseline",
+		base.readErrors+base.writeErrors, base.p99.Milliseconds(), baseLag, float64(base.reads)/elapsed.Seconds(),
 		float64(base.writes)/elapsed.Seconds(), float64(countPaid(base.acks))/elapsed.Seconds())
 	fmt.Printf("    CPU, share of one core, %.0f%% in all:%s\n", 100*total, shares)
 	var chosen []fault
@@ -132,7 +138,7 @@ func run(ctx context.Context, o options) error {
 			chosen = append(chosen, f)
 		}
 	}
-	h := &harness{rec: rec, primary: primary, product: product, hold: o.hold, settle: o.settle, timeline: o.timeline,
+	h := &harness{rec: rec, lag: lag, primary: primary, product: product, hold: o.hold, settle: o.settle, timeline: o.timeline,
 		baseWrites: float64(base.okWrites) / elapsed.Seconds()}
 	var lostTotal, brokenTotal int
 	var failed []string
@@ -182,6 +188,7 @@ func countPaid(acks []acked) int {
 // harness is what every fault runs against.
 type harness struct {
 	rec          *recorder
+	lag          *lagWatch
 	primary      *sql.DB
 	product      int64
 	hold, settle time.Duration
@@ -238,8 +245,9 @@ func (h *harness) runFault(ctx context.Context, f fault) (lost, broken int, err 
 	if err != nil {
 		return 0, 0, err
 	}
-	fmt.Printf("ha: %-26s errors=%d p99_ms=%d recovered_s=%.1f lost=%d violations=%d\n", f.name, w.readErrors+w.writeErrors,
-		w.p99.Milliseconds(), recovered.Seconds(), lost, len(broke))
+	lagMax, _ := h.lag.max(from, time.Now())
+	fmt.Printf("ha: %-26s errors=%d p99_ms=%d recovered_s=%.1f lost=%d violations=%d consumer_lag_max=%d\n", f.name, w.readErrors+w.writeErrors,
+		w.p99.Milliseconds(), recovered.Seconds(), lost, len(broke), lagMax)
 	for _, v := range broke {
 		fmt.Println("    VIOLATION:", v)
 	}
