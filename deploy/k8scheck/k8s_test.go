@@ -137,7 +137,7 @@ func onePurchase(t *testing.T, s *shop) {
 		t.Fatalf("purchase: %v", errs)
 	}
 	s.waitPaid(t, b, []string{sn})
-	logf(t, "purchase: %s registered, order %s paid through the signed callback and payment-rpc's outbox", b.email, sn)
+	logf(t, "purchase: %s registered, order %s paid through the signed callback, payment-rpc's outbox and the PAYMENTS stream", b.email, sn)
 }
 
 // rollingUpdate restarts every Deployment in turn (an annotation change: new pods, the old ones

@@ -126,7 +126,7 @@ func (s *shop) orderStatus(ctx context.Context, b *buyer, sn string) (string, er
 	return o.Status, err
 }
 
-// waitPaid waits until every order is paid (through payment-rpc's outbox).
+// waitPaid waits until every order is paid (payment-rpc's outbox, the broker, order-rpc's consumer).
 func (s *shop) waitPaid(t *testing.T, b *buyer, sns []string) {
 	t.Helper()
 	ctx := context.Background()
