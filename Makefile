@@ -78,9 +78,10 @@ TEST_DEPS := protoc mysql redis ha prometheus lint browser docker compose k8s
 test-deps:
 	deploy/scripts/deps.sh $(TEST_DEPS)
 
-lint: ## golangci-lint v2 (.golangci.yml) on the main module, deploy/devetcd and the test cluster's own programs; actionlint on .github/workflows
+lint: ## golangci-lint v2 (.golangci.yml) on the main module, deploy/devetcd, deploy/devnats and the test cluster's own programs; actionlint on .github/workflows
 	go tool -modfile=$(LINT_MOD) golangci-lint run ./...
 	cd deploy/devetcd && go tool -modfile=../tools/lint/go.mod golangci-lint run --config ../../.golangci.yml ./...
+	cd deploy/devnats && go tool -modfile=../tools/lint/go.mod golangci-lint run --config ../../.golangci.yml ./...
 	cd deploy/k8s/cluster && go tool -modfile=../../tools/lint/go.mod golangci-lint run --config ../../../.golangci.yml ./clusterdns ./pause
 	go tool -modfile=deploy/tools/actionlint/go.mod actionlint
 

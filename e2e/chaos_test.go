@@ -494,7 +494,7 @@ func watchLag(b *events.Bus, stop <-chan struct{}) func() string {
 				if err != nil {
 					continue
 				}
-				n := info.NumPending + uint64(info.NumAckPending)
+				n := events.Lag(info)
 				peak[name], sum[name] = max(peak[name], n), sum[name]+n
 			}
 			mu.Unlock()
@@ -523,7 +523,7 @@ func consumersCaughtUp(b *events.Bus) bool {
 			return false
 		}
 		info, err := c.Info(ctx)
-		if err != nil || info.NumPending+uint64(info.NumAckPending) > 0 {
+		if err != nil || events.Lag(info) > 0 {
 			return false
 		}
 	}

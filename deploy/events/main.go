@@ -92,27 +92,36 @@ func run(ctx context.Context, js jetstream.JetStream, configs map[string]*servic
 			return errUsage
 		}
 		return replay(ctx, js, seq, out)
-	case args[0] == "outbox" && len(args) == 4 && args[2] == "replay":
-		c, ok := configs[args[1]]
-		if !ok {
-			return errUsage
-		}
-		var id int64
-		if args[3] != "all" {
-			n, err := strconv.ParseInt(args[3], 10, 64)
-			if err != nil || n <= 0 {
-				return errUsage
-			}
-			id = n
-		}
-		n, err := events.NewOutbox(store.NewConn(c.DB.DataSource)).Replay(ctx, id)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "%d parked row(s) of %s's outbox are due again\n", n, args[1])
-		return nil
+	case args[0] == "outbox":
+		return replayOutbox(ctx, configs, args[1:], out)
 	}
 	return errUsage
+}
+
+// replayOutbox makes parked rows of one service's outbox due again: <order|payment> replay <id|all>.
+func replayOutbox(ctx context.Context, configs map[string]*serviceConfig, args []string, out io.Writer) error {
+	if len(args) != 3 || args[1] != "replay" {
+		return errUsage
+	}
+	service, which := args[0], args[2]
+	c, ok := configs[service]
+	if !ok {
+		return errUsage
+	}
+	var id int64
+	if which != "all" {
+		n, err := strconv.ParseInt(which, 10, 64)
+		if err != nil || n <= 0 {
+			return errUsage
+		}
+		id = n
+	}
+	n, err := events.NewOutbox(store.NewConn(c.DB.DataSource)).Replay(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d parked row(s) of %s's outbox are due again\n", n, service)
+	return nil
 }
 
 // status prints every stream and its consumers.

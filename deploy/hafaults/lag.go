@@ -45,7 +45,7 @@ func watchLag(ctx context.Context) (*lagWatch, error) {
 			if err == nil {
 				if info, err := c.Info(qctx); err == nil {
 					l.mu.Lock()
-					l.samples = append(l.samples, lagSample{time.Now(), info.NumPending + uint64(info.NumAckPending)})
+					l.samples = append(l.samples, lagSample{time.Now(), events.Lag(info)})
 					l.mu.Unlock()
 				}
 			}

@@ -207,7 +207,7 @@ func (cs *Consumer) deliver(msg jetstream.Msg) {
 			logger.Infof("consumer %s: ack %s: %v", cs.name, ev.GetId(), aerr)
 		}
 		consumed.WithLabelValues(cs.name, resultApplied).Inc()
-	case IsPermanent(err) || (int(meta.NumDelivered) >= cs.c.MaxDeliver && !store.IsUnavailable(err)):
+	case IsPermanent(err) || (deliveries(meta) >= cs.c.MaxDeliver && !store.IsUnavailable(err)):
 		if derr := cs.deadLetter(msg, meta, err); derr != nil {
 			logger.Errorf("consumer %s: dead-letter %s: %v; redelivered later", cs.name, msg.Subject(), derr)
 			_ = msg.NakWithDelay(cs.c.MaxBackoff)
@@ -217,7 +217,7 @@ func (cs *Consumer) deliver(msg jetstream.Msg) {
 		consumed.WithLabelValues(cs.name, resultDead).Inc()
 		logger.Errorf("consumer %s: %s %s dead-lettered after %d deliveries: %v", cs.name, msg.Subject(), ev.GetId(), meta.NumDelivered, err)
 	default:
-		after := backoff(cs.c.MinBackoff, cs.c.MaxBackoff, int64(meta.NumDelivered)-1)
+		after := backoff(cs.c.MinBackoff, cs.c.MaxBackoff, int64(deliveries(meta))-1)
 		_ = msg.NakWithDelay(after)
 		consumed.WithLabelValues(cs.name, resultRetried).Inc()
 		logger.Infof("consumer %s: %s %s failed (delivery %d), again in %s: %v", cs.name, msg.Subject(), ev.GetId(), meta.NumDelivered, after, err)
@@ -239,6 +239,16 @@ func (cs *Consumer) deadLetter(msg jetstream.Msg, meta *jetstream.MsgMetadata, c
 	return err
 }
 
+// deliveries is how many times the broker has delivered msg, this time included.
+func deliveries(meta *jetstream.MsgMetadata) int {
+	return int(min(meta.NumDelivered, 1<<30)) //nolint:gosec // capped just above, far below MaxInt
+}
+
+// Lag is how many events of its stream a consumer has not acknowledged: waiting plus in flight.
+func Lag(info *jetstream.ConsumerInfo) uint64 {
+	return info.NumPending + uint64(max(info.NumAckPending, 0)) //nolint:gosec // not negative, as just made sure
+}
+
 // Observe samples the consumer's lag into the metrics; false while it is not set up.
 func (cs *Consumer) Observe(ctx context.Context) bool {
 	cs.mu.Lock()
@@ -251,7 +261,7 @@ func (cs *Consumer) Observe(ctx context.Context) bool {
 	if err != nil {
 		return false
 	}
-	consumerPending.WithLabelValues(cs.name).Set(float64(info.NumPending + uint64(info.NumAckPending)))
+	consumerPending.WithLabelValues(cs.name).Set(float64(Lag(info)))
 	consumerRedelivered.WithLabelValues(cs.name).Set(float64(info.NumRedelivered))
 	return true
 }

@@ -68,6 +68,9 @@ func (f *fixture) queued(t *testing.T) []*events.Event {
 		}
 		out = append(out, ev)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
