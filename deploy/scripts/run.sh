@@ -48,37 +48,21 @@ wait_tool() { # name, listen address: its /healthz answers, or the stack stops
 	exit 1
 }
 
-ensure_etcd() {
-	local host=${ETCD_ENDPOINT%:*} port=${ETCD_ENDPOINT##*:}
+ensure_embedded() { # name, listen address, module under deploy/: a development engine of our own
+	local name=$1 listen=$2 tool=$3
+	local host=${listen%:*} port=${listen##*:}
 	if tcp_open "$host" "$port"; then
-		log "etcd already serving on $ETCD_ENDPOINT"
+		log "$name already serving on $listen"
 		return
 	fi
-	log "starting etcd on $ETCD_ENDPOINT (embedded, data in $RUN_DIR/etcd)"
-	go build -C deploy/devetcd -o "$PWD/bin/devetcd" .
-	start_bg etcd bin/devetcd --data-dir "$RUN_DIR/etcd" --listen "$ETCD_ENDPOINT"
+	log "starting $name on $listen (embedded, data in $RUN_DIR/$name)"
+	go build -C "deploy/$tool" -o "$PWD/bin/$tool" .
+	start_bg "$name" "bin/$tool" --data-dir "$RUN_DIR/$name" --listen "$listen"
 	for _ in $(seq 1 60); do
 		tcp_open "$host" "$port" && return
 		sleep 0.5
 	done
-	log "etcd did not start; see $RUN_DIR/logs/etcd.log"
-	exit 1
-}
-
-ensure_nats() {
-	local host=${NATS_LISTEN%:*} port=${NATS_LISTEN##*:}
-	if tcp_open "$host" "$port"; then
-		log "NATS already serving on $NATS_LISTEN"
-		return
-	fi
-	log "starting NATS with JetStream on $NATS_LISTEN (embedded, data in $RUN_DIR/nats)"
-	go build -C deploy/devnats -o "$PWD/bin/devnats" .
-	start_bg nats bin/devnats --data-dir "$RUN_DIR/nats" --listen "$NATS_LISTEN"
-	for _ in $(seq 1 60); do
-		tcp_open "$host" "$port" && return
-		sleep 0.5
-	done
-	log "NATS did not start; see $RUN_DIR/logs/nats.log"
+	log "$name did not start; see $RUN_DIR/logs/$name.log"
 	exit 1
 }
 
@@ -98,8 +82,8 @@ wait_healthy() { # name
 }
 
 deploy/scripts/deps.sh mysql redis
-ensure_etcd
-ensure_nats
+ensure_embedded etcd "$ETCD_ENDPOINT" devetcd
+ensure_embedded nats "$NATS_LISTEN" devnats # with JetStream
 if [ "${1:-}" = "--infra" ]; then
 	exit 0
 fi
@@ -140,6 +124,7 @@ for svc in $SERVICES; do
 	printf '  %-12s grpc 127.0.0.1:%s    dev http://127.0.0.1:%s/healthz  (etcd key %s.rpc)\n' "$svc-rpc" "${PORT[$svc-rpc]}" "${DEV_PORT[$svc-rpc]}" "$svc"
 done
 printf '  %-12s %s\n' etcd "$ETCD_ENDPOINT"
+printf '  %-12s nats://%s   (JetStream; make events shows the streams and consumers)\n' nats "$NATS_LISTEN"
 [ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/   (try every route in a browser)\n' explorer "$EXPLORER_LISTEN"
 [ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/sandbox/pay/<sn>   (the development payment provider: payUrl)\n' sandbox "$SANDBOX_LISTEN"
 [ "${1:-}" != --detach ] || exit 0

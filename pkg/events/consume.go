@@ -230,7 +230,7 @@ func (cs *Consumer) deadLetter(msg jetstream.Msg, meta *jetstream.MsgMetadata, c
 	dl.Data = msg.Data()
 	dl.Header.Set(HeaderSubject, msg.Subject())
 	dl.Header.Set(HeaderConsumer, cs.name)
-	dl.Header.Set(HeaderError, truncate(cause.Error(), 512))
+	dl.Header.Set(HeaderError, store.Truncate(cause.Error(), 512))
 	dl.Header.Set(HeaderDeliveries, strconv.FormatUint(meta.NumDelivered, 10))
 	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
 	defer cancel()

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"zeromall/pkg/store"
+
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
 
@@ -118,14 +120,14 @@ const leaseHeld = "`id` = ? and `lease_owner` = ? and `status` = '" + StatusPend
 func (o *Outbox) Delivered(ctx context.Context, id int64, owner string) (bool, error) {
 	q := "update " + outboxTable + " set `status` = ?, `attempts` = `attempts` + 1, `delivered_at` = NOW()," +
 		" `lease_owner` = '', `lease_until` = null where " + leaseHeld
-	return affectedOne(o.db.ExecCtx(ctx, q, StatusDelivered, id, owner))
+	return store.AffectedOne(o.db.ExecCtx(ctx, q, StatusDelivered, id, owner))
 }
 
 // RetryLater records a failed attempt, ends the lease and sets when to try again.
 func (o *Outbox) RetryLater(ctx context.Context, id int64, owner string, after time.Duration, lastErr string) (bool, error) {
 	q := "update " + outboxTable + " set `attempts` = `attempts` + 1, `next_attempt_at` = NOW(3) + INTERVAL ? MICROSECOND," +
 		" `last_error` = ?, `lease_owner` = '', `lease_until` = null where " + leaseHeld
-	return affectedOne(o.db.ExecCtx(ctx, q, after.Microseconds(), truncate(lastErr, 255), id, owner))
+	return store.AffectedOne(o.db.ExecCtx(ctx, q, after.Microseconds(), store.Truncate(lastErr, 255), id, owner))
 }
 
 // Park sets aside a row that can never be published; later rows of its aggregate wait behind it
@@ -133,7 +135,7 @@ func (o *Outbox) RetryLater(ctx context.Context, id int64, owner string, after t
 func (o *Outbox) Park(ctx context.Context, id int64, owner string, lastErr string) (bool, error) {
 	q := "update " + outboxTable + " set `status` = ?, `attempts` = `attempts` + 1, `last_error` = ?," +
 		" `lease_owner` = '', `lease_until` = null where " + leaseHeld
-	return affectedOne(o.db.ExecCtx(ctx, q, StatusParked, truncate(lastErr, 255), id, owner))
+	return store.AffectedOne(o.db.ExecCtx(ctx, q, StatusParked, store.Truncate(lastErr, 255), id, owner))
 }
 
 // Release ends owner's leases on rows it claimed but did not attempt.
@@ -208,19 +210,4 @@ func inList(ids []int64) (string, []any) {
 		args[i] = id
 	}
 	return strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), args
-}
-
-func affectedOne(res sql.Result, err error) (bool, error) {
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
 }

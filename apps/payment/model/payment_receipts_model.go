@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"zeromall/pkg/store"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -45,7 +47,7 @@ func NewPaymentReceiptsModel(conn sqlx.SqlConn, c cache.CacheConf, opts ...cache
 func (m *customPaymentReceiptsModel) AddTx(ctx context.Context, s sqlx.Session, r *PaymentReceipts) (bool, error) {
 	q := fmt.Sprintf("insert into %s (%s) values (?, ?, ?, ?, ?, ?) on duplicate key update `id` = `id`",
 		m.table, paymentReceiptsRowsExpectAutoSet)
-	added, err := affectedOne(s.ExecCtx(ctx, q, r.PaymentId, r.TradeNo, r.Amount, r.PaidAt.UTC(), r.Outcome, truncate(r.Note, 255)))
+	added, err := store.AffectedOne(s.ExecCtx(ctx, q, r.PaymentId, r.TradeNo, r.Amount, r.PaidAt.UTC(), r.Outcome, store.Truncate(r.Note, 255)))
 	if err != nil {
 		return false, fmt.Errorf("record receipt of trade %s: %w", r.TradeNo, err)
 	}
@@ -54,7 +56,7 @@ func (m *customPaymentReceiptsModel) AddTx(ctx context.Context, s sqlx.Session, 
 
 func (m *customPaymentReceiptsModel) RefundSettledTx(ctx context.Context, s sqlx.Session, paymentID int64, note string) error {
 	q := fmt.Sprintf("update %s set `outcome` = ?, `note` = ? where `payment_id` = ? and `outcome` = ?", m.table)
-	if _, err := s.ExecCtx(ctx, q, ReceiptRefunded, truncate(note, 255), paymentID, ReceiptSettled); err != nil {
+	if _, err := s.ExecCtx(ctx, q, ReceiptRefunded, store.Truncate(note, 255), paymentID, ReceiptSettled); err != nil {
 		return fmt.Errorf("refund the settled receipt of payment %d: %w", paymentID, err)
 	}
 	return nil

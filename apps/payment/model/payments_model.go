@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"zeromall/pkg/store"
+
 	"github.com/zeromicro/go-zero/core/stores/cache"
 	"github.com/zeromicro/go-zero/core/stores/sqlx"
 )
@@ -127,7 +129,7 @@ func (m *customPaymentsModel) MoveTx(ctx context.Context, s sqlx.Session, id int
 		args = append(args, mv.At.UTC())
 	}
 	q := fmt.Sprintf("update %s set %s where %s", m.table, strings.Join(set, ", "), where)
-	return affectedOne(s.ExecCtx(ctx, q, args...))
+	return store.AffectedOne(s.ExecCtx(ctx, q, args...))
 }
 
 func deref(s *string) string {
