@@ -26,9 +26,9 @@ type ConsumerConfig struct {
 	MaxDeliver int           `json:",default=10,range=[1:1000]"`
 	MinBackoff time.Duration `json:",default=500ms"`
 	MaxBackoff time.Duration `json:",default=30s"`
-	// AckWait is how long a delivery may take before the broker hands the event to another
-	// instance: a handler is given half of it.
-	AckWait time.Duration `json:",default=30s"`
+	// AckWait is how long a delivery may go unanswered before the broker hands the event to
+	// another instance (the one it went to may have died): a handler is given half of it.
+	AckWait time.Duration `json:",default=10s"`
 }
 
 // Check says what would not run.
@@ -76,6 +76,9 @@ var (
 	consumerRedelivered = metric.GaugeVec("events", "consumer_redelivered",
 		"Events a consumer has in flight that were delivered more than once.", "consumer")
 )
+
+// pullBatch is how many events an instance holds at most before handling them.
+const pullBatch = 4
 
 // DeadLetterSubject is where a consumer's dead letters go.
 func DeadLetterSubject(consumer string) string { return "deadletter." + consumer }
@@ -176,7 +179,8 @@ func (cs *Consumer) start(lost chan struct{}) (jetstream.ConsumeContext, error) 
 	cs.mu.Unlock()
 	var once sync.Once
 	return cons.Consume(cs.deliver,
-		jetstream.PullMaxMessages(32),
+		// Few events in hand at once: those of an instance that dies wait AckWait for another.
+		jetstream.PullMaxMessages(pullBatch),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) {
 				once.Do(func() { close(lost) })
