@@ -67,8 +67,8 @@ test-k8s: images-local ## deploy/k8s on a fresh k8s-up cluster: dry-run=server, 
 
 LINT_MOD := deploy/tools/lint/go.mod
 
-.PHONY: test test-deps fmt-check vet lint vuln gen-check test-go test-prometheus test-compose test-compose-if-engine test-faults chaos ha-faults ha-short ha-writecost fuzz
-test: test-deps fmt-check vet lint gen-check test-go test-prometheus test-compose-if-engine test-k8s fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, the Compose stack where a Docker engine answers, deploy/k8s on a real single-node Kubernetes, short fuzzing, a short HA fault run (installs what its steps need first)
+.PHONY: test test-deps fmt-check vet lint vuln gen-check test-go test-prometheus test-tracing test-compose test-compose-if-engine test-faults chaos ha-faults ha-short ha-writecost fuzz
+test: test-deps fmt-check vet lint gen-check test-go test-prometheus test-tracing test-compose-if-engine test-k8s fuzz ha-short ## everything CI runs: gofmt, vet, lint, regeneration check, all tests, the dashboard and alerts on a real Prometheus, one purchase's trace in a real Jaeger, the Compose stack where a Docker engine answers, deploy/k8s on a real single-node Kubernetes, short fuzzing, a short HA fault run (installs what its steps need first)
 
 # What make test's steps need: protoc (gen-check), MySQL and Redis (tests), the HA engines
 # (ha-short), Prometheus (test-prometheus), shellcheck (lint), chromium (the explorer's browser
@@ -103,7 +103,7 @@ gen-check: ## fail if make gen would change any generated file
 # without the race detector: its load generator shares the cores with the services, and under
 # -race it took enough CPU to push admitted logins past their 3 s budget (504s) on this machine.
 test-go: ## unit, integration, e2e (the API explorer in headless chromium among them; screenshots in .run/test-output) and fault-injection tests (real MySQL and Redis; etcd embedded)
-	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/composecheck$$' -e '^zeromall/deploy/k8scheck$$')
+	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m $$(go list ./... | grep -v -e '^zeromall/e2e$$' -e '^zeromall/deploy/promcheck$$' -e '^zeromall/deploy/tracecheck$$' -e '^zeromall/deploy/composecheck$$' -e '^zeromall/deploy/k8scheck$$')
 	go test -count=1 -tags $(GO_TAGS),crashpoints ./pkg/crashpoint
 	@mkdir -p .run/test-output && rm -f .run/test-output/contract.txt
 	go test -count=1 -race -tags $(GO_TAGS) -timeout 20m -skip '^TestFault' -artifacts -outputdir $(CURDIR)/.run/test-output ./e2e
@@ -112,6 +112,9 @@ test-go: ## unit, integration, e2e (the API explorer in headless chromium among 
 
 test-prometheus: ## make run's stack and Debian's prometheus: every dashboard and rules.yml expression returns data (needs make run's ports free)
 	go test -count=1 -v -timeout 10m ./deploy/promcheck
+
+test-tracing: ## TRACING=1 make run's stack and Jaeger: one purchase is one connected trace, a refused request's span has an error status, no secret in any attribute (needs make run's ports and Jaeger's free)
+	go test -count=1 -v -timeout 15m ./deploy/tracecheck
 
 # ZEROMALL_COMPOSE_BASES=public builds on the Dockerfile's public base images (a machine with a
 # registry); by default the test makes its base images from Debian's packages (make images-local).

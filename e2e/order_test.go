@@ -371,7 +371,7 @@ func (e *orderEnv) cancelVersusPaymentExactlyOneWins(t *testing.T) {
 			<-start
 			ctx, done := context.WithTimeout(context.Background(), 5*time.Second)
 			defer done()
-			_, pubErr = b.Publish(ctx, ev.Type, ev.Id, "", payload)
+			_, pubErr = b.Publish(ctx, ev.Type, ev.Id, payload)
 		}()
 		close(start)
 		wg.Wait()

@@ -15,6 +15,8 @@ import (
 
 	"zeromall/pkg/signature"
 	"zeromall/pkg/xerr"
+
+	"go.opentelemetry.io/otel/propagation"
 )
 
 // Provider is the simulated payment provider. It knows the shop only as a real provider does:
@@ -57,10 +59,13 @@ func (p *Provider) Handler() http.Handler {
 // another buyer's). The answer is the payment as payment-api then shows it.
 //
 // Every answer carries the X-Trace-Id of payment-api's answer behind it, so a buyer's report
-// names a trace the shop can find.
+// names a trace the shop can find. A buyer's W3C trace context is passed on to payment-api, the
+// callback included, so a walkthrough (purchase.sh) stays one trace; a real provider starts its own.
 func (p *Provider) pay(w http.ResponseWriter, r *http.Request) {
 	sn := r.PathValue("sn")
 	auth := r.Header.Get("Authorization")
+	ctx := propagation.TraceContext{}.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+	r = r.WithContext(ctx)
 	got, err := p.get(r.Context(), sn, auth)
 	if err != nil {
 		writeError(w, got, xerr.ErrProviderFailed.WithMsgf("ask payment-api: %v", err))
@@ -133,6 +138,7 @@ func (p *Provider) notify(ctx context.Context, view paymentView) error {
 }
 
 func (p *Provider) do(req *http.Request) (answer, error) {
+	propagation.TraceContext{}.Inject(req.Context(), propagation.HeaderCarrier(req.Header))
 	resp, err := p.Client.Do(req) //nolint:gosec // only ever the configured payment-api
 	if err != nil {
 		return answer{}, err

@@ -5,8 +5,9 @@
 #                                    container is healthy (what up --wait does on Compose v2)
 #   deploy/scripts/compose.sh down   stop it; volumes are kept (add -v to drop them)
 #   deploy/scripts/compose.sh ARGS   any other Compose command on the project, e.g. logs -f order-rpc
-# PROFILE=observability adds Prometheus, Grafana and Jaeger. LOCAL=1 uses make images-local's
-# base images (deploy/docker/local-images.env), for a machine without a container registry.
+# PROFILE=observability adds Prometheus, Grafana and Jaeger, and the services send their spans to
+# Jaeger. LOCAL=1 uses make images-local's base images (deploy/docker/local-images.env), for a
+# machine without a container registry; Grafana does not run then.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,13 +28,14 @@ args=(-p zeromall -f deploy/docker-compose.yml)
 profile=() only=()
 if [ -n "${PROFILE:-}" ]; then
 	profile=(--profile "$PROFILE")
-	if [ "$PROFILE" = observability ] && [ -n "${LOCAL:-}" ]; then
-		# Grafana and Jaeger are no Debian packages: without a registry only Prometheus can run.
-		read -r -a only <<<"$("${cli[@]}" "${args[@]}" config --services | grep -vx -e grafana -e jaeger | tr '\n' ' ')"
-		log "LOCAL=1: of the observability profile only Prometheus runs (no image of Grafana or Jaeger can be made without a registry)"
-	elif [ "$PROFILE" = observability ]; then
+	if [ "$PROFILE" = observability ]; then
 		# The services send their spans to Jaeger only when it runs.
-		export OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-jaeger:4317}
+		export OTLP_ENDPOINT=${OTLP_ENDPOINT:-jaeger:4317}
+	fi
+	if [ "$PROFILE" = observability ] && [ -n "${LOCAL:-}" ]; then
+		# Grafana is no Debian package: without a registry it cannot run.
+		read -r -a only <<<"$("${cli[@]}" "${args[@]}" config --services | grep -vx -e grafana | tr '\n' ' ')"
+		log "LOCAL=1: the observability profile runs Prometheus and Jaeger, not Grafana (no image of it can be made without a registry)"
 	fi
 fi
 compose() { "${cli[@]}" "${args[@]}" "${profile[@]}" "$@"; }
@@ -86,7 +88,7 @@ up)
 	wait_healthy
 	log "zeromall runs on Compose (project zeromall): user-api http://127.0.0.1:8888, order-api http://127.0.0.1:8889, payment-api http://127.0.0.1:8890, API explorer http://127.0.0.1:8880, sandbox provider http://127.0.0.1:8891"
 	if [ ${#only[@]} -gt 0 ]; then
-		log "observability: Prometheus http://127.0.0.1:9090"
+		log "observability: Prometheus http://127.0.0.1:9090, Jaeger http://127.0.0.1:16686 (query API; the UI page is a placeholder with LOCAL=1)"
 	elif [ -n "${PROFILE:-}" ]; then
 		log "observability: Prometheus http://127.0.0.1:9090, Grafana http://127.0.0.1:3000, Jaeger http://127.0.0.1:16686"
 	fi

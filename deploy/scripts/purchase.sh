@@ -9,10 +9,25 @@ ORDER_API=${ORDER_API:-http://127.0.0.1:8889}
 PAYMENT_API=${PAYMENT_API:-http://127.0.0.1:8890}
 EMAIL=${EMAIL:-buyer-$(date +%s)@example.com}
 JSON='Content-Type: application/json'
-# One W3C trace context for the whole walkthrough: go-zero continues it, so every call of this
-# purchase lands in one trace (Jaeger, with the Compose observability profile).
+# One W3C trace context for the whole walkthrough, sampled: every call of this purchase, and the
+# events it causes, land in one trace. On the way out the walkthrough sends its own span, the
+# trace's root, to OTLP_HTTP (Jaeger under TRACING=1 make run or the Compose observability
+# profile); without a Jaeger there, nothing is sent and nothing fails.
+OTLP_HTTP=${OTLP_HTTP:-http://127.0.0.1:4318}
 TRACE_ID=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-TRACE="traceparent: 00-$TRACE_ID-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-01"
+ROOT_SPAN=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+TRACE="traceparent: 00-$TRACE_ID-$ROOT_SPAN-01"
+STARTED_NS=$(date +%s%N)
+send_root_span() {
+	local rc=$? status=1 # OK
+	[ "$rc" = 0 ] || status=2 # ERROR
+	curl -fsS -m 2 "$OTLP_HTTP/v1/traces" -H 'Content-Type: application/json' -d '{"resourceSpans":[{
+		"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"purchase.sh"}}]},
+		"scopeSpans":[{"scope":{"name":"purchase.sh"},"spans":[{"traceId":"'"$TRACE_ID"'","spanId":"'"$ROOT_SPAN"'",
+		"name":"purchase","kind":3,"startTimeUnixNano":"'"$STARTED_NS"'","endTimeUnixNano":"'"$(date +%s%N)"'",
+		"status":{"code":'"$status"'}}]}]}]}' >/dev/null 2>&1 || true
+}
+trap send_root_span EXIT
 
 step() { printf '\n== %s\n' "$*"; }
 field() { sed -n 's/.*"'"$1"'":"\{0,1\}\([^",}]*\).*/\1/p'; }

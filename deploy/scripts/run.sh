@@ -5,6 +5,9 @@
 #   deploy/scripts/run.sh            build and run everything
 #   deploy/scripts/run.sh --infra    only make sure MySQL, Redis, etcd and NATS are up (used by make dev)
 #   deploy/scripts/run.sh --detach   start everything and return once all serve (make stop stops it)
+# TRACING=1 also starts Jaeger (deploy/tools/jaeger; OTLP on 127.0.0.1:4317/4318, query API and UI
+# on 127.0.0.1:16686) and every service exports its spans to it, all of them unless TRACE_SAMPLER
+# says otherwise. Without it nothing is exported.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=deploy/build.env
@@ -66,6 +69,23 @@ ensure_embedded() { # name, listen address, module under deploy/: a development 
 	exit 1
 }
 
+start_jaeger() { # TRACING=1: Jaeger v2 keeping traces in memory, and the services export to it
+	if curl -fsS http://127.0.0.1:13133/status >/dev/null 2>&1; then
+		log "jaeger already serving on 127.0.0.1:16686"
+	else
+		local bin
+		bin=$(deploy/tools/jaeger/build.sh)
+		log "starting jaeger (OTLP 127.0.0.1:4317/4318, query API and UI http://127.0.0.1:16686)"
+		JAEGER_LISTEN_HOST=127.0.0.1 start_bg jaeger "$bin" --config deploy/jaeger/config.yaml
+		for _ in $(seq 1 60); do
+			curl -fsS http://127.0.0.1:13133/status >/dev/null 2>&1 && break
+			sleep 0.5
+		done
+		curl -fsS http://127.0.0.1:13133/status >/dev/null 2>&1 || { log "jaeger did not start; see $RUN_DIR/logs/jaeger.log"; exit 1; }
+	fi
+	export OTLP_ENDPOINT=127.0.0.1:4317 TRACE_SAMPLER=${TRACE_SAMPLER:-1}
+}
+
 wait_healthy() { # name
 	local name=$1 url="http://127.0.0.1:${DEV_PORT[$1]}/healthz"
 	for _ in $(seq 1 120); do
@@ -84,6 +104,9 @@ wait_healthy() { # name
 deploy/scripts/deps.sh mysql redis
 ensure_embedded etcd "$ETCD_ENDPOINT" devetcd
 ensure_embedded nats "$NATS_LISTEN" devnats # with JetStream
+if [ "${TRACING:-}" = 1 ]; then
+	start_jaeger
+fi
 if [ "${1:-}" = "--infra" ]; then
 	exit 0
 fi
@@ -125,6 +148,7 @@ for svc in $SERVICES; do
 done
 printf '  %-12s %s\n' etcd "$ETCD_ENDPOINT"
 printf '  %-12s nats://%s   (JetStream; make events shows the streams and consumers)\n' nats "$NATS_LISTEN"
+[ "${TRACING:-}" != 1 ] || printf '  %-12s http://127.0.0.1:16686/api/traces/<trace id>   (sampling %s; the UI page is a placeholder: see doc/runbook.md)\n' jaeger "$TRACE_SAMPLER"
 [ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/   (try every route in a browser)\n' explorer "$EXPLORER_LISTEN"
 [ "$ZEROMALL_ENV" = production ] || printf '  %-12s http://%s/sandbox/pay/<sn>   (the development payment provider: payUrl)\n' sandbox "$SANDBOX_LISTEN"
 [ "${1:-}" != --detach ] || exit 0

@@ -20,7 +20,7 @@ stop() { # pid file [seconds to wait before SIGKILL]
 }
 
 PIDS=.run/pids
-for f in "$PIDS"/explorer.pid "$PIDS"/sandbox.pid "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/nats.pid "$PIDS"/etcd.pid; do
+for f in "$PIDS"/explorer.pid "$PIDS"/sandbox.pid "$PIDS"/*-api.pid "$PIDS"/*-rpc.pid "$PIDS"/nats.pid "$PIDS"/etcd.pid "$PIDS"/jaeger.pid; do
 	[ -e "$f" ] && stop "$f"
 done
 HA=.run/ha/pids

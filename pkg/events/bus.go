@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel"
 )
 
 // Config is where the broker is and how a service logs in to it.
@@ -126,14 +127,13 @@ func (b *Bus) Declare(ctx context.Context, streams ...Stream) error {
 	return nil
 }
 
-// Publish publishes payload (an encoded event) on subject with msgID as its Nats-Msg-Id and
-// returns once the stream has stored it; duplicate reports that the stream had it already.
-func (b *Bus) Publish(ctx context.Context, subject, msgID, traceparent string, payload []byte) (duplicate bool, err error) {
+// Publish publishes payload (an encoded event) on subject with msgID as its Nats-Msg-Id and ctx's
+// trace context in its headers, and returns once the stream has stored it; duplicate reports that
+// the stream had it already.
+func (b *Bus) Publish(ctx context.Context, subject, msgID string, payload []byte) (duplicate bool, err error) {
 	msg := nats.NewMsg(subject)
 	msg.Data = payload
-	if traceparent != "" {
-		msg.Header.Set("traceparent", traceparent)
-	}
+	otel.GetTextMapPropagator().Inject(ctx, headerCarrier(msg.Header))
 	ack, err := b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(msgID))
 	if err != nil {
 		return false, fmt.Errorf("publish %s %s: %w", subject, msgID, err)

@@ -196,14 +196,17 @@ func (cs *Consumer) deliver(msg jetstream.Msg) {
 		return
 	}
 	ev, err := Decode(msg.Data())
+	if err != nil {
+		ev, err = &Event{}, Permanent(err)
+	}
+	sctx, span := startProcess(msg.Headers(), cs.name, msg.Subject(), ev, meta.NumDelivered)
+	defer func() { endSpan(span, err) }()
 	if err == nil {
-		ctx, cancel := context.WithTimeout(Context(context.Background(), ev), cs.c.AckWait/2)
+		ctx, cancel := context.WithTimeout(sctx, cs.c.AckWait/2)
 		err = cs.handle(ctx, ev)
 		cancel()
-	} else {
-		err = Permanent(err)
 	}
-	logger := logx.WithContext(context.Background())
+	logger := logx.WithContext(sctx)
 	switch {
 	case err == nil:
 		if aerr := msg.DoubleAck(context.Background()); aerr != nil {

@@ -162,7 +162,7 @@ func TestRelay_ABrokerThatIsDownDelaysEventsAndLosesNone(t *testing.T) {
 		return f.pending(t) == 0
 	})
 	payload, _ := Encode(ev)
-	dup, err := f.bus.Publish(context.Background(), ev.Type, ev.Id, "", payload)
+	dup, err := f.bus.Publish(context.Background(), ev.Type, ev.Id, payload)
 	if err != nil || !dup {
 		t.Fatalf("publishing %s again: duplicate=%v err=%v, want the stream to drop it", ev.Id, dup, err)
 	}
@@ -399,7 +399,7 @@ func TestRelay_ADeadRelaysRowsAreTakenOverAfterItsLease(t *testing.T) {
 		t.Fatalf("claimed %d rows (%v)", len(rows), err)
 	}
 	// It published, then died before recording the outcome.
-	if _, err := f.bus.Publish(ctx, rows[0].Topic, rows[0].EventID, "", []byte(rows[0].Payload)); err != nil {
+	if _, err := f.bus.Publish(ctx, rows[0].Topic, rows[0].EventID, []byte(rows[0].Payload)); err != nil {
 		t.Fatal(err)
 	}
 	r := f.relay()

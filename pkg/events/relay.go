@@ -15,6 +15,7 @@ import (
 
 	"github.com/zeromicro/go-zero/core/logx"
 	"github.com/zeromicro/go-zero/core/stringx"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // RelayConfig is how a relay works: every Interval (and at once after a change queued an
@@ -101,8 +102,8 @@ func (r *Relay) Queued() {
 // Every instance of the service runs one. Stop the returned loop on shutdown: it ends after the
 // row in flight.
 func (r *Relay) Start() *worker.Loop {
-	return worker.Start(r.c.Interval, r.kick, func(stop <-chan struct{}) {
-		for r.PublishDue(context.Background()) == r.c.Batch {
+	return worker.Start(r.c.Interval, r.kick, func(ctx context.Context, stop <-chan struct{}) {
+		for r.PublishDue(ctx) == r.c.Batch {
 			select {
 			case <-stop:
 				return
@@ -115,8 +116,7 @@ func (r *Relay) Start() *worker.Loop {
 // StartStats samples the outbox's backlog into the metrics every StatsInterval; every instance
 // reports the same shared table, so dashboards take max(), not sum().
 func (r *Relay) StartStats() *worker.Loop {
-	return worker.Start(r.c.StatsInterval, nil, func(<-chan struct{}) {
-		ctx := context.Background()
+	return worker.Start(r.c.StatsInterval, nil, func(ctx context.Context, _ <-chan struct{}) {
 		st, err := r.outbox.Stats(ctx)
 		if err != nil {
 			logx.WithContext(ctx).Errorf("outbox stats: %v", err)
@@ -167,36 +167,38 @@ func (r *Relay) PublishDue(ctx context.Context) int {
 
 // publishOne publishes one leased row and records the outcome.
 func (r *Relay) publishOne(ctx context.Context, row *Row) {
-	logger := logx.WithContext(ctx)
 	var (
 		held bool
 		err  error
 	)
 	ev, perr := Decode([]byte(row.Payload))
-	if perr == nil {
+	if perr != nil {
+		logx.WithContext(ctx).Errorf("outbox %d (%s of %s) is unreadable, parked: %v", row.ID, row.Topic, row.Aggregate, perr)
+		held, err = r.outbox.Park(ctx, row.ID, r.owner, perr.Error())
+		outboxEvents.WithLabelValues(outcomeParked).Inc()
+	} else {
+		var span oteltrace.Span
+		ctx, span = startPublish(ctx, row, ev)
 		pctx, cancel := context.WithTimeout(ctx, publishTimeout)
-		_, perr = r.bus.Publish(pctx, row.Topic, row.EventID, ev.GetTraceparent(), []byte(row.Payload))
+		_, perr = r.bus.Publish(pctx, row.Topic, row.EventID, []byte(row.Payload))
 		cancel()
+		endSpan(span, perr)
 		if perr == nil {
 			held, err = r.outbox.Delivered(ctx, row.ID, r.owner)
 			outboxEvents.WithLabelValues(outcomePublished).Inc()
 		} else {
 			after := backoff(r.c.MinBackoff, r.c.MaxBackoff, row.Attempts)
-			logger.Infof("outbox %d (%s of %s) not published, retry in %s: %v", row.ID, row.Topic, row.Aggregate, after, perr)
+			logx.WithContext(ctx).Infof("outbox %d (%s of %s) not published, retry in %s: %v", row.ID, row.Topic, row.Aggregate, after, perr)
 			held, err = r.outbox.RetryLater(ctx, row.ID, r.owner, after, perr.Error())
 			outboxEvents.WithLabelValues(outcomeRetried).Inc()
 		}
-	} else {
-		logger.Errorf("outbox %d (%s of %s) is unreadable, parked: %v", row.ID, row.Topic, row.Aggregate, perr)
-		held, err = r.outbox.Park(ctx, row.ID, r.owner, perr.Error())
-		outboxEvents.WithLabelValues(outcomeParked).Inc()
 	}
 	switch {
 	case err != nil:
 		// The lease ends on its own and the row is published again: the stream drops the copy.
-		logger.Errorf("outbox %d: record outcome: %v", row.ID, err)
+		logx.WithContext(ctx).Errorf("outbox %d: record outcome: %v", row.ID, err)
 	case !held:
-		logger.Infof("outbox %d: lease lost before the outcome was recorded; another relay publishes it", row.ID)
+		logx.WithContext(ctx).Infof("outbox %d: lease lost before the outcome was recorded; another relay publishes it", row.ID)
 	}
 }
 

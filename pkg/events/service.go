@@ -94,9 +94,9 @@ func (s *Service) Loops(consumers ...*Consumer) []interface{ Stop() } {
 
 // ObserveConsumers samples the consumers' lag into the metrics every interval.
 func ObserveConsumers(interval time.Duration, consumers ...*Consumer) *worker.Loop {
-	return worker.Start(interval, nil, func(<-chan struct{}) {
+	return worker.Start(interval, nil, func(round context.Context, _ <-chan struct{}) {
 		for _, c := range consumers {
-			ctx, cancel := context.WithTimeout(context.Background(), interval)
+			ctx, cancel := context.WithTimeout(round, interval)
 			c.Observe(ctx)
 			cancel()
 		}

@@ -240,11 +240,11 @@ func (j *Journal) StartDrainer() *worker.Loop {
 		logx.Errorf("cache invalidation: first pass: %v", err)
 	}
 	cancel()
-	return worker.Start(Interval, nil, func(<-chan struct{}) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*Interval)
+	return worker.Start(Interval, nil, func(round context.Context, _ <-chan struct{}) {
+		ctx, cancel := context.WithTimeout(round, 5*Interval)
 		defer cancel()
 		if _, err := j.Drain(ctx, j.delay); err != nil {
-			logx.Errorf("cache invalidation: %v", err)
+			logx.WithContext(ctx).Errorf("cache invalidation: %v", err)
 		}
 	})
 }

@@ -42,8 +42,8 @@ type Purge func(ctx context.Context, cutoff time.Time, batch int) (int64, error)
 func StartRetention(job string, c RetentionConfig, purge Purge) *worker.Loop {
 	removed.WithLabelValues(job)
 	failures.WithLabelValues(job)
-	return worker.Start(c.Interval, nil, func(stop <-chan struct{}) {
-		RunRetention(context.Background(), job, c, purge, stop)
+	return worker.Start(c.Interval, nil, func(ctx context.Context, stop <-chan struct{}) {
+		RunRetention(ctx, job, c, purge, stop)
 	})
 }
 

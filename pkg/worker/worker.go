@@ -3,9 +3,12 @@
 package worker
 
 import (
+	"context"
+	"crypto/rand"
 	"time"
 
 	"github.com/zeromicro/go-zero/core/threading"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // Loop is one running background loop.
@@ -15,8 +18,9 @@ type Loop struct {
 }
 
 // Start calls run every interval, and at once whenever wake delivers (nil: never). run gets the
-// channel that Stop closes, to end a long round early between two units of work.
-func Start(interval time.Duration, wake <-chan struct{}, run func(stop <-chan struct{})) *Loop {
+// round's context (Round) and the channel that Stop closes, to end a long round early between two
+// units of work.
+func Start(interval time.Duration, wake <-chan struct{}, run func(ctx context.Context, stop <-chan struct{})) *Loop {
 	l := &Loop{stop: make(chan struct{}), done: make(chan struct{})}
 	threading.GoSafe(func() {
 		defer close(l.done)
@@ -29,7 +33,7 @@ func Start(interval time.Duration, wake <-chan struct{}, run func(stop <-chan st
 			case <-ticker.C:
 			case <-wake:
 			}
-			run(l.stop)
+			run(Round(), l.stop)
 		}
 	})
 	return l
@@ -39,4 +43,16 @@ func Start(interval time.Duration, wake <-chan struct{}, run func(stop <-chan st
 func (l *Loop) Stop() {
 	close(l.stop)
 	<-l.done
+}
+
+// Round is the context of one round of background work: a trace context that is not sampled. A
+// round's SQL and Redis calls would otherwise each start a trace of their own, several a second
+// for every instance, burying the requests' traces in the backend; this way they record nothing,
+// yet the round's log lines share one trace id. Work a round does on a request's behalf (an
+// outbox row's event) continues that request's trace instead.
+func Round() context.Context {
+	var cfg oteltrace.SpanContextConfig
+	_, _ = rand.Read(cfg.TraceID[:]) // crypto/rand.Read never fails
+	_, _ = rand.Read(cfg.SpanID[:])
+	return oteltrace.ContextWithSpanContext(context.Background(), oteltrace.NewSpanContext(cfg))
 }

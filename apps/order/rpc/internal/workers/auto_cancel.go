@@ -15,8 +15,7 @@ import (
 // interval, batch orders at a time. Every order-rpc instance runs one (orders.CancelExpired
 // needs no coordination). Stop the returned loop on shutdown.
 func StartAutoCanceller(o *orders.Service, after, interval time.Duration, batch int) *worker.Loop {
-	return worker.Start(interval, nil, func(<-chan struct{}) {
-		ctx := context.Background()
+	return worker.Start(interval, nil, func(ctx context.Context, _ <-chan struct{}) {
 		if _, err := o.CancelExpired(ctx, time.Now().Add(-after), batch); err != nil {
 			logx.WithContext(ctx).Errorf("auto-cancel: %v", err)
 		}
