@@ -1,13 +1,14 @@
 // Package composecheck proves deploy/Dockerfile and deploy/docker-compose.yml on a real Docker
 // engine (make test-compose): it builds the six images, starts the stack, makes a whole purchase
 // through the published gateways, crashes order-rpc and restarts MariaDB under load, takes the
-// stack down and up again, and checks that Prometheus scrapes every container. Every step logs
-// "compose:" lines with its duration; the stack is removed with its volumes at the end, also
-// when a step fails.
+// stack down and up again, checks that Prometheus scrapes every container, and reads a purchase's
+// trace back from Jaeger. Every step logs "compose:" lines with its duration; the stack is removed
+// with its volumes at the end, also when a step fails.
 package composecheck
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -31,6 +32,7 @@ const (
 	orderAPI = "http://127.0.0.1:8889"
 	payAPI   = "http://127.0.0.1:8890"
 	promAPI  = "http://127.0.0.1:9090"
+	jaeger   = "http://127.0.0.1:16686"
 	// password: the Compose file's development default for MariaDB's root.
 	dbPassword = "zeromall-dev"
 )
@@ -39,19 +41,22 @@ var processes = []string{"user-rpc", "order-rpc", "payment-rpc", "user-api", "or
 
 func TestCompose_StackServesSurvivesAndKeepsItsData(t *testing.T) {
 	root := testkit.RepoRoot(t)
-	for _, p := range []int{8888, 8889, 8890, 8880, 9090} {
+	for _, p := range []int{8888, 8889, 8890, 8880, 8891, 9090, 16686, 4318} {
 		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", p), 200*time.Millisecond); err == nil {
 			_ = c.Close()
 			t.Fatalf("127.0.0.1:%d is taken: the Compose stack publishes it; stop what holds it (make stop, make compose-down)", p)
 		}
 	}
+	// The services export their spans to the observability profile's Jaeger, which runs from the
+	// start: an exporter with no receiver would log an error a second.
+	t.Setenv("OTLP_ENDPOINT", "jaeger:4317")
 	c := newCompose(t, root)
 	steps := []struct {
 		name string
 		run  func(t *testing.T)
 	}{
 		{"build the six images and the explorer's", func(t *testing.T) { buildImages(t, root) }},
-		{"up, wait until every container is healthy", func(t *testing.T) { c.run(t, "up", "-d", "--no-build"); c.waitHealthy(t) }},
+		{"up (with the observability profile's Jaeger), wait until every container is healthy", func(t *testing.T) { c.up(t); c.waitHealthy(t) }},
 		{"one whole purchase through the gateways", func(t *testing.T) { c.bought = purchase(t, "buyer") }},
 		{"the API explorer shows the three APIs, pointed at the gateways, which allow its origin", explorerServes},
 		{"no error lines in any service log", func(t *testing.T) { c.noErrorLines(t) }},
@@ -60,6 +65,7 @@ func TestCompose_StackServesSurvivesAndKeepsItsData(t *testing.T) {
 		{"the broker is stopped: a payment is still taken, and its order is paid once the broker is back", c.brokerAway},
 		{"down, then up: volumes keep users, orders and payments", c.downUp},
 		{"Prometheus (observability profile) scrapes all six containers", c.prometheusScrapes},
+		{"Jaeger (observability profile) holds a purchase's trace, connected across the six containers", c.jaegerHasThePurchase},
 	}
 	for i, s := range steps {
 		start := time.Now()
@@ -320,10 +326,10 @@ func (s *stack) countOrders(t *testing.T, sns []string) int {
 
 func (s *stack) downUp(t *testing.T) {
 	start := time.Now()
-	s.run(t, "down")
+	s.run(t, "--profile", "observability", "down")
 	t.Logf("compose: down in %.1fs", time.Since(start).Seconds())
 	start = time.Now()
-	s.run(t, "up", "-d", "--no-build")
+	s.up(t)
 	s.waitHealthy(t)
 	t.Logf("compose: up again and healthy in %.1fs", time.Since(start).Seconds())
 
@@ -339,6 +345,40 @@ func (s *stack) downUp(t *testing.T) {
 		t.Errorf("after down/up MariaDB holds %d of the %d orders acknowledged before", got, len(s.acked))
 	}
 	t.Logf("compose: after down/up the buyer logs in, the order and payment read refunded, %d earlier orders are all there", len(s.acked))
+}
+
+// up starts the stack and the observability profile's Jaeger, which every service exports to.
+func (s *stack) up(t *testing.T) {
+	t.Helper()
+	s.run(t, "--profile", "observability", "up", "-d", "--no-build", "jaeger")
+	s.run(t, "up", "-d", "--no-build")
+}
+
+// jaegerHasThePurchase walks a purchase with deploy/scripts/purchase.sh and reads its trace back
+// from Jaeger by the id the script printed.
+func (s *stack) jaegerHasThePurchase(t *testing.T) {
+	cmd := exec.Command("deploy/scripts/purchase.sh")
+	cmd.Dir = s.root
+	cmd.Env = append(os.Environ(), fmt.Sprintf("EMAIL=compose-trace-%d@example.com", time.Now().UnixNano()), "OTLP_HTTP=http://127.0.0.1:4318")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("purchase.sh: %v\n%s", err, testkit.Tail(string(out), 20))
+	}
+	m := regexp.MustCompile(`trace id of this purchase: ([0-9a-f]{32})`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("purchase.sh printed no trace id:\n%s", testkit.Tail(string(out), 10))
+	}
+	tr, err := testkit.WaitTrace(context.Background(), jaeger, string(m[1]), testkit.Processes, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range tr.PurchaseProblems() {
+		t.Error(p)
+	}
+	for _, l := range tr.Leaks("correct horse") {
+		t.Error(l)
+	}
+	t.Logf("compose: Jaeger holds purchase trace %s: %d spans from %d processes, order-rpc handled payment.succeeded in it", m[1], len(tr.Spans), len(testkit.Processes)+1)
 }
 
 func (s *stack) prometheusScrapes(t *testing.T) {

@@ -103,6 +103,15 @@ local_bases() {
 		--customize-hook='chroot "$1" sh -c "mkdir -p /prometheus && chown nobody:nogroup /prometheus"' -- \
 		--change "ENV PATH=$path" --change 'USER nobody' --change 'WORKDIR /prometheus' \
 		--change 'ENTRYPOINT ["/usr/bin/prometheus"]' --change 'EXPOSE 9090'
+	# Jaeger is no Debian package but is Go: the binary deploy/tools/jaeger builds (cached), on
+	# Debian with wget for the health check. Its config is mounted (Compose) or given (Kubernetes).
+	local jaeger
+	jaeger=$(deploy/tools/jaeger/build.sh)
+	base "$JAEGER_IMAGE" wget,ca-certificates \
+		--customize-hook="upload $jaeger /usr/local/bin/jaeger" \
+		--customize-hook='chmod 0755 "$1/usr/local/bin/jaeger"' -- \
+		--change "ENV PATH=$path" --change 'ENV JAEGER_LISTEN_HOST=0.0.0.0' --change 'USER nobody' \
+		--change 'ENTRYPOINT ["/usr/local/bin/jaeger"]' --change 'EXPOSE 4317 4318 16686 13133'
 }
 
 # The Go that builds the images is go.mod's toolchain line, as for CI (.ci/run) and make run.
