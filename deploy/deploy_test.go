@@ -618,3 +618,31 @@ func TestDevLaunchers_DoNotThrottleLocalScripts(t *testing.T) {
 		}
 	}
 }
+
+// The local Jaeger image is named by the version deploy/tools/jaeger pins (images.sh keeps an
+// image that is present, so a new pin needs a new name), and the test cluster runs that image.
+func TestJaeger_LocalImageNamesThePinnedVersion(t *testing.T) {
+	mod, err := os.ReadFile("tools/jaeger/go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*github\.com/jaegertracing/jaeger (v[0-9.]+)( // indirect)?$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("deploy/tools/jaeger/go.mod pins no github.com/jaegertracing/jaeger")
+	}
+	env, err := os.ReadFile("docker/local-images.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "zeromall-local/jaeger:" + strings.TrimPrefix(string(m[1]), "v") + "-bookworm"
+	if !strings.Contains(string(env), "JAEGER_IMAGE="+want+"\n") {
+		t.Errorf("docker/local-images.env does not name %s", want)
+	}
+	engines, err := os.ReadFile("k8s/cluster/dev-engines.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(engines), "image: "+want+"\n") {
+		t.Errorf("k8s/cluster/dev-engines.yaml does not run %s", want)
+	}
+}

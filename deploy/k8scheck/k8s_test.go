@@ -1,7 +1,7 @@
 // Package k8scheck proves deploy/k8s on a real Kubernetes cluster (make test-k8s, on the cluster of
 // make k8s-up): every manifest through the API server's admission with --dry-run=server, the
 // manifests applied as deploy/k8s/README.md tells a user (deploy/k8s/cluster/apply.sh), a whole
-// purchase through the gateways' Services, a rolling update of every Deployment and deleted pods
+// purchase through the gateways' Services and its trace in Jaeger, a rolling update of every Deployment and deleted pods
 // under a steady load of purchases with nothing acknowledged lost (a NATS node among them), an
 // eviction refused by a PodDisruptionBudget, the HorizontalPodAutoscaler scaling order-api on
 // metrics-server's CPU figures, and whether the cluster's network enforces the NetworkPolicies. Every step logs a
@@ -44,6 +44,7 @@ func TestKubernetes_ManifestsRunOnARealCluster(t *testing.T) {
 		{"every manifest passes kubectl apply --dry-run=server", func(t *testing.T) { dryRun(t, root) }},
 		{"apply as deploy/k8s/README.md says; six Deployments available with 2 ready replicas", func(t *testing.T) { deploy(t, root, s) }},
 		{"one whole purchase through the gateways' Services", func(t *testing.T) { onePurchase(t, s) }},
+		{"a purchase's trace in Jaeger (zeromall-engines' otlp-endpoint): all six processes, connected", func(t *testing.T) { tracedPurchase(t, s) }},
 		{"rolling update of every Deployment under load: no failed request, nothing lost", func(t *testing.T) { rollingUpdate(t, s) }},
 		{"kubectl delete pod of an order-rpc and a user-api under load: nothing lost", func(t *testing.T) { deletePods(t, s) }},
 		{"kubectl delete pod of a NATS node under load: no request fails, every paid order paid", func(t *testing.T) { deleteBrokerPod(t, s) }},
@@ -138,6 +139,43 @@ func onePurchase(t *testing.T, s *shop) {
 	}
 	s.waitPaid(t, b, []string{sn})
 	logf(t, "purchase: %s registered, order %s paid through the signed callback, payment-rpc's outbox and the PAYMENTS stream", b.email, sn)
+}
+
+// The development engines' Jaeger through its NodePorts (cluster/dev-engines.yaml).
+const (
+	jaegerQuery = "http://127.0.0.1:31686"
+	jaegerOTLP  = "http://127.0.0.1:31318"
+)
+
+// tracedPurchase makes one purchase as a traced client and reads its trace back from Jaeger.
+func tracedPurchase(t *testing.T, s *shop) {
+	b := s.newBuyer(t, "k8s-traced")
+	ctx, ct := testkit.NewClientTrace(context.Background())
+	var errs []error
+	sn, paid := s.purchase(ctx, b, 1, func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	})
+	if !paid {
+		t.Fatalf("purchase: %v", errs)
+	}
+	s.waitPaid(t, b, []string{sn})
+	if err := ct.Send(context.Background(), jaegerOTLP, "k8scheck", "purchase"); err != nil {
+		t.Fatalf("record the test's own span: %v", err)
+	}
+	tr, err := testkit.WaitTrace(context.Background(), jaegerQuery, ct.TraceID, testkit.Processes, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range tr.PurchaseProblems() {
+		t.Error(p)
+	}
+	for _, l := range tr.Leaks(password, b.token) {
+		t.Error(l)
+	}
+	logf(t, "trace %s of order %s: %d spans from %d processes; order-rpc handled payment.succeeded under payment-api's callback",
+		ct.TraceID, sn, len(tr.Spans), len(testkit.Processes)+1)
 }
 
 // rollingUpdate restarts every Deployment in turn (an annotation change: new pods, the old ones

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"go.opentelemetry.io/otel/propagation"
 )
 
 // Request is one call to a gateway.
@@ -61,6 +63,8 @@ func Do(ctx context.Context, hc *http.Client, r Request, out any) (int, error) {
 	for k, v := range r.Header {
 		req.Header.Set(k, v)
 	}
+	// A caller's trace (testkit.NewClientTrace) goes along as W3C traceparent.
+	propagation.TraceContext{}.Inject(ctx, propagation.HeaderCarrier(req.Header))
 	resp, err := hc.Do(req)
 	if err != nil {
 		return 0, err

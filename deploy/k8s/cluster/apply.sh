@@ -39,11 +39,14 @@ YAML
 		--from-literal=root-password="$(secret)" --from-literal=redis-password="$(secret)" \
 		--from-literal=nats-password="$(secret)" >/dev/null
 fi
+kubectl -n "$ENGINES" create configmap jaeger-config --from-file=config.yaml=../../jaeger/config.yaml \
+	--dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -f dev-engines.yaml >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/mariadb --timeout=180s >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/redis --timeout=120s >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/etcd --timeout=120s >/dev/null
 kubectl -n "$ENGINES" rollout status statefulset/nats --timeout=120s >/dev/null
+kubectl -n "$ENGINES" rollout status deployment/jaeger --timeout=120s >/dev/null
 step "engines running in $ENGINES"
 
 field() { kubectl -n "$1" get secret "$2" -o "jsonpath={.data.$3}" | base64 -d; }
@@ -99,6 +102,7 @@ kubectl -n "$NS" patch configmap zeromall-engines --type merge -p "{\"data\": {
 	\"etcd-endpoint\": \"etcd.$ENGINES.$host:2379\",
 	\"redis-addr\": \"redis.$ENGINES.$host:6379\", \"redis-type\": \"node\",
 	\"nats-url\": \"$nats_url\", \"nats-replicas\": \"3\",
+	\"otlp-endpoint\": \"jaeger.$ENGINES.$host:4317\",
 	\"trusted-proxies\": \"10.244.0.0/16\"}}" >/dev/null
 for p in "${PROCESSES[@]}"; do kubectl -n "$NS" apply -f "$K8S/$p.yaml" >/dev/null; done
 for p in "${PROCESSES[@]}"; do

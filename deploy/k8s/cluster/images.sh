@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # shellcheck source=/dev/null
 . ../../docker/local-images.env
 
-images=("$MYSQL_IMAGE" "$REDIS_IMAGE" "$ETCD_IMAGE" "$NATS_IMAGE")
+images=("$MYSQL_IMAGE" "$REDIS_IMAGE" "$ETCD_IMAGE" "$NATS_IMAGE" "$JAEGER_IMAGE")
 for s in user order payment; do
 	for k in rpc api; do images+=("${ZEROMALL_IMAGE_REPO:-zeromall}/$s-$k:${ZEROMALL_IMAGE_TAG:-dev}"); done
 done
