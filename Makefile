@@ -176,7 +176,7 @@ admin: ## make an existing account an admin: EMAIL=a@b.c (ROLE=customer takes it
 events: ## the event bus: streams, consumer lag and redeliveries, dead letters, both outboxes; ARGS="dead", "replay <seq>", "outbox order replay <id|all>"
 	ZEROMALL_ENV=$${ZEROMALL_ENV:-development} go run ./deploy/events $(or $(ARGS),status)
 
-.PHONY: bench bench-overload bench-micro footprint
+.PHONY: bench bench-tracing bench-overload bench-micro footprint
 footprint: build ## each process's time from exec to ready (median of 5 starts) and its idle memory, split; MySQL, Redis and etcd started first (make run's ports must be free)
 	deploy/scripts/run.sh --infra
 	go run ./deploy/footprint
@@ -185,6 +185,9 @@ footprint: build ## each process's time from exec to ready (median of 5 starts) 
 CPUS ?= shared
 bench: ## load-test a fresh stack and print the tables; JSON in .bench/ (CPUS=separate: generator on its own CPU)
 	BENCH_CPUS=$(CPUS) deploy/scripts/bench.sh $(BENCH_ARGS)
+
+bench-tracing: ## what tracing costs: make bench's baseline with tracing off, at TRACE_SAMPLER=0.1 and at 1 (Jaeger local), ROUNDS=2 in turn
+	deploy/scripts/bench-tracing.sh
 
 bench-overload: ## only the saturation and overload rounds of make bench (CPUS=separate as above)
 	BENCH_CPUS=$(CPUS) deploy/scripts/bench.sh -suite overload $(BENCH_ARGS)
