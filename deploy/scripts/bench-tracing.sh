@@ -22,7 +22,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		[ "$mode" = off ] || vars=(TRACING=1 TRACE_SAMPLER="$mode")
 		env "${vars[@]}" deploy/scripts/bench.sh -suite growth -growth=false -floor-rounds 0 -duration "$DURATION" \
 			>"$out/$mode-$round.log" 2>&1 || { tail -30 "$out/$mode-$round.log"; exit 1; }
-		grep -E '^ +baseline +(GET /user/v1/me|POST /order/v1/orders) ' "$out/$mode-$round.log" | sed "s/^/  $mode: /"
+		grep -E '^ +baseline +(GET /user/v1/me|POST /order/v1/orders) +[0-9]+ req/s' "$out/$mode-$round.log" | sed "s/^/  $mode: /"
 	done
 done
 
@@ -30,7 +30,7 @@ echo
 echo "tracing  endpoint               req/s per round                 mean   vs off"
 for endpoint in "GET /user/v1/me" "POST /order/v1/orders"; do
 	for mode in off 0.1 1; do
-		cat "$out/$mode"-*.log | grep -E "^ +baseline +$endpoint " | awk -v m="$mode" -v e="$endpoint" '{ rps[NR] = $(NF-6); sum += $(NF-6) }
+		cat "$out/$mode"-*.log | grep -E "^ +baseline +$endpoint +[0-9]+ req/s" | awk -v m="$mode" -v e="$endpoint" '{ rps[NR] = $(NF-6); sum += $(NF-6) }
 			END { line = ""; for (i = 1; i <= NR; i++) line = line sprintf("%7.0f", rps[i]); printf "%-8s %-22s %-30s %7.0f\n", m, e, line, sum / NR }'
 	done
 done | awk '$1 == "off" { base[$2 $3] = $NF } { printf "%s   %+.1f %%\n", $0, ($NF / base[$2 $3] - 1) * 100 }'
