@@ -147,10 +147,17 @@ const (
 	jaegerOTLP  = "http://127.0.0.1:31318"
 )
 
-// tracedPurchase makes one purchase as a traced client and reads its trace back from Jaeger.
+// tracedPurchase reads the buyer's profile and makes one purchase as a traced client, and reads the
+// trace back from Jaeger.
 func tracedPurchase(t *testing.T, s *shop) {
 	b := s.newBuyer(t, "k8s-traced")
 	ctx, ct := testkit.NewClientTrace(context.Background())
+	var me struct { // user-api and user-rpc in the trace
+		Email string `json:"email"`
+	}
+	if _, err := s.call(ctx, b.ip, "GET", userAPI+"/user/v1/me", b.token, nil, &me); err != nil || me.Email != b.email {
+		t.Fatalf("/me: %v, %q", err, me.Email)
+	}
 	var errs []error
 	sn, paid := s.purchase(ctx, b, 1, func(err error) {
 		if err != nil {
