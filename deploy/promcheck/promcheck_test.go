@@ -39,18 +39,14 @@ func TestPrometheus_DashboardAndRulesReturnDataFromARunningStack(t *testing.T) {
 			t.Fatalf("%s is not installed: run deploy/scripts/deps.sh prometheus", bin)
 		}
 	}
-	for _, p := range stackPorts {
-		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", p), 200*time.Millisecond); err == nil {
-			_ = c.Close()
-			t.Fatalf("127.0.0.1:%d is taken: this test starts make run's stack itself; stop the running one (make stop)", p)
-		}
-	}
+	testkit.RequirePortsFree(t, stackPorts...)
 	root := testkit.RepoRoot(t)
 	promDir := filepath.Join(root, "deploy", "prometheus")
 	promtool(t, promDir, "check", "rules", "rules.yml")
 	promtool(t, promDir, "test", "rules", "rules_test.yml")
 
-	startStack(t, root)
+	t.Log("promcheck: starting make run's stack (deploy/scripts/run.sh --detach)")
+	testkit.StartRunStack(t, root, nil)
 	api := startPrometheus(t, promDir)
 	waitTargetsUp(t, api)
 
@@ -82,35 +78,6 @@ func promtool(t *testing.T, dir string, args ...string) {
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
-
-// startStack runs make run's script detached, and make stop's at cleanup.
-func startStack(t *testing.T, root string) {
-	t.Helper()
-	t.Log("promcheck: starting make run's stack (deploy/scripts/run.sh --detach)")
-	t.Cleanup(func() {
-		stop := exec.Command("deploy/scripts/stop.sh")
-		stop.Dir = root
-		if out, err := stop.CombinedOutput(); err != nil {
-			t.Errorf("make stop: %v\n%s", err, out)
-		}
-		if t.Failed() {
-			for _, name := range []string{"user-api", "user-rpc", "order-api", "order-rpc", "payment-api", "payment-rpc"} {
-				if b, err := os.ReadFile(filepath.Join(root, ".run", "logs", name+".log")); err == nil {
-					t.Logf("---- %s log (tail) ----\n%s", name, testkit.Tail(string(b), 30))
-				}
-			}
-		}
-	})
-	run := exec.Command("deploy/scripts/run.sh", "--detach")
-	run.Dir = root
-	run.Env = append(os.Environ(),
-		// Every sign-up and login of this test comes from 127.0.0.1, and make run's limiter
-		// counts live in the machine's Redis across runs: repeated runs would meet a 429.
-		"REGISTER_LIMIT_IP=1000000", "LOGIN_LIMIT_IP=1000000")
-	if out, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("deploy/scripts/run.sh --detach: %v\n%s", err, out)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,14 +29,10 @@ const jaeger = "http://127.0.0.1:16686"
 var ports = []int{8888, 8889, 8890, 9001, 9002, 9003, 6470, 6471, 6472, 6473, 6474, 6475, 4317, 4318, 16686, 13133}
 
 func TestTracing_OnePurchaseIsOneConnectedTraceInJaeger(t *testing.T) {
-	for _, p := range ports {
-		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", p), 200*time.Millisecond); err == nil {
-			_ = c.Close()
-			t.Fatalf("127.0.0.1:%d is taken: this test starts make run's stack and Jaeger itself; stop the running one (make stop)", p)
-		}
-	}
+	testkit.RequirePortsFree(t, ports...)
 	root := testkit.RepoRoot(t)
-	startStack(t, root)
+	t.Log("tracecheck: starting make run's stack with TRACING=1 (deploy/scripts/run.sh --detach)")
+	testkit.StartRunStack(t, root, []string{"jaeger"}, "TRACING=1", "TRACE_SAMPLER=1")
 
 	out := purchase(t, root)
 	id := regexp.MustCompile(`trace id of this purchase: ([0-9a-f]{32})`).FindStringSubmatch(out)
@@ -125,33 +120,6 @@ func refusedOrder(t *testing.T, ctx context.Context, root, purchaseOut string) {
 		b, err := os.ReadFile(filepath.Join(root, ".run", "logs", "order-api.log"))
 		return err == nil && strings.Contains(string(b), "trace="+id)
 	})
-}
-
-// startStack runs make run's script with TRACING=1, detached, and make stop's at cleanup.
-func startStack(t *testing.T, root string) {
-	t.Helper()
-	t.Log("tracecheck: starting make run's stack with TRACING=1 (deploy/scripts/run.sh --detach)")
-	t.Cleanup(func() {
-		stop := exec.Command("deploy/scripts/stop.sh")
-		stop.Dir = root
-		if out, err := stop.CombinedOutput(); err != nil {
-			t.Errorf("make stop: %v\n%s", err, out)
-		}
-		if t.Failed() {
-			for _, name := range append([]string{"jaeger"}, testkit.Processes...) {
-				if b, err := os.ReadFile(filepath.Join(root, ".run", "logs", name+".log")); err == nil {
-					t.Logf("---- %s log (tail) ----\n%s", name, testkit.Tail(string(b), 30))
-				}
-			}
-		}
-	})
-	run := exec.Command("deploy/scripts/run.sh", "--detach")
-	run.Dir = root
-	// make run's limits on sign-ups from one address count in the machine's Redis across runs.
-	run.Env = append(os.Environ(), "TRACING=1", "TRACE_SAMPLER=1", "REGISTER_LIMIT_IP=1000000", "LOGIN_LIMIT_IP=1000000")
-	if out, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("TRACING=1 deploy/scripts/run.sh --detach: %v\n%s", err, testkit.Tail(string(out), 30))
-	}
 }
 
 func purchase(t *testing.T, root string) string {
