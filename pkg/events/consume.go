@@ -41,9 +41,10 @@ func (c ConsumerConfig) Check() error {
 
 // A Handler applies one event. It returns nil once the event's effect has committed (or it had
 // been applied before: handlers are idempotent, see Inbox), an error to have it redelivered, or
-// Permanent(err) when no retry can help. An error that says the service's database could not be
-// reached (store.IsUnavailable) is retried for as long as it lasts: an outage makes no dead
-// letters; any other error is, after MaxDeliver deliveries.
+// Permanent(err) when no retry can help. Two errors are retried for as long as they last and make
+// no dead letters: one that says the service's database could not be reached (store.IsUnavailable)
+// and NotYet(err), an event that came before the one it follows. Any other error is, after
+// MaxDeliver deliveries.
 type Handler func(ctx context.Context, ev *Event) error
 
 type permanentError struct{ err error }
@@ -59,6 +60,24 @@ func Permanent(err error) error { return permanentError{err} }
 func IsPermanent(err error) bool {
 	var perm permanentError
 	return errors.As(err, &perm)
+}
+
+type notYetError struct{ err error }
+
+func (e notYetError) Error() string { return e.err.Error() }
+func (e notYetError) Unwrap() error { return e.err }
+
+// NotYet marks err as an event that arrived before the one it follows (a refund handled before
+// its payment's success, which a dead instance still held): it is redelivered, MaxBackoff apart at
+// most, until its predecessor has been applied, and never dead-lettered, since that would drop an
+// effect the predecessor's arrival is about to make due. If the predecessor itself went to the
+// dead letters, replaying it (make events) lets this one through.
+func NotYet(err error) error { return notYetError{err} }
+
+// IsNotYet reports whether err, or an error it wraps, was marked NotYet.
+func IsNotYet(err error) bool {
+	var later notYetError
+	return errors.As(err, &later)
 }
 
 // Results of handling a delivery, the values of zeromall_events_consumed_total's result label.
@@ -214,7 +233,7 @@ func (cs *Consumer) deliver(msg jetstream.Msg) {
 			logger.Infof("consumer %s: ack %s: %v", cs.name, ev.GetId(), aerr)
 		}
 		consumed.WithLabelValues(cs.name, resultApplied).Inc()
-	case IsPermanent(err) || (deliveries(meta) >= cs.c.MaxDeliver && !store.IsUnavailable(err)):
+	case IsPermanent(err) || (deliveries(meta) >= cs.c.MaxDeliver && !store.IsUnavailable(err) && !IsNotYet(err)):
 		if derr := cs.deadLetter(msg, meta, err); derr != nil {
 			logger.Errorf("consumer %s: dead-letter %s: %v; redelivered later", cs.name, msg.Subject(), derr)
 			_ = msg.NakWithDelay(cs.c.MaxBackoff)

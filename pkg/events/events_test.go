@@ -347,6 +347,27 @@ func TestConsumer_AnOutageIsRetriedPastMaxDeliver(t *testing.T) {
 	}
 }
 
+// An event that came before the one it follows waits for it however many deliveries that takes:
+// it makes no dead letter (it would drop a refund), and is applied once its predecessor is.
+func TestConsumer_AnEventBeforeItsPredecessorIsRetriedPastMaxDeliver(t *testing.T) {
+	f := newFixture(t)
+	f.queue(t, "A")
+	f.publishAll(t)
+	var deliveries, applied atomic.Int32
+	f.consume(t, "test-not-yet", ConsumerConfig{MaxDeliver: 2, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, AckWait: 5 * time.Second},
+		func(context.Context, *Event) error {
+			if deliveries.Add(1) <= 6 {
+				return fmt.Errorf("refund: %w", NotYet(errors.New("the order is still pending")))
+			}
+			applied.Add(1)
+			return nil
+		})
+	testkit.Eventually(t, 20*time.Second, "the event is applied once its predecessor is", func() bool { return applied.Load() == 1 })
+	if n := len(f.deadLetters(t, "test-not-yet")); n != 0 {
+		t.Fatalf("%d dead letters after 6 early deliveries with MaxDeliver 2, want none", n)
+	}
+}
+
 // Published rows and inbox records older than the cutoff are purged; pending rows never are.
 func TestPurge_PublishedRowsAndOldInboxRecordsOnly(t *testing.T) {
 	f := newFixture(t)

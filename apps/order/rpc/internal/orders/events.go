@@ -20,9 +20,10 @@ const (
 	PaymentsConsumer = "order-rpc-payments"
 )
 
-// errNotYet asks for a payment event to come again: the order is not yet where the event
-// applies (a refund whose payment's success has not been applied yet).
-var errNotYet = errors.New("the order has not reached the state this event follows")
+// errNotYet asks for a payment event to come again, for as long as it takes (events.NotYet): the
+// order is not yet where the event applies (a refund whose payment's success has not been applied
+// yet).
+var errNotYet = events.NotYet(errors.New("the order has not reached the state this event follows"))
 
 // changed is the event of order cur moving to `to` at `at` (kind: the stock ledger's word for
 // a restock; items: the order's lines, read for restocks and for order.paid).
